@@ -1,0 +1,40 @@
+/* account.h: the accounting rules (R1-R10, README "How the numbers are computed"): host +
+ * parsed VMs + config -> one struct model. No I/O, no Net-SNMP: every rule is testable with
+ * plain structs. */
+#ifndef NUMATOPD_ACCOUNT_H
+#define NUMATOPD_ACCOUNT_H
+
+#include "domxml.h"
+#include "model.h"
+#include "sysfs.h"
+
+struct reserved {
+	unsigned node;
+	uint64_t bytes;
+};
+
+struct account_config {
+	unsigned cpu_ratio_pct;     /* cpuAllocationRatio x 100; default 100 */
+	unsigned mem_ratio_pct;     /* memAllocationRatio x 100; default 100 */
+	uint64_t reserved_all;      /* reservedMemory SIZE: bytes for every node */
+	struct reserved *reserved;  /* reservedMemory NODE SIZE: overrides reserved_all */
+	size_t nreserved;
+	uint64_t default_huge_kib;  /* defaultHugepageSize; default 2048 */
+};
+
+void account_config_init(struct account_config *c);
+void account_config_clear(struct account_config *c);
+
+/* Build a snapshot. vms[i] may be listed in any order; file[i] is its file's base name (for
+ * warnings and vm_row.file). The host's warnings are copied in. Never fails: a VM that names
+ * host CPUs or nodes that do not exist gets a warning and the rest is still counted.
+ * The returned model holds one reference. */
+struct model *account_build(const struct host *host, struct vm *const *vms,
+			    const char *const *files, size_t nvms,
+			    const struct account_config *cfg);
+
+/* numaVmIndex for a VM without a domain id: FNV-1a of the UUID text, masked to 30 bits, with
+ * bit 30 set (so 1073741824..2147483647); collisions are probed linearly by the builder. */
+uint32_t account_uuid_index(const char *uuid);
+
+#endif

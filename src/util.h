@@ -1,0 +1,49 @@
+/* util.h: small helpers shared by every layer: error strings, checked allocation,
+ * checked number parsing and bounded, non-blocking file reads. No Net-SNMP here. */
+#ifndef NUMATOPD_UTIL_H
+#define NUMATOPD_UTIL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Every parser fills a caller-owned char err[ERRLEN] with one human sentence. */
+#define ERRLEN 256
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+void err_set(char *err, size_t errlen, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Allocation that never returns NULL: out of memory aborts (a monitoring agent that cannot
+ * allocate a few bytes cannot do anything useful; failing loudly beats serving garbage). */
+void *xmalloc(size_t n);
+void *xcalloc(size_t nmemb, size_t size);
+void *xreallocarray(void *p, size_t nmemb, size_t size);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Append one element to a growable array: *arr has *n used of *cap slots. Returns the slot. */
+void *array_push(void *arr_p, size_t *n, size_t *cap, size_t elem);
+
+/* Parse an unsigned decimal number filling the whole of [s, s+len) (no sign, no spaces).
+ * Returns 0 and *out, or -1 with a reason in err ("not a number", "too large"). */
+int parse_u64(const char *s, size_t len, uint64_t max, uint64_t *out, char *err, size_t errlen);
+/* Same, for a NUL-terminated string with optional surrounding white space. */
+int parse_u64_str(const char *s, uint64_t max, uint64_t *out, char *err, size_t errlen);
+
+/* Read a whole file into a NUL-terminated buffer, at most max bytes (more is an error).
+ * Opens with O_NONBLOCK (a FIFO never blocks) and, when nofollow, O_NOFOLLOW; refuses anything
+ * that is not a regular file after fstat. Does not trust st_size (sysfs reports 4096).
+ * Returns 0, or -1 with a reason in err ("not a regular file", "larger than 16777216 bytes",
+ * strerror text). *st_out, when not NULL, receives the fstat of the opened file. */
+struct stat;
+int read_file(const char *path, size_t max, bool nofollow, char **buf, size_t *len,
+	      struct stat *st_out, char *err, size_t errlen);
+
+/* Trim trailing white space and NUL bytes (sysfs files may end in "\n\0"). Returns new len. */
+size_t trim_end(const char *s, size_t len);
+
+#endif

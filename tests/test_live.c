@@ -1,0 +1,249 @@
+/* test_live.c: the status files a real libvirtd 9.0 wrote (corpus libvirt-live/) through the
+ * whole engine on a host like the one they came from (1 node, CPUs 0-1), checked against what
+ * `virsh vcpupin/emulatorpin/numatune` printed there (libvirt-live/README.md, virsh/). */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "engine.h"
+#include "log.h"
+#include "util.h"
+
+static char root[256];
+static struct model *m;
+
+static void quiet(int prio, const char *msg)
+{
+	(void)prio;
+	(void)msg;
+}
+
+static void write_file(const char *rel, const char *text)
+{
+	char *path = xasprintf("%s/%s", root, rel);
+	FILE *f = fopen(path, "w");
+
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+	free(path);
+}
+
+/* The capture host: one NUMA cell, CPUs 0-1, 4 GiB, a 2 MiB pool of 64 pages. */
+static void make_host(void)
+{
+	char *dir;
+
+	snprintf(root, sizeof(root), "%s/liveXXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+	assert_non_null(mkdtemp(root));
+	dir = xasprintf("mkdir -p '%s/devices/system/node/node0/hugepages/hugepages-2048kB'", root);
+	assert_int_equal(system(dir), 0);
+	free(dir);
+	write_file("devices/system/node/node0/cpulist", "0-1\n");
+	write_file("devices/system/node/node0/meminfo", "Node 0 MemTotal:        4286680 kB\n"
+							  "Node 0 MemFree:         3000000 kB\n"
+							  "Node 0 MemUsed:         1286680 kB\n");
+	write_file("devices/system/node/node0/distance", "10\n");
+	write_file("devices/system/node/node0/hugepages/hugepages-2048kB/nr_hugepages", "64\n");
+	write_file("devices/system/node/node0/hugepages/hugepages-2048kB/free_hugepages", "32\n");
+	write_file("devices/system/node/node0/hugepages/hugepages-2048kB/surplus_hugepages", "0\n");
+}
+
+static int setup(void **state)
+{
+	const char *corpus = getenv("CORPUS");
+	struct engine_config cfg;
+	struct engine *e;
+	char *dir;
+	struct stat st;
+
+	(void)state;
+	if (corpus == NULL)
+		return 0;
+	dir = xasprintf("%s/libvirt-live/run-libvirt-qemu", corpus);
+	if (stat(dir, &st) < 0) {
+		free(dir);
+		return 0;
+	}
+	make_host();
+	engine_config_init(&cfg);
+	free(cfg.sysfs_root);
+	free(cfg.xml_dir);
+	cfg.sysfs_root = xstrdup(root);
+	cfg.xml_dir = dir;
+	e = engine_new(&cfg);
+	log_set_hook(quiet);
+	m = engine_build(e, 1);
+	log_set_hook(NULL);
+	engine_free(e);
+	engine_config_clear(&cfg);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	char *cmd;
+
+	(void)state;
+	model_unref(m);
+	if (root[0]) {
+		cmd = xasprintf("rm -rf '%s'", root);
+		assert_int_equal(system(cmd), 0);
+		free(cmd);
+	}
+	return 0;
+}
+
+static void need_corpus(void)
+{
+	if (m != NULL)
+		return;
+	if (getenv("NUMATOPD_REQUIRE_ALL") && !strcmp(getenv("NUMATOPD_REQUIRE_ALL"), "1"))
+		fail_msg("CORPUS/libvirt-live is required (NUMATOPD_REQUIRE_ALL=1)");
+	skip();
+}
+
+static const struct vm_row *vm_named(const char *name)
+{
+	for (size_t i = 0; i < m->nvms; i++)
+		if (!strcmp(m->vms[i].name, name))
+			return &m->vms[i];
+	fail_msg("no VM named %s", name);
+	return NULL;
+}
+
+static const struct vcpu_row *vcpu_of(const struct vm_row *v, unsigned id)
+{
+	size_t i = model_vcpu_lower(m, v->index, id);
+
+	assert_true(i < m->nvcpus);
+	assert_int_equal(m->vcpus[i].vm, v->index);
+	assert_int_equal(m->vcpus[i].vcpu, id);
+	return &m->vcpus[i];
+}
+
+/* The seven status files all parse; none is invalid. */
+static void test_every_status_file_parses(void **state)
+{
+	(void)state;
+	need_corpus();
+	assert_int_equal(m->nerrors, 0);
+	assert_int_equal(m->nvms, 7);
+	assert_int_equal(m->nnodes, 1);
+}
+
+/* virsh vcpupin lab-pinned: 0 -> 1, 1 -> 0; emulatorpin 1; numatune strict 0 (live state
+ * after `virsh vcpupin --live`, which differs from /etc). */
+static void test_lab_pinned_live_pins(void **state)
+{
+	const struct vm_row *v;
+
+	(void)state;
+	need_corpus();
+	v = vm_named("lab-pinned");
+	assert_string_equal(vcpu_of(v, 0)->affinity, "1");
+	assert_string_equal(vcpu_of(v, 1)->affinity, "0");
+	assert_int_equal(vcpu_of(v, 0)->node, 0);
+	assert_string_equal(v->emulator_cpus, "1");
+	assert_int_equal(v->mem_mode, MEM_MODE_STRICT);
+	assert_int_equal(v->placement, PLACEMENT_LOCAL);
+	assert_int_equal(v->state, VM_STATE_RUNNING);
+	assert_true(vcpu_of(v, 0)->tid > 0);
+	assert_int_equal(v->memory, 65536ull * 1024);
+}
+
+/* lab-cpuset after `setvcpus 2 --live`: both vCPUs online, both on CPU 1, preferred 0. */
+static void test_lab_cpuset_hotplugged(void **state)
+{
+	const struct vm_row *v;
+
+	(void)state;
+	need_corpus();
+	v = vm_named("lab-cpuset");
+	assert_int_equal(v->vcpus, 2);
+	assert_string_equal(vcpu_of(v, 0)->affinity, "1");
+	assert_string_equal(vcpu_of(v, 1)->affinity, "1");
+	assert_int_equal(v->mem_mode, MEM_MODE_PREFERRED);
+	assert_int_equal(v->placement, PLACEMENT_LOCAL);
+}
+
+/* lab-guestnuma: two 32 MiB cells, strict and interleave on node 0: mode mixed. */
+static void test_lab_guestnuma_cells(void **state)
+{
+	const struct vm_row *v;
+
+	(void)state;
+	need_corpus();
+	v = vm_named("lab-guestnuma");
+	assert_int_equal(v->memory, 2 * 32768ull * 1024);
+	assert_int_equal(vcpu_of(v, 0)->cell, 0);
+	assert_int_equal(vcpu_of(v, 1)->cell, 1);
+	assert_int_equal(v->mem_mode, MEM_MODE_MIXED);
+	assert_int_equal(v->remote_vcpus, 0);
+	assert_string_equal(v->emulator_cpus, "0-1");
+}
+
+/* lab-huge: 64 MiB on 2 MiB pages on node 0 = 32 pages of demand; restrictive. */
+static void test_lab_huge_demand(void **state)
+{
+	const struct vm_row *v;
+	size_t i;
+
+	(void)state;
+	need_corpus();
+	v = vm_named("lab-huge");
+	assert_int_equal(v->huge_kib, 2048);
+	assert_int_equal(v->mem_mode, MEM_MODE_RESTRICTIVE);
+	i = model_huge_lower(m, 0, 2048);
+	assert_true(i < m->nhuges);
+	assert_int_equal(m->huges[i].size_kib, 2048);
+	assert_int_equal(m->huges[i].demand, 32);
+	assert_int_equal(m->huges[i].total, 64);
+	assert_false(m->huges[i].over);
+}
+
+/* lab-auto: placement auto, numad chose nodeset 0 / cpuset 0-1: bound, local. */
+static void test_lab_auto_numad(void **state)
+{
+	const struct vm_row *v;
+
+	(void)state;
+	need_corpus();
+	v = vm_named("lab-auto");
+	assert_string_equal(vcpu_of(v, 0)->affinity, "0-1");
+	assert_int_equal(vcpu_of(v, 0)->node, 0);
+	assert_int_equal(v->placement, PLACEMENT_LOCAL);
+	assert_int_equal(v->mem_mode, MEM_MODE_STRICT);
+}
+
+/* lab-nopin and lab-transient: nothing pinned at all. */
+static void test_lab_nopin_floating(void **state)
+{
+	(void)state;
+	need_corpus();
+	assert_int_equal(vm_named("lab-nopin")->placement, PLACEMENT_FLOATING);
+	assert_int_equal(vm_named("lab-transient")->placement, PLACEMENT_FLOATING);
+	assert_int_equal(m->vm_floating, 2);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_every_status_file_parses),
+		cmocka_unit_test(test_lab_pinned_live_pins),
+		cmocka_unit_test(test_lab_cpuset_hotplugged),
+		cmocka_unit_test(test_lab_guestnuma_cells),
+		cmocka_unit_test(test_lab_huge_demand),
+		cmocka_unit_test(test_lab_auto_numad),
+		cmocka_unit_test(test_lab_nopin_floating),
+	};
+
+	return cmocka_run_group_tests_name("libvirt-live", tests, setup, teardown);
+}
