@@ -1,0 +1,363 @@
+/* daemon.c: the AgentX subagent's single event loop: Net-SNMP's fds and alarms from
+ * snmp_select_info(), the inotify fd and a self-pipe for signals. Rebuilds eventDelay after a
+ * change in the libvirt directory, on the refresh timer and on demand (at most once a second),
+ * swaps snapshots whole, sends notifications, reloads on SIGHUP. */
+#include "daemon.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/select.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <net-snmp/net-snmp-config.h>
+#include <net-snmp/net-snmp-includes.h>
+#include <net-snmp/agent/net-snmp-agent-includes.h>
+
+#include "log.h"
+#include "mib.h"
+#include "notify.h"
+#include "util.h"
+#include "watch.h"
+
+#define APPNAME "numatopd"
+
+static volatile sig_atomic_t got_term, got_hup;
+static int sigpipe_fd[2] = {-1, -1};
+
+static struct {
+	struct daemon_config *cfg;
+	const struct cli_overrides *o;
+	struct engine *eng;
+	struct watch *watch;
+	struct timespec last_build;
+	unsigned refresh_alarm;
+	unsigned delay_alarm; /* the pending eventDelay rebuild, 0 = none */
+	unsigned hold_alarm;  /* the next hold-down expiry, 0 = none */
+	bool vm_tables, vcpu_table;
+} d;
+
+void daemon_apply_overrides(struct daemon_config *c, const struct cli_overrides *o)
+{
+	if (o->sysfs_root) {
+		free(c->eng.sysfs_root);
+		c->eng.sysfs_root = xstrdup(o->sysfs_root);
+	}
+	if (o->xml_dir) {
+		free(c->eng.xml_dir);
+		c->eng.xml_dir = xstrdup(o->xml_dir);
+	}
+}
+
+static void on_signal(int sig)
+{
+	int saved = errno;
+
+	if (sig == SIGHUP)
+		got_hup = 1;
+	else
+		got_term = 1;
+	if (write(sigpipe_fd[1], "", 1) < 0) {
+		/* the pipe is full: a wake-up is already pending */
+	}
+	errno = saved;
+}
+
+static int setup_signals(void)
+{
+	struct sigaction sa;
+
+	if (pipe2(sigpipe_fd, O_NONBLOCK | O_CLOEXEC) < 0) {
+		log_err("pipe: %s", strerror(errno));
+		return -1;
+	}
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	return 0;
+}
+
+static double since(const struct timespec *t)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(now.tv_sec - t->tv_sec) + (double)(now.tv_nsec - t->tv_nsec) / 1e9;
+}
+
+/* A one-shot alarm in ms (Net-SNMP's timer list is the loop's only clock). */
+static unsigned alarm_in(uint64_t ms, SNMPAlarmCallback *fn)
+{
+	struct timeval tv;
+
+	if (ms < 1)
+		ms = 1;
+	if (ms > 86400000)
+		ms = 86400000;
+	tv.tv_sec = (time_t)(ms / 1000);
+	tv.tv_usec = (suseconds_t)(ms % 1000) * 1000;
+	return snmp_alarm_register_hr(tv, 0, fn, NULL);
+}
+
+static void cancel(unsigned *reg)
+{
+	if (*reg)
+		snmp_alarm_unregister(*reg);
+	*reg = 0;
+}
+
+static void rebuild(void);
+
+static void on_hold(unsigned int reg, void *arg)
+{
+	(void)reg;
+	(void)arg;
+	d.hold_alarm = 0;
+	rebuild();
+}
+
+/* Wake up when a held-down raise falls due: it must still hold in a fresh model. */
+static void arm_hold(void)
+{
+	uint64_t ms = notify_next_due();
+
+	cancel(&d.hold_alarm);
+	if (ms != UINT64_MAX)
+		d.hold_alarm = alarm_in(ms + 5, on_hold);
+}
+
+static void rebuild(void)
+{
+	struct model *m = engine_build(d.eng, (uint32_t)netsnmp_get_agent_uptime());
+
+	/* this build reads every change the pending one would have */
+	cancel(&d.delay_alarm);
+	mib_publish(m);
+	notify_update(m);
+	DEBUGMSGTL(("numatopd", "rebuilt: %zu nodes, %zu VMs, %zu invalid files, %u files parsed\n",
+		    m->nnodes, m->nvms, m->nerrors, engine_files_parsed(d.eng)));
+	model_unref(m);
+	clock_gettime(CLOCK_MONOTONIC, &d.last_build);
+	arm_hold();
+}
+
+/* A request arrived: serve fresh data, but rebuild at most once per second. */
+static void on_request(void)
+{
+	if (since(&d.last_build) >= 1.0)
+		rebuild();
+}
+
+static void on_timer(unsigned int reg, void *arg)
+{
+	(void)reg;
+	(void)arg;
+	watch_retry(d.watch);
+	rebuild();
+}
+
+static void on_delay(unsigned int reg, void *arg)
+{
+	(void)reg;
+	(void)arg;
+	d.delay_alarm = 0;
+	rebuild();
+}
+
+/* The directory changed: rebuild eventDelay after the first event of a burst (libvirt renames
+ * a status file several times while starting one VM), at once when it appeared, vanished or
+ * the event queue overflowed. */
+static void on_watch(void)
+{
+	unsigned bits = watch_read(d.watch);
+
+	if (bits & WATCH_RESCAN || (bits & WATCH_CHANGED && d.cfg->event_delay_ms == 0)) {
+		rebuild();
+		return;
+	}
+	if (bits & WATCH_CHANGED && d.delay_alarm == 0)
+		d.delay_alarm = alarm_in(d.cfg->event_delay_ms, on_delay);
+}
+
+static void arm_timer(void)
+{
+	if (d.refresh_alarm)
+		snmp_alarm_unregister(d.refresh_alarm);
+	d.refresh_alarm = snmp_alarm_register(d.cfg->refresh_interval, SA_REPEAT, on_timer, NULL);
+}
+
+static int register_tables(void)
+{
+	d.vm_tables = d.cfg->vm_tables;
+	d.vcpu_table = d.cfg->vcpu_table;
+	return mib_register(d.vm_tables, d.vcpu_table);
+}
+
+/* read_configs() without its POST_READ_CONFIG callbacks: one of them is the subagent's start-up,
+ * which on a reload would open a second AgentX session (a warning while connected; while the
+ * master is away, a second reconnect timer that warns every ping interval for ever after). */
+static void read_config_again(void)
+{
+	const char *opt =
+	    netsnmp_ds_get_string(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_OPTIONALCONFIG);
+	const char *type = netsnmp_ds_get_string(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_APPTYPE);
+
+	snmp_call_callbacks(SNMP_CALLBACK_LIBRARY, SNMP_CALLBACK_PRE_READ_CONFIG, NULL);
+	if (!netsnmp_ds_get_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DONT_READ_CONFIGS))
+		read_config_files(NORMAL_CONFIG);
+	if (opt && type)
+		read_config_with_type(opt, type);
+}
+
+/* SIGHUP: re-read the configuration into a fresh struct; on any error keep the old one. */
+static void reload(void)
+{
+	struct daemon_config *fresh = xcalloc(1, sizeof(*fresh));
+	bool same_dir;
+
+	daemon_config_init(fresh);
+	config_begin(fresh);
+	free_config();
+	read_config_again();
+	if (config_end() > 0) {
+		log_err("configuration has errors; keeping the previous configuration");
+		daemon_config_clear(fresh);
+		free(fresh);
+		return;
+	}
+	daemon_apply_overrides(fresh, d.o);
+	same_dir = strcmp(fresh->eng.xml_dir, d.cfg->eng.xml_dir) == 0;
+	daemon_config_clear(d.cfg);
+	*d.cfg = *fresh;
+	free(fresh);
+	engine_set_config(d.eng, &d.cfg->eng);
+	if (!same_dir) {
+		watch_free(d.watch);
+		d.watch = watch_new(d.cfg->eng.xml_dir);
+	}
+	notify_configure(d.cfg);
+	if (d.vm_tables != d.cfg->vm_tables || d.vcpu_table != d.cfg->vcpu_table) {
+		mib_unregister();
+		register_tables();
+	}
+	arm_timer();
+	rebuild();
+	log_info("configuration reloaded");
+}
+
+static void drain_sigpipe(void)
+{
+	char buf[64];
+
+	while (read(sigpipe_fd[0], buf, sizeof(buf)) > 0)
+		;
+}
+
+/* Add fd to the read set (fd < 0: nothing). */
+static void watch_fd_set(int fd, fd_set *fds, int *nfds)
+{
+	if (fd < 0)
+		return;
+	FD_SET(fd, fds);
+	if (fd >= *nfds)
+		*nfds = fd + 1;
+}
+
+static void loop(void)
+{
+	while (!got_term) {
+		/* block = 1: wait for fds or the next alarm, never poll (0 would spin: Net-SNMP
+		 * only shortens a timeout it was given, and {0, 0} is already the shortest) */
+		int nfds = 0, block = 1, rc, wfd;
+		struct timeval tv = {0, 0};
+		fd_set fds;
+
+		if (got_hup) {
+			got_hup = 0;
+			reload();
+		}
+		/* here, not in a request handler: what fell due since the last turn */
+		notify_flush();
+		FD_ZERO(&fds);
+		snmp_select_info(&nfds, &fds, &tv, &block);
+		watch_fd_set(sigpipe_fd[0], &fds, &nfds);
+		wfd = watch_fd(d.watch);
+		watch_fd_set(wfd, &fds, &nfds);
+		rc = select(nfds, &fds, NULL, NULL, block ? NULL : &tv);
+		if (rc < 0) {
+			if (errno != EINTR)
+				log_err("select: %s", strerror(errno));
+			continue;
+		}
+		if (rc == 0) {
+			snmp_timeout();
+		} else {
+			if (FD_ISSET(sigpipe_fd[0], &fds)) {
+				drain_sigpipe();
+				FD_CLR(sigpipe_fd[0], &fds);
+			}
+			if (wfd >= 0 && FD_ISSET(wfd, &fds)) {
+				FD_CLR(wfd, &fds);
+				on_watch();
+			}
+			snmp_read(&fds);
+		}
+		run_alarms();
+		netsnmp_check_outstanding_agent_requests();
+	}
+}
+
+int daemon_run(struct daemon_config *cfg, const struct cli_overrides *o)
+{
+	d.cfg = cfg;
+	d.o = o;
+	netsnmp_ds_set_boolean(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_ROLE, 1);
+	netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_ALARM_DONT_USE_SIG, 1);
+	/* retry the master every 5 s until it appears, and notice when it goes away;
+	 * numatopd.conf may change it with Net-SNMP's own agentxPingInterval directive */
+	netsnmp_ds_set_int(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_AGENTX_PING_INTERVAL, 5);
+	if (setup_signals() < 0)
+		return 1;
+	/* before init_snmp(): the subagent connects while the configuration is read */
+	notify_init();
+	init_agent(APPNAME);
+	init_snmp(APPNAME);
+	if (config_end() > 0) {
+		snmp_shutdown(APPNAME);
+		return 1;
+	}
+	daemon_apply_overrides(cfg, o);
+	notify_configure(cfg);
+	d.eng = engine_new(&cfg->eng);
+	/* watch before the first build, so that no change falls between the two */
+	d.watch = watch_new(cfg->eng.xml_dir);
+	rebuild();
+	if (register_tables() < 0) {
+		notify_shutdown();
+		watch_free(d.watch);
+		engine_free(d.eng);
+		snmp_shutdown(APPNAME);
+		return 1;
+	}
+	mib_set_refresh_hook(on_request);
+	arm_timer();
+	log_info("numatopd %s started (sysfs %s, libvirt %s)", PACKAGE_VERSION, cfg->eng.sysfs_root,
+		 cfg->eng.xml_dir);
+	loop();
+	log_info("numatopd stopping");
+	cancel(&d.delay_alarm);
+	cancel(&d.hold_alarm);
+	mib_unregister();
+	notify_shutdown();
+	snmp_shutdown(APPNAME);
+	mib_publish(NULL);
+	watch_free(d.watch);
+	engine_free(d.eng);
+	return 0;
+}

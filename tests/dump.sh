@@ -1,0 +1,79 @@
+#!/bin/sh
+# dump.sh: `numatopd --dump` on the bundled fixture host: exit codes, the text tables, the JSON,
+# the invalid files named with a reason, no secret leaked, and a host without NUMA nodes.
+set -u
+. "${TESTS_DIR:-$(dirname "$0")}/lib.sh"
+nt_init dump
+
+HOST="$FIXTURES/host"
+out="$NT_DIR/out"
+
+"$NUMATOPD" --dump --sysfs-root "$HOST/sys" --libvirt-xml-dir "$HOST/libvirt" >"$out.txt" 2>"$out.err"
+rc=$?
+[ $rc -eq 0 ] && nt_pass "--dump exits 0" || nt_fail "--dump exited $rc: $(cat "$out.err")"
+for n in 0 1 4 6; do
+	grep -Eq "^ +$n " "$out.txt" && nt_pass "text lists node $n" || nt_fail "text lacks node $n"
+done
+grep -q "(memory only)" "$out.txt" && nt_pass "memory-only node marked" || nt_fail "memory-only node not marked"
+grep -q "Invalid files (2)" "$out.txt" && nt_pass "two invalid files listed" || nt_fail "invalid files not listed as 2"
+grep -q "broken-truncated.xml: " "$out.txt" && nt_pass "truncated file named with a reason" || nt_fail "truncated file not named"
+grep -q "broken-cpuset.xml: .*reversed" "$out.txt" && nt_pass "bad cpuset file names the reason" || nt_fail "bad cpuset reason missing"
+# one log line per bad file, naming the file
+[ "$(grep -c 'broken-' "$out.err")" -eq 2 ] && nt_pass "one log line per bad file" || nt_fail "expected 2 log lines about broken files, got: $(cat "$out.err")"
+grep -q "half-written" "$out.txt" "$out.err" && nt_fail ".xml.new file was read" || nt_pass ".xml.new file skipped"
+grep -q "hidden" "$out.txt" "$out.err" && nt_fail "dotfile was read" || nt_pass "dotfile skipped"
+grep -qi "SECRET" "$out.txt" "$out.err" && nt_fail "a VNC password leaked" || nt_pass "no password in text output or log"
+
+"$NUMATOPD" --dump=json --sysfs-root "$HOST/sys" --libvirt-xml-dir "$HOST/libvirt" >"$out.json" 2>/dev/null
+rc=$?
+[ $rc -eq 0 ] && nt_pass "--dump=json exits 0" || nt_fail "--dump=json exited $rc"
+for key in '"nodes":\[' '"vms":\[' '"errors":\[' '"assign":\[' '"vcpu_pins":\[' '"hugepages":\[' '"distances":\['; do
+	grep -q "$key" "$out.json" && nt_pass "JSON has $key" || nt_fail "JSON lacks $key"
+done
+grep -qi "SECRET" "$out.json" && nt_fail "a VNC password leaked into JSON" || nt_pass "no password in JSON"
+
+# the same build gives the same bytes (stable indexes and ordering)
+"$NUMATOPD" --dump=json --sysfs-root "$HOST/sys" --libvirt-xml-dir "$HOST/libvirt" >"$out.json2" 2>/dev/null
+cmp -s "$out.json" "$out.json2" && nt_pass "JSON is deterministic" || nt_fail "two dumps differ"
+
+# no NUMA nodes: exit 1 with a message
+mkdir -p "$NT_DIR/empty/devices/system/node"
+"$NUMATOPD" --dump --sysfs-root "$NT_DIR/empty" --libvirt-xml-dir "$HOST/libvirt" >/dev/null 2>"$out.err"
+rc=$?
+[ $rc -eq 1 ] && nt_pass "no NUMA nodes: exit 1" || nt_fail "no NUMA nodes: exit $rc"
+grep -q "no NUMA nodes" "$out.err" && nt_pass "no NUMA nodes: says so" || nt_fail "no message for no NUMA nodes"
+
+# bad options and config
+"$NUMATOPD" --dump=xml >/dev/null 2>&1 && nt_fail "--dump=xml accepted" || nt_pass "--dump=xml rejected"
+"$NUMATOPD" --dump -c "$NT_DIR/none.conf" >/dev/null 2>&1 && nt_fail "missing -c file accepted" || nt_pass "missing -c file rejected"
+printf 'cpuAllocationRatio banana\n' >"$NT_DIR/bad.conf"
+"$NUMATOPD" --dump -c "$NT_DIR/bad.conf" --sysfs-root "$HOST/sys" >/dev/null 2>"$out.err"
+rc=$?
+[ $rc -eq 1 ] && nt_pass "invalid value: exit 1" || nt_fail "invalid value: exit $rc"
+grep -q "bad.conf: line 1" "$out.err" && nt_pass "invalid value names file and line" || nt_fail "no file:line in: $(cat "$out.err")"
+printf 'refreshInterval 10\nfrobnicate yes\n' >"$NT_DIR/unknown.conf"
+"$NUMATOPD" --dump -c "$NT_DIR/unknown.conf" --sysfs-root "$HOST/sys" >/dev/null 2>"$out.err"
+rc=$?
+[ $rc -eq 1 ] && nt_pass "unknown directive: exit 1" || nt_fail "unknown directive: exit $rc"
+grep -q "unknown.conf: line 2" "$out.err" && nt_pass "unknown directive names file and line" || nt_fail "no file:line in: $(cat "$out.err")"
+# a valid config changes the numbers: cpuAllocationRatio 2 doubles every CPU limit
+printf 'cpuAllocationRatio 2.0\nsysfsRoot %s\nlibvirtXmlDir %s\n' "$HOST/sys" "$HOST/libvirt" >"$NT_DIR/good.conf"
+"$NUMATOPD" --dump=json -c "$NT_DIR/good.conf" >"$out.r2" 2>/dev/null
+grep -q '"cpu_allocation_ratio_percent":200' "$out.r2" && nt_pass "config file read (ratio 200%)" || nt_fail "cpuAllocationRatio not applied"
+grep -q '"id":0,"cpus":"[^"]*","cpu_capacity":8,[^}]*"cpu_limit":16' "$out.r2" && nt_pass "node 0 CPU limit doubled" || nt_fail "node 0 CPU limit not 16"
+
+# Net-SNMP matches directive names case-insensitively: so must our handlers
+printf 'CPUALLOCATIONRATIO 3\nsysfsroot %s\nlibvirtxmldir %s\n' "$HOST/sys" "$HOST/libvirt" >"$NT_DIR/case.conf"
+"$NUMATOPD" --dump=json -c "$NT_DIR/case.conf" >"$out.case" 2>"$out.err"
+grep -q '"cpu_allocation_ratio_percent":300,"memory_allocation_ratio_percent":100' "$out.case" &&
+	nt_pass "directive names are case-insensitive" || nt_fail "CPUALLOCATIONRATIO misapplied: $(head -c 300 "$out.case")"
+printf 'refreshinterval banana\n' >"$NT_DIR/case2.conf"
+"$NUMATOPD" --dump -c "$NT_DIR/case2.conf" --sysfs-root "$HOST/sys" >/dev/null 2>&1 &&
+	nt_fail "lower-case directive with a bad value accepted" || nt_pass "lower-case directive validated"
+# the AgentX directives the daemon takes do not make --dump fail on the same file
+printf 'agentXSocket unix:/nowhere\nagentXTimeout 2\nsysfsRoot %s\n' "$HOST/sys" >"$NT_DIR/ax.conf"
+"$NUMATOPD" --dump -c "$NT_DIR/ax.conf" --libvirt-xml-dir "$HOST/libvirt" >/dev/null 2>&1 &&
+	nt_pass "--dump accepts the daemon's AgentX directives" || nt_fail "--dump rejected agentXSocket"
+
+"$NUMATOPD" --version | grep -q "^numatopd [0-9]" && nt_pass "--version" || nt_fail "--version"
+nt_done

@@ -1,0 +1,154 @@
+#!/bin/sh
+# snmp-hosts.sh: snmpwalk and snmpbulkwalk equal --dump=json on real sysfs trees of the corpus
+# with VM sets from tests/genvms.sh, and with vmTables/vcpuTable off (at start and by SIGHUP).
+# Also pins genvms.sh itself: same seed same bytes, every pinning form parses, bad arguments.
+set -u
+TESTS_DIR=${TESTS_DIR:-$(cd "$(dirname "$0")" && pwd)}
+. "$TESTS_DIR/lib.sh"
+. "$TESTS_DIR/walklib.sh"
+nt_init snmp-hosts
+nt_need snmpd snmpwalk snmpbulkwalk snmpget snmpgetnext numatopd
+nt_need_mibs
+wl_init
+
+: "${CORPUS:=$TESTS_DIR/../../shared/corpus}"
+HWLOC=$CORPUS/hwloc
+HOSTS="nvidiagpunumanodes 48amd64-4pa2n6c-sparse 128arm-2pa2n8cluster4co"
+for h in $HOSTS; do
+	[ -d "$HWLOC/$h/sys/devices/system/node" ] ||
+		nt__skip_or_fail "corpus host $HWLOC/$h/sys not found (CORPUS='$CORPUS')"
+done
+GENVMS=$TESTS_DIR/genvms.sh
+NVMS=45
+
+# ---------------------------------------------------------------- 1. genvms.sh itself
+h48=$HWLOC/48amd64-4pa2n6c-sparse/sys
+sh "$GENVMS" "$h48" "$NT_DIR/gen-a" 18 7 && sh "$GENVMS" "$h48" "$NT_DIR/gen-b" 18 7 &&
+	sh "$GENVMS" "$h48" "$NT_DIR/gen-c" 18 8 || nt_fail "genvms.sh failed"
+[ "$(find "$NT_DIR/gen-a" -name 'g*.xml' | wc -l)" -eq 18 ] && nt_pass "genvms.sh: 18 files" ||
+	nt_fail "genvms.sh: $(find "$NT_DIR/gen-a" -name 'g*.xml' | wc -l) files, want 18"
+diff -r "$NT_DIR/gen-a" "$NT_DIR/gen-b" >/dev/null && nt_pass "genvms.sh: same seed, same bytes" ||
+	nt_fail "genvms.sh: two runs with seed 7 differ"
+diff -r "$NT_DIR/gen-a" "$NT_DIR/gen-c" >/dev/null &&
+	nt_fail "genvms.sh: seeds 7 and 8 give the same files" ||
+	nt_pass "genvms.sh: another seed, other files"
+"$NUMATOPD" --dump=json --sysfs-root "$h48" --libvirt-xml-dir "$NT_DIR/gen-a" >"$NT_DIR/gen.json" \
+	2>"$NT_DIR/gen.err"
+grep -q '"vm_count":18,[^}]*"invalid_files":0,' "$NT_DIR/gen.json" &&
+	nt_pass "genvms.sh: numatopd reads all 18 VMs, no invalid file" ||
+	nt_fail "genvms.sh VMs: $(grep -o '"summary":{[^}]*}' "$NT_DIR/gen.json")" \
+		"$(head -n 3 "$NT_DIR/gen.err")"
+for p in local multinode spanning partial floating; do
+	grep -q "\"placement\":\"$p\"" "$NT_DIR/gen.json" && nt_pass "genvms.sh: a $p VM" ||
+		nt_fail "genvms.sh: no VM with placement $p"
+done
+while read -r re what; do
+	grep -q "$re" "$NT_DIR/gen.json" && nt_pass "genvms.sh: $what" ||
+		nt_fail "genvms.sh: no $what"
+done <<'EOF'
+"remote":true a remote vCPU
+"vm_demand":[1-9] hugepage demand
+"memory_spanning_bytes":[1-9] spanning memory
+"cpus":"[0-9][0-9]*" a vCPU pinned to one CPU
+EOF
+sh "$GENVMS" "$h48" "$NT_DIR/gen-x" ten 1 2>/dev/null
+[ $? -eq 2 ] && nt_pass "genvms.sh: bad N, exit 2" || nt_fail "genvms.sh: bad N not refused"
+sh "$GENVMS" "$NT_DIR/nonexistent" "$NT_DIR/gen-x" 1 1 2>/dev/null
+[ $? -eq 2 ] && nt_pass "genvms.sh: no node dir, exit 2" ||
+	nt_fail "genvms.sh: missing host not refused"
+
+# ---------------------------------------------------------------- 2. corpus hosts
+nt_start_snmpd </dev/null || exit 1
+CONF=$NT_DIR/numatopd.conf
+printf 'agentxPingInterval 1\n' >"$CONF"
+
+seed=1
+for h in $HOSTS; do
+	sys=$HWLOC/$h/sys
+	vms=$NT_DIR/vms-$h
+	sh "$GENVMS" "$sys" "$vms" $NVMS $seed || nt_fail "genvms.sh $h failed"
+	seed=$((seed + 1))
+	nt_start_numatopd -c "$CONF" --sysfs-root "$sys" --libvirt-xml-dir "$vms" || exit 1
+	if nt_wait_numatopd_registered; then
+		wl_compare "$h + $NVMS VMs" -- -c "$CONF" --sysfs-root "$sys" \
+			--libvirt-xml-dir "$vms"
+		got=$(nt_snmp snmpget -Ovq -OU numaVmCount.0 2>&1)
+		[ "$got" = $NVMS ] && nt_pass "$h: numaVmCount.0 = $NVMS" ||
+			nt_fail "$h: numaVmCount.0 = '$got'"
+	else
+		nt_fail "numatopd on $h did not register"
+	fi
+	nt_stop_numatopd
+	wl_wait_gone || nt_fail "$h: the subtree is still served after numatopd stopped"
+done
+
+# ---------------------------------------------------------------- 3. vmTables / vcpuTable
+sys=$HWLOC/nvidiagpunumanodes/sys
+vms=$NT_DIR/vms-nvidiagpunumanodes
+walk=$NT_DIR/tables.walk
+
+# expect_tables LABEL PRESENT... : which of the VM tables (.1.3 .1.4 .1.5) have instances
+expect_tables() {
+	label=$1
+	shift
+	wl_bulkwalk "$walk" || nt_fail "$label: snmpbulkwalk: $(head -n 3 "$walk.err")"
+	for t in 1.3 1.4 1.5; do
+		want=absent
+		for p in "$@"; do
+			[ "$p" = $t ] && want=present
+		done
+		got=absent
+		wl_has_instance "$walk" "$WL_ROOT.$t" && got=present
+		[ $got = $want ] && nt_pass "$label: $t $want" ||
+			nt_fail "$label: $t $got, want $want"
+	done
+	wl_has_instance "$walk" "$WL_ROOT.1.6" && nt_pass "$label: distance table still there" ||
+		nt_fail "$label: no distance table"
+	got=$(nt_snmp snmpget -Ovq -OU numaNodeCpuCapacity.8 2>&1)
+	[ "$got" = 88 ] && nt_pass "$label: numaNodeCpuCapacity.8 = 88" ||
+		nt_fail "$label: numaNodeCpuCapacity.8 = '$got', want 88"
+}
+
+printf 'agentxPingInterval 1\nvmTables no\n' >"$CONF"
+nt_start_numatopd -c "$CONF" --sysfs-root "$sys" --libvirt-xml-dir "$vms" || exit 1
+nt_wait_numatopd_registered || exit 1
+pid=$NT_NUMATOPD_PID
+expect_tables "vmTables no"
+got=$(nt_snmp snmpget -Ovq "numaVmName.1" 2>&1)
+case $got in
+"No Such Object"*) nt_pass "vmTables no: numaVmName.1 is noSuchObject" ;;
+*) nt_fail "vmTables no: numaVmName.1 = '$got'" ;;
+esac
+wl_compare "vmTables no" --no-vm-tables -- -c "$CONF" --sysfs-root "$sys" --libvirt-xml-dir "$vms"
+
+# the same through SIGHUP: the tables are registered again, or dropped, without a restart
+# tables_are with|without: the vCPU table (and the VM table) as wanted
+tables_are() {
+	wl_bulkwalk "$walk" && wl_has_instance "$walk" "$WL_ROOT.1.3" || return 1
+	if [ "$1" = with ]; then
+		wl_has_instance "$walk" "$WL_ROOT.1.5"
+	else
+		! wl_has_instance "$walk" "$WL_ROOT.1.5"
+	fi
+}
+printf 'agentxPingInterval 1\nvcpuTable no\n' >"$CONF"
+kill -HUP "$pid"
+nt__poll 50 tables_are without || :
+expect_tables "SIGHUP to vcpuTable no" 1.3 1.4
+wl_compare "vcpuTable no" --no-vcpu-table -- -c "$CONF" --sysfs-root "$sys" --libvirt-xml-dir "$vms"
+
+printf 'agentxPingInterval 1\n' >"$CONF"
+kill -HUP "$pid"
+nt__poll 50 tables_are with || :
+expect_tables "SIGHUP back to all tables" 1.3 1.4 1.5
+wl_compare "all tables again" -- -c "$CONF" --sysfs-root "$sys" --libvirt-xml-dir "$vms"
+nt_stop_numatopd
+wl_wait_gone || nt_fail "the subtree is still served after numatopd stopped"
+
+# vcpuTable no from the start
+printf 'agentxPingInterval 1\nvcpuTable no\n' >"$CONF"
+nt_start_numatopd -c "$CONF" --sysfs-root "$sys" --libvirt-xml-dir "$vms" || exit 1
+nt_wait_numatopd_registered || exit 1
+expect_tables "vcpuTable no at start" 1.3 1.4
+
+nt_done

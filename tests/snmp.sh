@@ -1,0 +1,320 @@
+#!/bin/sh
+# snmp.sh: numatopd as the AgentX subagent of a private snmpd on the fixture host, through the
+# real clients: walks equal to --dump=json, exact GETs from fixtures/host/expected.tsv, GETNEXT at
+# table edges, snmptable, read-only SETs, SIGHUP reload (good and bad), SIGTERM, bad config.
+set -u
+TESTS_DIR=${TESTS_DIR:-$(cd "$(dirname "$0")" && pwd)}
+. "$TESTS_DIR/lib.sh"
+. "$TESTS_DIR/walklib.sh"
+nt_init snmp
+nt_need snmpd snmpwalk snmpbulkwalk snmpget snmpgetnext snmptable snmpset numatopd
+nt_need_mibs
+wl_init
+
+HOST=${FIXTURES:-$TESTS_DIR/../fixtures}/host
+TSV=$HOST/expected.tsv
+CONF=$NT_DIR/numatopd.conf
+# agentxPingInterval: Net-SNMP's own directive; 1 s keeps a lost master short
+printf 'agentxPingInterval 1\ncpuAllocationRatio 1.0\n' >"$CONF"
+
+# the master forwards SETs to the subagent only for a community allowed to write
+nt_start_snmpd 'rwcommunity private 127.0.0.1' </dev/null || exit 1
+nt_start_numatopd -c "$CONF" --sysfs-root "$HOST/sys" --libvirt-xml-dir "$HOST/libvirt" || exit 1
+nt_wait_numatopd_registered || exit 1
+pid=$NT_NUMATOPD_PID
+
+# ---------------------------------------------------------------- 1. walks = model
+wl_compare "fixture host" -- -c "$CONF" --sysfs-root "$HOST/sys" --libvirt-xml-dir "$HOST/libvirt"
+echo "measured: snmpbulkwalk -Cr$WL_REPS of the subtree, fixture host: $WL_BULK_N varbinds in" \
+	"$(awk -v ms="$WL_BULK_MS" 'BEGIN { printf "%.2f", ms / 1000 }') s"
+walk=$NT_DIR/cmp1.bulk
+
+# ---------------------------------------------------------------- 2. GET, exact values
+
+tsv() {
+	awk -F '\t' -v k="$1" '$1 == k { print $2; found = 1; exit } END { exit !found }' "$TSV"
+}
+
+# -Ir: the client must not refuse an index outside the MIB range before asking
+get() {
+	nt_snmp snmpget -Ir -Ovq -OU "$1" 2>&1
+}
+
+expect_get() {
+	got=$(get "$1")
+	if [ "$got" = "$2" ]; then
+		nt_pass "GET $1 = '$2'"
+	else
+		nt_fail "GET $1 = '$got', want '$2'"
+	fi
+}
+
+# numaVmIndex by name, from a walk of numaVmName: "INDEX NAME" lines
+nt_snmp snmpwalk -Os -Oq -OU numaVmName >"$NT_DIR/names" 2>&1
+sed -n 's/^numaVmName\.\([0-9]*\) \(.*\)$/\1 \2/p' "$NT_DIR/names" >"$NT_DIR/index"
+index_of() {
+	awk -v n="$1" '$2 == n { print $1; exit }' "$NT_DIR/index"
+}
+[ "$(wc -l <"$NT_DIR/index")" -eq 14 ] && nt_pass "numaVmName has the 14 VMs" ||
+	nt_fail "numaVmName walk: $(cat "$NT_DIR/names")"
+for vm in web-local misaligned huge-1g; do
+	ix=$(index_of $vm)
+	[ "$ix" = "$(tsv "vms[$vm].index")" ] && nt_pass "$vm has numaVmIndex $ix" ||
+		nt_fail "$vm: numaVmIndex '$ix', want $(tsv "vms[$vm].index")"
+done
+BATCH=$(index_of batch-span)
+case $BATCH in
+'' | *[!0-9]*) nt_fail "no numaVmIndex for batch-span" ;;
+*) [ "$BATCH" -ge 1073741824 ] && [ "$BATCH" -le 2147483647 ] &&
+	nt_pass "batch-span (no domain id) has the UUID-derived index $BATCH" ||
+	nt_fail "batch-span index $BATCH not in 1073741824..2147483647" ;;
+esac
+
+floor_mib() {
+	awk '{ q = int($1 / 1048576); if (q * 1048576 > $1) q--; print q }'
+}
+
+# Node and hugepage columns: "OBJECT.INSTANCE KEY" (KEY of expected.tsv, or =LITERAL). MiB:
+# numaNodeMemHeadroom is the byte headroom floored to MiB.
+while read -r obj key; do
+	case $key in
+	=*) want=${key#=} ;;
+	mib:*) want=$(tsv "${key#mib:}" | floor_mib) ;;
+	*) want=$(tsv "$key") || { nt_fail "$key not in $TSV"; continue; } ;;
+	esac
+	expect_get "$obj" "$want"
+done <<'EOF'
+numaNodeCount.0 =4
+numaVmCount.0 =14
+numaVmFloatingCount.0 =1
+numaVmMisalignedCount.0 =2
+numaInvalidFiles.0 errors.count
+numaSourceStatus.0 =degraded
+numaCpuAllocationRatio.0 =100
+numaNodeCpuList.1 nodes[1].cpus
+numaNodeCpuList.6 nodes[6].cpus
+numaNodeCpuCapacity.4 nodes[4].cpu_capacity
+numaNodeMemCapacity.6 nodes[6].memory_total_bytes
+numaNodeVcpusBound.4 nodes[4].vcpus_bound
+numaNodeVcpusSpanning.1 nodes[1].vcpus_spanning
+numaNodeMemUsed.0 nodes[0].memory_used_bytes
+numaNodeMemSpanning.0 nodes[0].memory_spanning_bytes
+numaNodeVmCount.6 nodes[6].vm_count
+numaNodeCpuHeadroom.4 nodes[4].cpu_headroom
+numaNodeMemHeadroom.4 mib:nodes[4].memory_headroom_bytes
+numaNodeMemHeadroom.0 mib:nodes[0].memory_headroom_bytes
+numaNodeCpuOversubscribed.4 nodes[4].cpu_oversubscribed
+numaNodeCpuOversubscribed.0 nodes[0].cpu_oversubscribed
+numaNodeMemOversubscribed.4 nodes[4].memory_oversubscribed
+numaNodeHugepagesOversubscribed.1 nodes[1].hugepages_oversubscribed
+numaHugepageVmDemand.1.1048576 nodes[1].hugepages[1048576].vm_demand
+numaHugepageVmDemand.0.2048 nodes[0].hugepages[2048].vm_demand
+numaHugepageTotal.0.1048576 nodes[0].hugepages[1048576].total
+numaHugepageFree.4.2048 nodes[4].hugepages[2048].free
+numaHugepageOversubscribed.1.1048576 =true
+numaNodeDistanceValue.0.6 =41
+numaNodeDistanceValue.4.1 =21
+numaNodeDistanceValue.6.6 =10
+EOF
+
+# VM columns: "OBJECT VM SUFFIX FIELD": instance = numaVmIndex of VM + SUFFIX ("-": none), the
+# value vms[VM].FIELD of expected.tsv; a floating vCPU's node "null" is -1 on the wire.
+while read -r obj vm suffix field; do
+	[ "$suffix" = - ] && suffix=
+	want=$(tsv "vms[$vm].$field") || { nt_fail "vms[$vm].$field not in $TSV"; continue; }
+	[ "$want" = null ] && want=-1
+	expect_get "$obj.$(index_of "$vm")$suffix" "$want"
+done <<'EOF'
+numaVmState web-local - state
+numaVmPlacement misaligned - placement
+numaVmMemMode misaligned - memory_mode
+numaVmRemoteVcpus misaligned - remote_vcpus
+numaVmEmulatorCpus web-local - emulator_cpus
+numaVmHugepageSize huge-1g - hugepage_size_kib
+numaVmMemory db-multinode - memory_bytes
+numaVmNodes hotplug-live - nodes
+numaVmVcpus hotplug-cfg - vcpus
+numaVmVcpusMax hotplug-cfg - vcpus_max
+numaVmState hotplug-cfg - state
+numaVmDisplayName instance-0000002a - display_name
+numaVmPlacement batch-span - placement
+numaVmAssignVcpusSpanning batch-span .1 assign[1].vcpus_spanning
+numaVmAssignMemory batch-span .0 assign[0].memory_bytes
+numaVmAssignMemSpanning batch-span .1 assign[1].memory_spanning_bytes
+numaVmAssignVcpus hotplug-live .4 assign[4].vcpus
+numaVmAssignMemory hotplug-live .0 assign[0].memory_bytes
+numaVcpuNode batch-span .0 vcpu_pins[0].node
+numaVcpuAffinity batch-span .0 vcpu_pins[0].cpus
+numaVcpuRemote misaligned .1 vcpu_pins[1].remote
+numaVcpuGuestCell misaligned .1 vcpu_pins[1].cell
+numaVcpuAffinity hotplug-live .2 vcpu_pins[2].cpus
+numaVcpuNode app-partial .1 vcpu_pins[1].node
+EOF
+expect_get "numaVmName.$(tsv 'vms[web-local].index')" web-local
+expect_get "numaVmName.$(tsv 'vms[misaligned].index')" misaligned
+
+# rows that do not exist; a column that does not exist
+WEB=$(tsv 'vms[web-local].index')
+LIVE=$(tsv 'vms[hotplug-live].index')
+for o in numaVmName.13 numaNodeCpuCapacity.5 "$WL_ROOT.1.2.1.3.4294967295" numaVcpuNode.$WEB.2 \
+	numaVcpuNode.$LIVE.1 numaHugepageTotal.0.4 numaNodeDistanceValue.0.2 \
+	numaVmAssignVcpus.$WEB.1 numaNodeCpuCapacity numaNodeCpuCapacity.0.0; do
+	expect_get "$o" 'No Such Instance currently exists at this OID'
+done
+expect_get "$WL_ROOT.1.2.1.18.0" 'No Such Object available on this agent at this OID'
+
+# ---------------------------------------------------------------- 3. GETNEXT at the edges
+
+# the OID name GETNEXT lands on, or "end" (endOfMibView, or an OID outside the MIB)
+next_of() {
+	nt_snmp snmpgetnext -Ir -On "$1" >"$NT_DIR/next" 2>&1
+	if grep -q "^$(nt_re "$WL_ROOT")\\.[0-9.]* = " "$NT_DIR/next" &&
+		! grep -q 'No more variables' "$NT_DIR/next"; then
+		nt_snmp snmpgetnext -Ir -Os -Oq "$1" 2>&1 | awk '{ print $1 }'
+	elif grep -q -e 'No more variables' -e '^\.1\.[0-9.]* = ' "$NT_DIR/next"; then
+		echo end
+	else
+		cat "$NT_DIR/next"
+	fi
+}
+
+expect_next() {
+	got=$(next_of "$1")
+	if [ "$got" = "$2" ]; then
+		nt_pass "GETNEXT $1 -> $2"
+	else
+		nt_fail "GETNEXT $1 -> '$got', want '$2'"
+	fi
+}
+
+# the last instance of a column in the bulk walk of step 1
+last_of() {
+	grep "^$(nt_re "$WL_ROOT.$1")\\." "$walk" | tail -n 1 | sed 's/ = .*//'
+}
+
+last_vm=$(sort -n "$NT_DIR/index" | tail -n 1 | cut -d ' ' -f 1)
+expect_next numaTopologyMIB numaNodeCount.0
+expect_next numaNodeTable numaNodeCpuList.0
+expect_next numaMemAllocationRatio.0 numaNodeCpuList.0
+expect_next numaNodeCpuList.6 numaNodeCpuCapacity.0
+expect_next numaNodeCpuCapacity.1 numaNodeCpuCapacity.4
+expect_next "$WL_ROOT.1.2.1.2.4294967295" numaNodeCpuCapacity.0
+# web-local has the lowest numaVmIndex, and rows on node 0
+expect_next numaNodeHugepagesOversubscribed.6 "numaVmName.$WEB"
+expect_next "numaVmEmulatorCpus.$last_vm" "numaVmAssignVcpus.$WEB.0"
+expect_next "$(last_of 1.4.1.4)" "numaVcpuAffinity.$WEB.0"
+expect_next "$(last_of 1.5.1.6)" numaNodeDistanceValue.0.0
+expect_next numaHugepageTotal.1 numaHugepageTotal.1.2048
+expect_next numaHugepageTotal.6.1048576 numaHugepageFree.0.2048
+expect_next numaHugepageOversubscribed.6.1048576 end
+expect_next numaHugepageTable.2 end
+
+# ---------------------------------------------------------------- 4. snmptable
+# (-Cf takes the next word, which nt_snmp would take for an operand: the default layout,
+# blanks squeezed, -OU for values without units)
+nt_snmp snmptable -Ci -OU numaNodeTable 2>&1 | tr -s ' ' | sed 's/^ //; s/ $//' >"$NT_DIR/table"
+cols=index
+for c in CpuList CpuCapacity MemCapacity MemFree VcpusBound VcpusSpanning MemUsed MemSpanning \
+	VmCount CpuHeadroom MemHeadroom CpuUsedPercent MemUsedPercent CpuOversubscribed \
+	MemOversubscribed HugepagesOversubscribed; do
+	cols="$cols numaNode$c"
+done
+if grep -qxF "$cols" "$NT_DIR/table"; then
+	nt_pass "snmptable numaNodeTable: all 16 columns named"
+else
+	nt_fail "snmptable numaNodeTable header, want '$cols':"
+	cat "$NT_DIR/table" >&2
+fi
+row4='4 8-11,20-23 8 17179869184 536870912 15 0 17179869184 0 4 -7 -2048 188 115 true true false'
+grep -qxF "$row4" "$NT_DIR/table" && nt_pass "snmptable: the row of node 4" ||
+	nt_fail "snmptable: no row '$row4' in: $(cat "$NT_DIR/table")"
+[ "$(grep -c '^[0-9][0-9]* ' "$NT_DIR/table")" -eq 4 ] && nt_pass "snmptable: 4 rows" ||
+	nt_fail "snmptable: $(grep -c '^[0-9][0-9]* ' "$NT_DIR/table") rows, want 4"
+
+# ---------------------------------------------------------------- 5. read-only
+if nt_snmp snmpset -c private numaNodeCpuCapacity.0 u 9 >"$NT_DIR/set" 2>&1; then
+	nt_fail "snmpset numaNodeCpuCapacity.0 succeeded: $(cat "$NT_DIR/set")"
+elif grep -q -e 'Reason: notWritable' -e 'Reason: noAccess' "$NT_DIR/set"; then
+	nt_pass "snmpset (rwcommunity) refused: $(grep Reason "$NT_DIR/set")"
+else
+	nt_fail "snmpset failed without notWritable/noAccess: $(cat "$NT_DIR/set")"
+fi
+expect_get numaNodeCpuCapacity.0 "$(tsv 'nodes[0].cpu_capacity')"
+
+# ---------------------------------------------------------------- 6. SIGHUP reload
+ratio_is() {
+	[ "$(get numaCpuAllocationRatio.0)" = "$1" ]
+}
+
+printf 'agentxPingInterval 1\ncpuAllocationRatio 1.5\n' >"$CONF"
+kill -HUP "$pid"
+if nt__poll 50 ratio_is 150; then
+	nt_pass "SIGHUP: numaCpuAllocationRatio.0 = 150"
+else
+	nt_fail "SIGHUP: numaCpuAllocationRatio.0 = '$(get numaCpuAllocationRatio.0)', want 150"
+fi
+# CPU limit floor(8 x 1.5) = 12: node 4 (15 bound) 12 - 15, node 0 (8 bound) 12 - 8
+expect_get numaNodeCpuHeadroom.4 -3
+expect_get numaNodeCpuHeadroom.0 4
+expect_get numaNodeCpuOversubscribed.4 true
+wl_compare "after SIGHUP, ratio 1.5" -- -c "$CONF" --sysfs-root "$HOST/sys" \
+	--libvirt-xml-dir "$HOST/libvirt"
+nt_wait_for_line "$NT_DIR/numatopd.log" 'configuration reloaded' 2 &&
+	nt_pass "reload logged" || nt_fail "no 'configuration reloaded' in the log"
+
+# an invalid value: the old configuration stays, one error names file and line
+printf 'agentxPingInterval 1\ncpuAllocationRatio 2.0\nmemAllocationRatio banana\n' >"$CONF"
+kill -HUP "$pid"
+if nt_wait_for_line "$NT_DIR/numatopd.log" "$(nt_re "$CONF"): line 3" 5; then
+	nt_pass "bad reload: error names $CONF: line 3"
+	grep -q 'keeping the previous configuration' "$NT_DIR/numatopd.log" &&
+		nt_pass "bad reload: says it keeps the previous configuration" ||
+		nt_fail "bad reload: no 'keeping the previous configuration'"
+else
+	nt_fail "bad reload: no '$CONF: line 3' error in the log"
+fi
+nt_alive "$pid" && nt_pass "bad reload: numatopd still runs" || nt_fail "bad reload: numatopd died"
+expect_get numaCpuAllocationRatio.0 150
+expect_get numaNodeCpuHeadroom.4 -3
+expect_get numaMemAllocationRatio.0 100
+
+# ---------------------------------------------------------------- 7. SIGTERM
+t0=$(wl_ms)
+kill -TERM "$pid"
+if nt__poll 50 nt__gone "$pid"; then
+	st=0
+	wait "$pid" || st=$?
+	[ $st -eq 0 ] && nt_pass "SIGTERM: exit 0 after $(($(wl_ms) - t0)) ms" ||
+		nt_fail "SIGTERM: exit status $st"
+else
+	nt_fail "SIGTERM: numatopd still runs after 5 s"
+fi
+NT_NUMATOPD_PID=
+wl_wait_gone && nt_pass "after SIGTERM the subtree is gone from the master" ||
+	nt_fail "5 s after SIGTERM a GETNEXT on the root still lands in the subtree"
+
+# ---------------------------------------------------------------- 8. invalid config at start
+# "LINES|LINE": exit 1 and a message naming the file and LINE, whoever parses the directive:
+# numatopd itself (cpuAllocationRatio), nobody (an unknown one) or the AgentX library
+# (agentxPingInterval, Net-SNMP's own). A numatopd that starts anyway is stopped after 10 s.
+while IFS='|' read -r lines line; do
+	# shellcheck disable=SC2059 # the \n in LINES are printf's
+	printf "$lines" >"$NT_DIR/bad.conf"
+	last=${lines%\\n}
+	what="invalid config at start (${last##*\\n})"
+	st=0
+	MIBS='' timeout 10 "$NUMATOPD" -f -x "$NT_AGENTX" -c "$NT_DIR/bad.conf" \
+		--sysfs-root "$HOST/sys" --libvirt-xml-dir "$HOST/libvirt" \
+		</dev/null >"$NT_DIR/bad.out" 2>&1 || st=$?
+	[ $st -eq 1 ] && nt_pass "$what: exit 1" ||
+		nt_fail "$what: exit $st: $(cat "$NT_DIR/bad.out")"
+	grep -q "$(nt_re "$NT_DIR/bad.conf"): line $line" "$NT_DIR/bad.out" &&
+		nt_pass "$what: names bad.conf: line $line" ||
+		nt_fail "$what: no 'bad.conf: line $line' in: $(cat "$NT_DIR/bad.out")"
+done <<'EOF2'
+refreshInterval 10\ncpuAllocationRatio -1\n|2
+refreshInterval 10\nfrobnicate yes\n|2
+cpuAllocationRatio 1.5\nagentxPingInterval banana\n|2
+EOF2
+
+nt_done
