@@ -1,0 +1,313 @@
+#!/bin/sh
+# notify.sh: change detection and notifications end to end: numatopd under a private snmpd whose
+# trap2sink is a private snmptrapd. VM files dropped into (or renamed, removed from) the watched
+# directory raise and clear each notification with the MIB's varbinds; the directory appears
+# late; hold-down, a master that is down when a raise falls due, and no storm. refreshInterval is
+# 600 s here, so everything seen comes from inotify.
+set -u
+TESTS_DIR=${TESTS_DIR:-$(cd "$(dirname "$0")" && pwd)}
+. "$TESTS_DIR/lib.sh"
+nt_init notify
+nt_need snmpd snmptrapd snmpget numatopd
+
+FX=${FIXTURES:-$TESTS_DIR/../fixtures}/host
+ROOT=.1.3.6.1.4.1.8072.9999.9999.6862
+TAB=$(printf '\t')
+RUN=$NT_DIR/run
+QEMU=$RUN/libvirt/qemu
+CONF=$NT_DIR/numatopd.conf
+
+# ------------------------------------------------------------------ helpers
+
+# A trap record of notification ROOT.0.SUBID whose varbinds after snmpTrapOID.0 are exactly
+# the given "OID = TYPE: value" strings, in order.
+trap_re() {
+	tr__re="^TRAP [^$TAB]*$TAB$(nt_re .1.3.6.1.2.1.1.3.0) = Timeticks: \([0-9]+\) [^$TAB]*"
+	tr__re="$tr__re$TAB$(nt_re ".1.3.6.1.6.3.1.1.4.1.0 = OID: $ROOT.0.$1")"
+	shift
+	for tr__vb in "$@"; do
+		tr__re="$tr__re$TAB$(nt_re "$tr__vb")"
+	done
+	echo "$tr__re\$"
+}
+
+count() {
+	nt_traps | grep -c -E -- "$1"
+}
+
+# All notifications of this MIB received so far.
+ours() {
+	count "$(nt_re "OID: $ROOT.0.")[0-9]+$TAB"
+}
+
+# tenths of a second since boot
+now_ds() {
+	read -r nd__up nd__idle </proc/uptime
+	nd__frac=${nd__up#*.}
+	echo "$((${nd__up%%.*} * 10 + ${nd__frac%?}))"
+}
+
+# wait_more RE N SECS: until more than N records match RE; 1 on timeout
+wait_more() {
+	wm__end=$(($(now_ds) + $3 * 10))
+	while [ "$(count "$1")" -le "$2" ]; do
+		[ "$(now_ds)" -ge "$wm__end" ] && return 1
+		sleep 0.05
+	done
+	return 0
+}
+
+# expect WHAT RE ACTION...: ACTION, then a new record matching RE within 5 s
+expect() {
+	ex__what=$1
+	ex__re=$2
+	shift 2
+	ex__n=$(count "$ex__re")
+	"$@"
+	if wait_more "$ex__re" "$ex__n" 5; then
+		nt_pass "$ex__what"
+	else
+		nt_fail "$ex__what: no trap matching /$ex__re/ within 5 s; received:"
+		nt_traps | tail -n 5 >&2
+	fi
+}
+
+# A plain <domain> file (the /etc/libvirt/qemu form): ID NAME MEMORY_GIB EXTRA_XML
+vm_xml() {
+	printf "<domain type='kvm' id='%s'>\n  <name>%s</name>\n" "$1" "$2"
+	printf "  <uuid>3b0e4c1a-0000-4000-8000-%012d</uuid>\n" "$1"
+	printf "  <memory unit='GiB'>%s</memory>\n  %s\n</domain>\n" "$3" "$4"
+}
+
+# The way libvirt writes a status file: NAME.xml.new, then renamed over NAME.xml.
+put() {
+	cat >"$QEMU/$1.xml.new" && mv "$QEMU/$1.xml.new" "$QEMU/$1.xml"
+}
+add() {
+	cp "$NT_DIR/vms/$1.xml" "$QEMU/$1.xml"
+}
+del() {
+	rm -f "$QEMU/$1.xml"
+}
+pin() {
+	vm_xml 33 pinme 1 "<vcpu placement='static'>2</vcpu><cputune><vcpupin vcpu='0' \
+cpuset='$1'/><vcpupin vcpu='1' cpuset='$2'/></cputune>" | put pinme
+}
+
+reloads() {
+	grep -c 'configuration reloaded' "$NT_DIR/numatopd.log"
+}
+# reload LINE...: rewrite numatopd.conf, SIGHUP, wait (5 s) for the reload to be logged
+reload() {
+	rl__n=$(reloads)
+	printf '%s\n' "$@" >"$CONF"
+	kill -HUP "$NT_NUMATOPD_PID"
+	rl__end=$(($(now_ds) + 50))
+	while [ "$(reloads)" -le "$rl__n" ]; do
+		[ "$(now_ds)" -ge "$rl__end" ] && return 1
+		sleep 0.1
+	done
+}
+
+# ------------------------------------------------------------------ expected records
+
+# node 4: 8 CPUs, hpc-big binds 8 vCPUs and 10 GiB; memory limit 14 GiB
+CPU_UP=$(trap_re 1 "$ROOT.1.2.1.3.4 = Gauge32: 8" "$ROOT.1.2.1.6.4 = Gauge32: 10" \
+	"$ROOT.1.2.1.11.4 = INTEGER: -2")
+CPU_DOWN=$(trap_re 2 "$ROOT.1.2.1.3.4 = Gauge32: 8" "$ROOT.1.2.1.6.4 = Gauge32: 8" \
+	"$ROOT.1.2.1.11.4 = INTEGER: 0")
+MEM_UP=$(trap_re 3 "$ROOT.1.2.1.4.4 = Counter64: 17179869184" \
+	"$ROOT.1.2.1.8.4 = Counter64: 16106127360" "$ROOT.1.2.1.12.4 = INTEGER: -1024")
+MEM_DOWN=$(trap_re 4 "$ROOT.1.2.1.4.4 = Counter64: 17179869184" \
+	"$ROOT.1.2.1.8.4 = Counter64: 10737418240" "$ROOT.1.2.1.12.4 = INTEGER: 4096")
+# node 1, 1 GiB pages: a pool of 4, huge-1g demands 5
+HUGE_UP=$(trap_re 5 "$ROOT.1.7.1.2.1.1048576 = Gauge32: 4" "$ROOT.1.7.1.4.1.1048576 = Gauge32: 5")
+HUGE_DOWN=$(trap_re 6 "$ROOT.1.7.1.2.1.1048576 = Gauge32: 4" \
+	"$ROOT.1.7.1.4.1.1048576 = Gauge32: 0")
+SRC_GONE=$(trap_re 7 "$ROOT.1.1.9.0 = INTEGER: 3" "$ROOT.1.1.8.0 = Gauge32: 0")
+SRC_BAD=$(trap_re 7 "$ROOT.1.1.9.0 = INTEGER: 2" "$ROOT.1.1.8.0 = Gauge32: 1")
+SRC_OK=$(trap_re 8 "$ROOT.1.1.9.0 = INTEGER: 1" "$ROOT.1.1.8.0 = Gauge32: 0")
+sent=0 # notifications of ours expected so far
+
+# ------------------------------------------------------------------ start
+
+mkdir "$NT_DIR/vms" "$NT_DIR/stage" || exit 99
+vm_xml 31 cpu-hog 1 "<vcpu placement='static' cpuset='8-9'>2</vcpu>" >"$NT_DIR/vms/cpu-hog.xml"
+vm_xml 32 mem-hog 5 "<vcpu>1</vcpu><numatune><memory mode='strict' nodeset='4'/></numatune>" \
+	>"$NT_DIR/vms/mem-hog.xml"
+cp "$FX/libvirt/huge-1g.xml" "$NT_DIR/vms/" || exit 99
+cp "$FX/libvirt/web-local.xml" "$FX/libvirt/hpc-big.xml" "$FX/libvirt/huge-1g.xml" \
+	"$NT_DIR/stage/" || exit 99
+reload_lines="eventDelay 200
+refreshInterval 600
+agentxPingInterval 1"
+printf '%s\n' "$reload_lines" >"$CONF"
+
+nt_start_trapd || nt_done
+nt_start_snmpd "trap2sink 127.0.0.1:$NT_TRAP_PORT public" || nt_done
+# the libvirt directory does not exist yet
+nt_start_numatopd -c "$CONF" -Dnumatopd --sysfs-root "$FX/sys" --libvirt-xml-dir "$QEMU" || nt_done
+nt_wait_numatopd_registered || nt_done
+
+# 1. startup: the missing directory is a source error, raised once at start
+if nt_wait_for_trap "$(nt_re "OID: $ROOT.0.7")" 5 && [ "$(count "$SRC_GONE")" = 1 ]; then
+	nt_pass "startup raise: numaSourceError, numaSourceStatus.0 = unavailable(3)"
+else
+	nt_fail "no startup numaSourceError with unavailable(3), 0 invalid files"
+fi
+sent=$((sent + 1))
+grep -q "watching $NT_DIR until $QEMU appears" "$NT_DIR/numatopd.log" &&
+	nt_pass "watches the nearest existing parent" ||
+	nt_fail "no 'watching $NT_DIR until ...' in the log"
+
+# 2. the directory appears (with its files): recovery and the hugepage raise, long before the
+#    600 s refresh
+mkdir -p "$RUN/libvirt" || exit 99
+huge0=$(count "$HUGE_UP")
+expect "directory appears: numaSourceRecovered" "$SRC_OK" mv "$NT_DIR/stage" "$QEMU"
+wait_more "$HUGE_UP" "$huge0" 5 &&
+	nt_pass "numaHugepageOversubscription for row 1.1048576 (pool 4, demand 5)" ||
+	nt_fail "no numaHugepageOversubscription once the directory appeared"
+sent=$((sent + 2))
+
+# 3. CPU: a VM binding 2 more vCPUs to node 4 is copied in, then removed
+expect "cp VM: numaNodeCpuOversubscription node 4 (8 CPUs, 10 bound, headroom -2)" "$CPU_UP" \
+	add cpu-hog
+# the per-file cache: that rebuild parsed the one new file only
+grep -q "rebuilt: 4 nodes, 4 VMs, 0 invalid files, 1 files parsed" "$NT_DIR/numatopd.log" &&
+	nt_pass "rebuild after one new file parsed 1 file" ||
+	nt_fail "no 'rebuilt: ... 1 files parsed' debug line after adding one file"
+expect "rm VM: numaNodeCpuOversubscriptionCleared node 4 (8 bound, headroom 0)" "$CPU_DOWN" \
+	del cpu-hog
+sent=$((sent + 2))
+
+# 4. memory: 5 GiB more on node 4 (limit 14 GiB, 10 used)
+expect "numaNodeMemOversubscription node 4 (15 GiB used, headroom -1024 MiB)" "$MEM_UP" add mem-hog
+expect "numaNodeMemOversubscriptionCleared node 4 (10 GiB used, headroom 4096 MiB)" "$MEM_DOWN" \
+	del mem-hog
+sent=$((sent + 2))
+
+# 5. hugepages: the VM that overdraws node 1's 1G pool leaves, then comes back
+expect "numaHugepageOversubscriptionCleared row 1.1048576 (demand 0)" "$HUGE_DOWN" del huge-1g
+expect "numaHugepageOversubscription again when it comes back" "$HUGE_UP" add huge-1g
+sent=$((sent + 2))
+
+# 6. a vcpupin change written as libvirt writes it (pinme.xml.new renamed over pinme.xml)
+pin 4 5
+expect "vcpupin moved to node 4 (.new + rename): numaNodeCpuOversubscription" "$CPU_UP" pin 10 11
+expect "vcpupin moved back: numaNodeCpuOversubscriptionCleared" "$CPU_DOWN" pin 4 5
+sent=$((sent + 2))
+
+# 7. an invalid file: numaSourceError degraded(2) with 1 invalid file, then recovery
+expect "invalid file: numaSourceError, degraded(2), numaInvalidFiles 1" "$SRC_BAD" \
+	put broken <<EOF
+<domain type='kvm'><name>broken</name><vcpu
+EOF
+expect "invalid file removed: numaSourceRecovered" "$SRC_OK" del broken
+sent=$((sent + 2))
+
+# 8. no storm: 100 VMs that pin nothing come, then go (200 changes): no notification
+floating() {
+	i=100
+	while [ $i -lt 200 ]; do
+		vm_xml $i "quiet-$i" 1 "<vcpu>1</vcpu>" | put "quiet-$i"
+		i=$((i + 1))
+	done
+}
+vmcount_is() {
+	snmpget -v2c -c public -t 1 -r 1 -m '' -On -Oqv "$NT_TARGET" "$ROOT.1.1.2.0" 2>/dev/null |
+		grep -qx "$1"
+}
+wait_vmcount() {
+	wv__end=$(($(now_ds) + 100))
+	until vmcount_is "$1"; do
+		[ "$(now_ds)" -ge "$wv__end" ] && return 1
+		sleep 0.1
+	done
+}
+floating
+wait_vmcount 104 && nt_pass "100 floating VMs added (numaVmCount 104)" ||
+	nt_fail "numaVmCount did not reach 104"
+rm -f "$QEMU"/quiet-*.xml
+wait_vmcount 4 && nt_pass "100 floating VMs removed (numaVmCount 4)" ||
+	nt_fail "numaVmCount did not return to 4"
+sleep 0.5
+[ "$(ours)" = "$sent" ] && nt_pass "200 unrelated changes: no notification" ||
+	nt_fail "$(($(ours) - sent)) notifications from unrelated changes"
+
+# 9. hold-down 3 s: a condition that clears within it sends nothing; one that holds is raised
+#    once the 3 s are over, and its clear follows at once
+if reload "$reload_lines" "notificationHoldDown 3"; then
+	nt_pass "reloaded with notificationHoldDown 3"
+else
+	nt_fail "SIGHUP reload not logged"
+fi
+up0=$(count "$CPU_UP")
+down0=$(count "$CPU_DOWN")
+t0=$(now_ds)
+add cpu-hog
+sleep 1.5
+del cpu-hog
+while [ "$(now_ds)" -lt $((t0 + 45)) ]; do sleep 0.2; done
+[ "$(count "$CPU_UP")" = "$up0" ] && [ "$(count "$CPU_DOWN")" = "$down0" ] &&
+	nt_pass "hold-down: a raise that clears within the hold sends nothing" ||
+	nt_fail "hold-down: a 1.5 s condition sent notifications"
+t0=$(now_ds)
+add cpu-hog
+sleep 1.5
+[ "$(count "$CPU_UP")" = "$up0" ] && nt_pass "hold-down: no raise after 1.5 s" ||
+	nt_fail "hold-down: raise sent before 3 s"
+if wait_more "$CPU_UP" "$up0" 8; then
+	nt_pass "hold-down: raise after $(($(now_ds) - t0)) tenths of a second"
+else
+	nt_fail "hold-down: raise not sent after the hold"
+fi
+expect "hold-down: the clear of a sent raise is not held" "$CPU_DOWN" del cpu-hog
+sent=$((sent + 2))
+reload "$reload_lines" || nt_fail "second reload not logged"
+
+# 10. the master is down when a raise falls due: it is delivered once the master is back, and
+#     the raise sent before the outage (hugepages, still true) is sent again (notifyOnStartup).
+#     A SIGHUP during the outage must not start a second reconnect timer.
+huge0=$(count "$HUGE_UP")
+up0=$(count "$CPU_UP")
+nt_stop_snmpd
+nt_wait_for_line "$NT_DIR/numatopd.log" "AgentX master disconnected us" 5 ||
+	nt_fail "numatopd did not notice the master leaving"
+reload "$reload_lines" || nt_fail "reload while the master is down not logged"
+due0=$(grep -c 'due: numaNodeCpuOversubscription$' "$NT_DIR/numatopd.log")
+add cpu-hog
+dl__end=$(($(now_ds) + 50))
+while [ "$(grep -c 'due: numaNodeCpuOversubscription$' "$NT_DIR/numatopd.log")" -le "$due0" ]; do
+	[ "$(now_ds)" -ge "$dl__end" ] && break
+	sleep 0.1
+done
+[ "$(grep -c 'due: numaNodeCpuOversubscription$' "$NT_DIR/numatopd.log")" -gt "$due0" ] &&
+	nt_pass "raise fell due while the master was down" || nt_fail "raise never fell due"
+nt_restart_snmpd || nt_done
+if wait_more "$CPU_UP" "$up0" 10; then
+	nt_pass "queued raise delivered after the master came back"
+else
+	nt_fail "raise that fell due during the outage was lost"
+fi
+wait_more "$HUGE_UP" "$huge0" 5 && nt_pass "still-true raise sent again after re-registration" ||
+	nt_fail "no numaHugepageOversubscription after re-registration"
+expect "clear after the outage" "$CPU_DOWN" del cpu-hog
+sent=$((sent + 3))
+sleep 1.5 # a second reconnect timer would fire every second (agentxPingInterval 1)
+if grep -q 'attempted to be re-opened' "$NT_DIR/numatopd.log"; then
+	nt_fail "a reload opened a second AgentX session: $(grep -c 'attempted to be re-opened' \
+		"$NT_DIR/numatopd.log") warnings"
+else
+	nt_pass "reloads (master up and down) leave one AgentX session"
+fi
+
+# 11. nothing else was sent, and the log names what was
+[ "$(ours)" = "$sent" ] && nt_pass "exactly $sent notifications in all" || {
+	nt_fail "$(ours) notifications, expected $sent:"
+	nt_traps | grep -F "$ROOT.0." >&2
+}
+grep -q 'sent numaNodeCpuOversubscription (node 4)' "$NT_DIR/numatopd.log" &&
+	nt_pass "numatopd logs each notification sent" || nt_fail "no 'sent ...' log line"
+nt_stop_numatopd
+nt_done

@@ -1,0 +1,251 @@
+/* test_watch.c: the inotify watch on a temp directory: which changes mark it dirty, which do
+ * not, and how it follows a directory that does not exist yet, vanishes and comes back. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "util.h"
+#include "watch.h"
+
+static char base[256];
+static int warnings, infos;
+
+static void quiet(int prio, const char *msg)
+{
+	(void)msg;
+	if (prio <= LOG_WARNING)
+		warnings++;
+	else
+		infos++;
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	snprintf(base, sizeof(base), "%s/numatopd-watch.XXXXXX",
+		 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+	assert_non_null(mkdtemp(base));
+	warnings = infos = 0;
+	log_set_hook(quiet);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	char *cmd = xasprintf("rm -rf '%s'", base);
+
+	(void)state;
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+	log_set_hook(NULL);
+	return 0;
+}
+
+static char *path(const char *rel)
+{
+	return xasprintf("%s/%s", base, rel);
+}
+
+static void put(const char *rel)
+{
+	char *p = path(rel);
+	FILE *f = fopen(p, "w");
+
+	assert_non_null(f);
+	fputs("<domain/>\n", f);
+	fclose(f);
+	free(p);
+}
+
+static void move(const char *from, const char *to)
+{
+	char *a = path(from), *b = path(to);
+
+	assert_int_equal(rename(a, b), 0);
+	free(a);
+	free(b);
+}
+
+/* What the watch reports once the kernel has queued the events (up to 1 s). */
+static unsigned settle(struct watch *w)
+{
+	struct pollfd p = {.fd = watch_fd(w), .events = POLLIN};
+
+	if (p.fd < 0)
+		return 0;
+	if (poll(&p, 1, 1000) <= 0)
+		return 0;
+	return watch_read(w);
+}
+
+/* Nothing is pending: poll for 50 ms. */
+static unsigned nothing_more(struct watch *w)
+{
+	struct pollfd p = {.fd = watch_fd(w), .events = POLLIN};
+
+	if (poll(&p, 1, 50) <= 0)
+		return 0;
+	return watch_read(w);
+}
+
+static void xml_writes_renames_and_removals_mark_dirty(void **state)
+{
+	char *dir = path("qemu");
+	struct watch *w;
+
+	(void)state;
+	assert_int_equal(mkdir(dir, 0755), 0);
+	w = watch_new(dir);
+	assert_true(watch_fd(w) >= 0);
+	assert_true(watch_on_dir(w));
+	put("qemu/a.xml");
+	assert_int_equal(settle(w), WATCH_CHANGED);
+	/* libvirt's way: write name.xml.new, rename it over name.xml */
+	put("qemu/a.xml.new");
+	assert_int_equal(settle(w) & WATCH_RESCAN, 0);
+	move("qemu/a.xml.new", "qemu/a.xml");
+	assert_int_equal(settle(w), WATCH_CHANGED);
+	move("qemu/a.xml", "qemu/b.xml");
+	assert_int_equal(settle(w), WATCH_CHANGED);
+	free(dir);
+	dir = path("qemu/b.xml");
+	assert_int_equal(unlink(dir), 0);
+	assert_int_equal(settle(w), WATCH_CHANGED);
+	watch_free(w);
+	free(dir);
+}
+
+static void other_names_do_not_mark_dirty(void **state)
+{
+	char *dir = path("quiet");
+	struct watch *w;
+
+	(void)state;
+	assert_int_equal(mkdir(dir, 0755), 0);
+	w = watch_new(dir);
+	put("quiet/x.xml.new");
+	put("quiet/.hidden.xml");
+	put("quiet/notes.txt");
+	assert_int_equal(settle(w), 0);
+	assert_int_equal(nothing_more(w), 0);
+	watch_free(w);
+	free(dir);
+}
+
+static void missing_directory_is_awaited_from_its_nearest_parent(void **state)
+{
+	char *dir = path("run/libvirt/qemu"), *run = path("run"), *lv = path("run/libvirt");
+	struct watch *w;
+	unsigned bits = 0;
+	int i;
+
+	(void)state;
+	w = watch_new(dir);
+	assert_true(watch_fd(w) >= 0);
+	assert_false(watch_on_dir(w));
+	/* unrelated entries in the parent change nothing */
+	put("unrelated.xml");
+	assert_int_equal(settle(w), 0);
+	assert_false(watch_on_dir(w));
+	assert_int_equal(mkdir(run, 0755), 0);
+	assert_int_equal(mkdir(lv, 0755), 0);
+	assert_int_equal(mkdir(dir, 0755), 0);
+	/* one component at a time: a few reads until the directory itself is watched */
+	for (i = 0; i < 5 && !watch_on_dir(w); i++)
+		bits |= settle(w);
+	assert_true(watch_on_dir(w));
+	assert_true(bits & WATCH_RESCAN);
+	put("run/libvirt/qemu/vm.xml");
+	assert_int_equal(settle(w), WATCH_CHANGED);
+	watch_free(w);
+	free(dir);
+	free(run);
+	free(lv);
+}
+
+static void directory_removed_and_recreated_is_followed(void **state)
+{
+	char *dir = path("gone"), *cmd;
+	struct watch *w;
+
+	(void)state;
+	assert_int_equal(mkdir(dir, 0755), 0);
+	put("gone/a.xml");
+	w = watch_new(dir);
+	cmd = xasprintf("rm -rf '%s'", dir);
+	assert_int_equal(system(cmd), 0);
+	assert_true(settle(w) & WATCH_RESCAN);
+	assert_false(watch_on_dir(w));
+	assert_true(watch_fd(w) >= 0);
+	assert_int_equal(mkdir(dir, 0755), 0);
+	assert_true(settle(w) & WATCH_RESCAN);
+	assert_true(watch_on_dir(w));
+	put("gone/b.xml");
+	assert_int_equal(settle(w), WATCH_CHANGED);
+	watch_free(w);
+	free(cmd);
+	free(dir);
+}
+
+static void without_inotify_it_says_so_once_and_retries(void **state)
+{
+	char *dir = path("q");
+	struct rlimit saved, low;
+	struct watch *w;
+	int lowest = dup(0);
+
+	(void)state;
+	assert_int_equal(mkdir(dir, 0755), 0);
+	/* no descriptor left: inotify_init1() fails with EMFILE */
+	assert_true(lowest >= 0);
+	close(lowest);
+	assert_int_equal(getrlimit(RLIMIT_NOFILE, &saved), 0);
+	low = saved;
+	low.rlim_cur = (rlim_t)lowest;
+	assert_int_equal(setrlimit(RLIMIT_NOFILE, &low), 0);
+	w = watch_new(dir);
+	assert_int_equal(watch_fd(w), -1);
+	assert_false(watch_on_dir(w));
+	assert_int_equal(watch_read(w), 0);
+	watch_retry(w);
+	assert_int_equal(warnings, 1);
+	/* a descriptor is free again: the refresh timer's retry picks it up */
+	assert_int_equal(setrlimit(RLIMIT_NOFILE, &saved), 0);
+	watch_retry(w);
+	assert_true(watch_fd(w) >= 0);
+	assert_true(watch_on_dir(w));
+	assert_int_equal(warnings, 1);
+	assert_true(infos >= 1);
+	put("q/a.xml");
+	assert_int_equal(settle(w), WATCH_CHANGED);
+	watch_free(w);
+	free(dir);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test_setup_teardown(xml_writes_renames_and_removals_mark_dirty, setup,
+					    teardown),
+	    cmocka_unit_test_setup_teardown(other_names_do_not_mark_dirty, setup, teardown),
+	    cmocka_unit_test_setup_teardown(missing_directory_is_awaited_from_its_nearest_parent,
+					    setup, teardown),
+	    cmocka_unit_test_setup_teardown(directory_removed_and_recreated_is_followed, setup,
+					    teardown),
+	    cmocka_unit_test_setup_teardown(without_inotify_it_says_so_once_and_retries, setup,
+					    teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
