@@ -1,0 +1,174 @@
+#!/bin/sh
+# install.sh: `make install DESTDIR=...` puts exactly the expected files in the configured
+# directories with the right modes; the installed unit names the installed binary; the example
+# numatopd.conf parses (as shipped and with every directive uncommented); a second install keeps
+# an edited configuration, uninstall removes the rest; and the installed snmpd drop-in, given to
+# a real snmpd, makes a socket that its group can use and a view limited to the NUMA subtree.
+set -u
+. "${TESTS_DIR:-$(dirname "$0")}/lib.sh"
+nt_init install
+nt_need numatopd make snmpd snmpget snmpwalk
+
+B=${NUMATOPD%/*}
+[ -f "$B/Makefile" ] || { nt_fail "no Makefile beside NUMATOPD='$NUMATOPD'"; nt_done; }
+D=$NT_DIR/dest
+# make check's jobserver is not ours; and never rebuild the program under test (another make in
+# the same tree may be compiling): install what is built
+unset MAKEFLAGS MFLAGS MAKELEVEL
+nt_make() {
+	make -s -C "$B" -o numatopd -o libnumacore.a "$@"
+}
+
+# The configured directories, from the Makefile itself.
+cat >"$NT_DIR/dirs.mk" <<'EOF'
+nt-print-dirs:
+	@echo sbindir='$(sbindir)'
+	@echo mibdir='$(mibdir)'
+	@echo man5dir='$(man5dir)'
+	@echo man8dir='$(man8dir)'
+	@echo snmpconfdir='$(snmpconfdir)'
+	@echo systemdsystemunitdir='$(systemdsystemunitdir)'
+	@echo sysusersdir='$(sysusersdir)'
+	@echo srcdir='$(abs_top_srcdir)'
+EOF
+nt_make -f Makefile -f "$NT_DIR/dirs.mk" nt-print-dirs >"$NT_DIR/dirs" 2>&1 ||
+	{ nt_fail "cannot read the directories from $B/Makefile: $(cat "$NT_DIR/dirs")"; nt_done; }
+. "$NT_DIR/dirs"
+# absolute, and "//" squeezed (distcheck's unit directory is $dc_install_base//lib/...)
+for v in sbindir mibdir man5dir man8dir snmpconfdir systemdsystemunitdir sysusersdir; do
+	eval "d=\$$v"
+	case $d in
+	/*) eval "$v=\$(printf '%s\n' \"\$d\" | tr -s /)" ;;
+	no) ;;
+	*) nt_fail "$v='$d' is not an absolute path"; nt_done ;;
+	esac
+done
+
+if nt_make install DESTDIR="$D" >"$NT_DIR/install.log" 2>&1; then
+	nt_pass "make install DESTDIR=... succeeds"
+else
+	nt_fail "make install failed: $(tail -n 20 "$NT_DIR/install.log")"
+	nt_done
+fi
+
+# ------------------------------------------------------------------ what lands where
+{
+	echo "$sbindir/numatopd 755"
+	echo "$mibdir/NUMA-TOPOLOGY-MIB.txt 644"
+	echo "$man8dir/numatopd.8 644"
+	echo "$man5dir/numatopd.conf.5 644"
+	echo "$snmpconfdir/numatopd.conf 644"
+	echo "$snmpconfdir/snmpd.conf.d/numatopd.conf 644"
+	[ "$systemdsystemunitdir" != no ] && echo "$systemdsystemunitdir/numatopd.service 644"
+	[ "$sysusersdir" != no ] && echo "$sysusersdir/numatopd.conf 644"
+} | sort >"$NT_DIR/expected"
+while read -r path mode; do
+	if [ ! -f "$D$path" ]; then
+		nt_fail "$path is not installed"
+		continue
+	fi
+	got=$(stat -c %a "$D$path")
+	[ "$got" = "$mode" ] && nt_pass "$path, mode $mode" ||
+		nt_fail "$path has mode $got, not $mode"
+done <"$NT_DIR/expected"
+(cd "$D" && find . ! -type d | sed 's/^\.//' | sort) >"$NT_DIR/installed"
+extra=$(cut -d' ' -f1 "$NT_DIR/expected" | comm -13 - "$NT_DIR/installed")
+[ -z "$extra" ] && nt_pass "nothing else is installed" ||
+	nt_fail "unexpected files installed: $extra"
+
+"$D$sbindir/numatopd" -V >"$NT_DIR/version" 2>&1 && grep -q '^numatopd ' "$NT_DIR/version" &&
+	nt_pass "the installed numatopd runs: $(cat "$NT_DIR/version")" ||
+	nt_fail "the installed numatopd -V: $(cat "$NT_DIR/version")"
+
+if [ "$systemdsystemunitdir" != no ]; then
+	unit=$D$systemdsystemunitdir/numatopd.service
+	grep -qx "ExecStart=$sbindir/numatopd .*" "$unit" &&
+		nt_pass "the unit runs $sbindir/numatopd" ||
+		nt_fail "the unit's ExecStart is not $sbindir/numatopd: $(grep ExecStart= "$unit")"
+	grep -q '@[a-z]*@' "$unit" && nt_fail "the installed unit has an unsubstituted @var@" ||
+		nt_pass "no @var@ left in the installed unit"
+fi
+cmp -s "$srcdir/init/numatopd.conf.example" "$D$snmpconfdir/numatopd.conf" &&
+	nt_pass "numatopd.conf is the example" ||
+	nt_fail "the installed numatopd.conf is not the example"
+
+# ------------------------------------------------------------------ the example parses
+host=$FIXTURES/host
+conf=$D$snmpconfdir/numatopd.conf
+dump() {
+	"$D$sbindir/numatopd" --dump -c "$1" --sysfs-root "$host/sys" \
+		--libvirt-xml-dir "$host/libvirt" >"$NT_DIR/dump.out" 2>"$NT_DIR/dump.err"
+}
+dump "$conf" && nt_pass "numatopd --dump -c <installed numatopd.conf> exits 0" ||
+	nt_fail "numatopd --dump -c $conf failed: $(grep -v 'file skipped' "$NT_DIR/dump.err")"
+sed 's/^#\([A-Za-z][A-Za-z]* \)/\1/' "$conf" >"$NT_DIR/uncommented.conf"
+n=$(grep -c '^[A-Za-z]' "$NT_DIR/uncommented.conf")
+if dump "$NT_DIR/uncommented.conf"; then
+	nt_pass "all $n example directives uncommented: --dump exits 0"
+else
+	nt_fail "the example with its $n directives uncommented fails:
+$(grep -v 'file skipped' "$NT_DIR/dump.err")"
+fi
+
+# ------------------------------------------------------------------ reinstall, uninstall
+echo "refreshInterval 10" >>"$conf"
+nt_make install DESTDIR="$D" >"$NT_DIR/install2.log" 2>&1 || nt_fail "second make install failed"
+tail -n 1 "$conf" | grep -qx "refreshInterval 10" &&
+	nt_pass "a second install keeps the edited numatopd.conf" ||
+	nt_fail "a second install overwrote the edited numatopd.conf"
+nt_make uninstall DESTDIR="$D" >"$NT_DIR/uninstall.log" 2>&1 || nt_fail "make uninstall failed"
+left=$(cd "$D" && find . ! -type d | sed 's/^\.//')
+[ "$left" = "$snmpconfdir/numatopd.conf" ] &&
+	nt_pass "uninstall removes everything but the edited numatopd.conf" ||
+	nt_fail "after uninstall, left: '$left'"
+cp "$srcdir/init/numatopd.conf.example" "$conf"
+nt_make uninstall DESTDIR="$D" >>"$NT_DIR/uninstall.log" 2>&1
+left=$(cd "$D" && find . ! -type d)
+[ -z "$left" ] && nt_pass "uninstall removes an unchanged numatopd.conf" ||
+	nt_fail "after uninstall, left: $left"
+
+# ------------------------------------------------------------------ the drop-in with snmpd
+# Its lines as they are, but for the socket (into $NT_DIR) and the group (ours): snmpd must take
+# them without a complaint, make the socket 0660 for the group, and the view numatopd must show
+# the NUMA subtree and nothing else.
+nt_make install DESTDIR="$D" >"$NT_DIR/install3.log" 2>&1 || nt_fail "third make install failed"
+# snmpd takes gid 0 for "no group" (it says "Can't identify group"): as root, use another
+group=$(id -gn)
+if [ "$(id -g)" = 0 ]; then
+	for g in nogroup daemon; do
+		getent group "$g" >/dev/null 2>&1 && { group=$g; break; }
+	done
+fi
+sed -e "s|^agentXSocket .*|agentXSocket $NT_AGENTX|" \
+	-e "s|^\(agentXPerms .*\) numatopd$|\1 $group|" \
+	"$D$snmpconfdir/snmpd.conf.d/numatopd.conf" >"$NT_DIR/dropin.conf"
+grep -q "^agentXPerms .* $group$" "$NT_DIR/dropin.conf" ||
+	nt_fail "the drop-in has no 'agentXPerms ... numatopd' line to adapt"
+echo "rocommunity numaro 127.0.0.1 -V numatopd" >>"$NT_DIR/dropin.conf"
+nt_start_snmpd <"$NT_DIR/dropin.conf" || nt_done
+# what snmpd says while it reads its configuration, up to its "NET-SNMP version" line
+sed '/^NET-SNMP version/q' "$NT_DIR/snmpd.log" | grep -Ei "can't|unknown|error|warning|invalid" \
+	>"$NT_DIR/complaints"
+if [ -s "$NT_DIR/complaints" ]; then
+	nt_fail "snmpd complains about the drop-in: $(cat "$NT_DIR/complaints")"
+else
+	nt_pass "snmpd takes the drop-in without a complaint"
+fi
+perm=$(stat -c '%a %G' "${NT_AGENTX#unix:}")
+[ "$perm" = "660 $group" ] && nt_pass "the AgentX socket is 0660, group $group" ||
+	nt_fail "the AgentX socket is '$perm', expected '660 $group'"
+
+NUMATOPD=$D$sbindir/numatopd
+nt_start_numatopd --sysfs-root "$host/sys" --libvirt-xml-dir "$host/libvirt" || nt_done
+nt_wait_numatopd_registered || nt_done
+nt_pass "the installed numatopd registers through the drop-in's socket"
+snmpwalk -v2c -c numaro -t 2 -r 1 -m '' -On "$NT_TARGET" .1.3.6.1.4.1.8072.9999.9999.6862.1.1 \
+	>"$NT_DIR/view.out" 2>&1
+grep -q "^$(nt_re .1.3.6.1.4.1.8072.9999.9999.6862.1.1.1.0) = Gauge32: 4\$" "$NT_DIR/view.out" &&
+	nt_pass "the view numatopd shows the NUMA subtree (numaNodeCount 4)" ||
+	nt_fail "the view numatopd hides the NUMA subtree: $(head -n 3 "$NT_DIR/view.out")"
+snmpget -v2c -c numaro -t 2 -r 1 -m '' -On "$NT_TARGET" .1.3.6.1.2.1.1.3.0 >"$NT_DIR/view2.out" 2>&1
+grep -q 'Timeticks' "$NT_DIR/view2.out" && nt_fail "the view numatopd shows sysUpTime.0" ||
+	nt_pass "the view numatopd shows nothing outside the subtree"
+
+nt_done
