@@ -1,0 +1,160 @@
+#!/bin/sh
+# bench/run.sh: make bench's driver. Synthetic hosts (bench/genhost.sh: 8 nodes x 32 CPUs) with
+# BENCH_SIZES VMs (default "100 1000 10000", ~10 KB status files) measured side by side, then the
+# notification latency (bench/latency.sh); one table at the end, with the targets met or missed.
+#
+#	B1 engine rebuild (bench/rebuild: cold, unchanged, one file changed; medians) against
+#	   `xmllint --noout` and `cat` of the same files
+#	B2 snmpbulkwalk -Cr25 of the whole subtree and of numaVcpuTable: s and varbinds/s; the ratio
+#	   t(largest)/t(10x smaller)
+#	B3 numatopd's VmHWM after the walks
+#	B5 idle CPU: utime+stime of numatopd over BENCH_IDLE_SECONDS (default 60) with 1,000 VMs
+#	B4 bench/latency.sh (median, max)
+# Exit 1 when a measurement failed; a missed target is reported, not an error.
+set -u
+BENCH_DIR=$(cd "$(dirname "$0")" && pwd)
+TESTS_DIR=${TESTS_DIR:-$BENCH_DIR/../tests}
+: "${NUMATOPD:=$BENCH_DIR/../numatopd}"
+: "${REBUILD:=$(dirname "$NUMATOPD")/bench/rebuild}"
+export NUMATOPD TESTS_DIR
+. "$TESTS_DIR/lib.sh"
+. "$TESTS_DIR/walklib.sh"
+nt_init bench
+nt_need snmpd snmpbulkwalk snmpgetnext numatopd xmllint
+wl_init
+# a 10,000-VM start-up takes seconds: the polling deadlines (registration: 10 s) times 6
+: "${NT_SLOW:=6}"
+[ -x "$REBUILD" ] || { echo "FAIL: $REBUILD not built (make bench builds it)" >&2; exit 1; }
+
+SIZES=${BENCH_SIZES:-100 1000 10000}
+IDLE=${BENCH_IDLE_SECONDS:-60}
+HZ=$(getconf CLK_TCK 2>/dev/null || echo 100)
+RES=$NT_DIR/results
+: >"$RES"
+rc=0
+
+ms() {
+	echo $(($(date +%s%N) / 1000000))
+}
+
+# cpu ticks (utime + stime) of numatopd
+ticks() {
+	awk '{ sub(/.*\) /, ""); print $12 + $13 }' "/proc/$NT_NUMATOPD_PID/stat"
+}
+
+nt_start_snmpd </dev/null || exit 1
+
+for n in $SIZES; do
+	h=$NT_DIR/h$n
+	sh "$BENCH_DIR/genhost.sh" "$h" "$n" || { echo "FAIL: genhost $n" >&2; exit 1; }
+	kb=$(du -sk "$h/qemu" | cut -f1)
+	echo "== $n VMs ($((kb / 1024)) MiB of status files)"
+	# B1; the files are in the page cache for all three (genhost just wrote them)
+	rounds=5
+	[ "$n" -ge 10000 ] && rounds=3
+	b1=$("$REBUILD" "$h/sys" "$h/qemu" $rounds) || { echo "FAIL: rebuild $n" >&2; exit 1; }
+	t0=$(ms)
+	xmllint --noout "$h"/qemu/*.xml || rc=1
+	tx=$(($(ms) - t0))
+	t0=$(ms)
+	cat "$h"/qemu/*.xml >/dev/null
+	tc=$(($(ms) - t0))
+	echo "B1 $n $b1 $tx $tc" >>"$RES"
+	# B2, B3
+	t0=$(ms)
+	nt_start_numatopd --sysfs-root "$h/sys" --libvirt-xml-dir "$h/qemu" || exit 1
+	nt_wait_numatopd_registered || exit 1
+	tstart=$(($(ms) - t0))
+	if wl_bulkwalk "$NT_DIR/all.$n"; then tall=$WL_BULK_MS; else tall=-1; rc=1; fi
+	nall=$(wc -l <"$NT_DIR/all.$n" | tr -d ' ')
+	if wl_bulkwalk "$NT_DIR/vcpu.$n" "$WL_ROOT.1.5"; then tv=$WL_BULK_MS; else tv=-1; rc=1; fi
+	nv=$(wc -l <"$NT_DIR/vcpu.$n" | tr -d ' ')
+	hwm=$(awk '$1 == "VmHWM:" { print $2 }' "/proc/$NT_NUMATOPD_PID/status")
+	rss=$(awk '$1 == "VmRSS:" { print $2 }' "/proc/$NT_NUMATOPD_PID/status")
+	echo "B2 $n $tall $nall $tv $nv $tstart" >>"$RES"
+	echo "B3 $n $hwm $rss" >>"$RES"
+	# B5 on the 1,000-VM host: nothing changes, nobody asks
+	if [ "$n" = 1000 ] && [ "$IDLE" -gt 0 ]; then
+		echo "   idle CPU over $IDLE s..."
+		c0=$(ticks)
+		sleep "$IDLE"
+		c1=$(ticks)
+		echo "B5 $n $((c1 - c0)) $IDLE $HZ" >>"$RES"
+	fi
+	nt_stop_numatopd
+	rm -rf "$h"
+done
+
+echo "== bench/latency.sh"
+if sh "$BENCH_DIR/latency.sh" ${BENCH_LATENCY_EVENTS:-20} >"$NT_DIR/latency.out" 2>&1; then
+	lat=$(grep '^event-to-trap' "$NT_DIR/latency.out")
+else
+	lat="failed: $(tail -n 3 "$NT_DIR/latency.out" | tr '\n' ' ')"
+	rc=1
+fi
+
+awk -v lat="$lat" '
+	function pct(a, b) { return b > 0 ? 100 * a / b : 0 }
+	function verdict(ok) { return ok ? "met" : "MISSED" }
+	$1 == "B1" { n = $2; size[++ns] = n; cold[n] = $3; same[n] = $4; one[n] = $5
+		xml[n] = $8; cat_[n] = $9 }
+	$1 == "B2" { n = $2; tall[n] = $3; nall[n] = $4; tv[n] = $5; nv[n] = $6; tst[n] = $7 }
+	$1 == "B3" { hwm[$2] = $3; rss[$2] = $4 }
+	$1 == "B5" { idle_n = $2; idle = $3 / $5; idle_s = $4 }
+	END {
+		print ""
+		print "numatopd benchmarks (8 nodes x 32 CPUs; ~10 KB status files)"
+		printf "%-40s", "VMs"
+		for (i = 1; i <= ns; i++) printf "%14d", size[i]
+		print ""
+		row("B1 cold rebuild (ms)", cold, "%14.1f")
+		row("B1 unchanged rebuild (ms)", same, "%14.2f")
+		row("B1 one file changed (ms)", one, "%14.2f")
+		row("B1 xmllint --noout (ms)", xml, "%14d")
+		row("B1 cat (ms)", cat_, "%14d")
+		for (i = 1; i <= ns; i++) ratio[size[i]] = pct(same[size[i]], cold[size[i]])
+		row("B1 unchanged / cold (%)", ratio, "%14.2f")
+		row("start to registered (ms)", tst, "%14d")
+		for (i = 1; i <= ns; i++) { n = size[i]; s1[n] = tall[n] / 1000; s2[n] = tv[n] / 1000
+			r1[n] = tall[n] > 0 ? nall[n] * 1000 / tall[n] : 0
+			r2[n] = tv[n] > 0 ? nv[n] * 1000 / tv[n] : 0 }
+		row("B2 walk subtree (s)", s1, "%14.2f")
+		row("B2 walk subtree (varbinds)", nall, "%14d")
+		row("B2 walk subtree (varbinds/s)", r1, "%14d")
+		row("B2 walk numaVcpuTable (s)", s2, "%14.2f")
+		row("B2 walk numaVcpuTable (varbinds)", nv, "%14d")
+		row("B2 walk numaVcpuTable (varbinds/s)", r2, "%14d")
+		for (i = 1; i <= ns; i++) mib[size[i]] = hwm[size[i]] / 1024
+		row("B3 peak RSS, VmHWM (MiB)", mib, "%14.1f")
+		print ""
+		print "targets:"
+		for (i = 1; i <= ns; i++) { n = size[i]
+			printf "  %6d VMs: cold rebuild %.0f ms vs xmllint %d ms: %s; unchanged %.2f %% " \
+				"of cold (< 2 %%): %s\n", n, cold[n], xml[n], verdict(cold[n] <= xml[n]),
+				ratio[n], verdict(ratio[n] < 2) }
+		for (i = 2; i <= ns; i++) { a = size[i - 1]; b = size[i]
+			if (b != 10 * a || tall[a] <= 0 || tall[b] <= 0) continue
+			if (b != 10000) {
+				printf "  walk t(%d)/t(%d): subtree %.1f, numaVcpuTable %.1f (no target: " \
+					"fixed costs dominate the small host)\n", b, a, tall[b] / tall[a],
+					tv[b] / tv[a]
+				continue
+			}
+			printf "  walk t(%d)/t(%d): subtree %.1f, numaVcpuTable %.1f (<= 12): %s\n", b, a,
+				tall[b] / tall[a], tv[b] / tv[a],
+				verdict(tall[b] / tall[a] <= 12 && tv[b] / tv[a] <= 12) }
+		for (i = 1; i <= ns; i++) if (size[i] == 10000)
+			printf "  VmHWM at 10000 VMs %.1f MiB (< 64): %s\n", mib[10000],
+				verdict(mib[10000] < 64)
+		if (idle_s)
+			printf "  idle CPU, %d VMs, %d s: %.2f %% of a core (< 1 %%): %s\n", idle_n,
+				idle_s, 100 * idle / idle_s, verdict(100 * idle / idle_s < 1)
+		print "  B4 " lat
+	}
+	function row(label, v, fmt,    i) {
+		printf "%-40s", label
+		for (i = 1; i <= ns; i++) printf fmt, v[size[i]]
+		print ""
+	}' "$RES"
+nt_stop_snmpd
+exit $rc

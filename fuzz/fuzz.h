@@ -1,0 +1,31 @@
+/* fuzz.h: one function per fuzz target, shared by the libFuzzer binaries (fuzz/fuzz_*.c built
+ * by clang with -DNUMATOPD_LIBFUZZER) and tests/replay.c, which replays inputs in make check. */
+#ifndef NUMATOPD_FUZZ_H
+#define NUMATOPD_FUZZ_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+/* Each takes one input, checks the invariants, frees everything and returns 0. A broken
+ * invariant aborts: libFuzzer saves the input as a crash, the replay test fails on it. */
+int fuzz_cpuset(const uint8_t *data, size_t size);
+int fuzz_sysfs(const uint8_t *data, size_t size);
+int fuzz_domxml(const uint8_t *data, size_t size);
+
+#ifdef NUMATOPD_LIBFUZZER
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+#endif
+
+/* Not assert(): it must stay on in every build, NDEBUG or not. */
+#define FUZZ_CHECK(cond)                                                                           \
+	do {                                                                                       \
+		if (!(cond)) {                                                                     \
+			fprintf(stderr, "%s:%d: invariant broken: %s\n", __FILE__, __LINE__,       \
+				#cond);                                                            \
+			abort();                                                                   \
+		}                                                                                  \
+	} while (0)
+
+#endif

@@ -1,0 +1,74 @@
+#!/bin/sh
+# fuzz/seeds.sh: assemble the seed inputs of every fuzz target into a build directory, from
+# fuzz/seeds/, fixtures/ and the shared corpus (read in place, never copied into the tree).
+#   seeds.sh SRCDIR CORPUS OUTDIR    -> OUTDIR/{cpuset,sysfs,domxml}/<sha1 of the content>
+# CORPUS may be missing (a bare clone): the seeds then come from the tree alone.
+set -eu
+
+if [ $# -ne 3 ]; then
+	echo "usage: seeds.sh SRCDIR CORPUS OUTDIR" >&2
+	exit 2
+fi
+src=$1
+corpus=$2
+out=$3
+[ -d "$corpus" ] || corpus=
+
+rm -rf "$out"
+mkdir -p "$out/cpuset" "$out/sysfs" "$out/domxml"
+
+# Named by content, as libFuzzer names its own corpus files: the same seed from two places
+# is one file.
+put() {
+	h=$(sha1sum <"$2" | cut -c1-40)
+	[ -e "$out/$1/$h" ] || cp "$2" "$out/$1/$h"
+}
+
+# find's file list, one per line; our trees and the corpus have no newline in a name
+each() {
+	t=$1
+	while IFS= read -r f; do
+		put "$t" "$f"
+	done
+}
+
+trees() {
+	echo "$src/fixtures"
+	[ -z "$corpus" ] || echo "$corpus"
+}
+
+# The committed seeds
+for t in cpuset sysfs domxml; do
+	[ -d "$src/fuzz/seeds/$t" ] && find "$src/fuzz/seeds/$t" -type f | each "$t"
+done
+
+# sysfs: the node attributes sysfs.c reads
+trees | while IFS= read -r d; do
+	find -H "$d" -type f \( -name meminfo -o -name distance -o -name cpulist -o \
+		-name nr_hugepages -o -name free_hugepages -o -name surplus_hugepages \) -path '*node*'
+done | each sysfs
+
+# cpuset: kernel lists from sysfs, and every set attribute libvirt XML holds (libvirt syntax)
+trees | while IFS= read -r d; do
+	find -H "$d" -type f \( -name cpulist -o -name online -o -name possible -o -name has_cpu -o \
+		-name has_memory -o -name has_normal_memory \) -path '*node*'
+done | each cpuset
+tmp=$out/.value
+trees | while IFS= read -r d; do
+	find -H "$d" -type f -name '*.xml' -exec grep -ohE \
+		"(cpuset|nodeset|cpus)=('[^']*'|\"[^\"]*\")" {} +
+done | sed -e 's/^[a-z]*=.//' -e 's/.$//' | sort -u | while IFS= read -r v; do
+	printf '%s' "$v" >"$tmp"
+	put cpuset "$tmp"
+done
+rm -f "$tmp"
+
+# domxml: every libvirt file of the fixture host (also the skipped and broken ones) and of the
+# corpus (status files, configs, capabilities)
+find "$src/fixtures/host/libvirt" -type f | each domxml
+[ -z "$corpus" ] || find -H "$corpus" -type f -name '*.xml' ! -path '*/schemas/*' | each domxml
+
+for t in cpuset sysfs domxml; do
+	printf '%s: %s seeds  ' "$t" "$(find "$out/$t" -type f | wc -l)"
+done
+echo "(in $out${corpus:+, with $corpus})"
