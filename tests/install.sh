@@ -7,7 +7,7 @@
 set -u
 . "${TESTS_DIR:-$(dirname "$0")}/lib.sh"
 nt_init install
-nt_need numatopd make snmpd snmpget snmpwalk
+nt_need numatopd make snmpd snmpget snmpwalk snmptranslate
 
 B=${NUMATOPD%/*}
 [ -f "$B/Makefile" ] || { nt_fail "no Makefile beside NUMATOPD='$NUMATOPD'"; nt_done; }
@@ -55,6 +55,7 @@ fi
 {
 	echo "$sbindir/numatopd 755"
 	echo "$mibdir/NUMA-TOPOLOGY-MIB.txt 644"
+	for m in SNMPv2-SMI SNMPv2-TC SNMPv2-CONF HCNUM-TC; do echo "$mibdir/$m.txt 644"; done
 	echo "$man8dir/numatopd.8 644"
 	echo "$man5dir/numatopd.conf.5 644"
 	echo "$snmpconfdir/numatopd.conf 644"
@@ -87,6 +88,24 @@ if [ "$systemdsystemunitdir" != no ]; then
 		nt_fail "the unit's ExecStart is not $sbindir/numatopd: $(grep ExecStart= "$unit")"
 	grep -q '@[a-z]*@' "$unit" && nt_fail "the installed unit has an unsubstituted @var@" ||
 		nt_pass "no @var@ left in the installed unit"
+fi
+# The installed MIB directory holds every module NUMA-TOPOLOGY-MIB imports but Net-SNMP's own
+# NET-SNMP-MIB: with that one (from libsnmp-base) beside it and nothing else, a client names the
+# tables (what `snmptable -m +NUMA-TOPOLOGY-MIB` on the installed host needs).
+netsnmp_mib=
+for d in /usr/share/snmp/mibs /usr/local/share/snmp/mibs; do
+	[ -r "$d/NET-SNMP-MIB.txt" ] && { netsnmp_mib=$d/NET-SNMP-MIB.txt; break; }
+done
+if [ -n "$netsnmp_mib" ] && command -v snmptranslate >/dev/null 2>&1; then
+	mkdir -p "$NT_DIR/netsnmp-mib"
+	cp "$netsnmp_mib" "$NT_DIR/netsnmp-mib/"
+	got=$(snmptranslate -M "$D$mibdir:$NT_DIR/netsnmp-mib" -m NUMA-TOPOLOGY-MIB -On \
+		NUMA-TOPOLOGY-MIB::numaNodeTable 2>"$NT_DIR/translate.err")
+	[ "$got" = .1.3.6.1.4.1.8072.9999.9999.6862.1.2 ] && [ ! -s "$NT_DIR/translate.err" ] &&
+		nt_pass "the installed MIB directory alone (+ NET-SNMP-MIB) loads NUMA-TOPOLOGY-MIB" ||
+		nt_fail "snmptranslate with the installed MIB directory: '$got' $(cat "$NT_DIR/translate.err")"
+else
+	nt_fail "no NET-SNMP-MIB.txt or snmptranslate to check the installed MIBs with"
 fi
 cmp -s "$srcdir/init/numatopd.conf.example" "$D$snmpconfdir/numatopd.conf" &&
 	nt_pass "numatopd.conf is the example" ||
