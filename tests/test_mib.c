@@ -591,6 +591,27 @@ static void test_strings_carry_their_length(void **state)
 	assert_int_equal(v.len, 249 + 3);
 	assert_memory_equal(v.str, long_list, 249);
 	assert_memory_equal(v.str + 249, "...", 3);
+	/* the same rule for every list column: numaVmNodes, numaVmEmulatorCpus, numaVcpuAffinity */
+	{
+		static const struct {
+			const struct mib_table *t;
+			unsigned col;
+		} lists[] = {{&mib_vm_table, 11}, {&mib_vm_table, 15}, {&mib_vcpu_table, 2}};
+		char *saved_vm[2] = {model->vms[0].nodes, model->vms[0].emulator_cpus};
+		char *saved_vcpu = model->vcpus[0].affinity;
+
+		model->vms[0].nodes = model->vms[0].emulator_cpus = long_list;
+		model->vcpus[0].affinity = long_list;
+		for (size_t k = 0; k < ARRAY_SIZE(lists); k++) {
+			memset(&v, 0, sizeof(v));
+			assert_int_equal(lists[k].t->get(model, 0, lists[k].col, &v), 0);
+			assert_int_equal(v.len, 252);
+			assert_memory_equal(v.str + 245, "1049...", 7);
+		}
+		model->vms[0].nodes = saved_vm[0];
+		model->vms[0].emulator_cpus = saved_vm[1];
+		model->vcpus[0].affinity = saved_vcpu;
+	}
 	model->nodes[2].cpulist = NULL;
 	assert_int_equal(value(&mib_node_table, 2, 2).len, 0);
 	model->nodes[2].cpulist = saved;
