@@ -3,6 +3,7 @@
 #include "dump.h"
 
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "util.h"
@@ -279,13 +280,17 @@ static void text_vms(FILE *f, const struct model *m)
 	for (i = 0; i < m->nvms; i++) {
 		const struct vm_row *v = &m->vms[i];
 		char mem[32], vc[24];
+		/* tenant-controlled: a newline in <name> must not forge a row */
+		char *name = str_printable_dup(v->name), *shown = str_printable_dup(v->display_name);
 
 		mib(mem, sizeof(mem), v->memory);
 		snprintf(vc, sizeof(vc), "%u/%u", v->vcpus, v->vcpus_max);
 		fprintf(f, "%10" PRIu32 " %-24s %-10s %5s %10s %-9s %-11s %-8s %6u %s\n", v->index,
-			v->name, vm_state_name(v->state), vc, mem, placement_name(v->placement),
+			name, vm_state_name(v->state), vc, mem, placement_name(v->placement),
 			mem_mode_name(v->mem_mode), v->nodes[0] ? v->nodes : "-", v->remote_vcpus,
-			v->display_name);
+			shown);
+		free(name);
+		free(shown);
 	}
 }
 
@@ -299,11 +304,13 @@ static void text_assign(FILE *f, const struct model *m)
 		const struct assign_row *a = &m->assigns[i];
 		const struct vm_row *v = model_vm(m, a->vm);
 		char mem[32], span[32];
+		char *name = str_printable_dup(v ? v->name : "?");
 
 		mib(mem, sizeof(mem), a->mem);
 		mib(span, sizeof(span), a->mem_spanning);
-		fprintf(f, "%-24s %4u %6u %6u %10s %10s\n", v ? v->name : "?", a->node, a->vcpus,
+		fprintf(f, "%-24s %4u %6u %6u %10s %10s\n", name, a->node, a->vcpus,
 			a->vcpus_spanning, mem, span);
+		free(name);
 	}
 }
 
@@ -314,8 +321,14 @@ static void text_problems(FILE *f, const char *title, const struct problem *p, s
 	if (n == 0)
 		return;
 	fprintf(f, "\n%s (%zu)\n", title, n);
-	for (i = 0; i < n; i++)
-		fprintf(f, "  %s: %s\n", p[i].file, p[i].reason);
+	for (i = 0; i < n; i++) {
+		/* a file name may hold a newline; a reason quotes bytes of the file */
+		char *file = str_printable_dup(p[i].file), *why = str_printable_dup(p[i].reason);
+
+		fprintf(f, "  %s: %s\n", file, why);
+		free(file);
+		free(why);
+	}
 }
 
 void dump_text(FILE *f, const struct model *m)

@@ -52,7 +52,7 @@ static int get_usage(const struct node_row *n, unsigned col, struct mib_value *v
 {
 	switch (col) {
 	case COL_CPU_LIST:
-		mib_set_string(v, n->cpulist);
+		mib_set_list(v, n->cpulist);
 		break;
 	case COL_CPU_CAPACITY:
 		mib_set_gauge(v, n->cpu_capacity);

@@ -4,6 +4,8 @@
 
 #include <string.h>
 
+#include "util.h"
+
 /* ---------------------------------------------------------------- OID <-> row (pure) */
 
 static void fill_hit(const struct mib_table *t, const struct model *m, size_t pos, unsigned col,
@@ -185,7 +187,25 @@ void mib_set_string(struct mib_value *v, const char *s)
 {
 	v->type = ASN_OCTET_STR;
 	v->str = s ? s : "";
-	v->len = strnlen(v->str, MIB_STRING_MAX);
+	v->len = strnlen(v->str, MIB_STRING_MAX + 1);
+	if (v->len > MIB_STRING_MAX)
+		v->len = utf8_cut(v->str, MIB_STRING_MAX);
+}
+
+void mib_set_list(struct mib_value *v, const char *s)
+{
+	const size_t more = sizeof(MIB_LIST_MORE) - 1;
+	size_t k;
+
+	mib_set_string(v, s);
+	if (strnlen(v->str, MIB_STRING_MAX + 1) <= MIB_STRING_MAX)
+		return;
+	for (k = MIB_STRING_MAX - more; k > 0 && v->str[k] != ','; k--)
+		;
+	memcpy(v->buf, v->str, k);
+	memcpy(v->buf + k, MIB_LIST_MORE, more);
+	v->str = v->buf;
+	v->len = k + more;
 }
 
 /* ---------------------------------------------------------------- the Net-SNMP handler */

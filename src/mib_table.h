@@ -18,8 +18,11 @@
 #define MIB_MAX_ARITY 2
 /* Longest entry OID: root + numaObjects(1) + table + entry(1). */
 #define MIB_ENTRY_MAX (NUMA_MIB_ROOT_LEN + 3)
-/* DisplayString is SIZE (0..255): longer text is cut there rather than break the MIB. */
+/* DisplayString and SnmpAdminString are SIZE (0..255): longer text is cut to fit (see
+ * mib_set_string and mib_set_list) rather than break the MIB. */
 #define MIB_STRING_MAX 255
+/* What a cut CPU or node list ends in: no list syntax, so never read as a list item. */
+#define MIB_LIST_MORE "..."
 
 /* One column value, ready for snmp_set_var_typed_value(). */
 struct mib_value {
@@ -29,6 +32,7 @@ struct mib_value {
 	struct counter64 c64;
 	const char *str; /* ASN_OCTET_STR: not NUL-terminated as far as SNMP is concerned */
 	size_t len;
+	char buf[MIB_STRING_MAX + 1]; /* a cut list is built here (str then points into it) */
 };
 
 /* A conceptual table: instances are entry.column.index, index = arity sub-ids, each an
@@ -85,7 +89,12 @@ void mib_set_counter(struct mib_value *v, uint32_t x);
 void mib_set_ticks(struct mib_value *v, uint32_t x);
 void mib_set_counter64(struct mib_value *v, uint64_t x);
 void mib_set_truth(struct mib_value *v, bool b);
+/* Text: over MIB_STRING_MAX bytes, cut at the last UTF-8 character boundary that fits. */
 void mib_set_string(struct mib_value *v, const char *s);
+/* A CPU or node list ("0-3,8,10"): over MIB_STRING_MAX bytes, the longest prefix that ends
+ * before a ',' and leaves room for MIB_LIST_MORE, then MIB_LIST_MORE (in v->buf, so v must
+ * outlive its use). Never a shorter list that looks complete, never half an item. */
+void mib_set_list(struct mib_value *v, const char *s);
 
 /* Every group, one per mib_*.c file. */
 extern const struct mib_table mib_scalars_table;

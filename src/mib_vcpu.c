@@ -32,7 +32,7 @@ static int get(const struct model *m, size_t pos, unsigned col, struct mib_value
 
 	switch (col) {
 	case COL_AFFINITY:
-		mib_set_string(v, r->affinity);
+		mib_set_list(v, r->affinity);
 		break;
 	case COL_NODE:
 		mib_set_integer(v, r->node);

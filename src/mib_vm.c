@@ -67,7 +67,7 @@ static int get(const struct model *m, size_t pos, unsigned col, struct mib_value
 		mib_set_integer(v, r->placement);
 		break;
 	case COL_NODES:
-		mib_set_string(v, r->nodes);
+		mib_set_list(v, r->nodes);
 		break;
 	case COL_MEM_MODE:
 		mib_set_integer(v, r->mem_mode);
@@ -79,7 +79,7 @@ static int get(const struct model *m, size_t pos, unsigned col, struct mib_value
 		mib_set_unsigned(v, r->huge_kib);
 		break;
 	case COL_EMULATOR_CPUS:
-		mib_set_string(v, r->emulator_cpus);
+		mib_set_list(v, r->emulator_cpus);
 		break;
 	default:
 		return -1;

@@ -171,10 +171,13 @@ static void parse_into(struct scan *s, struct entry *e, const char *name, const 
 	e->size = st->st_size;
 	e->mtime = st->st_mtim;
 	if (domxml_parse_file(path, s->max, &e->vm, err, sizeof(err)) < 0) {
+		char *shown = str_printable_dup(path); /* a file name may hold a newline */
+
 		e->vm = NULL;
 		e->reason = xstrdup(err);
 		s->parse_errors++;
-		log_warn("%s: %s; file skipped", path, err);
+		log_warn("%s: %s; file skipped", shown, str_printable(err));
+		free(shown);
 	}
 	free(path);
 }

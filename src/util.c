@@ -151,6 +151,35 @@ int parse_u64_str(const char *s, uint64_t max, uint64_t *out, char *err, size_t 
 	return parse_u64(s, len, max, out, err, errlen);
 }
 
+char *str_printable(char *s)
+{
+	char *p;
+
+	for (p = s; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = '?';
+	return s;
+}
+
+char *str_printable_dup(const char *s)
+{
+	return str_printable(xstrdup(s ? s : ""));
+}
+
+static bool utf8_continuation(char c)
+{
+	return ((unsigned char)c & 0xc0) == 0x80;
+}
+
+size_t utf8_cut(const char *s, size_t max)
+{
+	size_t k = max;
+
+	while (k > 0 && max - k < 3 && utf8_continuation(s[k]))
+		k--;
+	return utf8_continuation(s[k]) ? max : k;
+}
+
 size_t trim_end(const char *s, size_t len)
 {
 	while (len > 0 && (s[len - 1] == '\0' || isspace((unsigned char)s[len - 1])))

@@ -43,6 +43,17 @@ struct stat;
 int read_file(const char *path, size_t max, bool nofollow, char **buf, size_t *len,
 	      struct stat *st_out, char *err, size_t errlen);
 
+/* Replace every control byte (below 0x20, and 0x7f) of s with '?', in place, and return s: a
+ * file name or a string from a libvirt XML file (tenant-controlled) printed in a log line or the
+ * text dump can then never start a line of its own. str_printable_dup() does it on a copy. */
+char *str_printable(char *s);
+char *str_printable_dup(const char *s);
+
+/* Where to cut s, which is longer than max bytes, so that it keeps at most max bytes and does not
+ * end inside a UTF-8 sequence: max itself unless s[max] is a continuation byte, else the start
+ * of that sequence (at most 3 bytes back; further back the bytes are not UTF-8, cut at max). */
+size_t utf8_cut(const char *s, size_t max);
+
 /* Trim trailing white space and NUL bytes (sysfs files may end in "\n\0"). Returns new len. */
 size_t trim_end(const char *s, size_t len);
 

@@ -149,6 +149,8 @@ check_def() {
 check_def numaNodeMemUsed 'TEXTUAL CONVENTION CounterBasedGauge64'
 check_def numaVmAssignMemory 'SYNTAX	Counter64'
 check_def numaNodeMemHeadroom 'UNITS		"MiB"'
+check_def numaVmName 'TEXTUAL CONVENTION SnmpAdminString'
+check_def numaVmDisplayName 'DISPLAY-HINT	"255t"'
 check_def numaHugepageOversubscription \
 	'OBJECTS	{ numaHugepageTotal, numaHugepageVmDemand }'
 

@@ -82,6 +82,32 @@ for h in $HOSTS; do
 	wl_wait_gone || nt_fail "$h: the subtree is still served after numatopd stopped"
 done
 
+# ---------------------------------------------------------------- 2b. values over 255 octets
+# fixtures/longcpus: node 0 has the even CPUs 0-510, node 1 the odd ones (cpulists of 968 and
+# 969 bytes), one VM with vCPUs pinned to each half, a 483-byte UTF-8 name and a 573-byte
+# display name: lists are cut before a ',' and end in "...", names on a character boundary.
+LONG=${FIXTURES:-$TESTS_DIR/../fixtures}/longcpus
+printf 'agentxPingInterval 1\n' >"$CONF"
+nt_start_numatopd -c "$CONF" --sysfs-root "$LONG/sys" --libvirt-xml-dir "$LONG/libvirt" || exit 1
+if nt_wait_numatopd_registered; then
+	wl_compare "longcpus" -- -c "$CONF" --sysfs-root "$LONG/sys" --libvirt-xml-dir "$LONG/libvirt"
+	even=$(seq -s, 0 2 152) odd=$(seq -s, 1 2 153)
+	for want in "0 $even..." "1 $odd..."; do
+		got=$(nt_snmp snmpget -Ovq numaNodeCpuList.${want%% *} 2>&1)
+		[ "$got" = "${want#* }" ] && nt_pass "longcpus: numaNodeCpuList.${want%% *} cut at an item" ||
+			nt_fail "longcpus: numaNodeCpuList.${want%% *} = '$got', want '${want#* }'"
+	done
+	got=$(nt_snmp snmpwalk -Ovq numaVmName 2>&1)
+	case $got in
+	vm-ünïcødé-€-*) nt_pass "longcpus: numaVmName is UTF-8 text (${#got} characters)" ;;
+	*) nt_fail "longcpus: numaVmName = '$got'" ;;
+	esac
+else
+	nt_fail "numatopd on fixtures/longcpus did not register"
+fi
+nt_stop_numatopd
+wl_wait_gone || nt_fail "longcpus: the subtree is still served after numatopd stopped"
+
 # ---------------------------------------------------------------- 3. vmTables / vcpuTable
 sys=$HWLOC/nvidiagpunumanodes/sys
 vms=$NT_DIR/vms-nvidiagpunumanodes

@@ -289,12 +289,64 @@ static void test_json_escapes_names(void **state)
 	free(out);
 }
 
+/* A tenant-chosen <name> or <nova:name> with a newline (&#10;) and a file name with one keep
+ * the text dump at one line per VM and per problem: control bytes print as '?'. */
+static void test_text_keeps_one_line_per_row(void **state)
+{
+	struct vm_row v[2];
+	struct problem bad = {.file = "x\n  forged.xml: fake", .reason = "line 1: \x1b[2Jcleared"};
+	struct model m;
+	char *out = NULL, *p;
+	size_t len = 0, lines = 0;
+	FILE *f;
+
+	(void)state;
+	memset(&m, 0, sizeof(m));
+	memset(v, 0, sizeof(v));
+	for (int i = 0; i < 2; i++) {
+		v[i].index = (uint32_t)i + 1;
+		v[i].uuid = "u";
+		v[i].nodes = "";
+		v[i].emulator_cpus = "";
+		v[i].state = VM_STATE_RUNNING;
+		v[i].placement = PLACEMENT_FLOATING;
+		v[i].mem_mode = MEM_MODE_NONE;
+	}
+	v[0].name = "evil\n         7 forged";
+	v[0].display_name = "web\r\n         8 forged\x7f";
+	v[1].name = "plain";
+	v[1].display_name = "";
+	m.vms = v;
+	m.nvms = 2;
+	m.errors = &bad;
+	m.nerrors = 1;
+	f = open_memstream(&out, &len);
+	assert_non_null(f);
+	dump_text(f, &m);
+	fclose(f);
+	assert_null(strstr(out, "\n         7 forged"));
+	assert_null(strstr(out, "\n         8 forged"));
+	assert_null(strstr(out, "\n  forged.xml"));
+	assert_null(strchr(out, '\x1b'));
+	assert_non_null(strstr(out, "evil?         7 forged"));
+	assert_non_null(strstr(out, "web??         8 forged?\n"));
+	assert_non_null(strstr(out, "  x?  forged.xml: fake: line 1: ?[2Jcleared\n"));
+	/* the VM section: its title, the header and exactly one line per VM */
+	p = strstr(out, "VMs (2)");
+	assert_non_null(p);
+	for (; *p && strncmp(p, "\n\n", 2) != 0; p++)
+		lines += *p == '\n';
+	assert_int_equal(lines, 1 + 2);
+	free(out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_fixture_host_matches_hand_computed),
 		cmocka_unit_test(test_fixture_source_scalars),
 		cmocka_unit_test(test_json_escapes_names),
+		cmocka_unit_test(test_text_keeps_one_line_per_row),
 	};
 
 	return cmocka_run_group_tests_name("dump", tests, NULL, NULL);

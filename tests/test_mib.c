@@ -569,7 +569,7 @@ static void test_vcpu_node_minus_one_is_a_value(void **state)
 static void test_strings_carry_their_length(void **state)
 {
 	char *saved = model->nodes[2].cpulist;
-	char long_list[400];
+	char long_list[600];
 	struct mib_value v;
 
 	(void)state;
@@ -579,13 +579,60 @@ static void test_strings_carry_their_length(void **state)
 	assert_memory_equal(v.str, "8-15", 4);
 	v = value(&mib_vm_table, 0, 4); /* no display name */
 	assert_int_equal(v.len, 0);
-	memset(long_list, '7', sizeof(long_list) - 1);
-	long_list[sizeof(long_list) - 1] = '\0';
+	/* 100 items "1000,...,1099" (499 bytes): the 50 that fit before "..." (249 bytes), not
+	 * 255 bytes ending in half an item */
+	long_list[0] = '\0';
+	for (unsigned c = 1000; c < 1100; c++)
+		snprintf(long_list + strlen(long_list), sizeof(long_list) - strlen(long_list),
+			 c > 1000 ? ",%u" : "%u", c);
 	model->nodes[2].cpulist = long_list;
-	assert_int_equal(value(&mib_node_table, 2, 2).len, MIB_STRING_MAX);
+	memset(&v, 0, sizeof(v));
+	assert_int_equal(mib_node_table.get(model, 2, 2, &v), 0);
+	assert_int_equal(v.len, 249 + 3);
+	assert_memory_equal(v.str, long_list, 249);
+	assert_memory_equal(v.str + 249, "...", 3);
+	/* the same rule for every list column: numaVmNodes, numaVmEmulatorCpus, numaVcpuAffinity */
+	{
+		static const struct {
+			const struct mib_table *t;
+			unsigned col;
+		} lists[] = {{&mib_vm_table, 11}, {&mib_vm_table, 15}, {&mib_vcpu_table, 2}};
+		char *saved_vm[2] = {model->vms[0].nodes, model->vms[0].emulator_cpus};
+		char *saved_vcpu = model->vcpus[0].affinity;
+
+		model->vms[0].nodes = model->vms[0].emulator_cpus = long_list;
+		model->vcpus[0].affinity = long_list;
+		for (size_t k = 0; k < ARRAY_SIZE(lists); k++) {
+			memset(&v, 0, sizeof(v));
+			assert_int_equal(lists[k].t->get(model, 0, lists[k].col, &v), 0);
+			assert_int_equal(v.len, 252);
+			assert_memory_equal(v.str + 245, "1049...", 7);
+		}
+		model->vms[0].nodes = saved_vm[0];
+		model->vms[0].emulator_cpus = saved_vm[1];
+		model->vcpus[0].affinity = saved_vcpu;
+	}
 	model->nodes[2].cpulist = NULL;
 	assert_int_equal(value(&mib_node_table, 2, 2).len, 0);
 	model->nodes[2].cpulist = saved;
+}
+
+static void test_long_name_is_cut_on_a_character(void **state)
+{
+	char *saved = model->vms[0].name;
+	char name[401];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i + 2 <= 400; i += 2)
+		memcpy(name + i, "\xc3\xa9", 2); /* 200 times U+00E9, two octets each */
+	name[400] = '\0';
+	model->vms[0].name = name;
+	assert_int_equal(value(&mib_vm_table, 0, 2).len, 254); /* not 255: half an e-acute */
+	name[0] = 'x'; /* now every character but the first starts at an odd offset */
+	memmove(name + 1, name + 2, 399);
+	assert_int_equal(value(&mib_vm_table, 0, 2).len, 255);
+	model->vms[0].name = saved;
 }
 
 static void test_scalars(void **state)
@@ -990,6 +1037,7 @@ int main(void)
 	    cmocka_unit_test(test_truth_values),
 	    cmocka_unit_test(test_vcpu_node_minus_one_is_a_value),
 	    cmocka_unit_test(test_strings_carry_their_length),
+	    cmocka_unit_test(test_long_name_is_cut_on_a_character),
 	    cmocka_unit_test(test_scalars),
 	    cmocka_unit_test(test_unknown_column_is_refused),
 	    cmocka_unit_test(test_publish_keeps_references),

@@ -197,6 +197,23 @@ static void test_bad_file_logged_once_per_change(void **state)
 	scan_free(s);
 }
 
+/* A file name is chosen by whoever can write the directory: a newline in it stays in the one
+ * log line of its failure ('?'), and cannot start a forged line. */
+static void test_newline_in_file_name_is_one_log_line(void **state)
+{
+	char err[ERRLEN];
+	struct scan *s;
+
+	(void)state;
+	put("bad\nnumatopd: forged.xml", "<domain><name>x</name>");
+	s = scan_new(dir, 0);
+	assert_int_equal(scan_run(s, err, sizeof(err)), 1);
+	assert_int_equal(warnings, 1);
+	assert_null(strchr(last_warning, '\n'));
+	assert_non_null(strstr(last_warning, "/bad?numatopd: forged.xml: "));
+	scan_free(s);
+}
+
 static void test_fifo_does_not_block(void **state)
 {
 	char err[ERRLEN], path[512];
@@ -311,6 +328,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_unchanged_file_is_not_parsed_twice, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_bad_file_logged_once_per_change, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_newline_in_file_name_is_one_log_line, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_fifo_does_not_block, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_symlink_is_rejected, setup, teardown),
