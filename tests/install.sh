@@ -55,7 +55,7 @@ fi
 {
 	echo "$sbindir/numatopd 755"
 	echo "$mibdir/NUMA-TOPOLOGY-MIB.txt 644"
-	for m in SNMPv2-SMI SNMPv2-TC SNMPv2-CONF HCNUM-TC; do echo "$mibdir/$m.txt 644"; done
+	for m in SNMPv2-SMI SNMPv2-TC SNMPv2-CONF HCNUM-TC SNMP-FRAMEWORK-MIB; do echo "$mibdir/$m.txt 644"; done
 	echo "$man8dir/numatopd.8 644"
 	echo "$man5dir/numatopd.conf.5 644"
 	echo "$snmpconfdir/numatopd.conf 644"
