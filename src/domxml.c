@@ -16,7 +16,7 @@
 #include "util.h"
 
 #define NOVA_NS "http://openstack.org/xmlns/libvirt/nova/"
-#define MSG_MAX 120 /* longest libxml2 message we pass on */
+#define MSG_MAX 96 /* longest reason for a libxml2 error we report */
 
 /* IGNORE_ENC: libvirt writes UTF-8 only, and we check that before parsing, so libxml2 never
  * converts; its converters report errors through the global handler, i.e. to stderr. */
@@ -895,66 +895,90 @@ static int parse_root(struct px *p, xmlNodePtr root)
 struct xerr {
 	bool doctype;
 	bool have_fatal, have_error;
-	char fatal[MSG_MAX + 32];
-	char error[MSG_MAX + 32];
+	char fatal[MSG_MAX];
+	char error[MSG_MAX];
 };
 
-/* Error codes whose quoted strings are element or attribute names, which we may show. */
-static bool names_only(int code)
+/* Our own sentence for a libxml2 error code. libxml2's message text is never passed on: it
+ * quotes comment text, stray tokens and entity names, and a status file holds VNC and SPICE
+ * passwords. */
+static const char *xml_reason(const xmlError *e)
 {
-	switch (code) {
-	case XML_ERR_TAG_NAME_MISMATCH:
-	case XML_ERR_TAG_NOT_FINISHED:
-	case XML_ERR_GT_REQUIRED:
-	case XML_ERR_ATTRIBUTE_REDEFINED:
-	case XML_ERR_ATTRIBUTE_WITHOUT_VALUE:
-		return true;
-	default:
-		return false;
-	}
-}
+	static const struct {
+		int code;
+		const char *reason;
+	} map[] = {
+	    {XML_ERR_NO_MEMORY, "out of memory while parsing"},
+	    {XML_ERR_DOCUMENT_START, "no start tag (not XML)"},
+	    {XML_ERR_DOCUMENT_EMPTY, "no start tag (document is empty or not XML)"},
+	    {XML_ERR_DOCUMENT_END, "extra content after the root element"},
+	    {XML_ERR_EXTRA_CONTENT, "extra content after the root element"},
+	    {XML_ERR_INVALID_HEX_CHARREF, "invalid character reference"},
+	    {XML_ERR_INVALID_DEC_CHARREF, "invalid character reference"},
+	    {XML_ERR_INVALID_CHARREF, "invalid character reference"},
+	    {XML_ERR_INVALID_CHAR, "invalid character"},
+	    {XML_ERR_CHARREF_AT_EOF, "premature end of data (truncated file)"},
+	    {XML_ERR_CHARREF_IN_PROLOG, "character reference outside the root element"},
+	    {XML_ERR_CHARREF_IN_EPILOG, "character reference outside the root element"},
+	    {XML_ERR_ENTITYREF_AT_EOF, "premature end of data (truncated file)"},
+	    {XML_ERR_ENTITYREF_NO_NAME, "bad entity reference"},
+	    {XML_ERR_ENTITYREF_SEMICOL_MISSING, "bad entity reference (no ';')"},
+	    {XML_ERR_UNDECLARED_ENTITY, "undefined entity reference"},
+	    {XML_WAR_UNDECLARED_ENTITY, "undefined entity reference"},
+	    {XML_ERR_UNKNOWN_ENCODING, "unsupported encoding"},
+	    {XML_ERR_UNSUPPORTED_ENCODING, "unsupported encoding"},
+	    {XML_ERR_STRING_NOT_STARTED, "string not started"},
+	    {XML_ERR_STRING_NOT_CLOSED, "unterminated string"},
+	    {XML_ERR_LT_IN_ATTRIBUTE, "'<' in an attribute value"},
+	    {XML_ERR_ATTRIBUTE_NOT_STARTED, "attribute value not quoted"},
+	    {XML_ERR_ATTRIBUTE_NOT_FINISHED, "unterminated attribute value"},
+	    {XML_ERR_ATTRIBUTE_WITHOUT_VALUE, "attribute without a value"},
+	    {XML_ERR_ATTRIBUTE_REDEFINED, "attribute given twice in one element"},
+	    {XML_ERR_LITERAL_NOT_STARTED, "literal not started"},
+	    {XML_ERR_LITERAL_NOT_FINISHED, "unterminated literal"},
+	    {XML_ERR_COMMENT_NOT_FINISHED, "unterminated comment"},
+	    {XML_ERR_PI_NOT_STARTED, "malformed processing instruction"},
+	    {XML_ERR_PI_NOT_FINISHED, "unterminated processing instruction"},
+	    {XML_ERR_XMLDECL_NOT_STARTED, "malformed XML declaration"},
+	    {XML_ERR_XMLDECL_NOT_FINISHED, "malformed XML declaration"},
+	    {XML_ERR_VERSION_MISSING, "XML declaration without a version"},
+	    {XML_ERR_MISPLACED_CDATA_END, "']]>' in character data"},
+	    {XML_ERR_CDATA_NOT_FINISHED, "unterminated CDATA section"},
+	    {XML_ERR_RESERVED_XML_NAME, "XML declaration not at the start"},
+	    {XML_ERR_SPACE_REQUIRED, "a space is missing"},
+	    {XML_ERR_NAME_REQUIRED, "a name was expected"},
+	    {XML_ERR_GT_REQUIRED, "'>' expected"},
+	    {XML_ERR_LTSLASH_REQUIRED, "end tag expected"},
+	    {XML_ERR_EQUAL_REQUIRED, "'=' expected after an attribute name"},
+	    {XML_ERR_TAG_NAME_MISMATCH, "mismatched tag (start and end tag differ)"},
+	    {XML_ERR_TAG_NOT_FINISHED, "premature end of data (truncated file)"},
+	    {XML_ERR_HYPHEN_IN_COMMENT, "'--' inside a comment"},
+	    {XML_ERR_NOT_WELL_BALANCED, "not well-formed XML (unbalanced elements)"},
+	    {XML_ERR_NAME_TOO_LONG, "a name is too long"},
+	    {XML_NS_ERR_UNDEFINED_NAMESPACE, "undefined namespace prefix"},
+	    {XML_NS_ERR_QNAME, "malformed qualified name"},
+	};
+	size_t i;
 
-static bool word_char(char c)
-{
-	return isalnum((unsigned char)c) || c == '_' || c == '-' || c == '.' ||
-	       (unsigned char)c >= 0x80;
-}
-
-/* Replace each whole-word occurrence of s in msg by "...": libxml2 formats entity names, PI
- * targets and comment text into its messages, and those can be anything. */
-static void redact(char *msg, size_t size, const char *s)
-{
-	char out[1024];
-	size_t o = 0, n = s != NULL ? strlen(s) : 0;
-	const char *m = msg;
-
-	if (n == 0)
-		return;
-	while (*m != '\0' && o + 4 < sizeof(out)) {
-		if (strncmp(m, s, n) == 0 && (m == msg || !word_char(m[-1])) && !word_char(m[n])) {
-			memcpy(out + o, "...", 3);
-			o += 3;
-			m += n;
-		} else {
-			out[o++] = *m++;
-		}
-	}
-	out[o] = '\0';
-	snprintf(msg, size, "%s", out);
+	/* libxml2 2.9 reports its depth limit as an internal error; the format is fixed */
+	if (e->code == XML_ERR_INTERNAL_ERROR && e->message != NULL &&
+	    strncmp(e->message, "Excessive depth in document", 27) == 0)
+		return "elements nested too deeply";
+	for (i = 0; i < ARRAY_SIZE(map); i++)
+		if (map[i].code == e->code)
+			return map[i].reason;
+	return NULL;
 }
 
 static void record(char *dst, size_t dstlen, const xmlError *e)
 {
-	char raw[1024], msg[MSG_MAX + 1];
+	const char *reason = xml_reason(e);
 
-	snprintf(raw, sizeof(raw), "%s", e->message != NULL ? e->message : "error");
-	if (!names_only(e->code)) {
-		redact(raw, sizeof(raw), e->str1);
-		redact(raw, sizeof(raw), e->str2);
-		redact(raw, sizeof(raw), e->str3);
-	}
-	clean(msg, sizeof(msg), raw, MSG_MAX);
-	snprintf(dst, dstlen, "line %d: %s", e->line, msg);
+	if (reason != NULL)
+		snprintf(dst, dstlen, "line %d: %s", e->line, reason);
+	else
+		snprintf(dst, dstlen, "line %d: XML syntax error (libxml2 error %d)", e->line,
+			 e->code);
 }
 
 static void on_error(void *data, xmlErrorPtr e)

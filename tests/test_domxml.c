@@ -993,11 +993,11 @@ static const struct reject_case reject_cases[] = {
     {"numad cpu over the limit", S("<numad nodeset='0' cpuset='9000'/>", ""),
      "domstatus/numad: cpuset '9000': id over the limit of 8191"},
     {"undefined entity, name not shown", D("<description>&x;</description>"),
-     "line 1: Entity '...' not defined"},
+     "line 1: undefined entity reference"},
     {"processing instruction target not shown", D("<?pi+x?>"),
-     "line 1: ParsePI: PI ... space expected"},
+     "line 1: a space is missing"},
     {"mismatched tags", "<domain>\n<name>vm</name>\n<uuid>u</uid>\n</domain>",
-     "line 3: Opening and ending tag mismatch: uuid line 3 and uid"},
+     "line 3: mismatched tag (start and end tag differ)"},
 };
 
 static void test_rejections_exact_reasons(void **state)
@@ -1107,7 +1107,7 @@ static void test_truncated_document(void **state)
 	}
 	cut = (size_t)(strstr(xml, "</domain>") - xml);
 	assert_string_equal(parse_err_n(xml, cut),
-			    "line 7: Premature end of data in tag domain line 7");
+			    "line 7: premature end of data (truncated file)");
 }
 
 static void test_deep_nesting_fails_cleanly(void **state)
@@ -1125,7 +1125,7 @@ static void test_deep_nesting_fails_cleanly(void **state)
 	sprintf(p, "</domain>");
 	err = parse_err(xml);
 	assert_string_equal(err,
-			    "line 1: Excessive depth in document: 256 use XML_PARSE_HUGE option");
+			    "line 1: elements nested too deeply");
 	free(xml);
 }
 
@@ -1192,9 +1192,9 @@ static void test_empty_and_blank_input(void **state)
 {
 	(void)state;
 	assert_string_equal(parse_err_n("", 0), "is empty");
-	assert_string_equal(parse_err("  \n"), "line 2: Start tag expected, '<' not found");
+	assert_string_equal(parse_err("  \n"), "line 2: no start tag (document is empty or not XML)");
 	assert_string_equal(parse_err("<!-- only a comment -->"),
-			    "line 1: Start tag expected, '<' not found");
+			    "line 1: no start tag (document is empty or not XML)");
 }
 
 static void test_buffer_over_the_default_cap(void **state)
@@ -1208,26 +1208,74 @@ static void test_buffer_over_the_default_cap(void **state)
 	free(buf);
 }
 
-static void test_long_libxml2_message_is_limited(void **state)
+static void test_libxml2_reason_quotes_no_names(void **state)
 {
 	char name[400], *xml;
-	const char *err;
-	size_t i;
 
 	(void)state;
 	memset(name, 'n', sizeof(name) - 1);
 	name[sizeof(name) - 1] = '\0';
 	xml = xasprintf("<domain><%s>\xc3\xa9</%sx></domain>", name, name);
-	err = parse_err(xml);
-	assert_true(strncmp(err, "line 1: Opening and ending tag mismatch: nnnn", 45) == 0);
-	assert_true(strlen(err) <= strlen("line 1: ") + 120);
-	for (i = 0; err[i] != '\0'; i++)
-		assert_true(isprint((unsigned char)err[i]));
+	assert_string_equal(parse_err(xml), "line 1: mismatched tag (start and end tag differ)");
 	free(xml);
 	xml = xasprintf("<domain><\xc3\xa9t\xc3\xa9></domain>");
-	assert_string_equal(parse_err(xml),
-			    "line 1: Opening and ending tag mismatch: ??t?? line 1 and domain");
+	assert_string_equal(parse_err(xml), "line 1: mismatched tag (start and end tag differ)");
 	free(xml);
+}
+
+/* libxml2 formats comment text, stray tokens and entity names into its messages, and status
+ * files hold VNC/SPICE passwords: no byte sequence of a planted secret may reach a reason. */
+static void test_libxml2_errors_never_quote_content(void **state)
+{
+#define SECRET "Qx7Zk9Wv3J"
+	static const char *const docs[] = {
+	    "<domain><!-- passwd=" SECRET " -- --></domain>",
+	    "<domain>\n<!-- " SECRET " --->\n</domain>",
+	    "<domain><!-- " SECRET,
+	    "<domain><graphics passwd=" SECRET "/></domain>",
+	    "<domain><graphics " SECRET "/></domain>",
+	    "<domain><graphics passwd='" SECRET "/></domain>",
+	    "<domain><graphics passwd=\"" SECRET,
+	    "<domain><graphics passwd='" SECRET "' passwd='" SECRET "'/></domain>",
+	    "<domain><graphics passwd='a<" SECRET "'/></domain>",
+	    "<domain>&" SECRET ";</domain>",
+	    "<domain>&" SECRET "</domain>",
+	    "<domain><graphics passwd='&" SECRET ";'/></domain>",
+	    "<domain>&#x" SECRET ";</domain>",
+	    "<domain><?" SECRET "+x?></domain>",
+	    "<domain><?xml " SECRET "?></domain>",
+	    "<domain><" SECRET "></domain>",
+	    "<domain></" SECRET "></domain>",
+	    "<domain><a></a " SECRET "></domain>",
+	    "<domain/>" SECRET,
+	    "<domain/><" SECRET "/>",
+	    "<domain><x:" SECRET "/></domain>",
+	    "<domain " SECRET ":a='1'/>",
+	    "<domain><![CDATA[" SECRET,
+	    "<domain>]]>" SECRET "</domain>",
+	    SECRET "<domain/>",
+	    "<?xml version='1.0' encoding='" SECRET "'?><domain/>",
+	    "<?xml version='" SECRET "'?><domain/>",
+	    "<?xml " SECRET "?><domain/>",
+	};
+	size_t i, k;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(docs); i++) {
+		const char *err = parse_err(docs[i]);
+
+		assert_true(err[0] != '\0');
+		/* any 4 consecutive bytes of the secret */
+		for (k = 0; k + 4 <= strlen(SECRET); k++) {
+			char frag[5];
+
+			memcpy(frag, SECRET + k, 4);
+			frag[4] = '\0';
+			if (strstr(err, frag) != NULL)
+				fail_msg("doc %zu: reason '%s' quotes '%s'", i, err, frag);
+		}
+	}
+#undef SECRET
 }
 
 /* libxml2 must never print: its encoders report through the process-wide handler, which is
@@ -2032,7 +2080,8 @@ int main(void)
 	    cmocka_unit_test(test_valid_utf8_names),
 	    cmocka_unit_test(test_empty_and_blank_input),
 	    cmocka_unit_test(test_buffer_over_the_default_cap),
-	    cmocka_unit_test(test_long_libxml2_message_is_limited),
+	    cmocka_unit_test(test_libxml2_reason_quotes_no_names),
+	    cmocka_unit_test(test_libxml2_errors_never_quote_content),
 	    cmocka_unit_test(test_libxml2_never_writes_to_stderr),
 	    T(test_file_parses),
 	    T(test_file_over_the_cap),
