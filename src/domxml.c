@@ -546,44 +546,53 @@ static int parse_vcpupins(struct px *p, xmlNodePtr tune, struct cpuset *seen)
 	return 0;
 }
 
-static int cmp_pin(const void *a, const void *b)
+static int cmp_uint(const void *a, const void *b)
 {
-	const struct pin *x = a, *y = b;
+	unsigned x = *(const unsigned *)a, y = *(const unsigned *)b;
 
-	return (x->id > y->id) - (x->id < y->id);
+	return (x > y) - (x < y);
 }
 
+/* Each <iothreadpin> is checked but only counted: the implied vCPU placement in numatune is
+ * all that uses them, and keeping their sets would let one file hold a set per element. */
 static int parse_iothreadpins(struct px *p, xmlNodePtr tune)
 {
 	struct vm *vm = p->vm;
-	struct pin *sorted;
+	unsigned *ids = NULL;
 	size_t cap = 0, i;
 	xmlNodePtr n;
-	int r = 0;
+	int r = -1;
 
 	for (n = child(tune, "iothreadpin"); n != NULL; n = next(n)) {
-		struct pin *pin;
+		struct cpuset *cpus;
 		char where[64];
 		uint64_t id;
 
+		if (vm->niothreadpins == DOMXML_MAX_IOTHREADPINS) {
+			fail(p, "cputune: too many <iothreadpin> elements (more than %u)",
+			     DOMXML_MAX_IOTHREADPINS);
+			goto out;
+		}
 		if (num_attr(p, n, "cputune/iothreadpin", "iothread", true, UINT_MAX, &id) < 0)
-			return -1;
-		pin = array_push(&vm->iothreadpins, &vm->niothreadpins, &cap, sizeof(*pin));
-		pin->id = (unsigned)id;
-		snprintf(where, sizeof(where), "cputune/iothreadpin[iothread=%u]", pin->id);
+			goto out;
+		*(unsigned *)array_push(&ids, &vm->niothreadpins, &cap, sizeof(*ids)) =
+		    (unsigned)id;
+		snprintf(where, sizeof(where), "cputune/iothreadpin[iothread=%u]", (unsigned)id);
 		if (set_attr(p, n, where, "cpuset", CPUSET_MAX_CPUS, SET_REQUIRED | SET_NONEMPTY,
-			     &pin->cpus) < 0)
-			return -1;
+			     &cpus) < 0)
+			goto out;
+		cpuset_free(cpus);
 	}
-	/* iothread ids are not bounded, so find duplicates by sorting a copy */
-	sorted = xcalloc(vm->niothreadpins, sizeof(*sorted));
-	if (vm->niothreadpins > 0)
-		memcpy(sorted, vm->iothreadpins, vm->niothreadpins * sizeof(*sorted));
-	qsort(sorted, vm->niothreadpins, sizeof(*sorted), cmp_pin);
-	for (i = 1; i < vm->niothreadpins && r == 0; i++)
-		if (sorted[i].id == sorted[i - 1].id)
-			r = fail(p, "cputune/iothreadpin[iothread=%u]: duplicate", sorted[i].id);
-	free(sorted);
+	/* iothread ids are not bounded, so find duplicates by sorting */
+	qsort(ids, vm->niothreadpins, sizeof(*ids), cmp_uint);
+	for (i = 1; i < vm->niothreadpins; i++)
+		if (ids[i] == ids[i - 1]) {
+			fail(p, "cputune/iothreadpin[iothread=%u]: duplicate", ids[i]);
+			goto out;
+		}
+	r = 0;
+out:
+	free(ids);
 	return r;
 }
 
@@ -645,6 +654,11 @@ static int parse_cells(struct px *p, xmlNodePtr dom)
 	int r = 0;
 
 	for (pos = 0; n != NULL && r == 0; n = next(n), pos++) {
+		if (vm->ncells == DOMXML_MAX_CELLS) {
+			r = fail(p, "cpu/numa: too many <cell> elements (more than %u)",
+				 DOMXML_MAX_CELLS);
+			break;
+		}
 		array_push(&vm->cells, &vm->ncells, &cap, sizeof(*vm->cells));
 		r = parse_cell(p, n, pos, seen);
 	}
@@ -652,17 +666,8 @@ static int parse_cells(struct px *p, xmlNodePtr dom)
 	return r;
 }
 
-static bool has_cell(const struct vm *vm, unsigned id)
-{
-	size_t i;
-
-	for (i = 0; i < vm->ncells; i++)
-		if (vm->cells[i].id == id)
-			return true;
-	return false;
-}
-
-static int parse_memnode(struct px *p, xmlNodePtr n, struct cpuset *seen, size_t *cap)
+static int parse_memnode(struct px *p, xmlNodePtr n, struct cpuset *seen,
+			 const struct cpuset *cellids, size_t *cap)
 {
 	struct vm *vm = p->vm;
 	struct memnode *m;
@@ -676,7 +681,7 @@ static int parse_memnode(struct px *p, xmlNodePtr n, struct cpuset *seen, size_t
 		return fail(p, "%s: duplicate", where);
 	cpuset_set(seen, (unsigned)id);
 	/* libvirt refuses a memnode for a cell that does not exist, as we do */
-	if (!has_cell(vm, (unsigned)id))
+	if (!cpuset_test(cellids, (unsigned)id))
 		return fail(p, "%s: no guest NUMA cell %u", where, (unsigned)id);
 	m = array_push(&vm->memnodes, &vm->nmemnodes, cap, sizeof(*m));
 	m->cellid = (unsigned)id;
@@ -685,15 +690,20 @@ static int parse_memnode(struct px *p, xmlNodePtr n, struct cpuset *seen, size_t
 	return set_attr(p, n, where, "nodeset", CPUSET_MAX_NODES, SET_NONEMPTY, &m->nodeset);
 }
 
+/* Each memnode names a distinct existing cell, so there are at most as many as cells. */
 static int parse_memnodes(struct px *p, xmlNodePtr tune)
 {
 	struct cpuset *seen = cpuset_new(CPUSET_MAX_NODES);
-	size_t cap = 0;
+	struct cpuset *cellids = cpuset_new(CPUSET_MAX_NODES);
+	size_t cap = 0, i;
 	xmlNodePtr n;
 	int r = 0;
 
+	for (i = 0; i < p->vm->ncells; i++)
+		cpuset_set(cellids, p->vm->cells[i].id);
 	for (n = child(tune, "memnode"); n != NULL && r == 0; n = next(n))
-		r = parse_memnode(p, n, seen, &cap);
+		r = parse_memnode(p, n, seen, cellids, &cap);
+	cpuset_free(cellids);
 	cpuset_free(seen);
 	return r;
 }
@@ -755,6 +765,9 @@ static int parse_memdevs(struct px *p, xmlNodePtr dom)
 		char where[64];
 		uint64_t v;
 
+		if (vm->nmemdevs == DOMXML_MAX_MEMDEVS)
+			return fail(p, "devices: too many <memory> elements (more than %u)",
+				    DOMXML_MAX_MEMDEVS);
 		snprintf(where, sizeof(where), "devices/memory[%zu]/target", vm->nmemdevs + 1);
 		if (size == NULL)
 			return fail(p, "%s: missing <size>", where);
@@ -799,8 +812,13 @@ static int parse_hugepages(struct px *p, xmlNodePtr dom)
 		return 0;
 	vm->hugepages = true;
 	for (n = child(hp, "page"); n != NULL; n = next(n)) {
-		struct hugepage *page = array_push(&vm->pages, &vm->npages, &cap, sizeof(*page));
+		struct hugepage *page;
 
+		if (vm->npages == DOMXML_MAX_PAGES)
+			return fail(p, "memoryBacking/hugepages: too many <page> elements (more than "
+				       "%u)",
+				    DOMXML_MAX_PAGES);
+		page = array_push(&vm->pages, &vm->npages, &cap, sizeof(*page));
 		if (parse_page(p, n, page) < 0)
 			return -1;
 	}
@@ -835,6 +853,9 @@ static int parse_tids(struct px *p, xmlNodePtr st)
 		char where[64];
 		unsigned id;
 
+		if (vm->ntids == vm->vcpu_max)
+			return fail(p, "domstatus/vcpus: more <vcpu> elements than vCPUs (%u)",
+				    vm->vcpu_max);
 		if (vcpu_id(p, n, "domstatus/vcpus/vcpu", "id", NULL, &id) < 0)
 			return -1;
 		snprintf(where, sizeof(where), "domstatus/vcpus/vcpu[id=%u]", id);
@@ -1232,7 +1253,6 @@ void vm_free(struct vm *vm)
 	free(vm->tids);
 	free_pins(vm->vcpupins, vm->nvcpupins);
 	cpuset_free(vm->emulatorpin);
-	free_pins(vm->iothreadpins, vm->niothreadpins);
 	cpuset_free(vm->mem_nodeset);
 	for (i = 0; i < vm->nmemnodes; i++)
 		cpuset_free(vm->memnodes[i].nodeset);

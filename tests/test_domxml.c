@@ -357,11 +357,87 @@ static void test_cputune_pins(void **state)
 	assert_set(vm->vcpupins[1].cpus, "1");
 	assert_set(vm->emulatorpin, "6-7");
 	assert_int_equal(vm->niothreadpins, 2);
-	assert_int_equal(vm->iothreadpins[0].id, 1);
-	assert_set(vm->iothreadpins[0].cpus, "8");
-	assert_int_equal(vm->iothreadpins[1].id, 2);
-	assert_set(vm->iothreadpins[1].cpus, "9-10");
 	vm_free(vm);
+}
+
+/* A document of head, n copies of item (its %zu is the copy's index) and tail. */
+static char *repeat(const char *head, const char *item, size_t n, const char *tail)
+{
+	size_t cap = strlen(head) + strlen(tail) + n * (strlen(item) + 24) + 1, len, i;
+	char *xml = xmalloc(cap);
+
+	len = (size_t)snprintf(xml, cap, "%s", head);
+	for (i = 0; i < n; i++)
+		len += (size_t)snprintf(xml + len, cap - len, item, i);
+	snprintf(xml + len, cap - len, "%s", tail);
+	return xml;
+}
+
+/* One file must not make us hold without bound: each repeated element has a cap, the file
+ * that goes over it is rejected, the one at it parses. */
+static void test_repeated_element_caps(void **state)
+{
+	static const struct {
+		const char *name, *head, *item, *tail;
+		size_t cap;
+		const char *err;
+	} cases[] = {
+	    {"iothreadpin", "<domain>" IDENT "<vcpu>4</vcpu><cputune>",
+	     "<iothreadpin iothread='%zu' cpuset='8191'/>", "</cputune></domain>",
+	     DOMXML_MAX_IOTHREADPINS, "cputune: too many <iothreadpin> elements (more than 16384)"},
+	    {"cell", "<domain>" IDENT "<vcpu>4</vcpu><cpu><numa>",
+	     "<cell memory='1' unit='KiB' dummy='%zu'/>", "</numa></cpu></domain>",
+	     DOMXML_MAX_CELLS, "cpu/numa: too many <cell> elements (more than 1024)"},
+	    {"memory device", "<domain>" IDENT "<vcpu>4</vcpu><devices>",
+	     "<memory model='dimm'><target><size unit='KiB'>%zu</size></target></memory>",
+	     "</devices></domain>", DOMXML_MAX_MEMDEVS,
+	     "devices: too many <memory> elements (more than 256)"},
+	    {"hugepage", "<domain>" IDENT "<vcpu>4</vcpu><memoryBacking><hugepages>",
+	     "<page size='2048' nodeset='%zu'/>", "</hugepages></memoryBacking></domain>",
+	     DOMXML_MAX_PAGES,
+	     "memoryBacking/hugepages: too many <page> elements (more than 64)"},
+	    {"status vcpu thread", STATUS_HEAD "<vcpus>", "<vcpu id='0' pid='%zu'/>",
+	     "</vcpus><domain>" IDENT "<vcpu>4</vcpu></domain></domstatus>", 4,
+	     "domstatus/vcpus: more <vcpu> elements than vCPUs (4)"},
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		char *xml;
+		struct vm *vm;
+
+		xml = repeat(cases[i].head, cases[i].item, cases[i].cap, cases[i].tail);
+		vm = parse_ok(xml);
+		vm_free(vm);
+		free(xml);
+		xml = repeat(cases[i].head, cases[i].item, cases[i].cap + 1, cases[i].tail);
+		if (strcmp(parse_err(xml), cases[i].err) != 0)
+			fail_msg("%s: '%s'", cases[i].name, parse_err(xml));
+		free(xml);
+	}
+}
+
+/* vcpupins, <vcpus><vcpu> and memnodes are bounded by what they name: one per vCPU, one per
+ * cell. */
+static void test_repeated_elements_bounded_by_what_they_name(void **state)
+{
+	(void)state;
+	assert_string_equal(
+	    parse_err(D("<cputune><vcpupin vcpu='0' cpuset='1'/><vcpupin vcpu='1' cpuset='1'/>"
+			"<vcpupin vcpu='2' cpuset='1'/><vcpupin vcpu='3' cpuset='1'/>"
+			"<vcpupin vcpu='0' cpuset='1'/></cputune>")),
+	    "cputune/vcpupin[vcpu=0]: duplicate");
+	assert_string_equal(
+	    parse_err(D("<vcpus><vcpu id='0' enabled='yes'/><vcpu id='1' enabled='yes'/>"
+			"<vcpu id='2' enabled='yes'/><vcpu id='3' enabled='yes'/>"
+			"<vcpu id='3' enabled='yes'/></vcpus>")),
+	    "vcpus/vcpu[id=3]: duplicate");
+	assert_string_equal(
+	    parse_err(D("<cpu><numa><cell id='0' cpus='0-3' memory='1'/></numa></cpu>"
+			"<numatune><memnode cellid='0' nodeset='0'/>"
+			"<memnode cellid='0' nodeset='0'/></numatune>")),
+	    "numatune/memnode[cellid=0]: duplicate");
 }
 
 static void test_cpusets_allow_the_whole_host_cpu_range(void **state)
@@ -2045,6 +2121,8 @@ int main(void)
 	    cmocka_unit_test(test_vcpus_hotplug_list),
 	    cmocka_unit_test(test_private_cpu_and_vcpus_not_the_domains),
 	    cmocka_unit_test(test_cputune_pins),
+	    cmocka_unit_test(test_repeated_element_caps),
+	    cmocka_unit_test(test_repeated_elements_bounded_by_what_they_name),
 	    cmocka_unit_test(test_cpusets_allow_the_whole_host_cpu_range),
 	    cmocka_unit_test(test_numatune_memory_modes),
 	    cmocka_unit_test(test_numatune_placement_auto_drops_nodeset),
