@@ -511,7 +511,8 @@ static int parse_vcpus_list(struct px *p, xmlNodePtr dom)
 	size_t cap = 0;
 	int r = 0;
 
-	if (list == NULL)
+	/* libvirt ignores a <vcpus> without <vcpu>: every vCPU up to current stays online */
+	if (child(list, "vcpu") == NULL)
 		return 0;
 	p->vm->has_vcpus_list = true;
 	seen = cpuset_new(DOMXML_MAX_VCPUS);

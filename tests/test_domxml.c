@@ -319,6 +319,26 @@ static void test_vcpus_hotplug_list(void **state)
 	vm_free(vm);
 }
 
+/* libvirt ignores an empty list; taking it as one would leave no vCPU online (R1). */
+static void test_vcpus_empty_list_ignored(void **state)
+{
+	static const char *const lists[] = {"<vcpus/>", "<vcpus></vcpus>",
+					    "<vcpus>\n  <!-- none -->\n</vcpus>"};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(lists); i++) {
+		char *xml = xasprintf(DV("<vcpu current='2'>4</vcpu>", "%s"), lists[i]);
+		struct vm *vm = parse_ok(xml);
+
+		assert_false(vm->has_vcpus_list);
+		assert_int_equal(vm->nvcpus, 0);
+		assert_int_equal(vm->vcpu_current, 2);
+		vm_free(vm);
+		free(xml);
+	}
+}
+
 static void test_private_cpu_and_vcpus_not_the_domains(void **state)
 {
 	/* the status file's own <cpu> and <vcpus> sit beside <domain>, never inside it */
@@ -2119,6 +2139,7 @@ int main(void)
 	    cmocka_unit_test(test_vcpu_attributes),
 	    cmocka_unit_test(test_vcpu_placement_auto_implies_memory_auto),
 	    cmocka_unit_test(test_vcpus_hotplug_list),
+	    cmocka_unit_test(test_vcpus_empty_list_ignored),
 	    cmocka_unit_test(test_private_cpu_and_vcpus_not_the_domains),
 	    cmocka_unit_test(test_cputune_pins),
 	    cmocka_unit_test(test_repeated_element_caps),
