@@ -357,13 +357,42 @@ static int placement_from(struct px *p, const char *where, const char *s)
 
 /* ---------------------------------------------------------------- identity and memory */
 
+/* libvirt's virUUIDParse: blanks around, 32 hex digits, '-' or ' ' anywhere between digit
+ * pairs. Written out the canonical way (lowercase 8-4-4-4-12, the MIB's 36 characters). */
+static int uuid_parse(const char *s, char out[37])
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t i = 0, o = 0;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	while (i < 16) {
+		if (*s == '-' || *s == ' ') {
+			s++;
+			continue;
+		}
+		if (!isxdigit((unsigned char)s[0]) || !isxdigit((unsigned char)s[1]))
+			return -1;
+		if (i == 4 || i == 6 || i == 8 || i == 10)
+			out[o++] = '-';
+		out[o++] = hex[strchr(hex, tolower((unsigned char)s[0])) - hex];
+		out[o++] = hex[strchr(hex, tolower((unsigned char)s[1])) - hex];
+		s += 2;
+		i++;
+	}
+	while (isspace((unsigned char)*s))
+		s++;
+	out[o] = '\0';
+	return *s == '\0' ? 0 : -1;
+}
+
 static int parse_ident(struct px *p, xmlNodePtr dom)
 {
 	struct vm *vm = p->vm;
+	char uuid[37];
 	xmlNodePtr n;
 	const char *s;
 	uint64_t v;
-	size_t len;
 
 	if ((n = child(dom, "name")) == NULL)
 		return fail(p, "domain: missing <name>");
@@ -374,12 +403,11 @@ static int parse_ident(struct px *p, xmlNodePtr dom)
 	if ((n = child(dom, "uuid")) == NULL)
 		return fail(p, "domain: missing <uuid>");
 	s = text(p, n);
-	s += strspn(s, " \t\r\n");
-	for (len = strlen(s); len > 0 && isspace((unsigned char)s[len - 1]); len--)
-		;
-	if (len == 0 || len > 64)
-		return fail(p, "domain: <uuid> is %s", len == 0 ? "empty" : "longer than 64 bytes");
-	vm->uuid = xstrndup(s, len);
+	if (s[strspn(s, " \t\r\n")] == '\0')
+		return fail(p, "domain: <uuid> is empty");
+	if (uuid_parse(s, uuid) < 0)
+		return fail(p, "domain: <uuid> is not 32 hex digits (with '-' between pairs)");
+	vm->uuid = xstrdup(uuid);
 	/* libvirt writes id='N' for running domains only; -1 is its own "no id" value. */
 	s = prop(p, dom, "id");
 	if (s != NULL && strcmp(s, "-1") != 0) {
@@ -985,7 +1013,7 @@ static const char *xml_reason(const xmlError *e)
 	/* libxml2 2.9 reports its depth limit as an internal error; the format is fixed */
 	if (e->code == XML_ERR_INTERNAL_ERROR && e->message != NULL &&
 	    strncmp(e->message, "Excessive depth in document", 27) == 0)
-		return "elements nested too deeply";
+		return "nesting depth over 256 levels";
 	for (i = 0; i < ARRAY_SIZE(map); i++)
 		if (map[i].code == e->code)
 			return map[i].reason;

@@ -81,7 +81,7 @@ struct hugepage {
 
 struct vm {
 	char *name;
-	char *uuid;         /* as written, normally 36 chars */
+	char *uuid;         /* canonical: lowercase 8-4-4-4-12, 36 chars */
 	char *display_name; /* <metadata><nova:instance><nova:name>, NULL when absent */
 	long long id;       /* <domain id=...>, -1 when absent */
 

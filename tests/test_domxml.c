@@ -34,7 +34,7 @@
 	"<!--\nWARNING: THIS IS AN AUTO-GENERATED FILE. CHANGES TO IT ARE LIKELY TO BE\n"          \
 	"OVERWRITTEN AND LOST.\n-->\n\n<domstatus state='running' reason='booted' pid='4242'>\n"
 /* A domain whose memory element the test chooses. */
-#define DM(mem) "<domain><name>n</name><uuid>u</uuid>" mem "<vcpu>4</vcpu></domain>"
+#define DM(mem) "<domain><name>n</name><uuid>" UUID "</uuid>" mem "<vcpu>4</vcpu></domain>"
 #define S(priv, body)                                                                              \
 	STATUS_HEAD priv "<domain type='kvm' id='7'>" IDENT "<vcpu>4</vcpu>" body                  \
 			 "</domain></domstatus>\n"
@@ -249,14 +249,65 @@ static void test_uuid_trimmed_and_id_minus_one(void **state)
 	vm_free(vm);
 }
 
+/* numaVmUuid is SIZE(0..36): libvirt's liberal syntax in, the canonical form out. */
+static void test_uuid_normalised_as_libvirt_parses_it(void **state)
+{
+	static const struct {
+		const char *in, *out;
+	} good[] = {
+	    {"11111111-2222-3333-4444-555555555555", "11111111-2222-3333-4444-555555555555"},
+	    {"ABCDEF01-2345-6789-ABCD-EF0123456789", "abcdef01-2345-6789-abcd-ef0123456789"},
+	    {"abcdef0123456789abcdef0123456789", "abcdef01-2345-6789-abcd-ef0123456789"},
+	    {"ab-cd-ef-01-23-45-67-89-ab-cd-ef-01-23-45-67-89",
+	     "abcdef01-2345-6789-abcd-ef0123456789"},
+	    {" \tabcd ef01--2345 6789abcdef0123456789\n", "abcdef01-2345-6789-abcd-ef0123456789"},
+	};
+	static const char *const bad[] = {
+	    "u",
+	    "11111111-2222-3333-4444-55555555555",   /* 31 digits */
+	    "11111111-2222-3333-4444-5555555555555", /* 33 digits */
+	    "1-1111111-2222-3333-4444-555555555555", /* a dash inside a pair */
+	    "g1111111-2222-3333-4444-555555555555",
+	    "11111111-2222-3333-4444-555555555555-",
+	    "11111111-2222-3333-4444-555555555555x",
+	    "{11111111-2222-3333-4444-555555555555}",
+	    "11111111-2222-3333-4444-555555555555111111111111111111111111111",
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(good); i++) {
+		char *xml = xasprintf("<domain><name>n</name><uuid>%s</uuid><memory>1</memory>"
+				      "<vcpu>1</vcpu></domain>",
+				      good[i].in);
+		struct vm *vm = parse_ok(xml);
+
+		assert_string_equal(vm->uuid, good[i].out);
+		vm_free(vm);
+		free(xml);
+	}
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		char *xml = xasprintf("<domain><name>n</name><uuid>%s</uuid><memory>1</memory>"
+				      "<vcpu>1</vcpu></domain>",
+				      bad[i]);
+
+		assert_string_equal(parse_err(xml),
+				    "domain: <uuid> is not 32 hex digits (with '-' between pairs)");
+		free(xml);
+	}
+	assert_string_equal(parse_err("<domain><name>n</name><uuid> </uuid><memory>1</memory>"
+				      "<vcpu>1</vcpu></domain>"),
+			    "domain: <uuid> is empty");
+}
+
 static void test_predefined_entities_and_char_refs(void **state)
 {
-	struct vm *vm = parse_ok("<domain><name>a&amp;b&#x41;&lt;</name><uuid>u</uuid>"
+	struct vm *vm = parse_ok("<domain><name>a&amp;b&#x41;&lt;</name><uuid>" UUID "</uuid>"
 				 "<memory>1</memory><vcpu>1</vcpu></domain>");
 
 	(void)state;
 	assert_string_equal(vm->name, "a&bA<");
-	assert_string_equal(vm->uuid, "u");
+	assert_string_equal(vm->uuid, UUID);
 	vm_free(vm);
 }
 
@@ -669,10 +720,10 @@ static void test_memory_devices(void **state)
 
 static void test_memory_and_current_memory_units(void **state)
 {
-	struct vm *vm = parse_ok("<domain><name>m</name><uuid>u</uuid><memory unit='GB'>2</memory>"
+	struct vm *vm = parse_ok("<domain><name>m</name><uuid>" UUID "</uuid><memory unit='GB'>2</memory>"
 				 "<currentMemory unit='b'>1000000000</currentMemory>"
 				 "<vcpu>1</vcpu></domain>");
-	struct vm *def = parse_ok("<domain><name>m</name><uuid>u</uuid><memory>4</memory>"
+	struct vm *def = parse_ok("<domain><name>m</name><uuid>" UUID "</uuid><memory>4</memory>"
 				  "<vcpu>1</vcpu></domain>");
 
 	(void)state;
@@ -924,21 +975,21 @@ static const struct reject_case reject_cases[] = {
      "root element is <domain> in a namespace, not <domain> or <domstatus>"},
     {"domstatus without domain", "<domstatus state='running'><vcpus/></domstatus>",
      "domstatus has no <domain>"},
-    {"missing name", "<domain><uuid>u</uuid><memory>1</memory><vcpu>1</vcpu></domain>",
+    {"missing name", "<domain><uuid>" UUID "</uuid><memory>1</memory><vcpu>1</vcpu></domain>",
      "domain: missing <name>"},
-    {"empty name", "<domain><name/><uuid>u</uuid><memory>1</memory><vcpu>1</vcpu></domain>",
+    {"empty name", "<domain><name/><uuid>" UUID "</uuid><memory>1</memory><vcpu>1</vcpu></domain>",
      "domain: <name> is empty"},
     {"missing uuid", "<domain><name>n</name><memory>1</memory><vcpu>1</vcpu></domain>",
      "domain: missing <uuid>"},
     {"blank uuid", "<domain><name>n</name><uuid> \n </uuid><memory>1</memory></domain>",
      "domain: <uuid> is empty"},
-    {"uuid over 64 bytes",
+    {"uuid of 65 digits",
      "<domain><name>n</name><uuid>0123456789012345678901234567890123456789012345678901234567890"
      "1234</uuid><memory>1</memory><vcpu>1</vcpu></domain>",
-     "domain: <uuid> is longer than 64 bytes"},
-    {"missing memory", "<domain><name>n</name><uuid>u</uuid><vcpu>1</vcpu></domain>",
+     "domain: <uuid> is not 32 hex digits (with '-' between pairs)"},
+    {"missing memory", "<domain><name>n</name><uuid>" UUID "</uuid><vcpu>1</vcpu></domain>",
      "domain: missing <memory>"},
-    {"missing vcpu", "<domain><name>n</name><uuid>u</uuid><memory>1</memory></domain>",
+    {"missing vcpu", "<domain><name>n</name><uuid>" UUID "</uuid><memory>1</memory></domain>",
      "domain: missing <vcpu>"},
     {"domain id not a number", "<domain id='x'>" IDENT "<vcpu>1</vcpu></domain>",
      "domain: id: 'x' is not a number"},
@@ -1129,7 +1180,7 @@ static void test_xxe_rejected(void **state)
 {
 	const char *err = parse_err("<?xml version='1.0'?>\n<!DOCTYPE domain [<!ENTITY x SYSTEM "
 				    "\"file:///etc/passwd\">]>\n<domain><name>&x;</name>"
-				    "<uuid>u</uuid><memory>1</memory><vcpu>1</vcpu></domain>");
+				    "<uuid>" UUID "</uuid><memory>1</memory><vcpu>1</vcpu></domain>");
 
 	(void)state;
 	assert_string_equal(err, "has a DOCTYPE (entities are not allowed)");
@@ -1157,7 +1208,7 @@ static void test_billion_laughs_rejected_fast(void **state)
 	    " <!ENTITY lol7 \"&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;\">\n"
 	    " <!ENTITY lol8 \"&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;\">\n"
 	    " <!ENTITY lol9 \"&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;\">\n"
-	    "]>\n<domain><name>&lol9;</name><uuid>u</uuid><memory>1</memory><vcpu>1</vcpu>"
+	    "]>\n<domain><name>&lol9;</name><uuid>" UUID "</uuid><memory>1</memory><vcpu>1</vcpu>"
 	    "</domain>";
 	double t0 = now();
 	const char *err = parse_err(xml);
@@ -1170,7 +1221,7 @@ static void test_billion_laughs_rejected_fast(void **state)
 static void test_external_dtd_rejected(void **state)
 {
 	const char *err = parse_err("<!DOCTYPE domain SYSTEM \"http://127.0.0.1:1/x.dtd\">\n"
-				    "<domain><name>n</name><uuid>u</uuid><memory>1</memory>"
+				    "<domain><name>n</name><uuid>" UUID "</uuid><memory>1</memory>"
 				    "<vcpu>1</vcpu></domain>");
 
 	(void)state;
@@ -1221,7 +1272,7 @@ static void test_deep_nesting_fails_cleanly(void **state)
 	sprintf(p, "</domain>");
 	err = parse_err(xml);
 	assert_string_equal(err,
-			    "line 1: elements nested too deeply");
+			    "line 1: nesting depth over 256 levels");
 	free(xml);
 }
 
@@ -1277,7 +1328,7 @@ static void test_valid_utf8_names(void **state)
 {
 	struct vm *vm =
 	    parse_ok("<domain><name>gr\xc3\xbc\xc3\x9f-\xe2\x82\xac-\xf0\x9f\x90\xa7</name>"
-		     "<uuid>u</uuid><memory>1</memory><vcpu>1</vcpu></domain>");
+		     "<uuid>" UUID "</uuid><memory>1</memory><vcpu>1</vcpu></domain>");
 
 	(void)state;
 	assert_string_equal(vm->name, "gr\xc3\xbc\xc3\x9f-\xe2\x82\xac-\xf0\x9f\x90\xa7");
@@ -2134,6 +2185,7 @@ int main(void)
 	    cmocka_unit_test(test_state_and_mode_names),
 	    cmocka_unit_test(test_vm_free_null),
 	    cmocka_unit_test(test_uuid_trimmed_and_id_minus_one),
+	    cmocka_unit_test(test_uuid_normalised_as_libvirt_parses_it),
 	    cmocka_unit_test(test_predefined_entities_and_char_refs),
 	    cmocka_unit_test(test_foreign_namespace_elements_ignored),
 	    cmocka_unit_test(test_vcpu_attributes),
