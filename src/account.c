@@ -145,9 +145,15 @@ struct ctx {
 	size_t capvms, capassigns, capvcpus, capdists, caphuges;
 };
 
+struct hpbytes { /* one VM's hugepage-backed bytes of one page size on one host node */
+	uint64_t size_kib, bytes;
+};
+
 struct share { /* one VM's part of one host node */
 	unsigned vcpus, vcpus_spanning;
 	uint64_t mem, mem_spanning, mem_huge;
+	struct hpbytes *huge; /* per page size, for R8's demand */
+	size_t nhuge, caphuge;
 };
 
 struct gcell { /* a guest cell with its binding (R4, R5, R8) */
@@ -172,8 +178,11 @@ struct vmctx {
 	uint32_t index;
 	struct gcell *cells;
 	size_t ncells;
+	size_t *cellpos;	   /* guest cell id -> position + 1 in cells, 0 = none */
+	unsigned ncellpos;	   /* ids below this are indexed */
 	uint64_t memory;	   /* every cell plus memory devices that fit no cell */
 	struct share *share;	   /* parallel to host->nodes */
+	size_t nshare;
 	struct cpuset *numad_cpus; /* CPUs of the numad nodeset, computed once */
 	struct cpuset *bad_cpus, *bad_nodes;
 	unsigned bad_cpu_src, bad_node_src; /* bit masks of SRC_* */
@@ -238,14 +247,26 @@ static void warn_missing(struct ctx *c, const struct vmctx *v, const char *const
 
 /* ---------------------------------------------------------------- R4: guest cells */
 
-static struct gcell *find_cell(struct vmctx *v, unsigned id)
+/* Index cells by id (ids are below CPUSET_MAX_NODES), so every lookup is O(1). */
+static void index_cells(struct vmctx *v)
 {
 	size_t i;
 
+	v->ncellpos = 0;
 	for (i = 0; i < v->ncells; i++)
-		if (v->cells[i].id == id)
-			return &v->cells[i];
-	return NULL;
+		if (v->cells[i].id >= v->ncellpos)
+			v->ncellpos = v->cells[i].id + 1;
+	v->cellpos = xcalloc(v->ncellpos ? v->ncellpos : 1, sizeof(*v->cellpos));
+	for (i = 0; i < v->ncells; i++)
+		if (v->cellpos[v->cells[i].id] == 0) /* the first of a duplicate id, as before */
+			v->cellpos[v->cells[i].id] = i + 1;
+}
+
+static struct gcell *find_cell(struct vmctx *v, unsigned id)
+{
+	if (id >= v->ncellpos || v->cellpos[id] == 0)
+		return NULL;
+	return &v->cells[v->cellpos[id] - 1];
 }
 
 /* A memory device adds to the cell it targets; one that targets no cell still counts in the
@@ -296,6 +317,7 @@ static void build_cells(struct ctx *c, struct vmctx *v)
 			v->cells[i].mem = vm->cells[i].memory;
 		}
 	}
+	index_cells(v);
 	for (i = 0; i < vm->nmemdevs; i++)
 		add_sat(&lost, add_memdev(c, v, i));
 	v->memory = lost;
@@ -369,28 +391,69 @@ static uint64_t page_kib(const struct ctx *c, const struct hugepage *p)
 	return p->size_kib ? p->size_kib : c->cfg->default_huge_kib;
 }
 
-/* The page size backing guest cell id, 0 for none: an entry whose nodeset holds the cell, else
- * the first entry without a nodeset (libvirt's own order). */
-static uint64_t cell_page_kib(const struct ctx *c, const struct vm *vm, unsigned id)
+/* The page size backing each guest cell, 0 for none: the first entry whose nodeset holds the
+ * cell, else the first entry without a nodeset (libvirt's own order). One pass over the
+ * entries, each nodeset walked once. */
+static void cell_page_sizes(const struct ctx *c, struct vmctx *v)
 {
+	const struct vm *vm = v->vm;
 	const struct hugepage *all = NULL;
+	bool *set;
 	size_t i;
+	int id;
 
 	if (!vm->hugepages && vm->npages == 0)
-		return 0;
-	if (vm->npages == 0)
-		return c->cfg->default_huge_kib;
+		return;
+	if (vm->npages == 0) {
+		for (i = 0; i < v->ncells; i++)
+			v->cells[i].huge_kib = c->cfg->default_huge_kib;
+		return;
+	}
+	set = xcalloc(v->ncells ? v->ncells : 1, sizeof(*set));
 	for (i = 0; i < vm->npages; i++) {
 		const struct hugepage *p = &vm->pages[i];
 
 		if (p->nodeset == NULL) {
 			if (all == NULL)
 				all = p;
-		} else if (cpuset_test(p->nodeset, id)) {
-			return page_kib(c, p);
+			continue;
+		}
+		for (id = cpuset_next(p->nodeset, -1); id >= 0 && (unsigned)id < v->ncellpos;
+		     id = cpuset_next(p->nodeset, id)) {
+			size_t pos = v->cellpos[id];
+
+			if (pos != 0 && !set[pos - 1]) {
+				set[pos - 1] = true;
+				v->cells[pos - 1].huge_kib = page_kib(c, p);
+			}
 		}
 	}
-	return all ? page_kib(c, all) : 0;
+	for (i = 0; i < v->ncells; i++) {
+		size_t first = v->cellpos[v->cells[i].id] - 1;
+
+		if (first != i) /* a duplicate id gets what its first cell got */
+			v->cells[i].huge_kib = v->cells[first].huge_kib;
+		else if (!set[i] && all != NULL)
+			v->cells[i].huge_kib = page_kib(c, all);
+	}
+	free(set);
+}
+
+/* R8: one VM's hugepage-backed bytes on a node, summed per page size before rounding. */
+static void add_huge_bytes(struct share *s, uint64_t size_kib, uint64_t bytes)
+{
+	struct hpbytes *h;
+	size_t i;
+
+	for (i = 0; i < s->nhuge; i++) {
+		if (s->huge[i].size_kib == size_kib) {
+			add_sat(&s->huge[i].bytes, bytes);
+			return;
+		}
+	}
+	h = array_push(&s->huge, &s->nhuge, &s->caphuge, sizeof(*h));
+	h->size_kib = size_kib;
+	h->bytes = bytes;
 }
 
 static void add_demand(struct nodeacc *a, uint64_t size_kib, uint64_t pages)
@@ -412,7 +475,7 @@ static void add_demand(struct nodeacc *a, uint64_t size_kib, uint64_t pages)
 /* ---------------------------------------------------------------- R6: memory attribution */
 
 /* A k-node nodeset splits the cell evenly, the remainder bytes one each to the lowest node
- * ids; hugepage demand is rounded up per cell and node (each cell is its own QEMU backend). */
+ * ids. Hugepage-backed bytes are summed per node and page size for the VM (R8). */
 static void attribute_cell(struct ctx *c, struct vmctx *v, const struct gcell *g)
 {
 	unsigned k, i = 0;
@@ -437,9 +500,22 @@ static void attribute_cell(struct ctx *c, struct vmctx *v, const struct gcell *g
 			add_sat(&s->mem_spanning, bytes);
 		if (g->huge_kib) {
 			add_sat(&s->mem_huge, bytes);
-			add_demand(&c->acc[p], g->huge_kib, pages_for(bytes, g->huge_kib));
+			add_huge_bytes(s, g->huge_kib, bytes);
 		}
 	}
+}
+
+/* R8: the VM's demand on node n for size s = its bytes of size-s cells on n / s, rounded up
+ * once per VM (one QEMU process), summed over VMs. */
+static void add_vm_demand(struct ctx *c, const struct vmctx *v)
+{
+	size_t p, i;
+
+	for (p = 0; p < c->topo.host->nnodes; p++)
+		for (i = 0; i < v->share[p].nhuge; i++)
+			add_demand(&c->acc[p], v->share[p].huge[i].size_kib,
+				   pages_for(v->share[p].huge[i].bytes,
+					     v->share[p].huge[i].size_kib));
 }
 
 /* ---------------------------------------------------------------- R1-R3, R7: vCPUs */
@@ -781,6 +857,9 @@ static void vmctx_clear(struct vmctx *v)
 	for (i = 0; i < v->ncells; i++)
 		cpuset_free(v->cells[i].nodes);
 	free(v->cells);
+	free(v->cellpos);
+	for (i = 0; v->share != NULL && i < v->nshare; i++)
+		free(v->share[i].huge);
 	free(v->share);
 	cpuset_free(v->numad_cpus);
 	cpuset_free(v->bad_cpus);
@@ -797,17 +876,19 @@ static void account_vm(struct ctx *c, const struct vm *vm, const char *file, uin
 	size_t j;
 
 	v.share = xcalloc(c->topo.host->nnodes, sizeof(*v.share));
+	v.nshare = c->topo.host->nnodes;
 	if (dup_file)
 		warnf(c, &v,
 		      "domain id %lld is also claimed by %s; numaVmIndex %u is derived "
 		      "from the UUID instead",
 		      vm->id, dup_file, index);
 	build_cells(c, &v);
+	cell_page_sizes(c, &v);
 	for (j = 0; j < v.ncells; j++) {
 		bind_cell(c, &v, &v.cells[j]);
-		v.cells[j].huge_kib = cell_page_kib(c, vm, v.cells[j].id);
 		attribute_cell(c, &v, &v.cells[j]);
 	}
+	add_vm_demand(c, &v);
 	index_vcpu_data(&v);
 	ids = online_vcpus(vm, &v.nonline);
 	for (i = 0; i < v.nonline; i++)

@@ -232,12 +232,6 @@ struct cursor {
 	const char *p, *end;
 };
 
-static void skip_blanks(struct cursor *c)
-{
-	while (c->p < c->end && (*c->p == ' ' || *c->p == '\t'))
-		c->p++;
-}
-
 /* One id: digits only, below limit. */
 static int parse_id(struct cursor *c, unsigned limit, unsigned *out, char *err, size_t errlen)
 {
@@ -305,62 +299,104 @@ static void set_range(struct cpuset *s, unsigned lo, unsigned hi)
 	}
 }
 
+static int unexpected(const struct cursor *c, char *err, size_t errlen)
+{
+	err_set(err, errlen, "'%c' (byte 0x%02x) where ',' was expected",
+		isprint((unsigned char)*c->p) ? *c->p : '?', (unsigned char)*c->p);
+	return -1;
+}
+
+/* The kernel's list format, strictly: "a" and "a-b" items joined by single commas. */
+static int parse_kernel(struct cursor *c, unsigned limit, struct cpuset *s, char *err,
+			size_t errlen)
+{
+	if (c->p == c->end)
+		return 0;
+	for (;;) {
+		unsigned lo, hi;
+
+		if (parse_range(c, limit, &lo, &hi, err, errlen) < 0)
+			return -1;
+		set_range(s, lo, hi);
+		if (c->p == c->end)
+			return 0;
+		if (*c->p != ',')
+			return unexpected(c, err, errlen);
+		c->p++;
+		if (c->p == c->end) {
+			err_set(err, errlen, "a number is missing at the end");
+			return -1;
+		}
+	}
+}
+
+static void skip_spaces(struct cursor *c)
+{
+	while (c->p < c->end && isspace((unsigned char)*c->p))
+		c->p++;
+}
+
+/* libvirt's virBitmapParseSeparator: items "N", "N-M" and "^N" applied in order (so "^3,0-7"
+ * is 0-7), white space around items and around '-', a trailing comma allowed, "^N-M" not. */
+static int parse_libvirt(struct cursor *c, unsigned limit, struct cpuset *s, char *err,
+			 size_t errlen)
+{
+	skip_spaces(c);
+	if (c->p == c->end) {
+		/* libvirt rejects an empty set attribute; so do we */
+		err_set(err, errlen, "empty set");
+		return -1;
+	}
+	while (c->p < c->end) {
+		bool neg = *c->p == '^';
+		unsigned lo, hi;
+
+		c->p += neg;
+		if (parse_id(c, limit, &lo, err, errlen) < 0)
+			return -1;
+		hi = lo;
+		skip_spaces(c);
+		if (c->p < c->end && *c->p == '-') {
+			if (neg) {
+				err_set(err, errlen, "'^%u-': an exclusion is a single id, not a range",
+					lo);
+				return -1;
+			}
+			c->p++;
+			skip_spaces(c);
+			if (parse_id(c, limit, &hi, err, errlen) < 0)
+				return -1;
+			if (hi < lo) {
+				err_set(err, errlen, "'%u-%u': reversed range", lo, hi);
+				return -1;
+			}
+			skip_spaces(c);
+		}
+		if (neg)
+			cpuset_clear(s, lo);
+		else
+			set_range(s, lo, hi);
+		if (c->p == c->end)
+			break;
+		if (*c->p != ',')
+			return unexpected(c, err, errlen);
+		c->p++;
+		skip_spaces(c);
+	}
+	return 0;
+}
+
 struct cpuset *cpuset_parse(const char *str, size_t len, unsigned limit, enum cpuset_syntax syn,
 			    char *err, size_t errlen)
 {
 	struct cpuset *s = cpuset_new(limit);
-	struct cpuset *excl = NULL;
 	struct cursor c = {str, str + trim_end(str, len)};
-	bool libvirt = syn == CPUSET_LIBVIRT;
+	int r = syn == CPUSET_LIBVIRT ? parse_libvirt(&c, limit, s, err, errlen)
+				      : parse_kernel(&c, limit, s, err, errlen);
 
-	if (libvirt) {
-		excl = cpuset_new(limit);
-		skip_blanks(&c);
-	}
-	if (c.p == c.end) {
-		if (libvirt) {
-			/* libvirt rejects an empty set attribute; so do we */
-			err_set(err, errlen, "empty set");
-			goto fail;
-		}
-		return s;
-	}
-	for (;;) {
-		unsigned lo, hi;
-		bool neg = false;
-
-		if (libvirt) {
-			skip_blanks(&c);
-			if (c.p < c.end && *c.p == '^') {
-				neg = true;
-				c.p++;
-			}
-		}
-		if (parse_range(&c, limit, &lo, &hi, err, errlen) < 0)
-			goto fail;
-		set_range(neg ? excl : s, lo, hi);
-		if (libvirt)
-			skip_blanks(&c);
-		if (c.p == c.end)
-			break;
-		if (*c.p != ',') {
-			err_set(err, errlen, "'%c' (byte 0x%02x) where ',' was expected",
-				isprint((unsigned char)*c.p) ? *c.p : '?', (unsigned char)*c.p);
-			goto fail;
-		}
-		c.p++;
-		if (!libvirt && c.p == c.end) {
-			err_set(err, errlen, "a number is missing at the end");
-			goto fail;
-		}
-	}
-	if (excl) {
-		cpuset_subtract(s, excl);
-		cpuset_free(excl);
+	if (r < 0) {
+		cpuset_free(s);
+		return NULL;
 	}
 	return s;
-fail:
-	cpuset_free(excl);
-	cpuset_free(s);
-	return NULL;
 }

@@ -14,7 +14,8 @@ struct cpuset;
 
 enum cpuset_syntax {
 	CPUSET_KERNEL,  /* "0-3,8,10-11", trailing "\n" and "\0" allowed, "" = empty */
-	CPUSET_LIBVIRT, /* also "^N" exclusions and blanks around items: "0-7, ^3" */
+	CPUSET_LIBVIRT, /* libvirt's parser: items applied in order, "^N" clears one id ("0-7, ^3";
+			 * "^3,0-7" is 0-7), blanks around items and '-', a trailing comma */
 };
 
 /* A new empty set whose ids must stay below limit (CPUSET_MAX_CPUS or CPUSET_MAX_NODES). */

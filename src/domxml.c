@@ -16,7 +16,7 @@
 #include "util.h"
 
 #define NOVA_NS "http://openstack.org/xmlns/libvirt/nova/"
-#define MSG_MAX 120 /* longest libxml2 message we pass on */
+#define MSG_MAX 96 /* longest reason for a libxml2 error we report */
 
 /* IGNORE_ENC: libvirt writes UTF-8 only, and we check that before parsing, so libxml2 never
  * converts; its converters report errors through the global handler, i.e. to stderr. */
@@ -357,13 +357,42 @@ static int placement_from(struct px *p, const char *where, const char *s)
 
 /* ---------------------------------------------------------------- identity and memory */
 
+/* libvirt's virUUIDParse: blanks around, 32 hex digits, '-' or ' ' anywhere between digit
+ * pairs. Written out the canonical way (lowercase 8-4-4-4-12, the MIB's 36 characters). */
+static int uuid_parse(const char *s, char out[37])
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t i = 0, o = 0;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	while (i < 16) {
+		if (*s == '-' || *s == ' ') {
+			s++;
+			continue;
+		}
+		if (!isxdigit((unsigned char)s[0]) || !isxdigit((unsigned char)s[1]))
+			return -1;
+		if (i == 4 || i == 6 || i == 8 || i == 10)
+			out[o++] = '-';
+		out[o++] = hex[strchr(hex, tolower((unsigned char)s[0])) - hex];
+		out[o++] = hex[strchr(hex, tolower((unsigned char)s[1])) - hex];
+		s += 2;
+		i++;
+	}
+	while (isspace((unsigned char)*s))
+		s++;
+	out[o] = '\0';
+	return *s == '\0' ? 0 : -1;
+}
+
 static int parse_ident(struct px *p, xmlNodePtr dom)
 {
 	struct vm *vm = p->vm;
+	char uuid[37];
 	xmlNodePtr n;
 	const char *s;
 	uint64_t v;
-	size_t len;
 
 	if ((n = child(dom, "name")) == NULL)
 		return fail(p, "domain: missing <name>");
@@ -374,12 +403,11 @@ static int parse_ident(struct px *p, xmlNodePtr dom)
 	if ((n = child(dom, "uuid")) == NULL)
 		return fail(p, "domain: missing <uuid>");
 	s = text(p, n);
-	s += strspn(s, " \t\r\n");
-	for (len = strlen(s); len > 0 && isspace((unsigned char)s[len - 1]); len--)
-		;
-	if (len == 0 || len > 64)
-		return fail(p, "domain: <uuid> is %s", len == 0 ? "empty" : "longer than 64 bytes");
-	vm->uuid = xstrndup(s, len);
+	if (s[strspn(s, " \t\r\n")] == '\0')
+		return fail(p, "domain: <uuid> is empty");
+	if (uuid_parse(s, uuid) < 0)
+		return fail(p, "domain: <uuid> is not 32 hex digits (with '-' between pairs)");
+	vm->uuid = xstrdup(uuid);
 	/* libvirt writes id='N' for running domains only; -1 is its own "no id" value. */
 	s = prop(p, dom, "id");
 	if (s != NULL && strcmp(s, "-1") != 0) {
@@ -511,7 +539,8 @@ static int parse_vcpus_list(struct px *p, xmlNodePtr dom)
 	size_t cap = 0;
 	int r = 0;
 
-	if (list == NULL)
+	/* libvirt ignores a <vcpus> without <vcpu>: every vCPU up to current stays online */
+	if (child(list, "vcpu") == NULL)
 		return 0;
 	p->vm->has_vcpus_list = true;
 	seen = cpuset_new(DOMXML_MAX_VCPUS);
@@ -546,44 +575,53 @@ static int parse_vcpupins(struct px *p, xmlNodePtr tune, struct cpuset *seen)
 	return 0;
 }
 
-static int cmp_pin(const void *a, const void *b)
+static int cmp_uint(const void *a, const void *b)
 {
-	const struct pin *x = a, *y = b;
+	unsigned x = *(const unsigned *)a, y = *(const unsigned *)b;
 
-	return (x->id > y->id) - (x->id < y->id);
+	return (x > y) - (x < y);
 }
 
+/* Each <iothreadpin> is checked but only counted: the implied vCPU placement in numatune is
+ * all that uses them, and keeping their sets would let one file hold a set per element. */
 static int parse_iothreadpins(struct px *p, xmlNodePtr tune)
 {
 	struct vm *vm = p->vm;
-	struct pin *sorted;
+	unsigned *ids = NULL;
 	size_t cap = 0, i;
 	xmlNodePtr n;
-	int r = 0;
+	int r = -1;
 
 	for (n = child(tune, "iothreadpin"); n != NULL; n = next(n)) {
-		struct pin *pin;
+		struct cpuset *cpus;
 		char where[64];
 		uint64_t id;
 
+		if (vm->niothreadpins == DOMXML_MAX_IOTHREADPINS) {
+			fail(p, "cputune: too many <iothreadpin> elements (more than %u)",
+			     DOMXML_MAX_IOTHREADPINS);
+			goto out;
+		}
 		if (num_attr(p, n, "cputune/iothreadpin", "iothread", true, UINT_MAX, &id) < 0)
-			return -1;
-		pin = array_push(&vm->iothreadpins, &vm->niothreadpins, &cap, sizeof(*pin));
-		pin->id = (unsigned)id;
-		snprintf(where, sizeof(where), "cputune/iothreadpin[iothread=%u]", pin->id);
+			goto out;
+		*(unsigned *)array_push(&ids, &vm->niothreadpins, &cap, sizeof(*ids)) =
+		    (unsigned)id;
+		snprintf(where, sizeof(where), "cputune/iothreadpin[iothread=%u]", (unsigned)id);
 		if (set_attr(p, n, where, "cpuset", CPUSET_MAX_CPUS, SET_REQUIRED | SET_NONEMPTY,
-			     &pin->cpus) < 0)
-			return -1;
+			     &cpus) < 0)
+			goto out;
+		cpuset_free(cpus);
 	}
-	/* iothread ids are not bounded, so find duplicates by sorting a copy */
-	sorted = xcalloc(vm->niothreadpins, sizeof(*sorted));
-	if (vm->niothreadpins > 0)
-		memcpy(sorted, vm->iothreadpins, vm->niothreadpins * sizeof(*sorted));
-	qsort(sorted, vm->niothreadpins, sizeof(*sorted), cmp_pin);
-	for (i = 1; i < vm->niothreadpins && r == 0; i++)
-		if (sorted[i].id == sorted[i - 1].id)
-			r = fail(p, "cputune/iothreadpin[iothread=%u]: duplicate", sorted[i].id);
-	free(sorted);
+	/* iothread ids are not bounded, so find duplicates by sorting */
+	qsort(ids, vm->niothreadpins, sizeof(*ids), cmp_uint);
+	for (i = 1; i < vm->niothreadpins; i++)
+		if (ids[i] == ids[i - 1]) {
+			fail(p, "cputune/iothreadpin[iothread=%u]: duplicate", ids[i]);
+			goto out;
+		}
+	r = 0;
+out:
+	free(ids);
 	return r;
 }
 
@@ -645,6 +683,11 @@ static int parse_cells(struct px *p, xmlNodePtr dom)
 	int r = 0;
 
 	for (pos = 0; n != NULL && r == 0; n = next(n), pos++) {
+		if (vm->ncells == DOMXML_MAX_CELLS) {
+			r = fail(p, "cpu/numa: too many <cell> elements (more than %u)",
+				 DOMXML_MAX_CELLS);
+			break;
+		}
 		array_push(&vm->cells, &vm->ncells, &cap, sizeof(*vm->cells));
 		r = parse_cell(p, n, pos, seen);
 	}
@@ -652,17 +695,8 @@ static int parse_cells(struct px *p, xmlNodePtr dom)
 	return r;
 }
 
-static bool has_cell(const struct vm *vm, unsigned id)
-{
-	size_t i;
-
-	for (i = 0; i < vm->ncells; i++)
-		if (vm->cells[i].id == id)
-			return true;
-	return false;
-}
-
-static int parse_memnode(struct px *p, xmlNodePtr n, struct cpuset *seen, size_t *cap)
+static int parse_memnode(struct px *p, xmlNodePtr n, struct cpuset *seen,
+			 const struct cpuset *cellids, size_t *cap)
 {
 	struct vm *vm = p->vm;
 	struct memnode *m;
@@ -676,7 +710,7 @@ static int parse_memnode(struct px *p, xmlNodePtr n, struct cpuset *seen, size_t
 		return fail(p, "%s: duplicate", where);
 	cpuset_set(seen, (unsigned)id);
 	/* libvirt refuses a memnode for a cell that does not exist, as we do */
-	if (!has_cell(vm, (unsigned)id))
+	if (!cpuset_test(cellids, (unsigned)id))
 		return fail(p, "%s: no guest NUMA cell %u", where, (unsigned)id);
 	m = array_push(&vm->memnodes, &vm->nmemnodes, cap, sizeof(*m));
 	m->cellid = (unsigned)id;
@@ -685,15 +719,20 @@ static int parse_memnode(struct px *p, xmlNodePtr n, struct cpuset *seen, size_t
 	return set_attr(p, n, where, "nodeset", CPUSET_MAX_NODES, SET_NONEMPTY, &m->nodeset);
 }
 
+/* Each memnode names a distinct existing cell, so there are at most as many as cells. */
 static int parse_memnodes(struct px *p, xmlNodePtr tune)
 {
 	struct cpuset *seen = cpuset_new(CPUSET_MAX_NODES);
-	size_t cap = 0;
+	struct cpuset *cellids = cpuset_new(CPUSET_MAX_NODES);
+	size_t cap = 0, i;
 	xmlNodePtr n;
 	int r = 0;
 
+	for (i = 0; i < p->vm->ncells; i++)
+		cpuset_set(cellids, p->vm->cells[i].id);
 	for (n = child(tune, "memnode"); n != NULL && r == 0; n = next(n))
-		r = parse_memnode(p, n, seen, &cap);
+		r = parse_memnode(p, n, seen, cellids, &cap);
+	cpuset_free(cellids);
 	cpuset_free(seen);
 	return r;
 }
@@ -755,6 +794,9 @@ static int parse_memdevs(struct px *p, xmlNodePtr dom)
 		char where[64];
 		uint64_t v;
 
+		if (vm->nmemdevs == DOMXML_MAX_MEMDEVS)
+			return fail(p, "devices: too many <memory> elements (more than %u)",
+				    DOMXML_MAX_MEMDEVS);
 		snprintf(where, sizeof(where), "devices/memory[%zu]/target", vm->nmemdevs + 1);
 		if (size == NULL)
 			return fail(p, "%s: missing <size>", where);
@@ -799,8 +841,13 @@ static int parse_hugepages(struct px *p, xmlNodePtr dom)
 		return 0;
 	vm->hugepages = true;
 	for (n = child(hp, "page"); n != NULL; n = next(n)) {
-		struct hugepage *page = array_push(&vm->pages, &vm->npages, &cap, sizeof(*page));
+		struct hugepage *page;
 
+		if (vm->npages == DOMXML_MAX_PAGES)
+			return fail(p, "memoryBacking/hugepages: too many <page> elements (more than "
+				       "%u)",
+				    DOMXML_MAX_PAGES);
+		page = array_push(&vm->pages, &vm->npages, &cap, sizeof(*page));
 		if (parse_page(p, n, page) < 0)
 			return -1;
 	}
@@ -835,6 +882,9 @@ static int parse_tids(struct px *p, xmlNodePtr st)
 		char where[64];
 		unsigned id;
 
+		if (vm->ntids == vm->vcpu_max)
+			return fail(p, "domstatus/vcpus: more <vcpu> elements than vCPUs (%u)",
+				    vm->vcpu_max);
 		if (vcpu_id(p, n, "domstatus/vcpus/vcpu", "id", NULL, &id) < 0)
 			return -1;
 		snprintf(where, sizeof(where), "domstatus/vcpus/vcpu[id=%u]", id);
@@ -895,66 +945,90 @@ static int parse_root(struct px *p, xmlNodePtr root)
 struct xerr {
 	bool doctype;
 	bool have_fatal, have_error;
-	char fatal[MSG_MAX + 32];
-	char error[MSG_MAX + 32];
+	char fatal[MSG_MAX];
+	char error[MSG_MAX];
 };
 
-/* Error codes whose quoted strings are element or attribute names, which we may show. */
-static bool names_only(int code)
+/* Our own sentence for a libxml2 error code. libxml2's message text is never passed on: it
+ * quotes comment text, stray tokens and entity names, and a status file holds VNC and SPICE
+ * passwords. */
+static const char *xml_reason(const xmlError *e)
 {
-	switch (code) {
-	case XML_ERR_TAG_NAME_MISMATCH:
-	case XML_ERR_TAG_NOT_FINISHED:
-	case XML_ERR_GT_REQUIRED:
-	case XML_ERR_ATTRIBUTE_REDEFINED:
-	case XML_ERR_ATTRIBUTE_WITHOUT_VALUE:
-		return true;
-	default:
-		return false;
-	}
-}
+	static const struct {
+		int code;
+		const char *reason;
+	} map[] = {
+	    {XML_ERR_NO_MEMORY, "out of memory while parsing"},
+	    {XML_ERR_DOCUMENT_START, "no start tag (not XML)"},
+	    {XML_ERR_DOCUMENT_EMPTY, "no start tag (document is empty or not XML)"},
+	    {XML_ERR_DOCUMENT_END, "extra content after the root element"},
+	    {XML_ERR_EXTRA_CONTENT, "extra content after the root element"},
+	    {XML_ERR_INVALID_HEX_CHARREF, "invalid character reference"},
+	    {XML_ERR_INVALID_DEC_CHARREF, "invalid character reference"},
+	    {XML_ERR_INVALID_CHARREF, "invalid character reference"},
+	    {XML_ERR_INVALID_CHAR, "invalid character"},
+	    {XML_ERR_CHARREF_AT_EOF, "premature end of data (truncated file)"},
+	    {XML_ERR_CHARREF_IN_PROLOG, "character reference outside the root element"},
+	    {XML_ERR_CHARREF_IN_EPILOG, "character reference outside the root element"},
+	    {XML_ERR_ENTITYREF_AT_EOF, "premature end of data (truncated file)"},
+	    {XML_ERR_ENTITYREF_NO_NAME, "bad entity reference"},
+	    {XML_ERR_ENTITYREF_SEMICOL_MISSING, "bad entity reference (no ';')"},
+	    {XML_ERR_UNDECLARED_ENTITY, "undefined entity reference"},
+	    {XML_WAR_UNDECLARED_ENTITY, "undefined entity reference"},
+	    {XML_ERR_UNKNOWN_ENCODING, "unsupported encoding"},
+	    {XML_ERR_UNSUPPORTED_ENCODING, "unsupported encoding"},
+	    {XML_ERR_STRING_NOT_STARTED, "string not started"},
+	    {XML_ERR_STRING_NOT_CLOSED, "unterminated string"},
+	    {XML_ERR_LT_IN_ATTRIBUTE, "'<' in an attribute value"},
+	    {XML_ERR_ATTRIBUTE_NOT_STARTED, "attribute value not quoted"},
+	    {XML_ERR_ATTRIBUTE_NOT_FINISHED, "unterminated attribute value"},
+	    {XML_ERR_ATTRIBUTE_WITHOUT_VALUE, "attribute without a value"},
+	    {XML_ERR_ATTRIBUTE_REDEFINED, "attribute given twice in one element"},
+	    {XML_ERR_LITERAL_NOT_STARTED, "literal not started"},
+	    {XML_ERR_LITERAL_NOT_FINISHED, "unterminated literal"},
+	    {XML_ERR_COMMENT_NOT_FINISHED, "unterminated comment"},
+	    {XML_ERR_PI_NOT_STARTED, "malformed processing instruction"},
+	    {XML_ERR_PI_NOT_FINISHED, "unterminated processing instruction"},
+	    {XML_ERR_XMLDECL_NOT_STARTED, "malformed XML declaration"},
+	    {XML_ERR_XMLDECL_NOT_FINISHED, "malformed XML declaration"},
+	    {XML_ERR_VERSION_MISSING, "XML declaration without a version"},
+	    {XML_ERR_MISPLACED_CDATA_END, "']]>' in character data"},
+	    {XML_ERR_CDATA_NOT_FINISHED, "unterminated CDATA section"},
+	    {XML_ERR_RESERVED_XML_NAME, "XML declaration not at the start"},
+	    {XML_ERR_SPACE_REQUIRED, "a space is missing"},
+	    {XML_ERR_NAME_REQUIRED, "a name was expected"},
+	    {XML_ERR_GT_REQUIRED, "'>' expected"},
+	    {XML_ERR_LTSLASH_REQUIRED, "end tag expected"},
+	    {XML_ERR_EQUAL_REQUIRED, "'=' expected after an attribute name"},
+	    {XML_ERR_TAG_NAME_MISMATCH, "mismatched tag (start and end tag differ)"},
+	    {XML_ERR_TAG_NOT_FINISHED, "premature end of data (truncated file)"},
+	    {XML_ERR_HYPHEN_IN_COMMENT, "'--' inside a comment"},
+	    {XML_ERR_NOT_WELL_BALANCED, "not well-formed XML (unbalanced elements)"},
+	    {XML_ERR_NAME_TOO_LONG, "a name is too long"},
+	    {XML_NS_ERR_UNDEFINED_NAMESPACE, "undefined namespace prefix"},
+	    {XML_NS_ERR_QNAME, "malformed qualified name"},
+	};
+	size_t i;
 
-static bool word_char(char c)
-{
-	return isalnum((unsigned char)c) || c == '_' || c == '-' || c == '.' ||
-	       (unsigned char)c >= 0x80;
-}
-
-/* Replace each whole-word occurrence of s in msg by "...": libxml2 formats entity names, PI
- * targets and comment text into its messages, and those can be anything. */
-static void redact(char *msg, size_t size, const char *s)
-{
-	char out[1024];
-	size_t o = 0, n = s != NULL ? strlen(s) : 0;
-	const char *m = msg;
-
-	if (n == 0)
-		return;
-	while (*m != '\0' && o + 4 < sizeof(out)) {
-		if (strncmp(m, s, n) == 0 && (m == msg || !word_char(m[-1])) && !word_char(m[n])) {
-			memcpy(out + o, "...", 3);
-			o += 3;
-			m += n;
-		} else {
-			out[o++] = *m++;
-		}
-	}
-	out[o] = '\0';
-	snprintf(msg, size, "%s", out);
+	/* libxml2 2.9 reports its depth limit as an internal error; the format is fixed */
+	if (e->code == XML_ERR_INTERNAL_ERROR && e->message != NULL &&
+	    strncmp(e->message, "Excessive depth in document", 27) == 0)
+		return "nesting depth over 256 levels";
+	for (i = 0; i < ARRAY_SIZE(map); i++)
+		if (map[i].code == e->code)
+			return map[i].reason;
+	return NULL;
 }
 
 static void record(char *dst, size_t dstlen, const xmlError *e)
 {
-	char raw[1024], msg[MSG_MAX + 1];
+	const char *reason = xml_reason(e);
 
-	snprintf(raw, sizeof(raw), "%s", e->message != NULL ? e->message : "error");
-	if (!names_only(e->code)) {
-		redact(raw, sizeof(raw), e->str1);
-		redact(raw, sizeof(raw), e->str2);
-		redact(raw, sizeof(raw), e->str3);
-	}
-	clean(msg, sizeof(msg), raw, MSG_MAX);
-	snprintf(dst, dstlen, "line %d: %s", e->line, msg);
+	if (reason != NULL)
+		snprintf(dst, dstlen, "line %d: %s", e->line, reason);
+	else
+		snprintf(dst, dstlen, "line %d: XML syntax error (libxml2 error %d)", e->line,
+			 e->code);
 }
 
 static void on_error(void *data, xmlErrorPtr e)
@@ -1208,7 +1282,6 @@ void vm_free(struct vm *vm)
 	free(vm->tids);
 	free_pins(vm->vcpupins, vm->nvcpupins);
 	cpuset_free(vm->emulatorpin);
-	free_pins(vm->iothreadpins, vm->niothreadpins);
 	cpuset_free(vm->mem_nodeset);
 	for (i = 0; i < vm->nmemnodes; i++)
 		cpuset_free(vm->memnodes[i].nodeset);

@@ -12,6 +12,12 @@
 
 #define DOMXML_MAX_SIZE_DEFAULT (16u * 1024 * 1024)
 #define DOMXML_MAX_VCPUS 16384 /* libvirt's own limit is lower; bounds our arrays */
+/* Caps on repeated elements, so one file cannot make us allocate without bound; a file over a
+ * cap is rejected. vcpupins and <vcpus><vcpu> are bounded by the vCPU count (one per vCPU). */
+#define DOMXML_MAX_IOTHREADPINS DOMXML_MAX_VCPUS
+#define DOMXML_MAX_CELLS CPUSET_MAX_NODES /* cell ids index guest nodesets */
+#define DOMXML_MAX_MEMDEVS 256            /* libvirt's <maxMemory slots> maximum */
+#define DOMXML_MAX_PAGES 64               /* <hugepages><page> elements */
 
 /* Values are the MIB's numaVmState enumeration. */
 enum vm_state {
@@ -75,7 +81,7 @@ struct hugepage {
 
 struct vm {
 	char *name;
-	char *uuid;         /* as written, normally 36 chars */
+	char *uuid;         /* canonical: lowercase 8-4-4-4-12, 36 chars */
 	char *display_name; /* <metadata><nova:instance><nova:name>, NULL when absent */
 	long long id;       /* <domain id=...>, -1 when absent */
 
@@ -99,8 +105,7 @@ struct vm {
 	struct pin *vcpupins; /* <cputune><vcpupin vcpu cpuset> */
 	size_t nvcpupins;
 	struct cpuset *emulatorpin; /* NULL when absent */
-	struct pin *iothreadpins;
-	size_t niothreadpins;
+	size_t niothreadpins;       /* only counted: each is checked, none is kept */
 
 	bool has_numatune_memory;       /* <numatune><memory> present */
 	enum mem_mode mem_mode;         /* its mode, default strict */

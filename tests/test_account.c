@@ -819,13 +819,14 @@ static const struct node_spec huge_nodes[] = {
     {1, "4-7", 16 * GiB, {{0}}},
 };
 
-/* R8: demand is rounded up per cell: a's cells of 3 GiB and 2.5 GiB on 1 GiB pages need
- * 3 + 3 = 6 pages; b's two 1.5 GiB cells need 2 + 2 = 4 (not 3). Node 0 has 8: 10 > 8, over.
+/* R8: a VM's bytes on a node are summed over its cells, then rounded up; VMs add up. a's
+ * cells of 3 GiB and 2.5 GiB on 1 GiB pages need ceil(5.5) = 6 pages; b's two 1.5 GiB cells
+ * need 3 (not 2 + 2); c's 0.5 GiB needs 1 (not pooled with b's). Node 0 has 8: 10 > 8, over.
  * The 2 MiB pool is untouched: demand 0, not over. */
-static void r8_demand_rounded_per_cell(void **state)
+static void r8_demand_rounded_per_vm_and_node(void **state)
 {
 	struct world w;
-	struct vm *a, *b;
+	struct vm *a, *b, *c;
 	const struct huge_row *h;
 
 	(void)state;
@@ -840,6 +841,10 @@ static void r8_demand_rounded_per_cell(void **state)
 	tb_cell(b, 1, "1", GiB + 512 * MiB);
 	tb_numatune(b, MEM_MODE_STRICT, "0");
 	tb_page(b, PAGE_1G, NULL);
+	c = add_vm(&w, "c", 1, 0);
+	tb_cell(c, 0, "0", 512 * MiB);
+	tb_numatune(c, MEM_MODE_STRICT, "0");
+	tb_page(c, PAGE_1G, NULL);
 	build(&w);
 	h = huge_at(w.m, 0, PAGE_1G);
 	assert_non_null(h);
@@ -946,6 +951,35 @@ static void r8_nodeset_some_cells(void **state)
 	assert_int_equal(node_at(w.m, 1)->mem_huge, GiB);
 	assert_int_equal(huge_at(w.m, 1, PAGE_1G)->demand, 1);
 	assert_null(huge_at(w.m, 1, PAGE_2M));
+	world_clear(&w);
+}
+
+/* R4/R8 with cell ids out of order and apart (looked up by id, not position): cell 7 takes the
+ * first page entry naming it (1 GiB), cell 2 the 2 MiB one; the memory device targeting cell 7
+ * adds its 1 GiB there. Cell 7 (1 + 1 GiB) on node 0: 2 pages; cell 2 (1 GiB) on node 1 has no
+ * 2 MiB pool row but its bytes are hugepage-backed. */
+static void r8_page_entries_and_memdevs_by_cell_id(void **state)
+{
+	struct world w;
+	struct vm *a;
+
+	(void)state;
+	world_init(&w, huge_nodes, 2);
+	a = add_vm(&w, "a", 2, 0);
+	tb_cell(a, 7, "0", GiB);
+	tb_cell(a, 2, "1", GiB);
+	tb_memnode(a, 7, MEM_MODE_STRICT, "0");
+	tb_memnode(a, 2, MEM_MODE_STRICT, "1");
+	tb_page(a, PAGE_1G, "7");
+	tb_page(a, PAGE_2M, "2,7");
+	tb_memdev(a, GiB, 7);
+	build(&w);
+	assert_int_equal(huge_at(w.m, 0, PAGE_1G)->demand, 2);
+	assert_int_equal(huge_at(w.m, 0, PAGE_2M)->demand, 0);
+	assert_int_equal(node_at(w.m, 0)->mem_huge, 2 * GiB);
+	assert_int_equal(node_at(w.m, 1)->mem_huge, GiB);
+	assert_int_equal(node_at(w.m, 1)->mem_used, GiB);
+	assert_int_equal(vm_named(w.m, "a")->memory, 3 * GiB);
 	world_clear(&w);
 }
 
@@ -1666,7 +1700,8 @@ int main(void)
 	    cmocka_unit_test(nonexistent_node_dropped),
 	    cmocka_unit_test(r6_remainder_split),
 	    cmocka_unit_test(r7_remote_vcpu),
-	    cmocka_unit_test(r8_demand_rounded_per_cell),
+	    cmocka_unit_test(r8_demand_rounded_per_vm_and_node),
+	    cmocka_unit_test(r8_page_entries_and_memdevs_by_cell_id),
 	    cmocka_unit_test(r8_pool_and_huge_memory_excluded),
 	    cmocka_unit_test(r8_size_without_pool),
 	    cmocka_unit_test(r8_nodeset_some_cells),

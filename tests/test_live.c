@@ -17,7 +17,8 @@
 #include "util.h"
 
 static char root[256];
-static struct model *m;
+static struct model *m;	 /* run-libvirt-qemu: after the runtime changes */
+static struct model *mp; /* pristine/run-libvirt-qemu: as started from domains/ */
 
 static void quiet(int prio, const char *msg)
 {
@@ -56,11 +57,30 @@ static void make_host(void)
 	write_file("devices/system/node/node0/hugepages/hugepages-2048kB/surplus_hugepages", "0\n");
 }
 
+/* The whole engine (scan, parse, account_build) over one directory of status files. */
+static struct model *build_dir(char *dir)
+{
+	struct engine_config cfg;
+	struct engine *e;
+	struct model *r;
+
+	engine_config_init(&cfg);
+	free(cfg.sysfs_root);
+	free(cfg.xml_dir);
+	cfg.sysfs_root = xstrdup(root);
+	cfg.xml_dir = dir;
+	e = engine_new(&cfg);
+	log_set_hook(quiet);
+	r = engine_build(e, 1);
+	log_set_hook(NULL);
+	engine_free(e);
+	engine_config_clear(&cfg);
+	return r;
+}
+
 static int setup(void **state)
 {
 	const char *corpus = getenv("CORPUS");
-	struct engine_config cfg;
-	struct engine *e;
 	char *dir;
 	struct stat st;
 
@@ -73,17 +93,8 @@ static int setup(void **state)
 		return 0;
 	}
 	make_host();
-	engine_config_init(&cfg);
-	free(cfg.sysfs_root);
-	free(cfg.xml_dir);
-	cfg.sysfs_root = xstrdup(root);
-	cfg.xml_dir = dir;
-	e = engine_new(&cfg);
-	log_set_hook(quiet);
-	m = engine_build(e, 1);
-	log_set_hook(NULL);
-	engine_free(e);
-	engine_config_clear(&cfg);
+	m = build_dir(dir);
+	mp = build_dir(xasprintf("%s/libvirt-live/pristine/run-libvirt-qemu", corpus));
 	return 0;
 }
 
@@ -93,6 +104,7 @@ static int teardown(void **state)
 
 	(void)state;
 	model_unref(m);
+	model_unref(mp);
 	if (root[0]) {
 		cmd = xasprintf("rm -rf '%s'", root);
 		assert_int_equal(system(cmd), 0);
@@ -103,30 +115,40 @@ static int teardown(void **state)
 
 static void need_corpus(void)
 {
-	if (m != NULL)
+	if (m != NULL && mp != NULL)
 		return;
 	if (getenv("NUMATOPD_REQUIRE_ALL") && !strcmp(getenv("NUMATOPD_REQUIRE_ALL"), "1"))
 		fail_msg("CORPUS/libvirt-live is required (NUMATOPD_REQUIRE_ALL=1)");
 	skip();
 }
 
-static const struct vm_row *vm_named(const char *name)
+static const struct vm_row *vm_in(const struct model *mm, const char *name)
 {
-	for (size_t i = 0; i < m->nvms; i++)
-		if (!strcmp(m->vms[i].name, name))
-			return &m->vms[i];
+	for (size_t i = 0; i < mm->nvms; i++)
+		if (!strcmp(mm->vms[i].name, name))
+			return &mm->vms[i];
 	fail_msg("no VM named %s", name);
 	return NULL;
 }
 
+static const struct vm_row *vm_named(const char *name)
+{
+	return vm_in(m, name);
+}
+
+static const struct vcpu_row *vcpu_in(const struct model *mm, const struct vm_row *v, unsigned id)
+{
+	size_t i = model_vcpu_lower(mm, v->index, id);
+
+	assert_true(i < mm->nvcpus);
+	assert_int_equal(mm->vcpus[i].vm, v->index);
+	assert_int_equal(mm->vcpus[i].vcpu, id);
+	return &mm->vcpus[i];
+}
+
 static const struct vcpu_row *vcpu_of(const struct vm_row *v, unsigned id)
 {
-	size_t i = model_vcpu_lower(m, v->index, id);
-
-	assert_true(i < m->nvcpus);
-	assert_int_equal(m->vcpus[i].vm, v->index);
-	assert_int_equal(m->vcpus[i].vcpu, id);
-	return &m->vcpus[i];
+	return vcpu_in(m, v, id);
 }
 
 /* The seven status files all parse; none is invalid. */
@@ -233,6 +255,105 @@ static void test_lab_nopin_floating(void **state)
 	assert_int_equal(m->vm_floating, 2);
 }
 
+/* ---------------------------------------------------------------- the pristine set */
+
+/* Six guests freshly started from domains/ (no lab-transient): all parse, one node. */
+static void test_pristine_every_status_file_parses(void **state)
+{
+	(void)state;
+	need_corpus();
+	assert_int_equal(mp->nerrors, 0);
+	assert_int_equal(mp->nvms, 6);
+	assert_int_equal(mp->nnodes, 1);
+}
+
+/* pristine virsh: vcpupin lab-pinned 0 -> 0, 1 -> 1; emulatorpin 0; numatune strict 0. */
+static void test_pristine_lab_pinned(void **state)
+{
+	const struct vm_row *v;
+
+	(void)state;
+	need_corpus();
+	v = vm_in(mp, "lab-pinned");
+	assert_int_equal(v->vcpus, 2);
+	assert_string_equal(vcpu_in(mp, v, 0)->affinity, "0");
+	assert_string_equal(vcpu_in(mp, v, 1)->affinity, "1");
+	assert_int_equal(vcpu_in(mp, v, 0)->node, 0);
+	assert_int_equal(vcpu_in(mp, v, 1)->node, 0);
+	assert_string_equal(v->emulator_cpus, "0");
+	assert_int_equal(v->mem_mode, MEM_MODE_STRICT);
+	assert_int_equal(v->placement, PLACEMENT_LOCAL);
+	assert_int_equal(v->remote_vcpus, 0);
+	assert_int_equal(v->memory, 65536ull * 1024);
+}
+
+/* pristine lab-cpuset: current='1' of 2, every thread on CPU 1, preferred 0. */
+static void test_pristine_lab_cpuset(void **state)
+{
+	const struct vm_row *v;
+
+	(void)state;
+	need_corpus();
+	v = vm_in(mp, "lab-cpuset");
+	assert_int_equal(v->vcpus, 1);
+	assert_int_equal(v->vcpus_max, 2);
+	assert_string_equal(vcpu_in(mp, v, 0)->affinity, "1");
+	assert_int_equal(v->mem_mode, MEM_MODE_PREFERRED);
+	assert_int_equal(v->placement, PLACEMENT_LOCAL);
+}
+
+/* pristine lab-guestnuma: vCPU 0 in cell 0 on CPU 0, vCPU 1 in cell 1 on CPU 1, emulator 0-1,
+ * strict + interleave: mixed. */
+static void test_pristine_lab_guestnuma(void **state)
+{
+	const struct vm_row *v;
+
+	(void)state;
+	need_corpus();
+	v = vm_in(mp, "lab-guestnuma");
+	assert_int_equal(v->memory, 2 * 32768ull * 1024);
+	assert_string_equal(vcpu_in(mp, v, 0)->affinity, "0");
+	assert_string_equal(vcpu_in(mp, v, 1)->affinity, "1");
+	assert_int_equal(vcpu_in(mp, v, 0)->cell, 0);
+	assert_int_equal(vcpu_in(mp, v, 1)->cell, 1);
+	assert_string_equal(v->emulator_cpus, "0-1");
+	assert_int_equal(v->mem_mode, MEM_MODE_MIXED);
+	assert_int_equal(v->remote_vcpus, 0);
+}
+
+/* pristine lab-huge: vCPU 0 on CPU 0, 64 MiB on 2 MiB pages on node 0 = 32 pages; restrictive. */
+static void test_pristine_lab_huge(void **state)
+{
+	const struct vm_row *v;
+	size_t i;
+
+	(void)state;
+	need_corpus();
+	v = vm_in(mp, "lab-huge");
+	assert_string_equal(vcpu_in(mp, v, 0)->affinity, "0");
+	assert_int_equal(v->huge_kib, 2048);
+	assert_int_equal(v->mem_mode, MEM_MODE_RESTRICTIVE);
+	i = model_huge_lower(mp, 0, 2048);
+	assert_true(i < mp->nhuges);
+	assert_int_equal(mp->huges[i].demand, 32);
+	assert_false(mp->huges[i].over);
+}
+
+/* pristine lab-auto (numad nodeset 0, cpuset 0-1) and lab-nopin (nothing pinned). */
+static void test_pristine_lab_auto_and_nopin(void **state)
+{
+	const struct vm_row *v;
+
+	(void)state;
+	need_corpus();
+	v = vm_in(mp, "lab-auto");
+	assert_string_equal(vcpu_in(mp, v, 0)->affinity, "0-1");
+	assert_int_equal(v->placement, PLACEMENT_LOCAL);
+	assert_int_equal(v->mem_mode, MEM_MODE_STRICT);
+	assert_int_equal(vm_in(mp, "lab-nopin")->placement, PLACEMENT_FLOATING);
+	assert_int_equal(mp->vm_floating, 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -243,6 +364,12 @@ int main(void)
 		cmocka_unit_test(test_lab_huge_demand),
 		cmocka_unit_test(test_lab_auto_numad),
 		cmocka_unit_test(test_lab_nopin_floating),
+		cmocka_unit_test(test_pristine_every_status_file_parses),
+		cmocka_unit_test(test_pristine_lab_pinned),
+		cmocka_unit_test(test_pristine_lab_cpuset),
+		cmocka_unit_test(test_pristine_lab_guestnuma),
+		cmocka_unit_test(test_pristine_lab_huge),
+		cmocka_unit_test(test_pristine_lab_auto_and_nopin),
 	};
 
 	return cmocka_run_group_tests_name("libvirt-live", tests, setup, teardown);

@@ -137,7 +137,7 @@ static void test_unchanged_file_is_not_parsed_twice(void **state)
 	assert_int_equal(scan_run(s, err, sizeof(err)), 2);
 	assert_int_equal(scan_run(s, err, sizeof(err)), 0);
 	/* libvirt's way: write name.xml.new, then rename over name.xml (new inode) */
-	put("beta.xml.new", "<domain type='kvm' id='7'><name>beta</name><uuid>u-b</uuid>"
+	put("beta.xml.new", "<domain type='kvm' id='7'><name>beta</name><uuid>00000000-0000-0000-0000-00000000000b</uuid>"
 			    "<memory>1024</memory><vcpu>4</vcpu></domain>");
 	{
 		char a[512], b[512];
