@@ -15,6 +15,7 @@
 #include <net-snmp/net-snmp-config.h>
 #include <net-snmp/net-snmp-includes.h>
 #include <net-snmp/agent/net-snmp-agent-includes.h>
+#include <net-snmp/agent/agent_callbacks.h>
 
 #include "log.h"
 #include "mib.h"
@@ -313,6 +314,18 @@ static void loop(void)
 	}
 }
 
+/* A (new) session with the master: a restarted master counts transaction ids from the start
+ * again, so the last one seen means nothing any more. */
+static int on_session(int major, int minor, void *server, void *client)
+{
+	(void)major;
+	(void)minor;
+	(void)server;
+	(void)client;
+	mib_forget_transaction();
+	return SNMP_ERR_NOERROR;
+}
+
 int daemon_run(struct daemon_config *cfg, const struct cli_overrides *o)
 {
 	d.cfg = cfg;
@@ -326,6 +339,8 @@ int daemon_run(struct daemon_config *cfg, const struct cli_overrides *o)
 		return 1;
 	/* before init_snmp(): the subagent connects while the configuration is read */
 	notify_init();
+	snmp_register_callback(SNMP_CALLBACK_APPLICATION, SNMPD_CALLBACK_INDEX_START, on_session,
+			       NULL);
 	init_agent(APPNAME);
 	init_snmp(APPNAME);
 	if (config_end() > 0) {

@@ -1,9 +1,12 @@
 /* mib.c: NUMA-TOPOLOGY-MIB registration and the published snapshot: each request pins the
- * snapshot current when it arrives, so a GETBULK spanning several tables reads one model. */
+ * snapshot current when it arrives, so a GETBULK spanning several tables reads one model, and
+ * the AgentX PDUs of one master transaction (one GETBULK) all read the same one. */
 #include "mib.h"
 
 #include "mib_table.h"
 #include "util.h"
+
+#include <string.h>
 
 /* The key the pinned snapshot is filed under in a request's agent data list. */
 #define PIN_KEY "numatopd-model"
@@ -11,8 +14,24 @@
 static struct model *current;
 static void (*refresh_hook)(void);
 
+/* The snapshot of the last transaction. snmpd's master turns each repetition of a GETBULK into
+ * its own AgentX GetNext PDU, all with the transaction id of the GETBULK; the event loop runs
+ * (and may rebuild) between them, so the request data list alone cannot hold the snapshot from
+ * one repetition to the next. Referenced; dropped when another transaction arrives. */
+static struct {
+	struct model *m;
+	netsnmp_session *session;
+	long sessid, transid;
+} last;
+
 /* One slot per group, in registration order; NULL = not registered. */
 static netsnmp_handler_registration *regs[7];
+
+static void forget_last(void)
+{
+	model_unref(last.m);
+	memset(&last, 0, sizeof(last));
+}
 
 void mib_publish(struct model *m)
 {
@@ -21,11 +40,19 @@ void mib_publish(struct model *m)
 	/* Reference first: publishing the current snapshot again must not free it. */
 	current = model_ref(m);
 	model_unref(old);
+	/* NULL: shutting down (or nothing to serve); no transaction goes on */
+	if (m == NULL)
+		forget_last();
 }
 
 struct model *mib_current(void)
 {
 	return current;
+}
+
+void mib_forget_transaction(void)
+{
+	forget_last();
 }
 
 void mib_set_refresh_hook(void (*fn)(void))
@@ -38,6 +65,31 @@ static void unpin(void *m)
 	model_unref(m);
 }
 
+/* The snapshot for a request: the one its transaction already read, or (after the refresh
+ * hook) the current one, remembered for the transaction's next PDUs. */
+static struct model *for_transaction(netsnmp_agent_request_info *reqinfo)
+{
+	const netsnmp_pdu *pdu = reqinfo->asp ? reqinfo->asp->pdu : NULL;
+
+	if (pdu && last.m && last.session == reqinfo->asp->session && last.sessid == pdu->sessid &&
+	    last.transid == pdu->transid) {
+		DEBUGMSGTL(("numatopd/pin", "transaction %ld: same snapshot\n", pdu->transid));
+		return last.m;
+	}
+	if (refresh_hook)
+		refresh_hook();
+	/* the old snapshot stays alive as long as a request still references it */
+	forget_last();
+	if (pdu && current) {
+		last.m = model_ref(current);
+		last.session = reqinfo->asp->session;
+		last.sessid = pdu->sessid;
+		last.transid = pdu->transid;
+		DEBUGMSGTL(("numatopd/pin", "transaction %ld: new snapshot\n", pdu->transid));
+	}
+	return current;
+}
+
 struct model *mib_pin(netsnmp_agent_request_info *reqinfo)
 {
 	struct model *m = netsnmp_agent_get_list_data(reqinfo, PIN_KEY);
@@ -45,9 +97,7 @@ struct model *mib_pin(netsnmp_agent_request_info *reqinfo)
 
 	if (m)
 		return m;
-	if (refresh_hook)
-		refresh_hook();
-	m = current;
+	m = for_transaction(reqinfo);
 	if (m == NULL)
 		return NULL;
 	node = netsnmp_create_data_list(PIN_KEY, model_ref(m), unpin);

@@ -317,4 +317,67 @@ refreshInterval 10\nfrobnicate yes\n|2
 cpuAllocationRatio 1.5\nagentxPingInterval banana\n|2
 EOF2
 
+# ---------------------------------------------------------------- 10. GETBULK, one snapshot
+# snmpd's master sends each repetition of a GETBULK as its own AgentX GetNext; numatopd rebuilds
+# between them (eventDelay 0: at every change of the directory). Every answer must still come
+# from one snapshot: in numaVmTable every column the answer holds whole has the same rows. One
+# VM file goes away and comes back without pause meanwhile.
+VMS=$NT_DIR/vms
+mkdir "$VMS" && sh "$TESTS_DIR/genvms.sh" "$HOST/sys" "$VMS" 30 7 >/dev/null || exit 1
+printf 'agentxPingInterval 1\nrefreshInterval 1\neventDelay 0\nnotifications no\n' \
+	>"$NT_DIR/bulk.conf"
+nt_start_numatopd -c "$NT_DIR/bulk.conf" --sysfs-root "$HOST/sys" --libvirt-xml-dir "$VMS" ||
+	exit 1
+nt_wait_numatopd_registered || exit 1
+# g0015-*.xml: <domain id='15'>, numaVmIndex 15
+moving=$(cd "$VMS" && ls | sed -n 15p)
+moving_ix=15
+(while :; do
+	mv "$VMS/$moving" "$NT_DIR/$moving" && mv "$NT_DIR/$moving" "$VMS/$moving" || exit 1
+done) &
+churn=$!
+nt_track "$churn"
+torn=0 with=0 without=0 i=0
+while [ $i -lt 20 ]; do
+	i=$((i + 1))
+	snmpbulkget -v2c -c public -t 5 -r 1 -m '' -On -Cn0 -Cr200 "$NT_TARGET" "$WL_ROOT.1.3.1" \
+		>"$NT_DIR/bulk.$i" 2>&1
+	# per column the row indexes, in order; the last column may be cut by the repetitions
+	awk -v root="$WL_ROOT.1.3.1." '
+		index($1, root) == 1 {
+			split(substr($1, length(root) + 1), p, ".")
+			if (!(p[1] in rows)) order[++n] = p[1]
+			rows[p[1]] = rows[p[1]] " " p[2]
+		}
+		END {
+			if (n < 3) { print "only " n " columns"; exit 2 }
+			for (k = 2; k < n; k++)
+				if (rows[order[k]] != rows[order[1]]) {
+					print "column " order[k] ":" rows[order[k]] " / column " \
+						order[1] ":" rows[order[1]]
+					exit 1
+				}
+			print n - 1 " whole columns of " split(rows[order[1]], x, " ") " rows"
+		}' "$NT_DIR/bulk.$i" >"$NT_DIR/bulk.$i.check"
+	case $? in
+	0) ;;
+	1) torn=$((torn + 1)) ;;
+	*) nt_fail "GETBULK $i: $(cat "$NT_DIR/bulk.$i.check"): $(head -n 3 "$NT_DIR/bulk.$i")" ;;
+	esac
+	if grep -q "^$(nt_re "$WL_ROOT.1.3.1.")[0-9]*\\.$moving_ix = " "$NT_DIR/bulk.$i"; then
+		with=$((with + 1))
+	else
+		without=$((without + 1))
+	fi
+done
+kill "$churn"
+[ $torn -eq 0 ] && nt_pass "GETBULK under rebuilds: 20 answers, each from one snapshot" ||
+	nt_fail "GETBULK under rebuilds: $torn of 20 answers mix two snapshots, e.g." \
+		"$(cat "$NT_DIR"/bulk.*.check | grep "^column" | head -n 1)"
+# the check means something only if the table did change between the requests
+[ $with -gt 0 ] && [ $without -gt 0 ] &&
+	nt_pass "GETBULK under rebuilds: the moving VM was in $with answers, not in $without" ||
+	nt_fail "GETBULK under rebuilds: the moving VM was in $with answers, not in $without"
+nt_stop_numatopd
+
 nt_done
