@@ -234,10 +234,11 @@ grep -qxF "$row4" "$NT_DIR/table" && nt_pass "snmptable: the row of node 4" ||
 # ---------------------------------------------------------------- 5. read-only
 if nt_snmp snmpset -c private numaNodeCpuCapacity.0 u 9 >"$NT_DIR/set" 2>&1; then
 	nt_fail "snmpset numaNodeCpuCapacity.0 succeeded: $(cat "$NT_DIR/set")"
-elif grep -q -e 'Reason: notWritable' -e 'Reason: noAccess' "$NT_DIR/set"; then
+elif grep -q 'Reason: notWritable' "$NT_DIR/set"; then
 	nt_pass "snmpset (rwcommunity) refused: $(grep Reason "$NT_DIR/set")"
 else
-	nt_fail "snmpset failed without notWritable/noAccess: $(cat "$NT_DIR/set")"
+	# noAccess would be the master's VACM refusing the community, never reaching numatopd
+	nt_fail "snmpset failed without notWritable: $(cat "$NT_DIR/set")"
 fi
 expect_get numaNodeCpuCapacity.0 "$(tsv 'nodes[0].cpu_capacity')"
 
