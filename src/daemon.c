@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/select.h>
 #include <time.h>
@@ -216,12 +217,35 @@ static void read_config_again(void)
 		read_config_with_type(opt, type);
 }
 
+/* A -c file that cannot be read would read as an empty file, i.e. every default: refuse it.
+ * 0 = readable or no -c file. */
+static int config_file_gone(void)
+{
+	const char *opt =
+	    netsnmp_ds_get_string(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_OPTIONALCONFIG);
+	FILE *f;
+
+	if (opt == NULL)
+		return 0;
+	f = fopen(opt, "r");
+	if (f == NULL) {
+		log_err("%s: %s; keeping the previous configuration", opt, strerror(errno));
+		return -1;
+	}
+	fclose(f);
+	return 0;
+}
+
 /* SIGHUP: re-read the configuration into a fresh struct; on any error keep the old one. */
 static void reload(void)
 {
 	struct daemon_config *fresh = xcalloc(1, sizeof(*fresh));
 	bool same_dir;
 
+	if (config_file_gone() < 0) {
+		free(fresh);
+		return;
+	}
 	daemon_config_init(fresh);
 	config_begin(fresh);
 	free_config();

@@ -279,6 +279,22 @@ expect_get numaCpuAllocationRatio.0 150
 expect_get numaNodeCpuHeadroom.4 -3
 expect_get numaMemAllocationRatio.0 100
 
+# the -c file gone: not an empty file (every default) but an error; the old configuration stays
+printf 'agentxPingInterval 1\ncpuAllocationRatio 1.5\n' >"$CONF"
+mv "$CONF" "$CONF.away"
+kill -HUP "$pid"
+if nt_wait_for_line "$NT_DIR/numatopd.log" \
+	"$(nt_re "$CONF"): No such file or directory; keeping the previous configuration" 5; then
+	nt_pass "reload without the -c file: logged, keeps the previous configuration"
+else
+	nt_fail "reload without the -c file: no '$CONF: No such file...; keeping' line:" \
+		"$(tail -n 3 "$NT_DIR/numatopd.log")"
+fi
+expect_get numaCpuAllocationRatio.0 150
+nt_alive "$pid" && nt_pass "reload without the -c file: numatopd still runs" ||
+	nt_fail "reload without the -c file: numatopd died"
+mv "$CONF.away" "$CONF"
+
 # ---------------------------------------------------------------- 7. SIGTERM
 t0=$(wl_ms)
 kill -TERM "$pid"
