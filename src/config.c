@@ -270,8 +270,8 @@ static void h_library(const char *token, char *line)
 }
 
 /* Net-SNMP reports unknown directives ("Unknown token" warnings) and bad values of the directives
- * it parses itself ("FILE: line N: Error: ...", e.g. the AgentX library's agentxPingInterval)
- * only through its log; count both as errors while a file of ours is being read. */
+ * it parses itself ("FILE: line N: Error: ...") only through its log; count both as errors while
+ * a file of ours is being read. */
 static int watch_log(int major, int minor, void *arg, void *client)
 {
 	const struct snmp_log_message *slm = arg;
@@ -324,6 +324,13 @@ void config_register(void)
 		register_app_config_handler(d[i].token, d[i].fn, NULL, d[i].help);
 	snmp_enable_calllog();
 	snmp_register_callback(SNMP_CALLBACK_LIBRARY, SNMP_CALLBACK_LOGGING, watch_log, NULL);
+}
+
+void config_register_after_agent(void)
+{
+	/* init_agent() registers the library's own agentxPingInterval (any integer) over ours;
+	 * registering again replaces its parser, so the daemon checks 1..3600 as --dump does */
+	register_app_config_handler("agentxPingInterval", h_uint, NULL, "SECONDS (default 5)");
 }
 
 void config_begin(struct daemon_config *target)

@@ -262,6 +262,9 @@ static void reload(void)
 	*d.cfg = *fresh;
 	free(fresh);
 	engine_set_config(d.eng, &d.cfg->eng);
+	/* the ping timer running now keeps its period; the next (re)connection takes this one */
+	netsnmp_ds_set_int(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_AGENTX_PING_INTERVAL,
+			   (int)d.cfg->agentx_ping);
 	if (!same_dir) {
 		watch_free(d.watch);
 		d.watch = watch_new(d.cfg->eng.xml_dir);
@@ -338,6 +341,20 @@ static void loop(void)
 	}
 }
 
+/* agentxPingInterval is ours (checked by config.c), the library only uses it: set it after the
+ * file is read and before the subagent's own POST_READ_CONFIG hook, registered later by
+ * init_agent(), connects and arms the ping with it. */
+static int apply_ping(int major, int minor, void *server, void *client)
+{
+	(void)major;
+	(void)minor;
+	(void)server;
+	(void)client;
+	netsnmp_ds_set_int(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_AGENTX_PING_INTERVAL,
+			   (int)d.cfg->agentx_ping);
+	return SNMP_ERR_NOERROR;
+}
+
 /* A (new) session with the master: a restarted master counts transaction ids from the start
  * again, so the last one seen means nothing any more. */
 static int on_session(int major, int minor, void *server, void *client)
@@ -356,16 +373,18 @@ int daemon_run(struct daemon_config *cfg, const struct cli_overrides *o)
 	d.o = o;
 	netsnmp_ds_set_boolean(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_ROLE, 1);
 	netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_ALARM_DONT_USE_SIG, 1);
-	/* retry the master every 5 s until it appears, and notice when it goes away;
-	 * numatopd.conf may change it with Net-SNMP's own agentxPingInterval directive */
-	netsnmp_ds_set_int(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_AGENTX_PING_INTERVAL, 5);
 	if (setup_signals() < 0)
 		return 1;
 	/* before init_snmp(): the subagent connects while the configuration is read */
 	notify_init();
+	/* agentxPingInterval (default 5 s): how often to retry the master until it appears, and
+	 * to check that it is still there */
+	snmp_register_callback(SNMP_CALLBACK_LIBRARY, SNMP_CALLBACK_POST_READ_CONFIG, apply_ping,
+			       NULL);
 	snmp_register_callback(SNMP_CALLBACK_APPLICATION, SNMPD_CALLBACK_INDEX_START, on_session,
 			       NULL);
 	init_agent(APPNAME);
+	config_register_after_agent();
 	init_snmp(APPNAME);
 	if (config_end() > 0) {
 		snmp_shutdown(APPNAME);

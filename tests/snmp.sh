@@ -14,7 +14,8 @@ wl_init
 HOST=${FIXTURES:-$TESTS_DIR/../fixtures}/host
 TSV=$HOST/expected.tsv
 CONF=$NT_DIR/numatopd.conf
-# agentxPingInterval: Net-SNMP's own directive; 1 s keeps a lost master short
+# agentxPingInterval: how often the subagent pings (and retries) its master; 1 s keeps a lost
+# master short
 printf 'agentxPingInterval 1\ncpuAllocationRatio 1.0\n' >"$CONF"
 
 # the master forwards SETs to the subagent only for a community allowed to write
@@ -312,8 +313,9 @@ wl_wait_gone && nt_pass "after SIGTERM the subtree is gone from the master" ||
 
 # ---------------------------------------------------------------- 8. invalid config at start
 # "LINES|LINE": exit 1 and a message naming the file and LINE, whoever parses the directive:
-# numatopd itself (cpuAllocationRatio), nobody (an unknown one) or the AgentX library
-# (agentxPingInterval, Net-SNMP's own). A numatopd that starts anyway is stopped after 10 s.
+# numatopd itself (cpuAllocationRatio, agentxPingInterval: 1..3600 as --dump checks, although
+# init_agent() registers the library's own parser) or nobody (an unknown one). A numatopd that
+# starts anyway is stopped after 10 s.
 while IFS='|' read -r lines line; do
 	# shellcheck disable=SC2059 # the \n in LINES are printf's
 	printf "$lines" >"$NT_DIR/bad.conf"
@@ -332,6 +334,7 @@ done <<'EOF2'
 refreshInterval 10\ncpuAllocationRatio -1\n|2
 refreshInterval 10\nfrobnicate yes\n|2
 cpuAllocationRatio 1.5\nagentxPingInterval banana\n|2
+refreshInterval 10\nagentxPingInterval 99999\n|2
 EOF2
 
 # ---------------------------------------------------------------- 10. GETBULK, one snapshot
