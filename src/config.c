@@ -333,6 +333,22 @@ void config_register_after_agent(void)
 	register_app_config_handler("agentxPingInterval", h_uint, NULL, "SECONDS (default 5)");
 }
 
+/* Not read_configs(): its POST_READ_CONFIG callbacks include the subagent's start-up, which on a
+ * reload would open a second AgentX session (a warning while connected; while the master is
+ * away, a second reconnect timer that warns every ping interval for ever after). */
+void config_read(void)
+{
+	const char *opt =
+	    netsnmp_ds_get_string(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_OPTIONALCONFIG);
+	const char *type = netsnmp_ds_get_string(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_APPTYPE);
+
+	snmp_call_callbacks(SNMP_CALLBACK_LIBRARY, SNMP_CALLBACK_PRE_READ_CONFIG, NULL);
+	if (!netsnmp_ds_get_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DONT_READ_CONFIGS))
+		read_config_files(NORMAL_CONFIG);
+	if (opt && type)
+		read_config_with_type(opt, type);
+}
+
 void config_begin(struct daemon_config *target)
 {
 	daemon_config_clear(target);

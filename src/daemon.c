@@ -201,22 +201,6 @@ static int register_tables(void)
 	return mib_register(d.vm_tables, d.vcpu_table);
 }
 
-/* read_configs() without its POST_READ_CONFIG callbacks: one of them is the subagent's start-up,
- * which on a reload would open a second AgentX session (a warning while connected; while the
- * master is away, a second reconnect timer that warns every ping interval for ever after). */
-static void read_config_again(void)
-{
-	const char *opt =
-	    netsnmp_ds_get_string(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_OPTIONALCONFIG);
-	const char *type = netsnmp_ds_get_string(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_APPTYPE);
-
-	snmp_call_callbacks(SNMP_CALLBACK_LIBRARY, SNMP_CALLBACK_PRE_READ_CONFIG, NULL);
-	if (!netsnmp_ds_get_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DONT_READ_CONFIGS))
-		read_config_files(NORMAL_CONFIG);
-	if (opt && type)
-		read_config_with_type(opt, type);
-}
-
 /* A -c file that cannot be read would read as an empty file, i.e. every default: refuse it.
  * 0 = readable or no -c file. */
 static int config_file_gone(void)
@@ -249,7 +233,7 @@ static void reload(void)
 	daemon_config_init(fresh);
 	config_begin(fresh);
 	free_config();
-	read_config_again();
+	config_read();
 	if (config_end() > 0) {
 		log_err("configuration has errors; keeping the previous configuration");
 		daemon_config_clear(fresh);

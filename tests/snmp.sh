@@ -1,7 +1,9 @@
 #!/bin/sh
 # snmp.sh: numatopd as the AgentX subagent of a private snmpd on the fixture host, through the
 # real clients: walks equal to --dump=json, exact GETs from fixtures/host/expected.tsv, GETNEXT at
-# table edges, snmptable, read-only SETs, SIGHUP reload (good and bad), SIGTERM, bad config.
+# table edges, snmptable, read-only SETs, SIGHUP reload (good, bad, -c file gone), SIGTERM, bad
+# config, the daemon without -f (config checked first, relative paths, ping default), and
+# GETBULKs answered from one snapshot while rebuilds run between their repetitions.
 set -u
 TESTS_DIR=${TESTS_DIR:-$(cd "$(dirname "$0")" && pwd)}
 . "$TESTS_DIR/lib.sh"
@@ -336,6 +338,62 @@ refreshInterval 10\nfrobnicate yes\n|2
 cpuAllocationRatio 1.5\nagentxPingInterval banana\n|2
 refreshInterval 10\nagentxPingInterval 99999\n|2
 EOF2
+
+# ---------------------------------------------------------------- 9. without -f
+# The configuration is checked before numatopd detaches: the error reaches the terminal and the
+# exit status. The paths of the command line are relative to where it was started, although the
+# daemon moves to /. A daemon that starts anyway is found by its (unique) command line.
+daemon_pid() {
+	ps -eo pid=,args= | awk -v bin="$NUMATOPD" -v d="$NT_DIR/" '$2 == bin && index($0, d) {
+		print $1 }'
+}
+
+printf 'refreshInterval 10\ncpuAllocationRatio 1.5x\n' >"$NT_DIR/bad.conf"
+st=0
+MIBS='' timeout 10 "$NUMATOPD" -x "$NT_AGENTX" -c "$NT_DIR/bad.conf" --sysfs-root "$HOST/sys" \
+	--libvirt-xml-dir "$HOST/libvirt" </dev/null >"$NT_DIR/bad.out" 2>&1 || st=$?
+[ $st -eq 1 ] && nt_pass "without -f, invalid config: exit 1" ||
+	nt_fail "without -f, invalid config: exit $st: $(cat "$NT_DIR/bad.out")"
+grep -q "$(nt_re "$NT_DIR/bad.conf"): line 2" "$NT_DIR/bad.out" &&
+	nt_pass "without -f, invalid config: the error names bad.conf: line 2" ||
+	nt_fail "without -f, invalid config: no 'bad.conf: line 2' in: $(cat "$NT_DIR/bad.out")"
+for p in $(daemon_pid); do kill "$p"; done
+
+# no agentxPingInterval: the default, 5 s, is how soon numatopd finds a master that starts
+# after it (Net-SNMP's own default would be 15 s)
+nt_stop_snmpd
+mkdir "$NT_DIR/rel" && cp -R "$HOST/sys" "$HOST/libvirt" "$NT_DIR/rel/" &&
+	printf 'cpuAllocationRatio 1.5\n' >"$NT_DIR/rel/rel.conf" || exit 1
+st=0
+(cd "$NT_DIR/rel" && MIBS='' "$NUMATOPD" -x "$NT_AGENTX" -Lf "$NT_DIR/daemon.log" \
+	-c rel.conf --sysfs-root sys --libvirt-xml-dir libvirt </dev/null >"$NT_DIR/daemon.out" 2>&1) ||
+	st=$?
+[ $st -eq 0 ] && nt_pass "without -f, relative paths: the parent exits 0" ||
+	nt_fail "without -f, relative paths: exit $st: $(cat "$NT_DIR/daemon.out")"
+nt_wait_for_line "$NT_DIR/daemon.log" 'numatopd .* started' 5 || :
+dpid=$(daemon_pid)
+case $dpid in
+'' | *[!0-9]*) nt_fail "without -f: no single daemon running ('$dpid')" ;;
+*) nt_track "$dpid"
+	nt_pass "without -f: the daemon runs (pid $dpid)" ;;
+esac
+t0=$(nt__now)
+nt_start_snmpd 'rwcommunity private 127.0.0.1' </dev/null || exit 1
+vcpus_back() {
+	[ "$(nt_snmp snmpget -t 1 -r 0 -Ovq -OU numaNodeVcpusBound.4 2>/dev/null)" = 15 ]
+}
+if nt__poll 100 vcpus_back; then
+	t=$(($(nt__now) - t0))
+	nt_pass "master started after numatopd: rows after $((t / 10)).$((t % 10)) s (ping 5 s)"
+else
+	nt_fail "master started after numatopd: no rows within 10 s (agentxPingInterval not 5?)"
+fi
+# relative -c, --sysfs-root and --libvirt-xml-dir, resolved against the start directory
+expect_get numaCpuAllocationRatio.0 150
+expect_get numaNodeCount.0 4
+expect_get numaVmCount.0 14
+[ -n "$dpid" ] && kill "$dpid" 2>/dev/null
+nt__poll 50 nt__gone "$dpid" || nt_fail "the daemon $dpid did not stop on SIGTERM"
 
 # ---------------------------------------------------------------- 10. GETBULK, one snapshot
 # snmpd's master sends each repetition of a GETBULK as its own AgentX GetNext; numatopd rebuilds
