@@ -7,6 +7,7 @@
 #include "util.h"
 
 #include <string.h>
+#include <time.h>
 
 /* The key the pinned snapshot is filed under in a request's agent data list. */
 #define PIN_KEY "numatopd-model"
@@ -14,23 +15,35 @@
 static struct model *current;
 static void (*refresh_hook)(void);
 
-/* The snapshot of the last transaction. snmpd's master turns each repetition of a GETBULK into
- * its own AgentX GetNext PDU, all with the transaction id of the GETBULK; the event loop runs
- * (and may rebuild) between them, so the request data list alone cannot hold the snapshot from
- * one repetition to the next. Referenced; dropped when another transaction arrives. */
-static struct {
-	struct model *m;
+/* The snapshots of the last transactions. snmpd's master turns each repetition of a GETBULK
+ * into its own AgentX GetNext PDU, all with the transaction id of the GETBULK; the event loop
+ * runs (and may rebuild) between them, so the request data list alone cannot hold the snapshot
+ * from one repetition to the next. Several slots: the PDUs of concurrent GETBULKs (two managers,
+ * or a client's retry while the master still works on the first try) interleave. A slot holds a
+ * reference; it is dropped when idle for TRANSACTION_IDLE s and another transaction arrives, or
+ * when it is the least recently used and a new transaction needs it. */
+#define TRANSACTIONS	 4
+#define TRANSACTION_IDLE 10
+static struct transaction {
+	struct model *m; /* NULL: a free slot */
 	netsnmp_session *session;
 	long sessid, transid;
-} last;
+	struct timespec used;
+} trans[TRANSACTIONS];
 
 /* One slot per group, in registration order; NULL = not registered. */
 static netsnmp_handler_registration *regs[7];
 
-static void forget_last(void)
+static void drop(struct transaction *t)
 {
-	model_unref(last.m);
-	memset(&last, 0, sizeof(last));
+	model_unref(t->m);
+	memset(t, 0, sizeof(*t));
+}
+
+static void forget_all(void)
+{
+	for (size_t i = 0; i < TRANSACTIONS; i++)
+		drop(&trans[i]);
 }
 
 void mib_publish(struct model *m)
@@ -42,7 +55,7 @@ void mib_publish(struct model *m)
 	model_unref(old);
 	/* NULL: shutting down (or nothing to serve); no transaction goes on */
 	if (m == NULL)
-		forget_last();
+		forget_all();
 }
 
 struct model *mib_current(void)
@@ -52,7 +65,7 @@ struct model *mib_current(void)
 
 void mib_forget_transaction(void)
 {
-	forget_last();
+	forget_all();
 }
 
 void mib_set_refresh_hook(void (*fn)(void))
@@ -65,28 +78,76 @@ static void unpin(void *m)
 	model_unref(m);
 }
 
+static double seconds(const struct timespec *from, const struct timespec *to)
+{
+	return (double)(to->tv_sec - from->tv_sec) + (double)(to->tv_nsec - from->tv_nsec) / 1e9;
+}
+
+static struct transaction *find(const netsnmp_agent_session *asp)
+{
+	for (size_t i = 0; i < TRANSACTIONS; i++) {
+		struct transaction *t = &trans[i];
+
+		if (t->m && t->session == asp->session && t->sessid == asp->pdu->sessid &&
+		    t->transid == asp->pdu->transid)
+			return t;
+	}
+	return NULL;
+}
+
+/* A slot for a new transaction: idle ones are let go first, then the least recently used. */
+static struct transaction *take(const struct timespec *now)
+{
+	struct transaction *lru = &trans[0], *free_slot = NULL;
+
+	for (size_t i = 0; i < TRANSACTIONS; i++) {
+		struct transaction *t = &trans[i];
+
+		if (t->m && seconds(&t->used, now) > TRANSACTION_IDLE)
+			drop(t);
+		if (t->m == NULL && free_slot == NULL)
+			free_slot = t;
+		if (seconds(&t->used, &lru->used) > 0)
+			lru = t;
+	}
+	if (free_slot)
+		return free_slot;
+	/* the old snapshot stays alive as long as a request still references it */
+	drop(lru);
+	return lru;
+}
+
 /* The snapshot for a request: the one its transaction already read, or (after the refresh
  * hook) the current one, remembered for the transaction's next PDUs. */
 static struct model *for_transaction(netsnmp_agent_request_info *reqinfo)
 {
-	const netsnmp_pdu *pdu = reqinfo->asp ? reqinfo->asp->pdu : NULL;
+	const netsnmp_agent_session *asp = reqinfo->asp;
+	struct transaction *t;
+	struct timespec now;
 
-	if (pdu && last.m && last.session == reqinfo->asp->session && last.sessid == pdu->sessid &&
-	    last.transid == pdu->transid) {
-		DEBUGMSGTL(("numatopd/pin", "transaction %ld: same snapshot\n", pdu->transid));
-		return last.m;
+	if (asp == NULL || asp->pdu == NULL) {
+		if (refresh_hook)
+			refresh_hook();
+		return current;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	t = find(asp);
+	if (t) {
+		DEBUGMSGTL(("numapin", "transaction %ld: same snapshot\n", t->transid));
+		t->used = now;
+		return t->m;
 	}
 	if (refresh_hook)
 		refresh_hook();
-	/* the old snapshot stays alive as long as a request still references it */
-	forget_last();
-	if (pdu && current) {
-		last.m = model_ref(current);
-		last.session = reqinfo->asp->session;
-		last.sessid = pdu->sessid;
-		last.transid = pdu->transid;
-		DEBUGMSGTL(("numatopd/pin", "transaction %ld: new snapshot\n", pdu->transid));
-	}
+	if (current == NULL)
+		return NULL;
+	t = take(&now);
+	t->m = model_ref(current);
+	t->session = asp->session;
+	t->sessid = asp->pdu->sessid;
+	t->transid = asp->pdu->transid;
+	t->used = now;
+	DEBUGMSGTL(("numapin", "transaction %ld: new snapshot\n", t->transid));
 	return current;
 }
 

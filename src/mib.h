@@ -31,8 +31,8 @@ struct model *mib_current(void);
  * with the GETBULK's transaction id, and all of them read the snapshot the first one pinned. */
 void mib_set_refresh_hook(void (*fn)(void));
 
-/* Forget the last transaction (its snapshot is released once no request holds it): a new
- * AgentX session starts, whose transaction ids may repeat the old session's. */
+/* Forget the transactions remembered (their snapshots are released once no request holds
+ * them): a new AgentX session starts, whose transaction ids may repeat the old session's. */
 void mib_forget_transaction(void);
 
 #endif

@@ -901,7 +901,7 @@ static void test_agent_getbulk_pins_one_snapshot(void **state)
 	r = ASK(SNMP_MSG_GET, 1, 1, 5, 0);
 	assert_int_equal(hook_calls, 2);
 	assert_int_equal(*r->variables->val.integer, 10001);
-	assert_int_equal(mib_current()->refs, 2);
+	assert_int_equal(mib_current()->refs, 3); /* current, and the two transactions' slots */
 	mib_forget_transaction();
 	assert_int_equal(mib_current()->refs, 1);
 	snmp_free_pdu(r);
@@ -933,8 +933,8 @@ static void done_req(struct fake_req *f)
 
 /* snmpd sends each repetition of a GETBULK as its own AgentX GetNext with one transaction id,
  * and the loop may rebuild between them: every PDU of the transaction reads the first one's
- * snapshot, without calling the refresh hook again; another transaction, or another session,
- * reads the current one. */
+ * snapshot, without calling the refresh hook again, even when the PDUs of another transaction
+ * come in between; another transaction, or another session, reads the current one. */
 static void test_transaction_pins_one_snapshot(void **state)
 {
 	netsnmp_session s1, s2;
@@ -959,13 +959,17 @@ static void test_transaction_pins_one_snapshot(void **state)
 	}
 	assert_int_equal(hook_calls, 1);
 	assert_int_equal(first->refs, 2); /* ours and the transaction's */
-	/* the next transaction: the hook, the current snapshot, the old one let go */
+	/* another transaction: the hook, the current snapshot */
 	m = pin_as(&f, &s1, 7, 501);
 	assert_int_equal(hook_calls, 2);
 	assert_ptr_equal(m, mib_current());
 	assert_ptr_not_equal(m, first);
 	done_req(&f);
-	assert_int_equal(first->refs, 1);
+	/* the first one goes on, interleaved (two managers, or a client's retry) */
+	m = pin_as(&f, &s1, 7, 500);
+	assert_ptr_equal(m, first);
+	done_req(&f);
+	assert_int_equal(hook_calls, 2);
 	/* the same transaction id from another session, or another AgentX session id */
 	pin_as(&f, &s2, 7, 501);
 	done_req(&f);
@@ -973,19 +977,32 @@ static void test_transaction_pins_one_snapshot(void **state)
 	pin_as(&f, &s2, 8, 501);
 	done_req(&f);
 	assert_int_equal(hook_calls, 4);
-	/* a new master session: ids may repeat */
+	/* a new master session: ids may repeat; every slot lets its snapshot go */
 	mib_forget_transaction();
-	pin_as(&f, &s2, 8, 501);
+	assert_int_equal(first->refs, 1);
+	pin_as(&f, &s1, 7, 500);
 	done_req(&f);
 	assert_int_equal(hook_calls, 5);
+	/* four slots: a fifth transaction takes the least recently used one (500) */
+	for (long t = 701; t <= 704; t++) {
+		pin_as(&f, &s1, 7, t);
+		done_req(&f);
+	}
+	assert_int_equal(hook_calls, 9);
+	pin_as(&f, &s1, 7, 701);
+	done_req(&f);
+	assert_int_equal(hook_calls, 9);
+	pin_as(&f, &s1, 7, 500);
+	done_req(&f);
+	assert_int_equal(hook_calls, 10);
 	/* a request without a session (none of the above to compare): the hook each time */
 	memset(&f, 0, sizeof(f));
 	mib_pin(&f.ri);
 	done_req(&f);
-	assert_int_equal(hook_calls, 6);
+	assert_int_equal(hook_calls, 11);
 	hook_publishes = false;
 	mib_set_refresh_hook(NULL);
-	mib_publish(NULL); /* forgets the transaction too */
+	mib_publish(NULL); /* forgets the transactions too */
 	assert_int_equal(other->refs, 1);
 	model_unref(first);
 	model_unref(other);
