@@ -270,8 +270,8 @@ static void h_library(const char *token, char *line)
 }
 
 /* Net-SNMP reports unknown directives ("Unknown token" warnings) and bad values of the directives
- * it parses itself ("FILE: line N: Error: ...", e.g. the AgentX library's agentxPingInterval)
- * only through its log; count both as errors while a file of ours is being read. */
+ * it parses itself ("FILE: line N: Error: ...") only through its log; count both as errors while
+ * a file of ours is being read. */
 static int watch_log(int major, int minor, void *arg, void *client)
 {
 	const struct snmp_log_message *slm = arg;
@@ -324,6 +324,29 @@ void config_register(void)
 		register_app_config_handler(d[i].token, d[i].fn, NULL, d[i].help);
 	snmp_enable_calllog();
 	snmp_register_callback(SNMP_CALLBACK_LIBRARY, SNMP_CALLBACK_LOGGING, watch_log, NULL);
+}
+
+void config_register_after_agent(void)
+{
+	/* init_agent() registers the library's own agentxPingInterval (any integer) over ours;
+	 * registering again replaces its parser, so the daemon checks 1..3600 as --dump does */
+	register_app_config_handler("agentxPingInterval", h_uint, NULL, "SECONDS (default 5)");
+}
+
+/* Not read_configs(): its POST_READ_CONFIG callbacks include the subagent's start-up, which on a
+ * reload would open a second AgentX session (a warning while connected; while the master is
+ * away, a second reconnect timer that warns every ping interval for ever after). */
+void config_read(void)
+{
+	const char *opt =
+	    netsnmp_ds_get_string(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_OPTIONALCONFIG);
+	const char *type = netsnmp_ds_get_string(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_APPTYPE);
+
+	snmp_call_callbacks(SNMP_CALLBACK_LIBRARY, SNMP_CALLBACK_PRE_READ_CONFIG, NULL);
+	if (!netsnmp_ds_get_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DONT_READ_CONFIGS))
+		read_config_files(NORMAL_CONFIG);
+	if (opt && type)
+		read_config_with_type(opt, type);
 }
 
 void config_begin(struct daemon_config *target)

@@ -25,6 +25,12 @@ void daemon_config_clear(struct daemon_config *c);
 
 /* Register the directives with Net-SNMP for the application type "numatopd" (once). */
 void config_register(void);
+/* After init_agent(): take back the directives the AgentX library registers over ours
+ * (agentxPingInterval), so the daemon checks them as --dump does. */
+void config_register_after_agent(void);
+/* Read the configuration files (the -c file alone when one was given) as read_configs() does,
+ * without its POST_READ_CONFIG callbacks: one of them is the subagent's start-up. */
+void config_read(void);
 /* Start collecting into target (reset to defaults); every directive read until config_end()
  * lands there. */
 void config_begin(struct daemon_config *target);

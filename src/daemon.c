@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/select.h>
 #include <time.h>
@@ -15,6 +16,7 @@
 #include <net-snmp/net-snmp-config.h>
 #include <net-snmp/net-snmp-includes.h>
 #include <net-snmp/agent/net-snmp-agent-includes.h>
+#include <net-snmp/agent/agent_callbacks.h>
 
 #include "log.h"
 #include "mib.h"
@@ -199,20 +201,23 @@ static int register_tables(void)
 	return mib_register(d.vm_tables, d.vcpu_table);
 }
 
-/* read_configs() without its POST_READ_CONFIG callbacks: one of them is the subagent's start-up,
- * which on a reload would open a second AgentX session (a warning while connected; while the
- * master is away, a second reconnect timer that warns every ping interval for ever after). */
-static void read_config_again(void)
+/* A -c file that cannot be read would read as an empty file, i.e. every default: refuse it.
+ * 0 = readable or no -c file. */
+static int config_file_gone(void)
 {
 	const char *opt =
 	    netsnmp_ds_get_string(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_OPTIONALCONFIG);
-	const char *type = netsnmp_ds_get_string(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_APPTYPE);
+	FILE *f;
 
-	snmp_call_callbacks(SNMP_CALLBACK_LIBRARY, SNMP_CALLBACK_PRE_READ_CONFIG, NULL);
-	if (!netsnmp_ds_get_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DONT_READ_CONFIGS))
-		read_config_files(NORMAL_CONFIG);
-	if (opt && type)
-		read_config_with_type(opt, type);
+	if (opt == NULL)
+		return 0;
+	f = fopen(opt, "r");
+	if (f == NULL) {
+		log_err("%s: %s; keeping the previous configuration", opt, strerror(errno));
+		return -1;
+	}
+	fclose(f);
+	return 0;
 }
 
 /* SIGHUP: re-read the configuration into a fresh struct; on any error keep the old one. */
@@ -221,10 +226,14 @@ static void reload(void)
 	struct daemon_config *fresh = xcalloc(1, sizeof(*fresh));
 	bool same_dir;
 
+	if (config_file_gone() < 0) {
+		free(fresh);
+		return;
+	}
 	daemon_config_init(fresh);
 	config_begin(fresh);
 	free_config();
-	read_config_again();
+	config_read();
 	if (config_end() > 0) {
 		log_err("configuration has errors; keeping the previous configuration");
 		daemon_config_clear(fresh);
@@ -237,6 +246,9 @@ static void reload(void)
 	*d.cfg = *fresh;
 	free(fresh);
 	engine_set_config(d.eng, &d.cfg->eng);
+	/* the ping timer running now keeps its period; the next (re)connection takes this one */
+	netsnmp_ds_set_int(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_AGENTX_PING_INTERVAL,
+			   (int)d.cfg->agentx_ping);
 	if (!same_dir) {
 		watch_free(d.watch);
 		d.watch = watch_new(d.cfg->eng.xml_dir);
@@ -313,20 +325,50 @@ static void loop(void)
 	}
 }
 
+/* agentxPingInterval is ours (checked by config.c), the library only uses it: set it after the
+ * file is read and before the subagent's own POST_READ_CONFIG hook, registered later by
+ * init_agent(), connects and arms the ping with it. */
+static int apply_ping(int major, int minor, void *server, void *client)
+{
+	(void)major;
+	(void)minor;
+	(void)server;
+	(void)client;
+	netsnmp_ds_set_int(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_AGENTX_PING_INTERVAL,
+			   (int)d.cfg->agentx_ping);
+	return SNMP_ERR_NOERROR;
+}
+
+/* A (new) session with the master: a restarted master counts transaction ids from the start
+ * again, so the last one seen means nothing any more. */
+static int on_session(int major, int minor, void *server, void *client)
+{
+	(void)major;
+	(void)minor;
+	(void)server;
+	(void)client;
+	mib_forget_transaction();
+	return SNMP_ERR_NOERROR;
+}
+
 int daemon_run(struct daemon_config *cfg, const struct cli_overrides *o)
 {
 	d.cfg = cfg;
 	d.o = o;
 	netsnmp_ds_set_boolean(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_ROLE, 1);
 	netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_ALARM_DONT_USE_SIG, 1);
-	/* retry the master every 5 s until it appears, and notice when it goes away;
-	 * numatopd.conf may change it with Net-SNMP's own agentxPingInterval directive */
-	netsnmp_ds_set_int(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_AGENTX_PING_INTERVAL, 5);
 	if (setup_signals() < 0)
 		return 1;
 	/* before init_snmp(): the subagent connects while the configuration is read */
 	notify_init();
+	/* agentxPingInterval (default 5 s): how often to retry the master until it appears, and
+	 * to check that it is still there */
+	snmp_register_callback(SNMP_CALLBACK_LIBRARY, SNMP_CALLBACK_POST_READ_CONFIG, apply_ping,
+			       NULL);
+	snmp_register_callback(SNMP_CALLBACK_APPLICATION, SNMPD_CALLBACK_INDEX_START, on_session,
+			       NULL);
 	init_agent(APPNAME);
+	config_register_after_agent();
 	init_snmp(APPNAME);
 	if (config_end() > 0) {
 		snmp_shutdown(APPNAME);

@@ -1,5 +1,6 @@
 /* main.c: numatopd's command line: --dump (build the model once and print it) or the AgentX
  * subagent (daemon.c). Configuration comes through Net-SNMP's config machinery either way. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -127,6 +128,51 @@ static int parse_args(int argc, char **argv, struct opts *op)
 	return 0;
 }
 
+/* path made absolute against the working directory (daemon() moves to /); NULL stays NULL.
+ * Not realpath(): the libvirt directory may appear only later. */
+static char *absolute(const char *path)
+{
+	char cwd[4096];
+
+	if (path == NULL || *path == '/')
+		return path ? xstrdup(path) : NULL;
+	if (getcwd(cwd, sizeof(cwd)) == NULL) {
+		fprintf(stderr, "numatopd: %s: cannot tell the working directory: %s\n", path,
+			strerror(errno));
+		return NULL;
+	}
+	return xasprintf("%s/%s", cwd, path);
+}
+
+/* Every path of the command line made absolute, before anything reads them. */
+static int absolute_paths(struct opts *op, char *own[3])
+{
+	const char **slot[3] = {&op->conf, &op->o.sysfs_root, &op->o.xml_dir};
+
+	for (size_t i = 0; i < 3; i++) {
+		if (*slot[i] == NULL)
+			continue;
+		own[i] = absolute(*slot[i]);
+		if (own[i] == NULL)
+			return -1;
+		*slot[i] = own[i];
+	}
+	return 0;
+}
+
+/* The daemon's configuration checked before it detaches, so that an error reaches the
+ * terminal (or the log given with -L) and the exit status: the same directives, read again by
+ * init_snmp() in daemon_run(). */
+static int check_config(struct daemon_config *cfg)
+{
+	config_begin(cfg);
+	config_read();
+	if (config_end() > 0)
+		return -1;
+	config_begin(cfg);
+	return 0;
+}
+
 /* -c FILE: only that file. It must exist: a typo must not silently mean "defaults". */
 static int select_config(const char *conf)
 {
@@ -183,6 +229,7 @@ static int run_dump(struct daemon_config *cfg, const struct opts *op)
 int main(int argc, char **argv)
 {
 	struct daemon_config cfg;
+	char *own[3] = {NULL, NULL, NULL};
 	struct opts op;
 	int rc;
 
@@ -200,12 +247,16 @@ int main(int argc, char **argv)
 		snmp_enable_stderrlog();
 	log_set_hook(log_to_snmp);
 	netsnmp_ds_set_string(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_APPTYPE, APPNAME);
-	if (select_config(op.conf) < 0)
-		return 1;
+	if (absolute_paths(&op, own) < 0 || select_config(op.conf) < 0) {
+		rc = 1;
+		goto out;
+	}
 	config_register();
 	config_begin(&cfg);
 	if (op.dump) {
 		rc = run_dump(&cfg, &op);
+	} else if (check_config(&cfg) < 0) {
+		rc = 1;
 	} else {
 		/* a copy: snmp_shutdown() frees every callback's client argument (clear_callback),
 		 * and argv is not the heap */
@@ -215,10 +266,14 @@ int main(int argc, char **argv)
 					       xstrdup(op.agentx));
 		if (!op.foreground && daemon(0, 0) < 0) {
 			perror("numatopd: daemon");
-			return 1;
+			rc = 1;
+			goto out;
 		}
 		rc = daemon_run(&cfg, &op.o);
 	}
+out:
+	for (size_t i = 0; i < 3; i++)
+		free(own[i]);
 	daemon_config_clear(&cfg);
 	xmlCleanupParser();
 	return rc;

@@ -26,7 +26,13 @@ void mib_publish(struct model *m);
 struct model *mib_current(void);
 
 /* Called once per incoming request, before it pins its snapshot: the daemon uses it for the
- * on-demand rebuild (at most once per second). NULL = none. */
+ * on-demand rebuild (at most once per second). NULL = none. Not called for the further PDUs of
+ * one master transaction: snmpd sends each repetition of a GETBULK as its own AgentX GetNext
+ * with the GETBULK's transaction id, and all of them read the snapshot the first one pinned. */
 void mib_set_refresh_hook(void (*fn)(void));
+
+/* Forget the transactions remembered (their snapshots are released once no request holds
+ * them): a new AgentX session starts, whose transaction ids may repeat the old session's. */
+void mib_forget_transaction(void);
 
 #endif

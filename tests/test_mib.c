@@ -943,13 +943,116 @@ static void test_agent_getbulk_pins_one_snapshot(void **state)
 	/* 7 more scalars, then 13 node cells: CpuList x 3, CpuCapacity x 3, ... */
 	NAME_IS(vb, 1, 2, 1, 6, 0);
 	snmp_free_pdu(r);
-	/* The next request sees the snapshot the hook published, and the pin was released. */
+	/* The next request sees the snapshot the hook published, and the request's pin was
+	 * released: current and the memory of the last transaction hold it. */
 	r = ASK(SNMP_MSG_GET, 1, 1, 5, 0);
 	assert_int_equal(hook_calls, 2);
 	assert_int_equal(*r->variables->val.integer, 10001);
+	assert_int_equal(mib_current()->refs, 3); /* current, and the two transactions' slots */
+	mib_forget_transaction();
 	assert_int_equal(mib_current()->refs, 1);
 	snmp_free_pdu(r);
 	mib_publish(model);
+}
+
+/* One AgentX PDU as the subagent sees it: session, AgentX session id, transaction id. */
+struct fake_req {
+	netsnmp_pdu pdu;
+	netsnmp_agent_session asp;
+	netsnmp_agent_request_info ri;
+};
+
+static struct model *pin_as(struct fake_req *f, netsnmp_session *sess, long sessid, long transid)
+{
+	memset(f, 0, sizeof(*f));
+	f->pdu.sessid = sessid;
+	f->pdu.transid = transid;
+	f->asp.session = sess;
+	f->asp.pdu = &f->pdu;
+	f->ri.asp = &f->asp;
+	return mib_pin(&f->ri);
+}
+
+static void done_req(struct fake_req *f)
+{
+	netsnmp_free_agent_data_sets(&f->ri);
+}
+
+/* snmpd sends each repetition of a GETBULK as its own AgentX GetNext with one transaction id,
+ * and the loop may rebuild between them: every PDU of the transaction reads the first one's
+ * snapshot, without calling the refresh hook again, even when the PDUs of another transaction
+ * come in between; another transaction, or another session, reads the current one. */
+static void test_transaction_pins_one_snapshot(void **state)
+{
+	netsnmp_session s1, s2;
+	struct fake_req f;
+	struct model *first, *m, *other = build_model();
+
+	(void)state;
+	hook_calls = 0;
+	hook_publishes = true;
+	mib_set_refresh_hook(hook);
+	first = pin_as(&f, &s1, 7, 500);
+	assert_int_equal(hook_calls, 1);
+	assert_ptr_equal(first, mib_current());
+	model_ref(first);
+	done_req(&f);
+	/* a rebuild between two repetitions */
+	mib_publish(other);
+	for (int i = 0; i < 3; i++) {
+		m = pin_as(&f, &s1, 7, 500);
+		assert_ptr_equal(m, first);
+		done_req(&f);
+	}
+	assert_int_equal(hook_calls, 1);
+	assert_int_equal(first->refs, 2); /* ours and the transaction's */
+	/* another transaction: the hook, the current snapshot */
+	m = pin_as(&f, &s1, 7, 501);
+	assert_int_equal(hook_calls, 2);
+	assert_ptr_equal(m, mib_current());
+	assert_ptr_not_equal(m, first);
+	done_req(&f);
+	/* the first one goes on, interleaved (two managers, or a client's retry) */
+	m = pin_as(&f, &s1, 7, 500);
+	assert_ptr_equal(m, first);
+	done_req(&f);
+	assert_int_equal(hook_calls, 2);
+	/* the same transaction id from another session, or another AgentX session id */
+	pin_as(&f, &s2, 7, 501);
+	done_req(&f);
+	assert_int_equal(hook_calls, 3);
+	pin_as(&f, &s2, 8, 501);
+	done_req(&f);
+	assert_int_equal(hook_calls, 4);
+	/* a new master session: ids may repeat; every slot lets its snapshot go */
+	mib_forget_transaction();
+	assert_int_equal(first->refs, 1);
+	pin_as(&f, &s1, 7, 500);
+	done_req(&f);
+	assert_int_equal(hook_calls, 5);
+	/* four slots: a fifth transaction takes the least recently used one (500) */
+	for (long t = 701; t <= 704; t++) {
+		pin_as(&f, &s1, 7, t);
+		done_req(&f);
+	}
+	assert_int_equal(hook_calls, 9);
+	pin_as(&f, &s1, 7, 701);
+	done_req(&f);
+	assert_int_equal(hook_calls, 9);
+	pin_as(&f, &s1, 7, 500);
+	done_req(&f);
+	assert_int_equal(hook_calls, 10);
+	/* a request without a session (none of the above to compare): the hook each time */
+	memset(&f, 0, sizeof(f));
+	mib_pin(&f.ri);
+	done_req(&f);
+	assert_int_equal(hook_calls, 11);
+	hook_publishes = false;
+	mib_set_refresh_hook(NULL);
+	mib_publish(NULL); /* forgets the transactions too */
+	assert_int_equal(other->refs, 1);
+	model_unref(first);
+	model_unref(other);
 }
 
 static void test_agent_two_tables_one_pdu_one_refresh(void **state)
@@ -1041,6 +1144,7 @@ int main(void)
 	    cmocka_unit_test(test_scalars),
 	    cmocka_unit_test(test_unknown_column_is_refused),
 	    cmocka_unit_test(test_publish_keeps_references),
+	    cmocka_unit_test(test_transaction_pins_one_snapshot),
 	};
 	static const struct CMUnitTest agent_tests[] = {
 	    cmocka_unit_test(test_agent_get_counter64),
