@@ -4,9 +4,11 @@
 set -e
 cd "$(dirname "$0")"
 
+# libxml2-utils: xmllint, the baseline make bench compares the engine with; valgrind: make
+# check-valgrind
 PKGS="build-essential autoconf automake libtool pkg-config libsnmp-dev libxml2-dev \
 libcmocka-dev snmpd snmp snmptrapd smitools prometheus-snmp-exporter curl \
-systemd groff-base"
+systemd groff-base libxml2-utils valgrind"
 
 missing=""
 if command -v dpkg-query >/dev/null 2>&1; then

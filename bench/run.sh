@@ -9,7 +9,7 @@
 #	   t(largest)/t(10x smaller)
 #	B3 numatopd's VmHWM after the walks
 #	B5 idle CPU: utime+stime of numatopd over BENCH_IDLE_SECONDS (default 60) with 1,000 VMs
-#	B4 bench/latency.sh (median, max)
+#	B4 bench/latency.sh over BENCH_LATENCY_EVENTS events (default 50, as the spec asks; median, max)
 # Exit 1 when a measurement failed; a missed target is reported, not an error.
 set -u
 BENCH_DIR=$(cd "$(dirname "$0")" && pwd)
@@ -86,7 +86,7 @@ for n in $SIZES; do
 done
 
 echo "== bench/latency.sh"
-if sh "$BENCH_DIR/latency.sh" ${BENCH_LATENCY_EVENTS:-20} >"$NT_DIR/latency.out" 2>&1; then
+if sh "$BENCH_DIR/latency.sh" ${BENCH_LATENCY_EVENTS:-50} >"$NT_DIR/latency.out" 2>&1; then
 	lat=$(grep '^event-to-trap' "$NT_DIR/latency.out")
 else
 	lat="failed: $(tail -n 3 "$NT_DIR/latency.out" | tr '\n' ' ')"

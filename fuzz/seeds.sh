@@ -2,7 +2,8 @@
 # fuzz/seeds.sh: assemble the seed inputs of every fuzz target into a build directory, from
 # fuzz/seeds/, fixtures/ and the shared corpus (read in place, never copied into the tree).
 #   seeds.sh SRCDIR CORPUS OUTDIR    -> OUTDIR/{cpuset,sysfs,domxml}/<sha1 of the content>
-# CORPUS may be missing (a bare clone): the seeds then come from the tree alone.
+# CORPUS may be missing (a bare clone): the seeds then come from the tree alone, unless
+# NUMATOPD_REQUIRE_ALL=1 (CI), which makes a missing corpus an error.
 set -eu
 
 if [ $# -ne 3 ]; then
@@ -12,7 +13,14 @@ fi
 src=$1
 corpus=$2
 out=$3
-[ -d "$corpus" ] || corpus=
+if [ ! -d "$corpus" ]; then
+	if [ "${NUMATOPD_REQUIRE_ALL:-0}" = 1 ]; then
+		echo "seeds.sh: the corpus '$corpus' is not a directory (NUMATOPD_REQUIRE_ALL=1; configure --with-shared-dir=DIR names it)" >&2
+		exit 1
+	fi
+	echo "seeds.sh: no corpus at '$corpus': seeds from the tree alone" >&2
+	corpus=
+fi
 
 rm -rf "$out"
 mkdir -p "$out/cpuset" "$out/sysfs" "$out/domxml"

@@ -685,8 +685,10 @@ nt_snmp() {
 
 # Check the valgrind logs of the numatopd runs that ended (NUMATOPD_VALGRIND=1): 1 when one
 # reports an error or a definitely lost byte (the log is shown). A log is checked once (renamed
-# *.done); a run killed by SIGKILL has no summary and is only counted. One line per run is
-# appended to $NUMATOPD_VALGRIND_SUMMARY when set (make check-valgrind's report).
+# *.done). A log without an ERROR SUMMARY (numatopd, or valgrind, killed or crashed: no test
+# kills numatopd with SIGKILL, and nt__terminate does so only after SIGTERM failed) fails too:
+# an unchecked run must not pass. One line per run is appended to $NUMATOPD_VALGRIND_SUMMARY
+# when set (make check-valgrind's report).
 nt__valgrind_check() {
 	[ "${NUMATOPD_VALGRIND:-0}" = 1 ] && [ -n "${NT_DIR:-}" ] || return 0
 	nt__vgrc=0
@@ -698,7 +700,7 @@ nt__valgrind_check() {
 			/ERROR SUMMARY:/ { for (i = 1; i <= NF; i++) if ($i == "SUMMARY:") err = $(i + 1) }
 			/definitely lost:/ { for (i = 1; i <= NF; i++) if ($i == "lost:") { dl = $(i + 1); gsub(",", "", dl) } }
 			END {
-				if (err == "") { print name ": no summary (killed)"; exit 0 }
+				if (err == "") { print name ": no ERROR SUMMARY (killed or crashed)"; exit 1 }
 				if (dl == "") dl = 0
 				printf "%s: ERROR SUMMARY %s errors, definitely lost %s bytes\n", name, err, dl
 				exit (err + 0 > 0 || dl + 0 > 0)

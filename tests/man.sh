@@ -1,9 +1,10 @@
 #!/bin/sh
 # man.sh: the manual pages render without a groff warning at any width from 60 to 140 columns,
 # and document what the code has: every directive of src/config.c in numatopd.conf.5 (with the
-# default config.c states), in the example numatopd.conf and in README.md's table, every long
-# option of src/main.c in numatopd.8 and README.md, every short one in numatopd.8. Names come
-# from the sources, so a new undocumented directive or option fails here.
+# default config.c states, and an example numatopd accepts), in the example numatopd.conf and in
+# README.md's table, every long option of src/main.c in numatopd.8 and README.md, every short one
+# in numatopd.8. Names come from the sources, so a new undocumented directive or option fails
+# here.
 set -u
 . "${TESTS_DIR:-$(dirname "$0")}/lib.sh"
 nt_init man
@@ -95,6 +96,34 @@ while IFS=$tab read -r name help; do
 	*) nt_fail "README.md's directive table has no row '| \`$name ...\` | \`$def\` ...'" ;;
 	esac
 done <"$NT_DIR/directives"
+
+# every directive documented has a default and an example line ("Example: NAME VALUE"); the
+# examples together are a configuration numatopd accepts
+: >"$NT_DIR/examples.conf"
+while IFS=$tab read -r tag body; do
+	name=${tag%% *}
+	case $body in
+	*"Default: "*) nt_pass "numatopd.conf.5: $name has a Default" ;;
+	*) nt_fail "numatopd.conf.5: the entry for $name has no 'Default: '" ;;
+	esac
+	case $body in
+	*"Example: $name "?*)
+		nt_pass "numatopd.conf.5: $name has an Example"
+		printf '%s\n' "$name ${body##*"Example: $name "}" >>"$NT_DIR/examples.conf"
+		;;
+	*) nt_fail "numatopd.conf.5: the entry for $name has no 'Example: $name VALUE'" ;;
+	esac
+done <"$NT_DIR/dir5"
+fx=${FIXTURES:-$top/fixtures}/host
+if [ -x "${NUMATOPD:-}" ]; then
+	if "$NUMATOPD" --dump -c "$NT_DIR/examples.conf" --sysfs-root "$fx/sys" \
+		--libvirt-xml-dir "$fx/libvirt" >"$NT_DIR/examples.out" 2>&1; then
+		nt_pass "numatopd accepts the $(wc -l <"$NT_DIR/examples.conf") example lines of numatopd.conf.5"
+	else
+		nt_fail "numatopd --dump -c refuses the examples of numatopd.conf.5:" \
+			"$(grep -v 'file skipped$' "$NT_DIR/examples.out" | head -n 3)"
+	fi
+fi
 
 # nothing documented that the code does not know (a renamed or removed directive)
 cut -f1 "$NT_DIR/dir5" | awk '{ print $1 }' | while read -r name; do

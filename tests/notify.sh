@@ -3,7 +3,10 @@
 # trap2sink is a private snmptrapd. VM files dropped into (or renamed, removed from) the watched
 # directory raise and clear each notification with the MIB's varbinds; the directory appears
 # late; hold-down, a master that is down when a raise falls due, and no storm. refreshInterval is
-# 600 s here, so everything seen comes from inotify.
+# 600 s here, so everything seen comes from inotify (or a request). Then, numatopd restarted
+# each time: notifications no; a queue bound overflowed while the master is down; the sysfs root
+# losing and regaining its node directory and invalid files 0 -> 2 -> 0 at run time; a burst of
+# changes coalesced into few rebuilds.
 set -u
 TESTS_DIR=${TESTS_DIR:-$(cd "$(dirname "$0")" && pwd)}
 . "$TESTS_DIR/lib.sh"
@@ -309,5 +312,172 @@ fi
 }
 grep -q 'sent numaNodeCpuOversubscription (node 4)' "$NT_DIR/numatopd.log" &&
 	nt_pass "numatopd logs each notification sent" || nt_fail "no 'sent ...' log line"
+nt_stop_numatopd
+
+# The sections below each start numatopd again (same snmpd and snmptrapd) with the configuration
+# they test; QEMU now holds web-local, hpc-big, huge-1g and pinme.
+
+# dues: how many notifications numatopd found due so far (its -Dnumatopd "due: NAME" lines)
+dues() {
+	grep -c 'due: ' "$NT_DIR/numatopd.log"
+}
+# wait_dues N SECS: until more than N are due; 1 on timeout
+wait_dues() {
+	wd__end=$(($(now_ds) + $2 * 10))
+	while [ "$(dues)" -le "$1" ]; do
+		[ "$(now_ds)" -ge "$wd__end" ] && return 1
+		sleep 0.05
+	done
+}
+rebuilds() {
+	grep -c 'rebuilt: ' "$NT_DIR/numatopd.log"
+}
+# restart LINE...: numatopd again, with numatopd.conf made of LINEs, on $SYS (default the
+# fixture host's sysfs) and QEMU
+restart() {
+	printf '%s\n' "$@" >"$CONF"
+	nt_start_numatopd -c "$CONF" -Dnumatopd --sysfs-root "${SYS:-$FX/sys}" \
+		--libvirt-xml-dir "$QEMU" || nt_done
+	nt_wait_numatopd_registered || nt_done
+}
+
+# 12. notifications no: nothing is sent, at start (huge-1g overdraws node 1's pool) nor when
+#     node 4 becomes oversubscribed
+n0=$(ours)
+restart "$reload_lines" "notifications no"
+# (numatopd's -Lf starts its log afresh: counts of its lines are taken after each start)
+r0=$(rebuilds)
+add cpu-hog
+wait_vmcount 5 || nt_fail "numaVmCount did not reach 5 with cpu-hog"
+# the trap would take a few ms from the rebuild; give it a second
+sleep 1
+[ "$(rebuilds)" -gt "$r0" ] && nt_pass "notifications no: numatopd rebuilt after cpu-hog came" ||
+	nt_fail "notifications no: no rebuild logged"
+[ "$(ours)" = "$n0" ] &&
+	nt_pass "notifications no: nothing sent at start nor when node 4 became oversubscribed" ||
+	nt_fail "notifications no: $(($(ours) - n0)) notifications sent"
+del cpu-hog
+wait_vmcount 4 || nt_fail "numaVmCount did not return to 4"
+nt_stop_numatopd
+
+# 13. a bounded queue: notificationQueue 2, five notifications fall due while the master is
+#     down. The log names the 3 dropped, and the 2 newest arrive once it is back, in order.
+h0=$(count "$HUGE_UP")
+restart "$reload_lines" "notificationQueue 2"
+# notifyOnStartup: the hugepage raise of huge-1g, sent before the outage
+wait_more "$HUGE_UP" "$h0" 5 || nt_fail "queue: no startup numaHugepageOversubscription"
+nt_stop_snmpd
+nt_wait_for_line "$NT_DIR/numatopd.log" "AgentX master disconnected us" 5 ||
+	nt_fail "numatopd did not notice the master leaving"
+cu0=$(count "$CPU_UP") cd0=$(count "$CPU_DOWN") mu0=$(count "$MEM_UP")
+md0=$(count "$MEM_DOWN") hd0=$(count "$HUGE_DOWN")
+qn=0
+for step in "add cpu-hog" "del cpu-hog" "add mem-hog" "del mem-hog" "del huge-1g"; do
+	d0=$(dues)
+	$step
+	wait_dues "$d0" 5 && qn=$((qn + 1)) || nt_fail "queue: '$step' made nothing due"
+done
+[ $qn = 5 ] && nt_pass "queue: 5 notifications fell due while the master was down"
+grep -q 'notification queue full (notificationQueue 2): dropping the oldest' \
+	"$NT_DIR/numatopd.log" && nt_pass "queue: 'notification queue full' logged" ||
+	nt_fail "queue: no 'notification queue full (notificationQueue 2)' warning"
+nt_restart_snmpd || nt_done
+if nt_wait_for_line "$NT_DIR/numatopd.log" \
+	'3 notifications were dropped while the master was unreachable' 10; then
+	nt_pass "queue: the log names the 3 dropped notifications"
+else
+	nt_fail "queue: no '3 notifications were dropped' line:"
+	grep -E 'dropped|queue' "$NT_DIR/numatopd.log" | tail -n 3 >&2
+fi
+wait_more "$HUGE_DOWN" "$hd0" 5 && wait_more "$MEM_DOWN" "$md0" 5 &&
+	nt_pass "queue: the 2 newest (numaNodeMemOversubscriptionCleared," \
+		"numaHugepageOversubscriptionCleared) arrived after the restart" ||
+	nt_fail "queue: the newest notifications did not arrive"
+# the order they fell due in: the memory clear, then the hugepage clear
+last2=$(nt_traps | grep -n -E -- "$MEM_DOWN|$HUGE_DOWN" | tail -n 2 | cut -d: -f1 | tr '\n' ' ')
+set -- $last2
+[ $# = 2 ] && [ "$(nt_traps | sed -n "${1}p" | grep -c -E -- "$MEM_DOWN")" = 1 ] &&
+	nt_pass "queue: delivered in the order they fell due" ||
+	nt_fail "queue: the two survivors came out of order"
+sleep 0.5
+[ "$(count "$CPU_UP")" = "$cu0" ] && [ "$(count "$CPU_DOWN")" = "$cd0" ] &&
+	[ "$(count "$MEM_UP")" = "$mu0" ] &&
+	nt_pass "queue: the 3 oldest were dropped, not sent" ||
+	nt_fail "queue: a dropped notification was sent anyway"
+add huge-1g
+wait_vmcount 4 || nt_fail "numaVmCount did not return to 4"
+nt_stop_numatopd
+
+# 14. numaSourceError / numaSourceRecovered at run time: the sysfs root loses its node directory
+#     (renamed away: tests run as root, whom chmod 000 does not stop) and gets it back; two
+#     invalid files come (0 -> 2) and go (2 -> 1 -> 0): one error, one recovery.
+SYS=$NT_DIR/sys
+cp -R "$FX/sys" "$SYS" || exit 99
+SRC_BAD2=$(trap_re 7 "$ROOT.1.1.9.0 = INTEGER: 2" "$ROOT.1.1.8.0 = Gauge32: 2")
+restart "$reload_lines"
+sleep 1.1 # a request rebuilds at most once a second: the next one reads sysfs again
+status_is() {
+	[ "$(snmpget -v2c -c public -t 1 -r 0 -m '' -On -Oqv "$NT_TARGET" "$ROOT.1.1.9.0" \
+		2>/dev/null)" = "$1" ]
+}
+e0=$(count "$SRC_GONE") ok0=$(count "$SRC_OK")
+mv "$SYS/devices/system/node" "$SYS/devices/system/node.away"
+nt__poll 30 status_is 3 || nt_fail "sysfs gone: numaSourceStatus.0 did not turn unavailable(3)"
+wait_more "$SRC_GONE" "$e0" 5 &&
+	nt_pass "sysfs node directory gone at run time: numaSourceError, unavailable(3)" ||
+	nt_fail "sysfs gone: no numaSourceError with unavailable(3)"
+grep -q "sysfs: $SYS/devices/system/node: .*; serving no NUMA nodes" "$NT_DIR/numatopd.log" &&
+	nt_pass "sysfs gone: logged once as an error naming the directory" ||
+	nt_fail "sysfs gone: no 'sysfs: ...node: ...; serving no NUMA nodes' line"
+sleep 1.1
+mv "$SYS/devices/system/node.away" "$SYS/devices/system/node"
+nt__poll 30 status_is 1 || nt_fail "sysfs back: numaSourceStatus.0 did not turn ok(1)"
+wait_more "$SRC_OK" "$ok0" 5 &&
+	nt_pass "sysfs node directory back: numaSourceRecovered, ok(1)" ||
+	nt_fail "sysfs back: no numaSourceRecovered"
+sleep 0.5 # the hugepage raise that came back with the node directory has arrived
+b0=$(count "$SRC_BAD2") ok0=$(count "$SRC_OK") n0=$(ours)
+printf '<domain><name>bad1</name><vcpu\n' | put bad1
+printf '<domain><name>bad2</name><vcpu\n' | put bad2
+wait_more "$SRC_BAD2" "$b0" 5 &&
+	nt_pass "invalid files 0 -> 2: numaSourceError, degraded(2), numaInvalidFiles 2" ||
+	{ nt_fail "invalid files 0 -> 2: no numaSourceError with 2 invalid files:"; nt_traps | tail -n 3 >&2; }
+d0=$(dues)
+r0=$(rebuilds)
+del bad1
+nt__poll 30 eval '[ "$(rebuilds)" -gt "$r0" ]' || nt_fail "no rebuild after bad1 went"
+sleep 0.5
+[ "$(dues)" = "$d0" ] && nt_pass "invalid files 2 -> 1: still degraded, nothing sent" ||
+	nt_fail "invalid files 2 -> 1 made a notification due"
+del bad2
+wait_more "$SRC_OK" "$ok0" 5 && nt_pass "invalid files 1 -> 0: numaSourceRecovered" ||
+	nt_fail "invalid files 1 -> 0: no numaSourceRecovered"
+sleep 0.3
+[ "$(ours)" = $((n0 + 2)) ] && nt_pass "invalid files 0 -> 2 -> 0: one error, one recovery" ||
+	nt_fail "invalid files 0 -> 2 -> 0: $(($(ours) - n0)) notifications, want 2"
+
+# 15. a burst: 20 files written (as libvirt writes them) in a quick burst cause few rebuilds,
+#     at most elapsed / eventDelay + 2 (each rebuild waits eventDelay after the first change
+#     it has not read yet); the last one reads all 20
+sleep 1.1 # no rebuild of a request may fall into the count
+r0=$(rebuilds)
+t0=$(awk '{ printf "%d\n", $1 * 1000 }' /proc/uptime)
+i=0
+while [ $i -lt 20 ]; do
+	vm_xml $((300 + i)) "burst-$i" 1 "<vcpu>1</vcpu>" | put "burst-$i"
+	i=$((i + 1))
+done
+t1=$(awk '{ printf "%d\n", $1 * 1000 }' /proc/uptime)
+# the last change's rebuild comes eventDelay (200 ms) later; no request meanwhile
+sleep 1
+rb=$(($(rebuilds) - r0))
+bl=$(((t1 - t0) / 200 + 2))
+[ "$rb" -ge 1 ] && [ "$rb" -le "$bl" ] &&
+	nt_pass "a burst of 20 changes in $((t1 - t0)) ms: $rb rebuilds (at most $bl)" ||
+	nt_fail "a burst of 20 changes in $((t1 - t0)) ms: $rb rebuilds, want 1 to $bl"
+grep 'rebuilt: ' "$NT_DIR/numatopd.log" | tail -n 1 | grep -q ' 24 VMs, ' &&
+	nt_pass "the burst's last rebuild read all 20 files (24 VMs)" ||
+	nt_fail "the burst's last rebuild: $(grep 'rebuilt: ' "$NT_DIR/numatopd.log" | tail -n 1)"
+rm -f "$QEMU"/burst-*.xml
 nt_stop_numatopd
 nt_done

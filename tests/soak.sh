@@ -88,12 +88,41 @@ torn() {
 			if (col == 9 && v != (k % 7 + 1) * 64 * 1048576)
 				print "VM " k ": memory " v
 		}
+		# rows counted on numaVcpuAffinity (column 2): numaVcpuId (1) is not-accessible,
+		# never walked
 		index($1, vc) == 1 {
 			k = gen($1, vc)
-			if (col == 1 && ++nv[k] > k % 4 + 1)
+			if (col == 2 && ++nv[k] > k % 4 + 1)
 				print "VM " k ": more than " k % 4 + 1 " vCPU rows"
 		}' "$1"
 }
+
+# The checker checked: a consistent walk of generation 5 (2 vCPUs, 384 MiB) is not torn; a
+# wrong name, vCPU count or memory, or a third vCPU row, is.
+selftest_torn() {
+	st=$NT_DIR/torn-selftest
+	ok5="$VMT.2.5 = \"soak-3-g5\"
+$VMT.7.5 = 2
+$VMT.9.5 = 402653184
+$WL_ROOT.1.5.1.2.5.0 = \"0-3\"
+$WL_ROOT.1.5.1.2.5.1 = \"0-3\""
+	printf '%s\n' "$ok5" >"$st"
+	if [ -n "$(torn "$st")" ]; then
+		nt_fail "torn-row checker flags a consistent walk: $(torn "$st" | head -n 1)"
+	else
+		nt_pass "torn-row checker passes a consistent walk"
+	fi
+	for bad in "$VMT.2.5 = \"soak-3-g6\"" "$VMT.7.5 = 3" "$VMT.9.5 = 1" \
+		"$WL_ROOT.1.5.1.2.5.2 = \"0-3\""; do
+		printf '%s\n%s\n' "$ok5" "$bad" >"$st"
+		if [ -n "$(torn "$st")" ]; then
+			nt_pass "torn-row checker flags '${bad#"$WL_ROOT"}'"
+		else
+			nt_fail "torn-row checker misses '${bad#"$WL_ROOT"}'"
+		fi
+	done
+}
+selftest_torn
 
 walker() {
 	w=0 bad=0 torn_n=0
