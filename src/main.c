@@ -72,6 +72,9 @@ static int parse_args(int argc, char **argv, struct opts *op)
 	};
 	int c;
 
+	/* -Lf FILE appends: a restart (or a test starting numatopd again) must not wipe the
+	 * lines of the run before, which say why it stopped */
+	netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_APPEND_LOGFILES, 1);
 	while ((c = getopt_long(argc, argv, "fx:c:L:D::Vh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'f':

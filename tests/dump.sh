@@ -75,5 +75,15 @@ printf 'agentXSocket unix:/nowhere\nagentXTimeout 2\nsysfsRoot %s\n' "$HOST/sys"
 "$NUMATOPD" --dump -c "$NT_DIR/ax.conf" --libvirt-xml-dir "$HOST/libvirt" >/dev/null 2>&1 &&
 	nt_pass "--dump accepts the daemon's AgentX directives" || nt_fail "--dump rejected agentXSocket"
 
+# -Lf appends: a second run keeps the first one's lines (the two invalid fixture files each)
+rm -f "$NT_DIR/append.log"
+for i in 1 2; do
+	"$NUMATOPD" --dump -Lf "$NT_DIR/append.log" --sysfs-root "$HOST/sys" \
+		--libvirt-xml-dir "$HOST/libvirt" >/dev/null 2>&1
+done
+n=$(grep -c 'file skipped' "$NT_DIR/append.log" 2>/dev/null)
+[ "${n:-0}" -eq 4 ] && nt_pass "-Lf appends across runs (4 lines)" ||
+	nt_fail "-Lf after two runs holds ${n:-0} 'file skipped' lines, not 4"
+
 "$NUMATOPD" --version | grep -q "^numatopd [0-9]" && nt_pass "--version" || nt_fail "--version"
 nt_done
