@@ -68,9 +68,10 @@ static void check_set(const struct cpuset *s, unsigned limit)
 
 /* ---------------------------------------------------------------- a slow oracle */
 
-static bool blank(char c)
+static void blanks(const char **p, const char *end, bool libvirt)
 {
-	return c == ' ' || c == '\t';
+	while (libvirt && *p < end && isspace((unsigned char)**p))
+		(*p)++;
 }
 
 static unsigned number(const char **p, const char *end)
@@ -82,46 +83,52 @@ static unsigned number(const char **p, const char *end)
 	return v;
 }
 
-/* The obvious reading of a list the parser accepted, one id at a time: items split at ',',
- * blanks around them (libvirt), '^' to exclude. Differential: an error in the parser's word
- * arithmetic would still round-trip, but not agree with this. */
+/* The obvious reading of a list the parser accepted, one id at a time: items split at ',' and
+ * applied in order; libvirt's syntax adds white space around items and around '-', '^N' to
+ * clear N again, and a trailing comma. Differential: an error in the parser's word arithmetic
+ * would still round-trip, but not agree with this. */
 static void check_oracle(const char *buf, size_t len, bool libvirt, const struct cpuset *s,
 			 unsigned limit)
 {
-	static bool in[CPUSET_MAX_CPUS], out[CPUSET_MAX_CPUS];
+	static bool bit[CPUSET_MAX_CPUS];
 	const char *p = buf, *end = buf + len;
-	unsigned id, top = 0; /* ids below top were touched and cleared */
+	unsigned id, top = 0; /* ids below top were touched (and cleared first) */
 
 	while (end > p && (end[-1] == '\0' || isspace((unsigned char)end[-1])))
 		end--;
 	while (p < end) {
 		const char *comma = memchr(p, ',', (size_t)(end - p)), *e = comma ? comma : end;
-		bool *mark = in;
+		bool neg = false;
 		unsigned lo, hi;
 
-		while (libvirt && p < e && blank(*p))
-			p++;
-		if (libvirt && p < e && *p == '^') {
-			mark = out;
+		blanks(&p, e, libvirt);
+		if (p == e) { /* libvirt: what follows a trailing comma */
+			FUZZ_CHECK(libvirt && comma == NULL);
+			break;
+		}
+		if (libvirt && *p == '^') {
+			neg = true;
 			p++;
 		}
 		lo = hi = number(&p, e);
+		blanks(&p, e, libvirt);
 		if (p < e && *p == '-') {
+			FUZZ_CHECK(!neg);
 			p++;
+			blanks(&p, e, libvirt);
 			hi = number(&p, e);
 		}
 		FUZZ_CHECK(lo <= hi && hi < limit && limit <= CPUSET_MAX_CPUS);
 		if (hi >= top) {
-			memset(in + top, 0, hi + 1 - top);
-			memset(out + top, 0, hi + 1 - top);
+			memset(bit + top, 0, hi + 1 - top);
 			top = hi + 1;
 		}
 		for (id = lo; id <= hi; id++)
-			mark[id] = true;
+			bit[id] = !neg;
 		p = comma ? comma + 1 : end;
 	}
 	for (id = 0; id < top; id++)
-		FUZZ_CHECK(cpuset_test(s, id) == (in[id] && !out[id]));
+		FUZZ_CHECK(cpuset_test(s, id) == bit[id]);
 	FUZZ_CHECK(top == 0 ? cpuset_first(s) < 0 : cpuset_next(s, (int)top - 1) < 0);
 }
 

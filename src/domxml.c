@@ -612,8 +612,10 @@ static int parse_iothreadpins(struct px *p, xmlNodePtr tune)
 			goto out;
 		cpuset_free(cpus);
 	}
-	/* iothread ids are not bounded, so find duplicates by sorting */
-	qsort(ids, vm->niothreadpins, sizeof(*ids), cmp_uint);
+	/* iothread ids are not bounded, so find duplicates by sorting (qsort must not see the
+	 * NULL of no pins: a <cputune> without any is the common case) */
+	if (vm->niothreadpins > 1)
+		qsort(ids, vm->niothreadpins, sizeof(*ids), cmp_uint);
 	for (i = 1; i < vm->niothreadpins; i++)
 		if (ids[i] == ids[i - 1]) {
 			fail(p, "cputune/iothreadpin[iothread=%u]: duplicate", ids[i]);
