@@ -145,7 +145,8 @@ static int num_attr(struct px *p, xmlNodePtr n, const char *where, const char *a
 
 enum { SET_OPTIONAL = 0, SET_REQUIRED = 1, SET_NONEMPTY = 2 };
 
-/* A cpuset/nodeset attribute in libvirt syntax. *out stays NULL when absent and optional. */
+/* A cpuset/nodeset attribute in libvirt syntax. *out stays NULL when absent and optional, and
+ * on every error. */
 static int set_attr(struct px *p, xmlNodePtr n, const char *where, const char *attr, unsigned limit,
 		    int flags, struct cpuset **out)
 {
@@ -168,8 +169,12 @@ static int set_attr(struct px *p, xmlNodePtr n, const char *where, const char *a
 			return fail(p, "%s: %s %s", where, attr, e);
 		return fail(p, "%s: %s '%s': %s", where, attr, v, e);
 	}
-	if ((flags & SET_NONEMPTY) && cpuset_empty(*out))
+	if ((flags & SET_NONEMPTY) && cpuset_empty(*out)) {
+		/* on any error *out is NULL: a caller holding it in a local must not leak it */
+		cpuset_free(*out);
+		*out = NULL;
 		return fail(p, "%s: %s '%s' selects nothing", where, attr, v);
+	}
 	return 0;
 }
 
