@@ -90,7 +90,7 @@ static double since(const struct timespec *t)
 	struct timespec now;
 
 	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (double)(now.tv_sec - t->tv_sec) + (double)(now.tv_nsec - t->tv_nsec) / 1e9;
+	return ts_seconds(t, &now);
 }
 
 /* A one-shot alarm in ms (Net-SNMP's timer list is the loop's only clock). */

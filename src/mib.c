@@ -78,11 +78,6 @@ static void unpin(void *m)
 	model_unref(m);
 }
 
-static double seconds(const struct timespec *from, const struct timespec *to)
-{
-	return (double)(to->tv_sec - from->tv_sec) + (double)(to->tv_nsec - from->tv_nsec) / 1e9;
-}
-
 static struct transaction *find(const netsnmp_agent_session *asp)
 {
 	for (size_t i = 0; i < TRANSACTIONS; i++) {
@@ -103,11 +98,11 @@ static struct transaction *take(const struct timespec *now)
 	for (size_t i = 0; i < TRANSACTIONS; i++) {
 		struct transaction *t = &trans[i];
 
-		if (t->m && seconds(&t->used, now) > TRANSACTION_IDLE)
+		if (t->m && ts_seconds(&t->used, now) > TRANSACTION_IDLE)
 			drop(t);
 		if (t->m == NULL && free_slot == NULL)
 			free_slot = t;
-		if (seconds(&t->used, &lru->used) > 0)
+		if (ts_seconds(&t->used, &lru->used) > 0)
 			lru = t;
 	}
 	if (free_slot)

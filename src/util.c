@@ -258,3 +258,8 @@ fail:
 	close(fd);
 	return -1;
 }
+
+double ts_seconds(const struct timespec *from, const struct timespec *to)
+{
+	return (double)(to->tv_sec - from->tv_sec) + (double)(to->tv_nsec - from->tv_nsec) / 1e9;
+}

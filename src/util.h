@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 /* Every parser fills a caller-owned char err[ERRLEN] with one human sentence. */
 #define ERRLEN 256
@@ -56,5 +57,8 @@ size_t utf8_cut(const char *s, size_t max);
 
 /* Trim trailing white space and NUL bytes (sysfs files may end in "\n\0"). Returns new len. */
 size_t trim_end(const char *s, size_t len);
+
+/* Seconds from one CLOCK_MONOTONIC reading to a later one (negative when it is earlier). */
+double ts_seconds(const struct timespec *from, const struct timespec *to);
 
 #endif
