@@ -9,6 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include <libxml/SAX2.h>
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 #include <libxml/xmlerror.h>
@@ -948,12 +949,30 @@ static int parse_root(struct px *p, xmlNodePtr root)
 
 /* ---------------------------------------------------------------- libxml2 */
 
-/* What the parser reported: the first fatal (well-formedness) error, else the first error. */
+/* Which elements become tree nodes. libxml2 still reads every byte and checks that the whole
+ * file is well-formed, but only the parts parse_root() looks at are built: a status file is
+ * ~80% <qemuCaps><flag>, and <devices> holds disks, NICs and <graphics passwd>. Building (and
+ * freeing) those nodes was most of a rebuild's cost; and a password never reaches the tree. */
+enum kept {
+	KEPT_ALL,     /* the element and everything under it */
+	KEPT_STATUS,  /* <domstatus>: only <domain>, <vcpus>, <numad> below */
+	KEPT_DOMAIN,  /* <domain>: only the children parse_domain() reads */
+	KEPT_DEVICES, /* <domain><devices>: only <memory> */
+};
+
+#define KEPT_LEVELS 4 /* root, domain, devices, memory: deeper kept elements are all KEPT_ALL */
+
+/* What the parser reported: the first fatal (well-formedness) error, else the first error;
+ * and where the pruning SAX handlers are. */
 struct xerr {
 	bool doctype;
+	bool entity_ref; /* a reference callback, in a built part or not */
 	bool have_fatal, have_error;
 	char fatal[MSG_MAX];
 	char error[MSG_MAX];
+	unsigned depth;  /* open built elements */
+	unsigned skip;   /* open elements of a subtree not built; 0 = building */
+	enum kept kind[KEPT_LEVELS];
 };
 
 /* Our own sentence for a libxml2 error code. libxml2's message text is never passed on: it
@@ -1067,6 +1086,130 @@ static void on_doctype(void *data, const xmlChar *name, const xmlChar *ext, cons
 	xmlStopParser(ctxt);
 }
 
+static bool name_in(const xmlChar *name, const char *const *names)
+{
+	for (; *names != NULL; names++)
+		if (strcmp((const char *)name, *names) == 0)
+			return true;
+	return false;
+}
+
+/* How an element starting under a parent of kind parent is kept; false = not built. The names
+ * are those parse_root() and its callees look up (child() wants no namespace). */
+static bool keep_elem(enum kept parent, bool is_root, const xmlChar *name, const xmlChar *uri,
+		      enum kept *kind)
+{
+	static const char *const status[] = {"vcpus", "numad", NULL};
+	static const char *const domain[] = {"name",	"uuid",	     "metadata", "memory",
+					     "currentMemory", "vcpu", "vcpus",	  "cputune",
+					     "cpu",	"numatune", "memoryBacking", NULL};
+
+	*kind = KEPT_ALL;
+	if (is_root) {
+		if (uri == NULL && strcmp((const char *)name, "domstatus") == 0)
+			*kind = KEPT_STATUS;
+		else if (uri == NULL && strcmp((const char *)name, "domain") == 0)
+			*kind = KEPT_DOMAIN;
+		return true; /* any other root: kept whole, parse_root() names it in its error */
+	}
+	switch (parent) {
+	case KEPT_ALL:
+		return true;
+	case KEPT_STATUS:
+		if (uri == NULL && strcmp((const char *)name, "domain") == 0) {
+			*kind = KEPT_DOMAIN;
+			return true;
+		}
+		return uri == NULL && name_in(name, status);
+	case KEPT_DOMAIN:
+		if (uri == NULL && strcmp((const char *)name, "devices") == 0) {
+			*kind = KEPT_DEVICES;
+			return true;
+		}
+		return uri == NULL && name_in(name, domain);
+	case KEPT_DEVICES:
+		return uri == NULL && strcmp((const char *)name, "memory") == 0;
+	}
+	return true;
+}
+
+static struct xerr *xerr_of(void *data)
+{
+	return ((xmlParserCtxtPtr)data)->_private;
+}
+
+static void on_start(void *data, const xmlChar *name, const xmlChar *prefix, const xmlChar *uri,
+		     int nns, const xmlChar **nss, int nattrs, int ndefaulted,
+		     const xmlChar **attrs)
+{
+	struct xerr *xe = xerr_of(data);
+	enum kept parent, kind;
+
+	if (xe->skip > 0) {
+		xe->skip++;
+		return;
+	}
+	parent = xe->depth == 0 ? KEPT_ALL
+		 : xe->depth <= KEPT_LEVELS ? xe->kind[xe->depth - 1]
+					     : KEPT_ALL;
+	if (!keep_elem(parent, xe->depth == 0, name, uri, &kind)) {
+		xe->skip = 1;
+		return;
+	}
+	if (xe->depth < KEPT_LEVELS)
+		xe->kind[xe->depth] = kind;
+	xe->depth++;
+	xmlSAX2StartElementNs(data, name, prefix, uri, nns, nss, nattrs, ndefaulted, attrs);
+}
+
+static void on_end(void *data, const xmlChar *name, const xmlChar *prefix, const xmlChar *uri)
+{
+	struct xerr *xe = xerr_of(data);
+
+	if (xe->skip > 0) {
+		xe->skip--;
+		return;
+	}
+	if (xe->depth > 0)
+		xe->depth--;
+	xmlSAX2EndElementNs(data, name, prefix, uri);
+}
+
+static void on_chars(void *data, const xmlChar *ch, int len)
+{
+	if (xerr_of(data)->skip == 0)
+		xmlSAX2Characters(data, ch, len);
+}
+
+static void on_cdata(void *data, const xmlChar *ch, int len)
+{
+	if (xerr_of(data)->skip == 0)
+		xmlSAX2CDataBlock(data, ch, len);
+}
+
+static void on_comment(void *data, const xmlChar *text)
+{
+	if (xerr_of(data)->skip == 0)
+		xmlSAX2Comment(data, text);
+}
+
+static void on_pi(void *data, const xmlChar *target, const xmlChar *text)
+{
+	if (xerr_of(data)->skip == 0)
+		xmlSAX2ProcessingInstruction(data, target, text);
+}
+
+/* Without a DTD (refused above) libxml2 treats any entity reference as a fatal error, so this
+ * should never run; if it does, the file is refused wherever the reference was. */
+static void on_reference(void *data, const xmlChar *name)
+{
+	struct xerr *xe = xerr_of(data);
+
+	xe->entity_ref = true;
+	if (xe->skip == 0)
+		xmlSAX2Reference(data, name);
+}
+
 /* Strict UTF-8 (no overlong forms, surrogates or code points over U+10FFFF). Returns the
  * offset of the first bad byte, or len. */
 static size_t utf8_check(const unsigned char *s, size_t len)
@@ -1074,8 +1217,20 @@ static size_t utf8_check(const unsigned char *s, size_t len)
 	size_t i = 0;
 
 	while (i < len) {
-		unsigned c = s[i], need, cp, k;
+		unsigned c, need, cp, k;
 
+		/* ASCII, 8 bytes at a time: almost every byte of a status file */
+		while (len - i >= 8) {
+			uint64_t w;
+
+			memcpy(&w, s + i, 8);
+			if (w & 0x8080808080808080ull)
+				break;
+			i += 8;
+		}
+		if (i == len)
+			break;
+		c = s[i];
 		if (c < 0x80) {
 			i++;
 			continue;
@@ -1190,6 +1345,13 @@ static xmlDocPtr read_doc(const char *buf, size_t len, char *err, size_t errlen)
 	ctxt->_private = &xe;
 	ctxt->sax->serror = on_error;
 	ctxt->sax->internalSubset = on_doctype;
+	ctxt->sax->startElementNs = on_start;
+	ctxt->sax->endElementNs = on_end;
+	ctxt->sax->characters = on_chars;
+	ctxt->sax->cdataBlock = on_cdata;
+	ctxt->sax->comment = on_comment;
+	ctxt->sax->processingInstruction = on_pi;
+	ctxt->sax->reference = on_reference;
 	doc = xmlCtxtReadMemory(ctxt, buf, (int)len, NULL, NULL, PARSE_OPTIONS);
 	xmlFreeParserCtxt(ctxt);
 	if (xe.doctype || (doc != NULL && (doc->intSubset != NULL || doc->extSubset != NULL)))
@@ -1199,7 +1361,7 @@ static xmlDocPtr read_doc(const char *buf, size_t len, char *err, size_t errlen)
 			xe.have_fatal	? xe.fatal
 			: xe.have_error ? xe.error
 					: "not well-formed XML");
-	else if (has_entity_ref(doc))
+	else if (xe.entity_ref || has_entity_ref(doc))
 		err_set(err, errlen, "has an entity reference (entities are not allowed)");
 	else if (xmlDocGetRootElement(doc) == NULL)
 		err_set(err, errlen, "has no root element");

@@ -960,6 +960,46 @@ static void test_units_errors(void **state)
 	}
 }
 
+/* ---------------------------------------------------------------- parts not built */
+
+/* Only what the parser reads becomes a tree node (domxml.c keep_elem); everything else is still
+ * read and checked for well-formedness, and what is read is found wherever it sits. */
+static void test_unread_parts_do_not_hide_read_ones(void **state)
+{
+	struct vm *vm = parse_ok(S("<qemuCaps><flag name='kvm'/><flag name='vnc'/></qemuCaps>"
+				   "<vcpus><vcpu id='0' pid='11'/></vcpus><chardevs/>",
+				   "<os><type>hvm</type></os>"
+				   "<devices><graphics type='vnc' passwd='x'><listen/></graphics>"
+				   "<memory model='dimm'><target><size unit='MiB'>256</size>"
+				   "<node>0</node></target></memory><disk type='file'/></devices>"
+				   "<features><acpi/></features>"
+				   "<cputune><vcpupin vcpu='0' cpuset='2'/></cputune>"));
+
+	(void)state;
+	assert_true(vm->is_status);
+	assert_int_equal(vm->pid, 4242);
+	assert_int_equal(vm->ntids, 1);
+	assert_int_equal(vm->tids[0].tid, 11);
+	assert_int_equal(vm->nmemdevs, 1);
+	assert_int_equal(vm->memdevs[0].size, 268435456ull);
+	assert_int_equal(vm->nvcpupins, 1);
+	assert_set(vm->vcpupins[0].cpus, "2");
+	assert_string_equal(vm->name, "vm1");
+	vm_free(vm);
+}
+
+static void test_unread_parts_are_still_checked(void **state)
+{
+	(void)state;
+	assert_contains(parse_err(S("<qemuCaps><flag name='kvm'></qemuCaps>", "")),
+			"mismatched tag");
+	assert_contains(parse_err(D("<devices><graphics type='vnc' passwd='&pw;'/></devices>")),
+			"undefined entity reference");
+	assert_contains(parse_err(D("<devices><disk type='file' type='block'/></devices>")),
+			"attribute given twice");
+	assert_contains(parse_err(D("<os><type>hvm</os>")), "mismatched tag");
+}
+
 /* ---------------------------------------------------------------- reasons */
 
 struct reject_case {
@@ -2274,6 +2314,8 @@ int main(void)
 	    cmocka_unit_test(test_units_table),
 	    cmocka_unit_test(test_units_default_unit_is_the_callers),
 	    cmocka_unit_test(test_units_errors),
+	    cmocka_unit_test(test_unread_parts_do_not_hide_read_ones),
+	    cmocka_unit_test(test_unread_parts_are_still_checked),
 	    cmocka_unit_test(test_rejections_exact_reasons),
 	    cmocka_unit_test(test_xxe_rejected),
 	    cmocka_unit_test(test_billion_laughs_rejected_fast),
