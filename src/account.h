@@ -33,6 +33,17 @@ struct model *account_build(const struct host *host, struct vm *const *vms,
 			    const char *const *files, size_t nvms,
 			    const struct account_config *cfg);
 
+/* True when a and b are the same host for accounting: everything account_build() reads is
+ * equal but the values the kernel moves on its own (MemFree, MemUsed, free and surplus
+ * hugepages). NULL equals only NULL. */
+bool account_host_same(const struct host *a, const struct host *b);
+
+/* The model account_build() would make from host and the VMs and config prev was built from,
+ * made without accounting again: prev's VM rows and warnings are shared (prev stays
+ * referenced through vm_owner), node and hugepage rows are copied with host's free values.
+ * Only for a host where account_host_same(the host of prev, host). Holds one reference. */
+struct model *account_refresh(struct model *prev, const struct host *host);
+
 /* numaVmIndex for a VM without a domain id: FNV-1a of the UUID text, masked to 30 bits, with
  * bit 30 set (so 1073741824..2147483647); collisions are probed linearly by the builder. */
 uint32_t account_uuid_index(const char *uuid);

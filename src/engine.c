@@ -19,7 +19,22 @@ struct engine {
 	uint32_t last_change;
 	unsigned last_parsed; /* files the last build (re)parsed */
 	bool built;
+	/* the last build, for account_refresh() when nothing but free counts changed */
+	struct model *prev;
+	struct host *prev_host; /* the host prev was built from, NULL = none */
+	uint64_t prev_gen;      /* scan generation prev was built from */
+	bool reused;            /* the last build was an account_refresh() */
+	bool watched;           /* see engine_set_watched() */
+	bool dirty;             /* an event since the last scan, or never scanned */
 };
+
+static void drop_prev(struct engine *e)
+{
+	model_unref(e->prev);
+	e->prev = NULL;
+	host_free(e->prev_host);
+	e->prev_host = NULL;
+}
 
 void engine_config_init(struct engine_config *c)
 {
@@ -57,6 +72,7 @@ struct engine *engine_new(const struct engine_config *cfg)
 
 	engine_config_copy(&e->cfg, cfg);
 	e->scan = scan_new(cfg->xml_dir, cfg->max_file_size);
+	e->dirty = true;
 	return e;
 }
 
@@ -64,6 +80,7 @@ void engine_free(struct engine *e)
 {
 	if (e == NULL)
 		return;
+	drop_prev(e);
 	scan_free(e->scan);
 	engine_config_clear(&e->cfg);
 	free(e);
@@ -76,11 +93,30 @@ void engine_set_config(struct engine *e, const struct engine_config *cfg)
 
 	engine_config_clear(&e->cfg);
 	engine_config_copy(&e->cfg, cfg);
+	drop_prev(e); /* ratios and reservations change the accounting */
+	e->dirty = true;
 	if (!same_dir) {
 		scan_free(e->scan);
 		e->scan = scan_new(cfg->xml_dir, cfg->max_file_size);
 		e->dir_bad = false;
 	}
+}
+
+void engine_set_watched(struct engine *e, bool watched)
+{
+	if (watched && !e->watched)
+		e->dirty = true; /* events before the watch existed are unknown */
+	e->watched = watched;
+}
+
+void engine_dir_changed(struct engine *e)
+{
+	e->dirty = true;
+}
+
+bool engine_last_reused(const struct engine *e)
+{
+	return e->reused;
 }
 
 size_t engine_node_count(const struct engine *e)
@@ -186,7 +222,14 @@ static struct host *read_host(struct engine *e)
 static void refresh_dir(struct engine *e)
 {
 	char err[ERRLEN];
-	int parsed = scan_run(e->scan, err, sizeof(err));
+	int parsed;
+
+	if (e->watched && !e->dirty && !e->dir_bad && scan_dir_unchanged(e->scan)) {
+		e->last_parsed = 0; /* inotify saw nothing: every file is as the last scan left it */
+		return;
+	}
+	e->dirty = false; /* an event from now on means another scan */
+	parsed = scan_run(e->scan, err, sizeof(err));
 
 	e->last_parsed = parsed > 0 ? (unsigned)parsed : 0;
 	if (parsed < 0) {
@@ -209,15 +252,25 @@ struct model *engine_build(struct engine *e, uint32_t now)
 	const char *const *files;
 	struct model *m;
 	size_t nvms, sysfs_warnings;
-	uint64_t h;
+	uint64_t h, gen;
 
 	refresh_dir(e);
-	nvms = scan_vms(e->scan, &vms, &files);
-	m = account_build(host ? host : &empty_host, vms, files, nvms, &e->cfg.acct);
+	gen = scan_generation(e->scan);
+	e->reused = e->prev != NULL && host != NULL && e->prev_host != NULL &&
+		    gen == e->prev_gen && account_host_same(e->prev_host, host);
+	if (e->reused) {
+		m = account_refresh(e->prev, host);
+	} else {
+		nvms = scan_vms(e->scan, &vms, &files);
+		m = account_build(host ? host : &empty_host, vms, files, nvms, &e->cfg.acct);
+	}
 	scan_add_errors(e->scan, m);
 	e->nnodes = host ? host->nnodes : 0;
 	sysfs_warnings = host ? host->nwarnings : 0;
-	host_free(host);
+	drop_prev(e);
+	e->prev = model_ref(m);
+	e->prev_host = host;
+	e->prev_gen = gen;
 
 	m->parse_errors = scan_parse_errors(e->scan);
 	m->invalid_files = scan_invalid_files(e->scan);
@@ -227,7 +280,8 @@ struct model *engine_build(struct engine *e, uint32_t now)
 		m->source_status = SOURCE_DEGRADED;
 	else
 		m->source_status = SOURCE_OK;
-	h = content_hash(m);
+	/* a refresh changes only what the hash leaves out */
+	h = e->reused ? e->last_hash : content_hash(m);
 	if (!e->built || h != e->last_hash)
 		e->last_change = now;
 	e->last_hash = h;

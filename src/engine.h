@@ -30,6 +30,18 @@ void engine_set_config(struct engine *e, const struct engine_config *cfg);
  * becomes unreadable (or readable again) once per transition. Never returns NULL. */
 struct model *engine_build(struct engine *e, uint32_t now);
 
+/* The caller watches the directory itself with inotify (watch_on_dir()) and calls
+ * engine_dir_changed() on every event it reads, and whenever it wants every file stat'ed
+ * anyway (the daemon's refreshInterval timer): a build with no such call since the last scan,
+ * and the directory's own stat unchanged, then skips the per-file stat of the scan. Off (the
+ * default, and --dump): every build stats every file. Turning it on forces one full scan. */
+void engine_set_watched(struct engine *e, bool watched);
+void engine_dir_changed(struct engine *e);
+
+/* True when the last build changed no VM and no topology: it shared the VM rows of the build
+ * before (account_refresh) and only the kernel's free counts were read again. */
+bool engine_last_reused(const struct engine *e);
+
 /* How many NUMA nodes the last build found (0 = none: --dump exits 1). */
 size_t engine_node_count(const struct engine *e);
 /* How many files the last build (re)parsed: the per-file cache at work (the daemon's debug

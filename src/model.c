@@ -43,12 +43,17 @@ void model_free(struct model *m)
 	free(m->nodes);
 	free(m->dists);
 	free(m->huges);
+	free_problems(m->errors, m->nerrors);
+	if (m->vm_owner != NULL) { /* borrowed rows */
+		model_unref(m->vm_owner);
+		free(m);
+		return;
+	}
 	free_vm_rows(m->vms, m->nvms);
 	free(m->assigns);
 	for (i = 0; i < m->nvcpus; i++)
 		free(m->vcpus[i].affinity);
 	free(m->vcpus);
-	free_problems(m->errors, m->nerrors);
 	free_problems(m->warnings, m->nwarnings);
 	free(m);
 }

@@ -116,6 +116,9 @@ struct model {
 	unsigned invalid_files; /* numaInvalidFiles */
 	int source_status;      /* numaSourceStatus: SOURCE_OK / _DEGRADED / _UNAVAILABLE */
 	unsigned refs;          /* readers holding it; see model_ref/model_unref */
+	/* NULL, or the snapshot that owns vms, assigns, vcpus and warnings: a rebuild in which
+	 * no VM and no topology changed shares them (account_refresh) and holds a reference. */
+	struct model *vm_owner;
 };
 
 /* Values are the MIB's numaSourceStatus enumeration. */

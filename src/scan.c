@@ -30,7 +30,10 @@ struct scan {
 	struct entry *e; /* sorted by name */
 	size_t n;
 	uint32_t parse_errors;
+	uint64_t generation;
 	bool dir_missing;
+	bool have_dir_key; /* dir_key holds the directory as the last scan_run() saw it */
+	struct stat dir_key;
 	/* views handed out by scan_vms(), rebuilt by scan_run() */
 	struct vm **vms;
 	const char **files;
@@ -135,24 +138,6 @@ static char **list_dir(const char *dir, size_t *count, char *err, size_t errlen)
 	return names;
 }
 
-static struct entry *find_old(struct entry *old, size_t nold, const char *name)
-{
-	size_t lo = 0, hi = nold;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		int c = strcmp(old[mid].name, name);
-
-		if (c == 0)
-			return &old[mid];
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return NULL;
-}
-
 static bool same_key(const struct entry *e, const struct stat *st)
 {
 	return e->dev == st->st_dev && e->ino == st->st_ino && e->size == st->st_size &&
@@ -203,35 +188,41 @@ static void rebuild_views(struct scan *s)
 int scan_run(struct scan *s, char *err, size_t errlen)
 {
 	struct entry *old = s->e, *e;
-	size_t nold = s->n, nnames = 0, n = 0, i;
+	size_t nold = s->n, nnames = 0, n = 0, i, j;
 	char **names;
 	int parsed = 0;
 	int dfd;
 
+	/* before the listing: a change while it runs shows as a different key next time */
+	s->have_dir_key = stat(s->dir, &s->dir_key) == 0;
 	names = list_dir(s->dir, &nnames, err, errlen);
 	if (names == NULL) {
 		s->dir_missing = true;
+		s->generation++;
 		clear_entries(s);
 		rebuild_views(s);
 		return -1;
 	}
-	s->dir_missing = false;
 	dfd = open(s->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	e = xcalloc(nnames, sizeof(*e));
-	for (i = 0; i < nnames; i++) {
+	for (i = 0, j = 0; i < nnames; i++) {
 		struct stat st;
-		struct entry *o;
+		struct entry *o = NULL;
 
+		/* both lists are sorted by name: one merge walk finds the old entry */
+		while (j < nold && strcmp(old[j].name, names[i]) < 0)
+			j++;
+		if (j < nold && strcmp(old[j].name, names[i]) == 0)
+			o = &old[j++];
 		/* lstat: a symlink is keyed (and rejected by the parser) as itself */
 		if (dfd < 0 || fstatat(dfd, names[i], &st, AT_SYMLINK_NOFOLLOW) < 0)
 			continue; /* vanished between readdir and now: simply gone */
 		if (S_ISDIR(st.st_mode))
 			continue;
-		o = find_old(old, nold, names[i]);
 		if (o && same_key(o, &st)) {
-			/* unchanged: move the parse result, keep the old name for the search */
-			e[n] = *o;
-			e[n++].name = xstrdup(o->name);
+			/* unchanged: move the parse result and the name */
+			e[n++] = *o;
+			o->name = NULL;
 			o->vm = NULL;
 			o->reason = NULL;
 			continue;
@@ -247,6 +238,10 @@ int scan_run(struct scan *s, char *err, size_t errlen)
 	for (i = 0; i < nnames; i++)
 		free(names[i]);
 	free(names);
+	/* every kept entry was moved from a distinct old one: same count, nothing parsed = same */
+	if (parsed > 0 || n != nold || s->dir_missing)
+		s->generation++;
+	s->dir_missing = false;
 	s->e = e;
 	s->n = n;
 	rebuild_views(s);
@@ -283,6 +278,22 @@ unsigned scan_invalid_files(const struct scan *s)
 uint32_t scan_parse_errors(const struct scan *s)
 {
 	return s->parse_errors;
+}
+
+bool scan_dir_unchanged(const struct scan *s)
+{
+	const struct stat *k = &s->dir_key;
+	struct stat st;
+
+	return s->have_dir_key && !s->dir_missing && stat(s->dir, &st) == 0 &&
+	       st.st_dev == k->st_dev && st.st_ino == k->st_ino &&
+	       st.st_mtim.tv_sec == k->st_mtim.tv_sec && st.st_mtim.tv_nsec == k->st_mtim.tv_nsec &&
+	       st.st_ctim.tv_sec == k->st_ctim.tv_sec && st.st_ctim.tv_nsec == k->st_ctim.tv_nsec;
+}
+
+uint64_t scan_generation(const struct scan *s)
+{
+	return s->generation;
 }
 
 bool scan_dir_missing(const struct scan *s)

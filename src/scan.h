@@ -29,6 +29,12 @@ void scan_add_errors(const struct scan *s, struct model *m);
 unsigned scan_invalid_files(const struct scan *s);
 /* Parse failures since scan_new(), counting each changed bad file once. */
 uint32_t scan_parse_errors(const struct scan *s);
+/* Bumped by every scan_run() that changed the set of VMs or invalid files (a file parsed
+ * again, added or dropped, the directory lost): equal generations mean the same VMs. */
+uint64_t scan_generation(const struct scan *s);
+/* False when the directory itself (its inode, mtime or ctime) differs from what the last
+ * scan_run() saw: a name was added, removed or renamed since. One stat(2). */
+bool scan_dir_unchanged(const struct scan *s);
 /* True when the last scan_run() could not read the directory. */
 bool scan_dir_missing(const struct scan *s);
 

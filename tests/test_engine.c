@@ -1,0 +1,385 @@
+/* test_engine.c: the rebuild shortcuts. A build that changed no VM and no topology shares the
+ * VM rows of the build before (account_refresh) and must serve exactly what a fresh engine
+ * serves; with a watched directory, a build without an event skips the per-file stat. Runs on
+ * a writable copy of fixtures/host. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "dump.h"
+#include "engine.h"
+#include "log.h"
+#include "util.h"
+
+static char root[256]; /* temp dir: sys/ and libvirt/ */
+static struct engine_config cfg;
+
+static void quiet(int prio, const char *msg)
+{
+	(void)prio;
+	(void)msg;
+}
+
+static void sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static void sh(const char *fmt, ...)
+{
+	char cmd[2048];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	assert_int_equal(system(cmd), 0);
+}
+
+static void put(const char *rel, const char *content)
+{
+	char path[512];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", root, rel);
+	f = fopen(path, "w"); /* in place: the directory's own mtime does not move */
+	assert_non_null(f);
+	fputs(content, f);
+	assert_int_equal(fclose(f), 0);
+}
+
+#define NODE0 "sys/devices/system/node/node0"
+
+static int setup(void **state)
+{
+	const char *fx = getenv("FIXTURES");
+
+	(void)state;
+	assert_non_null(fx);
+	snprintf(root, sizeof(root), "/tmp/numatopd-test-engine.XXXXXX");
+	assert_non_null(mkdtemp(root));
+	sh("cp -R '%s/host/sys' '%s/host/libvirt' '%s'", fx, fx, root);
+	engine_config_init(&cfg);
+	free(cfg.sysfs_root);
+	free(cfg.xml_dir);
+	cfg.sysfs_root = xasprintf("%s/sys", root);
+	cfg.xml_dir = xasprintf("%s/libvirt", root);
+	log_set_hook(quiet);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	log_set_hook(NULL);
+	engine_config_clear(&cfg);
+	sh("rm -rf '%s'", root);
+	return 0;
+}
+
+/* Everything the model serves, as the JSON dump prints it. */
+static char *dump(const struct model *m)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	assert_non_null(f);
+	dump_json(f, m);
+	assert_int_equal(fclose(f), 0);
+	return buf;
+}
+
+/* What a new engine (no cache, no previous build) serves from the same files. */
+static char *fresh_dump(uint32_t now)
+{
+	struct engine *e = engine_new(&cfg);
+	struct model *m = engine_build(e, now);
+	char *s = dump(m);
+
+	assert_false(engine_last_reused(e));
+	model_unref(m);
+	engine_free(e);
+	return s;
+}
+
+static void assert_same_as_fresh(const struct model *m, uint32_t now)
+{
+	char *a = dump(m), *b = fresh_dump(now);
+
+	assert_string_equal(a, b);
+	free(a);
+	free(b);
+}
+
+static const struct node_row *node(const struct model *m, unsigned id)
+{
+	const struct node_row *n = model_node(m, id);
+
+	assert_non_null(n);
+	return n;
+}
+
+static void test_unchanged_build_shares_vm_rows(void **state)
+{
+	struct engine *e = engine_new(&cfg);
+	struct model *m1, *m2, *m3;
+	char *d1;
+
+	(void)state;
+	m1 = engine_build(e, 7);
+	assert_false(engine_last_reused(e)); /* the first build accounts */
+	assert_true(m1->nvms > 0);
+	d1 = dump(m1);
+	m2 = engine_build(e, 7);
+	assert_true(engine_last_reused(e));
+	assert_ptr_equal(m2->vms, m1->vms);
+	assert_ptr_equal(m2->vcpus, m1->vcpus);
+	/* the first snapshot goes first: the second must still hold the shared rows */
+	model_unref(m1);
+	m3 = engine_build(e, 7);
+	assert_true(engine_last_reused(e));
+	assert_ptr_equal(m3->vms, m2->vms);
+	assert_ptr_equal(m3->vm_owner, m2->vm_owner); /* no chain of owners */
+	model_unref(m2);
+	{
+		char *d3 = dump(m3);
+
+		assert_string_equal(d3, d1);
+		free(d3);
+	}
+	assert_int_equal(m3->nerrors, 2); /* the two broken fixture files, still listed */
+	model_unref(m3);
+	engine_free(e);
+	free(d1);
+}
+
+static void test_free_counts_are_read_again(void **state)
+{
+	struct engine *e = engine_new(&cfg);
+	struct model *m1, *m2;
+	const struct huge_row *h;
+	size_t i;
+
+	(void)state;
+	m1 = engine_build(e, 7);
+	assert_int_equal(node(m1, 0)->mem_free, 4194304ull * 1024);
+	put(NODE0 "/meminfo", "Node 0 MemTotal:       16777216 kB\n"
+			      "Node 0 MemFree:         1048576 kB\n"
+			      "Node 0 MemUsed:        15728640 kB\n");
+	put(NODE0 "/hugepages/hugepages-2048kB/free_hugepages", "17\n");
+	put(NODE0 "/hugepages/hugepages-2048kB/surplus_hugepages", "3\n");
+	m2 = engine_build(e, 7);
+	assert_true(engine_last_reused(e));
+	assert_int_equal(node(m2, 0)->mem_free, 1048576ull * 1024);
+	assert_int_equal(node(m1, 0)->mem_free, 4194304ull * 1024); /* m1 is immutable */
+	i = model_huge_lower(m2, 0, 2048);
+	assert_true(i < m2->nhuges);
+	h = &m2->huges[i];
+	assert_int_equal(h->node, 0);
+	assert_int_equal(h->size_kib, 2048);
+	assert_int_equal(h->free, 17);
+	assert_int_equal(h->surplus, 3);
+	assert_same_as_fresh(m2, 7);
+	model_unref(m1);
+	model_unref(m2);
+	engine_free(e);
+}
+
+static void test_topology_change_accounts_again(void **state)
+{
+	static const char *const changes[][2] = {
+	    {NODE0 "/hugepages/hugepages-2048kB/nr_hugepages", "2048\n"},
+	    {NODE0 "/cpulist", "0-3\n"},
+	    {NODE0 "/distance", "10 31 31 31\n"},
+	    {NODE0 "/meminfo", "Node 0 MemTotal:       8388608 kB\nNode 0 MemFree: 1 kB\n"},
+	};
+	size_t k;
+
+	(void)state;
+	for (k = 0; k < ARRAY_SIZE(changes); k++) {
+		struct engine *e = engine_new(&cfg);
+		struct model *m1 = engine_build(e, 7), *m2;
+
+		put(changes[k][0], changes[k][1]);
+		m2 = engine_build(e, 7);
+		assert_false(engine_last_reused(e));
+		assert_same_as_fresh(m2, 7);
+		model_unref(m1);
+		model_unref(m2);
+		engine_free(e);
+	}
+}
+
+static void test_vm_change_accounts_again(void **state)
+{
+	struct engine *e = engine_new(&cfg);
+	struct model *m1, *m2, *m3;
+	size_t n;
+
+	(void)state;
+	m1 = engine_build(e, 7);
+	n = m1->nvms;
+	sh("rm '%s/libvirt/web-local.xml'", root);
+	m2 = engine_build(e, 7);
+	assert_false(engine_last_reused(e));
+	assert_int_equal(m2->nvms, n - 1);
+	assert_same_as_fresh(m2, 7);
+	sh("cp '%s/host/libvirt/web-local.xml' '%s/libvirt/'", getenv("FIXTURES"), root);
+	m3 = engine_build(e, 7);
+	assert_false(engine_last_reused(e));
+	assert_int_equal(m3->nvms, n);
+	assert_same_as_fresh(m3, 7);
+	model_unref(m1);
+	model_unref(m2);
+	model_unref(m3);
+	engine_free(e);
+}
+
+static void test_config_change_accounts_again(void **state)
+{
+	struct engine *e = engine_new(&cfg);
+	struct engine_config c2;
+	struct model *m1, *m2;
+
+	(void)state;
+	m1 = engine_build(e, 7);
+	engine_config_copy(&c2, &cfg);
+	c2.acct.cpu_ratio_pct = 200;
+	engine_set_config(e, &c2);
+	m2 = engine_build(e, 7);
+	assert_false(engine_last_reused(e));
+	assert_int_equal(node(m2, 0)->cpu_limit, 2 * node(m1, 0)->cpu_limit);
+	model_unref(m1);
+	model_unref(m2);
+	engine_free(e);
+	engine_config_clear(&c2);
+}
+
+static void sleep_ms(long ms)
+{
+	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+
+	nanosleep(&ts, NULL);
+}
+
+static const struct vm_row *vm_named(const struct model *m, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < m->nvms; i++)
+		if (strcmp(m->vms[i].name, name) == 0)
+			return &m->vms[i];
+	return NULL;
+}
+
+/* Rename web-local inside its file, writing it in place: the directory's mtime stays. */
+static void rename_in_place(const char *to)
+{
+	sh("sed 's|<name>web-local</name>|<name>%s</name>|' '%s/libvirt/web-local.xml' > "
+	   "'%s/tmp.xml' && cat '%s/tmp.xml' > '%s/libvirt/web-local.xml'",
+	   to, root, root, root, root);
+}
+
+/* Watched: no event, no scan; an event, a scan; a new name, a scan even without its event. */
+static void test_watched_build_trusts_events(void **state)
+{
+	struct engine *e = engine_new(&cfg);
+	struct model *m1, *m2, *m3, *m4;
+
+	(void)state;
+	engine_set_watched(e, true);
+	m1 = engine_build(e, 7);
+	assert_true(engine_files_parsed(e) > 0);
+	sleep_ms(20); /* any file time from now on differs from the last scan's */
+	rename_in_place("web-renamed");
+	m2 = engine_build(e, 7);
+	assert_true(engine_last_reused(e)); /* no event: the scan is skipped, by design */
+	assert_int_equal(engine_files_parsed(e), 0);
+	assert_non_null(vm_named(m2, "web-local"));
+	engine_dir_changed(e);
+	m3 = engine_build(e, 7);
+	assert_false(engine_last_reused(e));
+	assert_int_equal(engine_files_parsed(e), 1);
+	assert_non_null(vm_named(m3, "web-renamed"));
+	assert_same_as_fresh(m3, 7);
+	model_unref(m1);
+	model_unref(m2);
+	sleep_ms(20);
+	/* a file added with its event lost: the directory's own stat still shows it */
+	sh("sed 's|<name>web-local</name>|<name>web-copy</name>|; s|<uuid>[^<]*</uuid>|"
+	   "<uuid>0b0e0e0e-0000-4000-8000-00000000abcd</uuid>|; /<domain /s| id=.[0-9]*.| id=\\x279999\\x27|' "
+	   "'%s/host/libvirt/web-local.xml' > '%s/libvirt/web-copy.xml'",
+	   getenv("FIXTURES"), root);
+	m4 = engine_build(e, 7);
+	assert_false(engine_last_reused(e));
+	assert_int_equal(engine_files_parsed(e), 1);
+	assert_int_equal(m4->nvms, m3->nvms + 1);
+	assert_non_null(vm_named(m4, "web-copy"));
+	assert_same_as_fresh(m4, 7);
+	model_unref(m3);
+	model_unref(m4);
+	engine_free(e);
+}
+
+/* Unwatched (the default): an in-place change is seen without any event. */
+static void test_unwatched_build_stats_every_file(void **state)
+{
+	struct engine *e = engine_new(&cfg);
+	struct model *m1, *m2;
+
+	(void)state;
+	m1 = engine_build(e, 7);
+	sleep_ms(20); /* a new mtime on any file system clock */
+	rename_in_place("web-inplace");
+	m2 = engine_build(e, 7);
+	assert_false(engine_last_reused(e));
+	assert_int_equal(engine_files_parsed(e), 1);
+	assert_same_as_fresh(m2, 7);
+	model_unref(m1);
+	model_unref(m2);
+	engine_free(e);
+}
+
+/* Turning the watch on forces one full scan: events before it are unknown. */
+static void test_watch_turned_on_scans_once(void **state)
+{
+	struct engine *e = engine_new(&cfg);
+	struct model *m1, *m2, *m3;
+
+	(void)state;
+	m1 = engine_build(e, 7);
+	sleep_ms(20);
+	rename_in_place("web-before");
+	engine_set_watched(e, true);
+	m2 = engine_build(e, 7);
+	assert_int_equal(engine_files_parsed(e), 1);
+	m3 = engine_build(e, 7);
+	assert_true(engine_last_reused(e));
+	model_unref(m1);
+	model_unref(m2);
+	model_unref(m3);
+	engine_free(e);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test_setup_teardown(test_unchanged_build_shares_vm_rows, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_free_counts_are_read_again, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_topology_change_accounts_again, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_vm_change_accounts_again, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_config_change_accounts_again, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_watched_build_trusts_events, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_unwatched_build_stats_every_file, setup,
+					    teardown),
+	    cmocka_unit_test_setup_teardown(test_watch_turned_on_scans_once, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
