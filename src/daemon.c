@@ -136,14 +136,22 @@ static void arm_hold(void)
 
 static void rebuild(void)
 {
-	struct model *m = engine_build(d.eng, (uint32_t)netsnmp_get_agent_uptime());
+	struct model *m;
+
+	/* events not read yet belong to this build: without them it would trust a stale scan */
+	if (watch_read(d.watch))
+		engine_dir_changed(d.eng);
+	engine_set_watched(d.eng, watch_on_dir(d.watch));
+	m = engine_build(d.eng, (uint32_t)netsnmp_get_agent_uptime());
 
 	/* this build reads every change the pending one would have */
 	cancel(&d.delay_alarm);
 	mib_publish(m);
 	notify_update(m);
-	DEBUGMSGTL(("numatopd", "rebuilt: %zu nodes, %zu VMs, %zu invalid files, %u files parsed\n",
-		    m->nnodes, m->nvms, m->nerrors, engine_files_parsed(d.eng)));
+	DEBUGMSGTL(("numatopd",
+		    "rebuilt: %zu nodes, %zu VMs, %zu invalid files, %u files parsed%s\n",
+		    m->nnodes, m->nvms, m->nerrors, engine_files_parsed(d.eng),
+		    engine_last_reused(d.eng) ? ", VM rows reused" : ""));
 	model_unref(m);
 	clock_gettime(CLOCK_MONOTONIC, &d.last_build);
 	arm_hold();
@@ -161,6 +169,7 @@ static void on_timer(unsigned int reg, void *arg)
 	(void)reg;
 	(void)arg;
 	watch_retry(d.watch);
+	engine_dir_changed(d.eng); /* the safety net: stat every file, whatever inotify said */
 	rebuild();
 }
 
@@ -179,6 +188,8 @@ static void on_watch(void)
 {
 	unsigned bits = watch_read(d.watch);
 
+	if (bits)
+		engine_dir_changed(d.eng);
 	if (bits & WATCH_RESCAN || (bits & WATCH_CHANGED && d.cfg->event_delay_ms == 0)) {
 		rebuild();
 		return;
