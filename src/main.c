@@ -131,6 +131,8 @@ static int parse_args(int argc, char **argv, struct opts *op)
 	return 0;
 }
 
+#define OWN_PATHS 4 /* -c, --sysfs-root, --libvirt-xml-dir, -x */
+
 /* path made absolute against the working directory (daemon() moves to /); NULL stays NULL.
  * Not realpath(): the libvirt directory may appear only later. */
 static char *absolute(const char *path)
@@ -147,15 +149,30 @@ static char *absolute(const char *path)
 	return xasprintf("%s/%s", cwd, path);
 }
 
-/* Every path of the command line made absolute, before anything reads them. */
-static int absolute_paths(struct opts *op, char *own[3])
+/* -x unix:PATH with a relative PATH, made absolute; any other address as it is. */
+static char *absolute_agentx(const char *addr)
 {
-	const char **slot[3] = {&op->conf, &op->o.sysfs_root, &op->o.xml_dir};
+	char *path, *r;
 
-	for (size_t i = 0; i < 3; i++) {
+	if (addr == NULL || strncmp(addr, "unix:", 5) != 0 || addr[5] == '/' || addr[5] == '\0')
+		return addr ? xstrdup(addr) : NULL;
+	if ((path = absolute(addr + 5)) == NULL)
+		return NULL;
+	r = xasprintf("unix:%s", path);
+	free(path);
+	return r;
+}
+
+/* Every path of the command line made absolute, before anything reads them. */
+static int absolute_paths(struct opts *op, char *own[OWN_PATHS])
+{
+	const char **slot[OWN_PATHS] = {&op->conf, &op->o.sysfs_root, &op->o.xml_dir,
+					&op->agentx};
+
+	for (size_t i = 0; i < OWN_PATHS; i++) {
 		if (*slot[i] == NULL)
 			continue;
-		own[i] = absolute(*slot[i]);
+		own[i] = slot[i] == &op->agentx ? absolute_agentx(*slot[i]) : absolute(*slot[i]);
 		if (own[i] == NULL)
 			return -1;
 		*slot[i] = own[i];
@@ -232,7 +249,7 @@ static int run_dump(struct daemon_config *cfg, const struct opts *op)
 int main(int argc, char **argv)
 {
 	struct daemon_config cfg;
-	char *own[3] = {NULL, NULL, NULL};
+	char *own[OWN_PATHS] = {NULL, NULL, NULL, NULL};
 	struct opts op;
 	int rc;
 
@@ -275,7 +292,7 @@ int main(int argc, char **argv)
 		rc = daemon_run(&cfg, &op.o);
 	}
 out:
-	for (size_t i = 0; i < 3; i++)
+	for (size_t i = 0; i < OWN_PATHS; i++)
 		free(own[i]);
 	daemon_config_clear(&cfg);
 	xmlCleanupParser();

@@ -365,7 +365,8 @@ nt_stop_snmpd
 mkdir "$NT_DIR/rel" && cp -R "$HOST/sys" "$HOST/libvirt" "$NT_DIR/rel/" &&
 	printf 'cpuAllocationRatio 1.5\n' >"$NT_DIR/rel/rel.conf" || exit 1
 st=0
-(cd "$NT_DIR/rel" && MIBS='' "$NUMATOPD" -x "$NT_AGENTX" -Lf "$NT_DIR/daemon.log" \
+# -x unix:../agentx.sock is the master's socket, relative to the start directory too
+(cd "$NT_DIR/rel" && MIBS='' "$NUMATOPD" -x unix:../agentx.sock -Lf "$NT_DIR/daemon.log" \
 	-c rel.conf --sysfs-root sys --libvirt-xml-dir libvirt </dev/null >"$NT_DIR/daemon.out" 2>&1) ||
 	st=$?
 [ $st -eq 0 ] && nt_pass "without -f, relative paths: the parent exits 0" ||
@@ -388,7 +389,7 @@ if nt__poll 100 vcpus_back; then
 else
 	nt_fail "master started after numatopd: no rows within 10 s (agentxPingInterval not 5?)"
 fi
-# relative -c, --sysfs-root and --libvirt-xml-dir, resolved against the start directory
+# relative -c, --sysfs-root, --libvirt-xml-dir and -x unix:, resolved against the start directory
 expect_get numaCpuAllocationRatio.0 150
 expect_get numaNodeCount.0 4
 expect_get numaVmCount.0 14
