@@ -9,8 +9,9 @@
  * holds: the cost numatopd pays at start-up, not a disk's. The engine runs as the daemon runs
  * it: with an inotify watch on the directory (src/watch.c) whose events are handed to it before
  * each build, so an unchanged rebuild trusts the absence of events (REBUILD_UNWATCHED=1: no
- * watch, every build stats every file, as without inotify). "Full scan" is an unchanged rebuild
- * that stats every file anyway, as the refreshInterval timer's does. The changed file is
+ * watch, every build reads everything, as without inotify). "Full scan" is an unchanged
+ * rebuild that reads all of sysfs and stats every file anyway, as the refreshInterval timer's
+ * does. The changed file is
  * rewritten the
  * way libvirt does it (NAME.new, then rename) with the same bytes, so only the cache key
  * changes. */
@@ -152,7 +153,7 @@ int main(int argc, char **argv)
 			fprintf(stderr, "rebuild: an unchanged rebuild accounted again\n");
 		model_unref(m);
 
-		engine_dir_changed(e); /* the refresh timer's safety net */
+		engine_read_all(e); /* the refresh timer's safety net */
 		t = now_ms();
 		m = build(e, w, 1);
 		full[r] = now_ms() - t;

@@ -169,7 +169,7 @@ static void on_timer(unsigned int reg, void *arg)
 	(void)reg;
 	(void)arg;
 	watch_retry(d.watch);
-	engine_dir_changed(d.eng); /* the safety net: stat every file, whatever inotify said */
+	engine_read_all(d.eng); /* the safety net: all of sysfs, every file stat'ed */
 	rebuild();
 }
 

@@ -26,6 +26,7 @@ struct engine {
 	bool reused;            /* the last build was an account_refresh() */
 	bool watched;           /* see engine_set_watched() */
 	bool dirty;             /* an event since the last scan, or never scanned */
+	bool read_all;          /* the next build reads all of sysfs and stats every file */
 };
 
 static void drop_prev(struct engine *e)
@@ -73,6 +74,7 @@ struct engine *engine_new(const struct engine_config *cfg)
 	engine_config_copy(&e->cfg, cfg);
 	e->scan = scan_new(cfg->xml_dir, cfg->max_file_size);
 	e->dirty = true;
+	e->read_all = true;
 	return e;
 }
 
@@ -94,7 +96,7 @@ void engine_set_config(struct engine *e, const struct engine_config *cfg)
 	engine_config_clear(&e->cfg);
 	engine_config_copy(&e->cfg, cfg);
 	drop_prev(e); /* ratios and reservations change the accounting */
-	e->dirty = true;
+	e->dirty = e->read_all = true;
 	if (!same_dir) {
 		scan_free(e->scan);
 		e->scan = scan_new(cfg->xml_dir, cfg->max_file_size);
@@ -105,13 +107,18 @@ void engine_set_config(struct engine *e, const struct engine_config *cfg)
 void engine_set_watched(struct engine *e, bool watched)
 {
 	if (watched && !e->watched)
-		e->dirty = true; /* events before the watch existed are unknown */
+		e->dirty = e->read_all = true; /* events before the watch existed are unknown */
 	e->watched = watched;
 }
 
 void engine_dir_changed(struct engine *e)
 {
 	e->dirty = true;
+}
+
+void engine_read_all(struct engine *e)
+{
+	e->dirty = e->read_all = true;
 }
 
 bool engine_last_reused(const struct engine *e)
@@ -207,6 +214,10 @@ static struct host *read_host(struct engine *e)
 	struct host *host = NULL;
 	char err[ERRLEN];
 
+	/* between full reads, a watched engine re-reads only what moves (sysfs.h) */
+	if (e->watched && !e->read_all && !e->sysfs_bad && e->prev_host != NULL &&
+	    sysfs_refresh_host(e->cfg.sysfs_root, e->prev_host, &host) == 0)
+		return host;
 	if (sysfs_read_host(e->cfg.sysfs_root, &host, err, sizeof(err)) < 0) {
 		if (!e->sysfs_bad)
 			log_err("sysfs: %s; serving no NUMA nodes until it is readable", err);
@@ -255,6 +266,7 @@ struct model *engine_build(struct engine *e, uint32_t now)
 	uint64_t h, gen;
 
 	refresh_dir(e);
+	e->read_all = false;
 	gen = scan_generation(e->scan);
 	e->reused = e->prev != NULL && host != NULL && e->prev_host != NULL &&
 		    gen == e->prev_gen && account_host_same(e->prev_host, host);

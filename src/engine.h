@@ -31,12 +31,15 @@ void engine_set_config(struct engine *e, const struct engine_config *cfg);
 struct model *engine_build(struct engine *e, uint32_t now);
 
 /* The caller watches the directory itself with inotify (watch_on_dir()) and calls
- * engine_dir_changed() on every event it reads, and whenever it wants every file stat'ed
- * anyway (the daemon's refreshInterval timer): a build with no such call since the last scan,
- * and the directory's own stat unchanged, then skips the per-file stat of the scan. Off (the
- * default, and --dump): every build stats every file. Turning it on forces one full scan. */
+ * engine_dir_changed() on every event it reads. A build with no such call since the last
+ * scan, and the directory's own stat unchanged, then skips the per-file stat of the scan, and
+ * re-reads only the sysfs values that move (sysfs_refresh_host(); the whole tree when that
+ * says it must). engine_read_all(): the next build reads all of sysfs and stats every file
+ * anyway (the daemon's refreshInterval timer, the safety net). Off (the default, and --dump):
+ * every build reads everything. Turning it on makes the next build read everything. */
 void engine_set_watched(struct engine *e, bool watched);
 void engine_dir_changed(struct engine *e);
+void engine_read_all(struct engine *e);
 
 /* True when the last build changed no VM and no topology: it shared the VM rows of the build
  * before (account_refresh) and only the kernel's free counts were read again. */

@@ -5,12 +5,15 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "util.h"
 
@@ -538,6 +541,160 @@ int sysfs_read_host(const char *root, struct host **out, char *err, size_t errle
 	free(nodedir);
 	*out = h;
 	return 0;
+}
+
+/* ---------------------------------------------------------------- the quick re-read */
+
+/* One read(2) of a small attribute below dfd: sysfs hands an attribute over whole, in one
+ * read. -1 when it cannot be opened or read (a directory, a FIFO with nothing in it), or does
+ * not fit in cap. */
+static int quick_read(int dfd, const char *rel, char *buf, size_t cap, size_t *len)
+{
+	int fd = openat(dfd, rel, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	do
+		n = read(fd, buf, cap);
+	while (n < 0 && errno == EINTR);
+	close(fd);
+	if (n < 0 || (size_t)n >= cap)
+		return -1;
+	*len = (size_t)n;
+	return 0;
+}
+
+static int quick_number(int dfd, const char *rel, uint64_t *out)
+{
+	char buf[64], why[ERRLEN];
+	size_t len;
+
+	if (quick_read(dfd, rel, buf, sizeof(buf), &len) < 0)
+		return -1;
+	return sysfs_parse_number(buf, len, out, why, sizeof(why));
+}
+
+static struct cpuset *quick_set(int dfd, const char *rel, unsigned limit)
+{
+	char buf[4096], why[ERRLEN];
+	size_t len;
+
+	if (quick_read(dfd, rel, buf, sizeof(buf), &len) < 0)
+		return NULL;
+	return cpuset_parse(buf, len, limit, CPUSET_KERNEL, why, sizeof(why));
+}
+
+/* prev without its per-read values: nodes, CPUs, distances, pool sizes. */
+static struct host *copy_layout(const struct host *prev)
+{
+	struct host *h = xcalloc(1, sizeof(*h));
+	size_t i;
+
+	h->nnodes = prev->nnodes;
+	if (prev->nnodes)
+		h->nodes = xcalloc(prev->nnodes, sizeof(*h->nodes));
+	for (i = 0; i < prev->nnodes; i++) {
+		const struct node *o = &prev->nodes[i];
+		struct node *n = &h->nodes[i];
+
+		*n = *o;
+		n->cpus = cpuset_dup(o->cpus);
+		n->dist = NULL;
+		n->huge = NULL;
+		if (o->ndist) {
+			n->dist = xcalloc(o->ndist, sizeof(*n->dist));
+			memcpy(n->dist, o->dist, o->ndist * sizeof(*n->dist));
+		}
+		if (o->nhuge) {
+			n->huge = xcalloc(o->nhuge, sizeof(*n->huge));
+			memcpy(n->huge, o->huge, o->nhuge * sizeof(*n->huge));
+		}
+	}
+	h->node_ids = cpuset_dup(prev->node_ids);
+	h->cpus = cpuset_new(CPUSET_MAX_CPUS);
+	return h;
+}
+
+static int quick_node(int dfd, struct node *n)
+{
+	char rel[128], buf[8192], why[ERRLEN];
+	struct cpuset *cpus;
+	struct meminfo mi;
+	size_t len, j;
+
+	snprintf(rel, sizeof(rel), "node%u/cpulist", n->id);
+	if ((cpus = quick_set(dfd, rel, CPUSET_MAX_CPUS)) == NULL)
+		return -1;
+	cpuset_free(n->cpus);
+	n->cpus = cpus;
+	snprintf(rel, sizeof(rel), "node%u/meminfo", n->id);
+	if (quick_read(dfd, rel, buf, sizeof(buf), &len) < 0 ||
+	    sysfs_parse_meminfo(buf, len, &mi, why, sizeof(why)) < 0 || !mi.has_total ||
+	    !mi.has_free)
+		return -1;
+	n->mem_total = mi.total;
+	n->mem_free = mi.free;
+	n->mem_used = mi.has_used ? mi.used : mi.total > mi.free ? mi.total - mi.free : 0;
+	for (j = 0; j < n->nhuge; j++) {
+		static const char *const files[] = {"nr_hugepages", "free_hugepages",
+						    "surplus_hugepages"};
+		struct hugepool *p = &n->huge[j];
+		uint64_t *vals[] = {&p->nr, &p->free, &p->surplus};
+		size_t k;
+
+		for (k = 0; k < ARRAY_SIZE(files); k++) {
+			snprintf(rel, sizeof(rel), "node%u/hugepages/hugepages-%" PRIu64 "kB/%s",
+				 n->id, p->size_kib, files[k]);
+			if (quick_number(dfd, rel, vals[k]) < 0)
+				return -1;
+		}
+	}
+	return 0;
+}
+
+int sysfs_refresh_host(const char *root, const struct host *prev, struct host **out)
+{
+	char *nodedir;
+	struct cpuset *online;
+	struct host *h;
+	size_t i;
+	int dfd, rc = -1;
+
+	*out = NULL;
+	/* a warning, or a node read without cpulist or meminfo: only the whole read says it */
+	if (prev == NULL || prev->nwarnings || prev->node_ids == NULL)
+		return -1;
+	for (i = 0; i < prev->nnodes; i++)
+		if (!prev->nodes[i].has_meminfo)
+			return -1;
+	nodedir = xasprintf("%s/devices/system/node", root);
+	dfd = open(nodedir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	free(nodedir);
+	if (dfd < 0)
+		return -1;
+	/* the kernel's list of online nodes stands for the node<N> directories */
+	online = quick_set(dfd, "online", CPUSET_MAX_NODES);
+	if (online == NULL || !cpuset_equal(online, prev->node_ids)) {
+		cpuset_free(online);
+		close(dfd);
+		return -1;
+	}
+	cpuset_free(online);
+	h = copy_layout(prev);
+	for (i = 0; i < h->nnodes; i++) {
+		if (quick_node(dfd, &h->nodes[i]) < 0)
+			goto out;
+		cpuset_union(h->cpus, h->nodes[i].cpus);
+	}
+	rc = 0;
+out:
+	close(dfd);
+	if (rc < 0)
+		host_free(h);
+	else
+		*out = h;
+	return rc;
 }
 
 void host_free(struct host *h)

@@ -50,6 +50,15 @@ struct host {
 int sysfs_read_host(const char *root, struct host **out, char *err, size_t errlen);
 void host_free(struct host *h);
 
+/* Read again what can change while the nodes stay the same, the way the kernel moves it:
+ * the online node list (it must still be prev's nodes), each node's cpulist and meminfo, and
+ * nr/free/surplus of each of prev's hugepage pools; distances and the set of pool sizes are
+ * copied from prev (they cannot change while a node is online). A few dozen small reads
+ * instead of the whole tree. Returns 0 and *out, or -1 whenever the result could differ from
+ * sysfs_read_host(): prev had a warning or a node without cpulist or meminfo, a file cannot
+ * be read or parsed, the online list differs. The caller then reads the whole host. */
+int sysfs_refresh_host(const char *root, const struct host *prev, struct host **out);
+
 /* Lookups: binary search. NULL / -1 when absent. */
 const struct node *host_node(const struct host *h, unsigned id);
 int host_cpu_node(const struct host *h, unsigned cpu);

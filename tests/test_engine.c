@@ -327,6 +327,35 @@ static void test_watched_build_trusts_events(void **state)
 	engine_free(e);
 }
 
+/* Watched, sysfs is re-read quickly between full reads: what moves is seen, and whatever the
+ * quick read cannot tell (a node gone) makes it read everything. */
+static void test_watched_sysfs_quick_read(void **state)
+{
+	struct engine *e = engine_new(&cfg);
+	struct model *m1, *m2, *m3;
+
+	(void)state;
+	engine_set_watched(e, true);
+	m1 = engine_build(e, 7);
+	assert_int_equal(m1->nnodes, 4);
+	put(NODE0 "/meminfo", "Node 0 MemTotal:       16777216 kB\n"
+			      "Node 0 MemFree:         2097152 kB\n"
+			      "Node 0 MemUsed:        14680064 kB\n");
+	m2 = engine_build(e, 7);
+	assert_true(engine_last_reused(e));
+	assert_int_equal(node(m2, 0)->mem_free, 2097152ull * 1024);
+	assert_same_as_fresh(m2, 7);
+	sh("rm -rf '%s/sys/devices/system/node/node6'", root);
+	m3 = engine_build(e, 7);
+	assert_false(engine_last_reused(e));
+	assert_int_equal(m3->nnodes, 3);
+	assert_same_as_fresh(m3, 7);
+	model_unref(m1);
+	model_unref(m2);
+	model_unref(m3);
+	engine_free(e);
+}
+
 /* Unwatched (the default): an in-place change is seen without any event. */
 static void test_unwatched_build_stats_every_file(void **state)
 {
@@ -376,6 +405,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_vm_change_accounts_again, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_config_change_accounts_again, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_watched_build_trusts_events, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_watched_sysfs_quick_read, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_unwatched_build_stats_every_file, setup,
 					    teardown),
 	    cmocka_unit_test_setup_teardown(test_watch_turned_on_scans_once, setup, teardown),

@@ -909,6 +909,202 @@ static struct host *read_corpus_ok(const char *rel)
 	return h;
 }
 
+/* ---------------------------------------------------------------- the quick re-read */
+
+static void assert_same_host(const struct host *a, const struct host *b)
+{
+	size_t i, j;
+
+	assert_int_equal(a->nnodes, b->nnodes);
+	assert_int_equal(a->nwarnings, b->nwarnings);
+	assert_true(cpuset_equal(a->node_ids, b->node_ids));
+	assert_true(cpuset_equal(a->cpus, b->cpus));
+	for (i = 0; i < a->nnodes; i++) {
+		const struct node *x = &a->nodes[i], *y = &b->nodes[i];
+
+		assert_int_equal(x->id, y->id);
+		assert_true(cpuset_equal(x->cpus, y->cpus));
+		assert_int_equal(x->has_meminfo, y->has_meminfo);
+		assert_int_equal(x->mem_total, y->mem_total);
+		assert_int_equal(x->mem_free, y->mem_free);
+		assert_int_equal(x->mem_used, y->mem_used);
+		assert_int_equal(x->ndist, y->ndist);
+		for (j = 0; j < x->ndist; j++) {
+			assert_int_equal(x->dist[j].peer, y->dist[j].peer);
+			assert_int_equal(x->dist[j].value, y->dist[j].value);
+		}
+		assert_int_equal(x->nhuge, y->nhuge);
+		for (j = 0; j < x->nhuge; j++) {
+			assert_int_equal(x->huge[j].size_kib, y->huge[j].size_kib);
+			assert_int_equal(x->huge[j].nr, y->huge[j].nr);
+			assert_int_equal(x->huge[j].free, y->huge[j].free);
+			assert_int_equal(x->huge[j].surplus, y->huge[j].surplus);
+		}
+	}
+}
+
+/* Two nodes as a kernel shows them: online list, cpulist, meminfo, distance, two pool sizes. */
+static void put_two_nodes(const struct tree *t)
+{
+	put(t, NODE "/online", "0-1\n");
+	put(t, NODE "/possible", "0-3\n");
+	put_cpulist(t, 0, "0-3\n");
+	put_cpulist(t, 1, "4-7\n");
+	put_meminfo(t, 0, 8388608, 4194304);
+	put_meminfo(t, 1, 8388608, 1048576);
+	put(t, NODE "/node0/distance", "10 21\n");
+	put(t, NODE "/node1/distance", "21 10\n");
+	put_pool(t, 0, 2048, 512, 500, 0);
+	put_pool(t, 0, 1048576, 2, 2, 0);
+	put_pool(t, 1, 2048, 0, 0, 0);
+	put_pool(t, 1, 1048576, 4, 1, 0);
+}
+
+static struct host *refresh_ok(const struct tree *t, const struct host *prev)
+{
+	struct host *h = NULL;
+
+	if (sysfs_refresh_host(t->root, prev, &h) != 0)
+		fail_msg("sysfs_refresh_host(%s) refused", t->root);
+	assert_non_null(h);
+	return h;
+}
+
+static void test_refresh_reads_what_moves(void **state)
+{
+	struct tree *t = *state;
+	struct host *h1, *h2, *full;
+
+	put_two_nodes(t);
+	h1 = read_ok(t);
+	assert_int_equal(h1->nwarnings, 0);
+	h2 = refresh_ok(t, h1); /* nothing changed: the same host */
+	assert_same_host(h2, h1);
+	host_free(h2);
+	put_meminfo(t, 1, 8388608, 2097152);
+	put_pool(t, 0, 2048, 1024, 17, 3);
+	put_cpulist(t, 1, "4-6\n"); /* a CPU offlined */
+	h2 = refresh_ok(t, h1);
+	full = read_ok(t);
+	assert_same_host(h2, full);
+	assert_int_equal(node_of(h2, 1)->mem_free, 2097152 * KiB);
+	assert_int_equal(node_of(h2, 0)->huge[0].nr, 1024);
+	assert_int_equal(node_of(h2, 0)->huge[0].free, 17);
+	assert_int_equal(node_of(h2, 0)->huge[0].surplus, 3);
+	assert_set(node_of(h2, 1)->cpus, "4-6");
+	assert_set(h2->cpus, "0-6");
+	host_free(full);
+	host_free(h2);
+	host_free(h1);
+}
+
+/* Whenever the quick read could differ from the whole one, it refuses. */
+static void test_refresh_refuses_what_it_cannot_tell(void **state)
+{
+	struct tree *t = *state;
+	struct host *h1, *h2 = (struct host *)1;
+
+	put_two_nodes(t);
+	h1 = read_ok(t);
+	assert_int_equal(sysfs_refresh_host(t->root, NULL, &h2), -1);
+	assert_null(h2);
+	/* a node came online: its directory and the online list */
+	put(t, NODE "/online", "0-2\n");
+	put_cpulist(t, 2, "8\n");
+	put_meminfo(t, 2, 1024, 512);
+	assert_int_equal(sysfs_refresh_host(t->root, h1, &h2), -1);
+	put(t, NODE "/online", "0-1\n");
+	h2 = refresh_ok(t, h1);
+	host_free(h2);
+	/* no online list (test trees, old kernels) */
+	{
+		char *p = tpath(t, NODE "/online");
+
+		assert_int_equal(unlink(p), 0);
+		assert_int_equal(sysfs_refresh_host(t->root, h1, &h2), -1);
+		put(t, NODE "/online", "0-1\n");
+		free(p);
+	}
+	/* a pool file gone, a meminfo turned into a directory, a node gone */
+	{
+		char *p = tpath(t, NODE "/node1/hugepages/hugepages-1048576kB/free_hugepages");
+
+		assert_int_equal(unlink(p), 0);
+		assert_int_equal(sysfs_refresh_host(t->root, h1, &h2), -1);
+		put_pool(t, 1, 1048576, 4, 1, 0);
+		free(p);
+		p = tpath(t, NODE "/node0/meminfo");
+		assert_int_equal(unlink(p), 0);
+		mkd(t, NODE "/node0/meminfo");
+		assert_int_equal(sysfs_refresh_host(t->root, h1, &h2), -1);
+		assert_int_equal(rmdir(p), 0);
+		put_meminfo(t, 0, 8388608, 4194304);
+		free(p);
+	}
+	put(t, NODE "/node1/meminfo", "Node 1 MemTotal: 12 kB\n"); /* no MemFree */
+	assert_int_equal(sysfs_refresh_host(t->root, h1, &h2), -1);
+	put_meminfo(t, 1, 8388608, 1048576);
+	put_cpulist(t, 0, "0-3,x\n");
+	assert_int_equal(sysfs_refresh_host(t->root, h1, &h2), -1);
+	put_cpulist(t, 0, "0-3\n");
+	h2 = refresh_ok(t, h1);
+	host_free(h2);
+	host_free(h1);
+	/* a host read with a warning is never refreshed, only read again */
+	put(t, NODE "/node1/distance", "21 1x\n");
+	h1 = read_ok(t);
+	assert_true(h1->nwarnings > 0);
+	assert_int_equal(sysfs_refresh_host(t->root, h1, &h2), -1);
+	host_free(h1);
+}
+
+/* On every corpus snapshot with an online list, the quick read of an unchanged tree equals the
+ * whole read (NUL endings, sparse ids, memory-only nodes, many page sizes), or refuses. */
+static void test_refresh_corpus(void **state)
+{
+	static const char *const snaps[] = {
+	    "hwloc/128arm-2pa2n8cluster4co/sys/devices/system",
+	    "hwloc/memorysidecaches/sys/devices/system",
+	    "hwloc/fakecpuid1f-64intel64-2p4d2n2c2t/sys/devices/system",
+	    "hwloc/48amd64-4pa2n6c-sparse/sys/devices/system",
+	    "hwloc/nvidiagpunumanodes/sys/devices/system",
+	    "hwloc/fakeheteromemtiers/sys/devices/system",
+	};
+	unsigned same = 0;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(snaps); i++) {
+		char *base = xasprintf("%s/%s", corpus(), snaps[i]), *b = resolve_dir(base, 0), *nd;
+		char *node;
+		struct tree t;
+		struct host *h1, *h2;
+
+		assert_non_null(b);
+		nd = xasprintf("%s/node", b);
+		node = resolve_dir(nd, 0);
+		assert_non_null(node);
+		snprintf(t.root, sizeof(t.root), "/tmp/test_sysfs.XXXXXX");
+		assert_non_null(mkdtemp(t.root));
+		corpus_root(&t, node);
+		h1 = read_ok(&t);
+		if (sysfs_refresh_host(t.root, h1, &h2) == 0) {
+			assert_same_host(h2, h1);
+			host_free(h2);
+			same++;
+		} else {
+			print_message("%s: refused (%zu warnings)\n", snaps[i], h1->nwarnings);
+		}
+		host_free(h1);
+		assert_int_equal(nftw(t.root, rm_entry, 16, FTW_DEPTH | FTW_PHYS), 0);
+		free(node);
+		free(nd);
+		free(b);
+		free(base);
+	}
+	assert_true(same >= 3);
+}
+
 static unsigned count_cpus(const struct host *h, unsigned id)
 {
 	return cpuset_count(node_of(h, id)->cpus);
@@ -1274,6 +1470,10 @@ int main(void)
 	    cmocka_unit_test(test_parse_number),
 	    cmocka_unit_test(test_corpus_nvidiagpunumanodes),
 	    cmocka_unit_test(test_corpus_48amd64_sparse),
+	    cmocka_unit_test_setup_teardown(test_refresh_reads_what_moves, tree_setup, tree_teardown),
+	    cmocka_unit_test_setup_teardown(test_refresh_refuses_what_it_cannot_tell, tree_setup,
+					    tree_teardown),
+	    cmocka_unit_test(test_refresh_corpus),
 	    cmocka_unit_test(test_corpus_128arm_hugepages),
 	    cmocka_unit_test(test_corpus_node_exporter_cpuless),
 	    cmocka_unit_test(test_corpus_subcores1_cpus_from_entries),
