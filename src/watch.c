@@ -14,10 +14,12 @@
 #include "util.h"
 
 /* The directory: what libvirt does to status files (it writes "name.xml.new", then renames it
- * over "name.xml"), and the directory's own removal or move. */
+ * over "name.xml"), any other change of a file's content (IN_MODIFY: a truncate(2) or a write
+ * by a writer that keeps the file open; the daemon trusts these events between its full
+ * scans), and the directory's own removal or move. */
 #define DIR_MASK                                                                                   \
-	(IN_CREATE | IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE | IN_DELETE_SELF |   \
-	 IN_MOVE_SELF | IN_ONLYDIR | IN_EXCL_UNLINK)
+	(IN_CREATE | IN_MODIFY | IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE |        \
+	 IN_DELETE_SELF | IN_MOVE_SELF | IN_ONLYDIR | IN_EXCL_UNLINK)
 /* An ancestor: only a new entry (the next path component, perhaps) or its own end matters. */
 #define PARENT_MASK (IN_CREATE | IN_MOVED_TO | IN_DELETE_SELF | IN_MOVE_SELF | IN_ONLYDIR)
 

@@ -120,6 +120,19 @@ static void xml_writes_renames_and_removals_mark_dirty(void **state)
 	assert_int_equal(settle(w), WATCH_CHANGED);
 	free(dir);
 	dir = path("qemu/b.xml");
+	/* content changed without a close: truncate(2), and a write still open */
+	assert_int_equal(truncate(dir, 3), 0);
+	assert_int_equal(settle(w), WATCH_CHANGED);
+	{
+		FILE *f = fopen(dir, "a");
+
+		assert_non_null(f);
+		assert_int_equal(fputs("<x/>", f) >= 0, 1);
+		assert_int_equal(fflush(f), 0);
+		assert_int_equal(settle(w), WATCH_CHANGED);
+		assert_int_equal(fclose(f), 0);
+		assert_int_equal(settle(w), WATCH_CHANGED);
+	}
 	assert_int_equal(unlink(dir), 0);
 	assert_int_equal(settle(w), WATCH_CHANGED);
 	watch_free(w);
