@@ -27,6 +27,7 @@ struct engine {
 	bool watched;           /* see engine_set_watched() */
 	bool dirty;             /* an event since the last scan, or never scanned */
 	bool read_all;          /* the next build reads all of sysfs and stats every file */
+	uint32_t errors_before; /* parse failures counted by scans since replaced (SIGHUP) */
 };
 
 static void drop_prev(struct engine *e)
@@ -98,6 +99,8 @@ void engine_set_config(struct engine *e, const struct engine_config *cfg)
 	drop_prev(e); /* ratios and reservations change the accounting */
 	e->dirty = e->read_all = true;
 	if (!same_dir) {
+		/* numaParseErrors is a Counter32: it must not go back when the scan is new */
+		e->errors_before += scan_parse_errors(e->scan);
 		scan_free(e->scan);
 		e->scan = scan_new(cfg->xml_dir, cfg->max_file_size);
 		e->dir_bad = false;
@@ -284,7 +287,7 @@ struct model *engine_build(struct engine *e, uint32_t now)
 	e->prev_host = host;
 	e->prev_gen = gen;
 
-	m->parse_errors = scan_parse_errors(e->scan);
+	m->parse_errors = e->errors_before + scan_parse_errors(e->scan);
 	m->invalid_files = scan_invalid_files(e->scan);
 	if (e->sysfs_bad || e->dir_bad)
 		m->source_status = SOURCE_UNAVAILABLE;

@@ -261,6 +261,35 @@ static void test_config_change_accounts_again(void **state)
 	engine_config_clear(&c2);
 }
 
+/* numaParseErrors is a Counter32: a SIGHUP that names another directory must not lower it. */
+static void test_parse_errors_survive_a_new_directory(void **state)
+{
+	struct engine *e = engine_new(&cfg);
+	struct engine_config c2;
+	struct model *m1, *m2, *m3;
+
+	(void)state;
+	m1 = engine_build(e, 7);
+	assert_int_equal(m1->parse_errors, 2); /* the two broken fixture files */
+	engine_config_copy(&c2, &cfg);
+	free(c2.xml_dir);
+	c2.xml_dir = xasprintf("%s/empty", root);
+	sh("mkdir '%s/empty'", root);
+	engine_set_config(e, &c2);
+	m2 = engine_build(e, 7);
+	assert_int_equal(m2->nvms, 0);
+	assert_int_equal(m2->invalid_files, 0);
+	assert_int_equal(m2->parse_errors, 2);
+	engine_set_config(e, &cfg); /* back: both broken files fail again, and count */
+	m3 = engine_build(e, 7);
+	assert_int_equal(m3->parse_errors, 4);
+	model_unref(m1);
+	model_unref(m2);
+	model_unref(m3);
+	engine_free(e);
+	engine_config_clear(&c2);
+}
+
 static void sleep_ms(long ms)
 {
 	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
@@ -404,6 +433,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_topology_change_accounts_again, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_vm_change_accounts_again, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_config_change_accounts_again, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_parse_errors_survive_a_new_directory, setup,
+					    teardown),
 	    cmocka_unit_test_setup_teardown(test_watched_build_trusts_events, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_watched_sysfs_quick_read, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_unwatched_build_stats_every_file, setup,
