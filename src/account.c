@@ -1394,16 +1394,8 @@ struct model *account_refresh(struct model *prev, const struct host *host)
 		if (n != NULL)
 			m->nodes[i].mem_free = n->mem_free;
 	}
-	m->dists = NULL;
-	if (prev->ndists) {
-		m->dists = xcalloc(prev->ndists, sizeof(*m->dists));
-		memcpy(m->dists, prev->dists, prev->ndists * sizeof(*m->dists));
-	}
-	m->huges = NULL;
-	if (prev->nhuges) {
-		m->huges = xcalloc(prev->nhuges, sizeof(*m->huges));
-		memcpy(m->huges, prev->huges, prev->nhuges * sizeof(*m->huges));
-	}
+	m->dists = xmemdup(prev->dists, prev->ndists, sizeof(*m->dists));
+	m->huges = xmemdup(prev->huges, prev->nhuges, sizeof(*m->huges));
 	for (i = 0; i < m->nhuges; i++) {
 		const struct node *n = host_node(host, m->huges[i].node);
 		const struct hugepool *pool = n != NULL ? find_pool(n, m->huges[i].size_kib) : NULL;

@@ -60,12 +60,8 @@ void engine_config_copy(struct engine_config *dst, const struct engine_config *s
 	*dst = *src;
 	dst->sysfs_root = xstrdup(src->sysfs_root);
 	dst->xml_dir = xstrdup(src->xml_dir);
-	dst->acct.reserved = NULL;
-	if (src->acct.nreserved) {
-		dst->acct.reserved = xcalloc(src->acct.nreserved, sizeof(*src->acct.reserved));
-		memcpy(dst->acct.reserved, src->acct.reserved,
-		       src->acct.nreserved * sizeof(*src->acct.reserved));
-	}
+	dst->acct.reserved =
+	    xmemdup(src->acct.reserved, src->acct.nreserved, sizeof(*src->acct.reserved));
 }
 
 struct engine *engine_new(const struct engine_config *cfg)

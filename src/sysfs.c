@@ -600,16 +600,8 @@ static struct host *copy_layout(const struct host *prev)
 
 		*n = *o;
 		n->cpus = cpuset_dup(o->cpus);
-		n->dist = NULL;
-		n->huge = NULL;
-		if (o->ndist) {
-			n->dist = xcalloc(o->ndist, sizeof(*n->dist));
-			memcpy(n->dist, o->dist, o->ndist * sizeof(*n->dist));
-		}
-		if (o->nhuge) {
-			n->huge = xcalloc(o->nhuge, sizeof(*n->huge));
-			memcpy(n->huge, o->huge, o->nhuge * sizeof(*n->huge));
-		}
+		n->dist = xmemdup(o->dist, o->ndist, sizeof(*n->dist));
+		n->huge = xmemdup(o->huge, o->nhuge, sizeof(*n->huge));
 	}
 	h->node_ids = cpuset_dup(prev->node_ids);
 	h->cpus = cpuset_new(CPUSET_MAX_CPUS);

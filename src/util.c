@@ -46,6 +46,17 @@ void *xcalloc(size_t nmemb, size_t size)
 	return p;
 }
 
+void *xmemdup(const void *p, size_t nmemb, size_t size)
+{
+	void *q;
+
+	if (nmemb == 0)
+		return NULL;
+	q = xcalloc(nmemb, size); /* checks nmemb x size for overflow */
+	memcpy(q, p, nmemb * size);
+	return q;
+}
+
 void *xreallocarray(void *p, size_t nmemb, size_t size)
 {
 	size_t n;

@@ -22,6 +22,8 @@ void err_set(char *err, size_t errlen, const char *fmt, ...)
 void *xmalloc(size_t n);
 void *xcalloc(size_t nmemb, size_t size);
 void *xreallocarray(void *p, size_t nmemb, size_t size);
+/* A copy of nmemb elements of size bytes; NULL when nmemb is 0. */
+void *xmemdup(const void *p, size_t nmemb, size_t size);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
