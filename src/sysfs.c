@@ -328,6 +328,16 @@ static void read_cpus(struct reader *r, const char *dir, struct node *n, char **
 	n->cpus = s;
 }
 
+/* A node's memory from its parsed meminfo (MemTotal and MemFree present). */
+static void set_meminfo(struct node *n, const struct meminfo *mi)
+{
+	n->has_meminfo = true;
+	n->mem_total = mi->total;
+	n->mem_free = mi->free;
+	/* every kernel with node meminfo prints MemUsed; derive it only for odd trees */
+	n->mem_used = mi->has_used ? mi->used : mi->total > mi->free ? mi->total - mi->free : 0;
+}
+
 static void read_meminfo(struct reader *r, const char *dir, struct node *n)
 {
 	char why[ERRLEN], *buf;
@@ -354,11 +364,7 @@ static void read_meminfo(struct reader *r, const char *dir, struct node *n)
 	}
 	if (!mi.has_free)
 		warn(r, "node%u/meminfo: no MemFree line", n->id);
-	n->has_meminfo = true;
-	n->mem_total = mi.total;
-	n->mem_free = mi.free;
-	/* every kernel with node meminfo prints MemUsed; derive it only for odd trees */
-	n->mem_used = mi.has_used ? mi.used : mi.total > mi.free ? mi.total - mi.free : 0;
+	set_meminfo(n, &mi);
 }
 
 /* The i-th value is the distance to the i-th node present, in ascending id order. */
@@ -395,16 +401,27 @@ static void read_distance(struct reader *r, const char *dir, struct node *n)
 	free(vals);
 }
 
+/* The files of a pool dir, and where each goes. */
+static const char *const pool_files[] = {"nr_hugepages", "free_hugepages", "surplus_hugepages"};
+#define POOL_FILES ARRAY_SIZE(pool_files)
+
+static void pool_slots(struct hugepool *p, uint64_t *vals[POOL_FILES])
+{
+	vals[0] = &p->nr;
+	vals[1] = &p->free;
+	vals[2] = &p->surplus;
+}
+
 /* nr_hugepages, free_hugepages and surplus_hugepages of one pool; all three always exist in a
  * kernel's pool dir, so a missing one is a warning too. */
 static void read_pool(struct reader *r, const char *pdir, const char *rel, struct hugepool *p)
 {
-	static const char *const files[] = {"nr_hugepages", "free_hugepages", "surplus_hugepages"};
-	uint64_t *vals[] = {&p->nr, &p->free, &p->surplus};
+	uint64_t *vals[POOL_FILES];
 	size_t i;
 
-	for (i = 0; i < ARRAY_SIZE(files); i++) {
-		char *path = xasprintf("%s/%s", pdir, files[i]), why[ERRLEN], *buf;
+	pool_slots(p, vals);
+	for (i = 0; i < POOL_FILES; i++) {
+		char *path = xasprintf("%s/%s", pdir, pool_files[i]), why[ERRLEN], *buf;
 		size_t len;
 		int rc = read_file(path, SYSFS_FILE_MAX, false, &buf, &len, NULL, why, sizeof(why));
 
@@ -414,7 +431,7 @@ static void read_pool(struct reader *r, const char *pdir, const char *rel, struc
 			free(buf);
 		}
 		if (rc < 0)
-			warn(r, "%s/%s: %s", rel, files[i], why);
+			warn(r, "%s/%s: %s", rel, pool_files[i], why);
 	}
 }
 
@@ -625,19 +642,16 @@ static int quick_node(int dfd, struct node *n)
 	    sysfs_parse_meminfo(buf, len, &mi, why, sizeof(why)) < 0 || !mi.has_total ||
 	    !mi.has_free)
 		return -1;
-	n->mem_total = mi.total;
-	n->mem_free = mi.free;
-	n->mem_used = mi.has_used ? mi.used : mi.total > mi.free ? mi.total - mi.free : 0;
+	set_meminfo(n, &mi);
 	for (j = 0; j < n->nhuge; j++) {
-		static const char *const files[] = {"nr_hugepages", "free_hugepages",
-						    "surplus_hugepages"};
 		struct hugepool *p = &n->huge[j];
-		uint64_t *vals[] = {&p->nr, &p->free, &p->surplus};
+		uint64_t *vals[POOL_FILES];
 		size_t k;
 
-		for (k = 0; k < ARRAY_SIZE(files); k++) {
+		pool_slots(p, vals);
+		for (k = 0; k < POOL_FILES; k++) {
 			snprintf(rel, sizeof(rel), "node%u/hugepages/hugepages-%" PRIu64 "kB/%s",
-				 n->id, p->size_kib, files[k]);
+				 n->id, p->size_kib, pool_files[k]);
 			if (quick_number(dfd, rel, vals[k]) < 0)
 				return -1;
 		}
