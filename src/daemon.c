@@ -139,9 +139,7 @@ static void rebuild(void)
 	struct model *m;
 
 	/* events not read yet belong to this build: without them it would trust a stale scan */
-	if (watch_read(d.watch))
-		engine_dir_changed(d.eng);
-	engine_set_watched(d.eng, watch_on_dir(d.watch));
+	engine_take_events(d.eng, d.watch);
 	m = engine_build(d.eng, (uint32_t)netsnmp_get_agent_uptime());
 
 	/* this build reads every change the pending one would have */
@@ -186,10 +184,8 @@ static void on_delay(unsigned int reg, void *arg)
  * the event queue overflowed. */
 static void on_watch(void)
 {
-	unsigned bits = watch_read(d.watch);
+	unsigned bits = engine_take_events(d.eng, d.watch);
 
-	if (bits)
-		engine_dir_changed(d.eng);
 	if (bits & WATCH_RESCAN || (bits & WATCH_CHANGED && d.cfg->event_delay_ms == 0)) {
 		rebuild();
 		return;

@@ -9,6 +9,7 @@
 #include "account.h"
 #include "model.h"
 #include "scan.h"
+#include "watch.h"
 
 struct engine_config {
 	char *sysfs_root;  /* default "/sys" */
@@ -40,6 +41,9 @@ struct model *engine_build(struct engine *e, uint32_t now);
 void engine_set_watched(struct engine *e, bool watched);
 void engine_dir_changed(struct engine *e);
 void engine_read_all(struct engine *e);
+/* Both at once, from a watch: drain its events (any marks the directory changed) and say
+ * whether it watches the directory itself. Returns the WATCH_* bits it read. */
+unsigned engine_take_events(struct engine *e, struct watch *w);
 
 /* True when the last build changed no VM and no topology: it shared the VM rows of the build
  * before (account_refresh) and only the kernel's free counts were read again. */
