@@ -21,10 +21,10 @@
 #include <time.h>
 #include <dirent.h>
 
-#include "engine.h"
-#include "log.h"
-#include "util.h"
-#include "watch.h"
+#include "source/engine.h"
+#include "core/log.h"
+#include "core/util.h"
+#include "source/watch.h"
 
 static double now_ms(void)
 {

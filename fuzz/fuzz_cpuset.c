@@ -4,9 +4,9 @@
 #include <stdbool.h>
 #include <string.h>
 
-#include "cpuset.h"
+#include "core/cpuset.h"
 #include "fuzz.h"
-#include "util.h"
+#include "core/util.h"
 
 enum { KERNEL, LIBVIRT, NSYN };
 enum { CPUS, NODES, NLIM };

@@ -3,12 +3,12 @@
 #include <ctype.h>
 #include <string.h>
 
-#include "account.h"
-#include "domxml.h"
+#include "core/account.h"
+#include "source/domxml.h"
 #include "fuzz.h"
-#include "model.h"
-#include "sysfs.h"
-#include "util.h"
+#include "core/model.h"
+#include "source/sysfs.h"
+#include "core/util.h"
 
 #define GiB (1024ull * 1024 * 1024)
 

@@ -3,10 +3,10 @@
 #include <inttypes.h>
 #include <string.h>
 
-#include "cpuset.h"
+#include "core/cpuset.h"
 #include "fuzz.h"
-#include "sysfs.h"
-#include "util.h"
+#include "source/sysfs.h"
+#include "core/util.h"
 
 static void check_reason(const char *err, size_t errlen)
 {

@@ -18,11 +18,11 @@
 #include <net-snmp/agent/net-snmp-agent-includes.h>
 #include <net-snmp/agent/agent_callbacks.h>
 
-#include "log.h"
-#include "mib.h"
-#include "notify.h"
-#include "util.h"
-#include "watch.h"
+#include "core/log.h"
+#include "snmp/mib.h"
+#include "snmp/notify.h"
+#include "core/util.h"
+#include "source/watch.h"
 
 #define APPNAME "numatopd"
 

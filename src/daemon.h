@@ -5,7 +5,7 @@
 
 #include <stdbool.h>
 
-#include "config.h"
+#include "snmp/config.h"
 
 struct cli_overrides {
 	const char *sysfs_root;

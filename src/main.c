@@ -13,12 +13,12 @@
 #include <net-snmp/net-snmp-includes.h>
 #include <net-snmp/agent/net-snmp-agent-includes.h>
 
-#include "config.h"
+#include "snmp/config.h"
 #include "daemon.h"
-#include "dump.h"
-#include "engine.h"
-#include "log.h"
-#include "util.h"
+#include "core/dump.h"
+#include "source/engine.h"
+#include "core/log.h"
+#include "core/util.h"
 
 #define APPNAME "numatopd"
 

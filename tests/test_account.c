@@ -10,10 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "account.h"
-#include "cpuset.h"
-#include "model.h"
-#include "util.h"
+#include "core/account.h"
+#include "core/cpuset.h"
+#include "core/model.h"
+#include "core/util.h"
 
 #define KiB	1024ull
 #define MiB	(1024ull * KiB)

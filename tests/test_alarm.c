@@ -8,8 +8,8 @@
 
 #include <string.h>
 
-#include "alarm.h"
-#include "util.h"
+#include "core/alarm.h"
+#include "core/util.h"
 
 #define GIB (1024ULL * 1024 * 1024)
 

@@ -10,8 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cpuset.h"
-#include "util.h"
+#include "core/cpuset.h"
+#include "core/util.h"
 
 #define K     CPUSET_KERNEL
 #define L     CPUSET_LIBVIRT

@@ -17,9 +17,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cpuset.h"
-#include "domxml.h"
-#include "util.h"
+#include "core/cpuset.h"
+#include "source/domxml.h"
+#include "core/util.h"
 
 /* ---------------------------------------------------------------- inline documents */
 

@@ -11,10 +11,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dump.h"
-#include "engine.h"
-#include "log.h"
-#include "util.h"
+#include "core/dump.h"
+#include "source/engine.h"
+#include "core/log.h"
+#include "core/util.h"
 
 struct kv {
 	char *key;

@@ -14,10 +14,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "dump.h"
-#include "engine.h"
-#include "log.h"
-#include "util.h"
+#include "core/dump.h"
+#include "source/engine.h"
+#include "core/log.h"
+#include "core/util.h"
 
 static char root[256]; /* temp dir: sys/ and libvirt/ */
 static struct engine_config cfg;

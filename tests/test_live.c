@@ -12,9 +12,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "engine.h"
-#include "log.h"
-#include "util.h"
+#include "source/engine.h"
+#include "core/log.h"
+#include "core/util.h"
 
 static char root[256];
 static struct model *m;	 /* run-libvirt-qemu: after the runtime changes */

@@ -15,10 +15,10 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "mib.h"
-#include "mib_table.h"
-#include "model.h"
-#include "util.h"
+#include "snmp/mib.h"
+#include "snmp/mib_table.h"
+#include "core/model.h"
+#include "core/util.h"
 
 static const oid root[] = {NUMA_MIB_ROOT};
 #define RLEN NUMA_MIB_ROOT_LEN

@@ -15,9 +15,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "log.h"
-#include "scan.h"
-#include "util.h"
+#include "core/log.h"
+#include "source/scan.h"
+#include "core/util.h"
 
 static char dir[256];
 static int warnings;

@@ -17,9 +17,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "cpuset.h"
-#include "sysfs.h"
-#include "util.h"
+#include "core/cpuset.h"
+#include "source/sysfs.h"
+#include "core/util.h"
 
 #define KiB  1024ull
 #define NODE "devices/system/node"

@@ -14,9 +14,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "log.h"
-#include "util.h"
-#include "watch.h"
+#include "core/log.h"
+#include "core/util.h"
+#include "source/watch.h"
 
 static char base[256];
 static int warnings, infos;

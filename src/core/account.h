@@ -1,0 +1,51 @@
+/* account.h: the accounting rules (R1-R10, README "How the numbers are computed"): host +
+ * parsed VMs + config -> one struct model. No I/O, no Net-SNMP: every rule is testable with
+ * plain structs. */
+#ifndef NUMATOPD_ACCOUNT_H
+#define NUMATOPD_ACCOUNT_H
+
+#include "source/domxml.h"
+#include "core/model.h"
+#include "source/sysfs.h"
+
+struct reserved {
+	unsigned node;
+	uint64_t bytes;
+};
+
+struct account_config {
+	unsigned cpu_ratio_pct;     /* cpuAllocationRatio x 100; default 100 */
+	unsigned mem_ratio_pct;     /* memAllocationRatio x 100; default 100 */
+	uint64_t reserved_all;      /* reservedMemory SIZE: bytes for every node */
+	struct reserved *reserved;  /* reservedMemory NODE SIZE: overrides reserved_all */
+	size_t nreserved;
+	uint64_t default_huge_kib;  /* defaultHugepageSize; default 2048 */
+};
+
+void account_config_init(struct account_config *c);
+void account_config_clear(struct account_config *c);
+
+/* Build a snapshot. vms[i] may be listed in any order; file[i] is its file's base name (for
+ * warnings and vm_row.file). The host's warnings are copied in. Never fails: a VM that names
+ * host CPUs or nodes that do not exist gets a warning and the rest is still counted.
+ * The returned model holds one reference. */
+struct model *account_build(const struct host *host, struct vm *const *vms,
+			    const char *const *files, size_t nvms,
+			    const struct account_config *cfg);
+
+/* True when a and b are the same host for accounting: everything account_build() reads is
+ * equal but the values the kernel moves on its own (MemFree, MemUsed, free and surplus
+ * hugepages). NULL equals only NULL. */
+bool account_host_same(const struct host *a, const struct host *b);
+
+/* The model account_build() would make from host and the VMs and config prev was built from,
+ * made without accounting again: prev's VM rows and warnings are shared (prev stays
+ * referenced through vm_owner), node and hugepage rows are copied with host's free values.
+ * Only for a host where account_host_same(the host of prev, host). Holds one reference. */
+struct model *account_refresh(struct model *prev, const struct host *host);
+
+/* numaVmIndex for a VM without a domain id: FNV-1a of the UUID text, masked to 30 bits, with
+ * bit 30 set (so 1073741824..2147483647); collisions are probed linearly by the builder. */
+uint32_t account_uuid_index(const char *uuid);
+
+#endif

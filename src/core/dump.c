@@ -1,0 +1,342 @@
+/* dump.c: `numatopd --dump`: the model as aligned text tables for a NOC person, or as the
+ * stable JSON documented in README.md. Pure formatting. */
+#include "core/dump.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/util.h"
+
+/* ---------------------------------------------------------------- JSON */
+
+/* Length of the valid UTF-8 sequence at p (1..4), or 0 when invalid. */
+static size_t utf8_len(const unsigned char *p, size_t left)
+{
+	size_t n, i;
+
+	if (p[0] < 0x80)
+		return 1;
+	if (p[0] >= 0xc2 && p[0] <= 0xdf)
+		n = 2;
+	else if (p[0] >= 0xe0 && p[0] <= 0xef)
+		n = 3;
+	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
+		n = 4;
+	else
+		return 0;
+	if (n > left)
+		return 0;
+	for (i = 1; i < n; i++)
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+	return n;
+}
+
+static void json_str(FILE *f, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)(s ? s : "");
+	size_t left = strlen((const char *)p);
+
+	fputc('"', f);
+	while (left > 0) {
+		size_t n = utf8_len(p, left);
+
+		if (n == 0) {
+			fputs("\\ufffd", f); /* not UTF-8 (a file name, say): replaced, not passed on */
+			p++;
+			left--;
+			continue;
+		}
+		if (*p == '"' || *p == '\\')
+			fprintf(f, "\\%c", *p);
+		else if (*p < 0x20)
+			fprintf(f, "\\u%04x", *p);
+		else
+			fwrite(p, 1, n, f);
+		p += n;
+		left -= n;
+	}
+	fputc('"', f);
+}
+
+static const char *jbool(bool b)
+{
+	return b ? "true" : "false";
+}
+
+static void json_node(FILE *f, const struct model *m, const struct node_row *n)
+{
+	size_t i, first;
+
+	fprintf(f, "{\"id\":%u,\"cpus\":", n->id);
+	json_str(f, n->cpulist);
+	fprintf(f,
+		",\"cpu_capacity\":%u,\"memory_total_bytes\":%" PRIu64
+		",\"memory_free_bytes\":%" PRIu64 ",\"vcpus_bound\":%u,\"vcpus_spanning\":%u"
+		",\"memory_used_bytes\":%" PRIu64 ",\"memory_spanning_bytes\":%" PRIu64
+		",\"memory_hugepage_bytes\":%" PRIu64 ",\"vm_count\":%u"
+		",\"cpu_limit\":%" PRIu64 ",\"memory_limit_bytes\":%" PRIu64
+		",\"cpu_headroom\":%" PRId64 ",\"memory_headroom_bytes\":%" PRId64
+		",\"cpu_used_percent\":%" PRIu32 ",\"memory_used_percent\":%" PRIu32
+		",\"cpu_oversubscribed\":%s,\"memory_oversubscribed\":%s"
+		",\"hugepages_oversubscribed\":%s,\"distances\":[",
+		n->cpu_capacity, n->mem_total, n->mem_free, n->vcpus_bound, n->vcpus_spanning,
+		n->mem_used, n->mem_spanning, n->mem_huge, n->vm_count, n->cpu_limit,
+		n->mem_limit, n->cpu_headroom, n->mem_headroom, n->cpu_used_pct,
+		n->mem_used_pct, jbool(n->cpu_over), jbool(n->mem_over), jbool(n->huge_over));
+	first = model_dist_lower(m, n->id, 0);
+	for (i = first; i < m->ndists && m->dists[i].node == n->id; i++)
+		fprintf(f, "%s{\"node\":%u,\"distance\":%u}", i > first ? "," : "",
+			m->dists[i].peer, m->dists[i].value);
+	fputs("],\"hugepages\":[", f);
+	first = model_huge_lower(m, n->id, 0);
+	for (i = first; i < m->nhuges && m->huges[i].node == n->id; i++) {
+		const struct huge_row *h = &m->huges[i];
+
+		fprintf(f,
+			"%s{\"size_kib\":%" PRIu64 ",\"total\":%" PRIu64 ",\"free\":%" PRIu64
+			",\"surplus\":%" PRIu64 ",\"vm_demand\":%" PRIu64
+			",\"oversubscribed\":%s}",
+			i > first ? "," : "", h->size_kib, h->total, h->free, h->surplus, h->demand,
+			jbool(h->over));
+	}
+	fputs("]}", f);
+}
+
+static void json_vm(FILE *f, const struct model *m, const struct vm_row *v)
+{
+	size_t i, first;
+
+	fprintf(f, "{\"index\":%" PRIu32 ",\"file\":", v->index);
+	json_str(f, v->file);
+	fputs(",\"name\":", f);
+	json_str(f, v->name);
+	fputs(",\"uuid\":", f);
+	json_str(f, v->uuid);
+	fputs(",\"display_name\":", f);
+	json_str(f, v->display_name);
+	fprintf(f,
+		",\"state\":\"%s\",\"pid\":%" PRIu64 ",\"vcpus\":%u,\"vcpus_max\":%u"
+		",\"memory_bytes\":%" PRIu64 ",\"placement\":\"%s\",\"memory_mode\":\"%s\""
+		",\"nodes\":",
+		vm_state_name(v->state), v->pid, v->vcpus, v->vcpus_max, v->memory,
+		placement_name(v->placement), mem_mode_name(v->mem_mode));
+	json_str(f, v->nodes);
+	fprintf(f, ",\"remote_vcpus\":%u,\"hugepage_size_kib\":%" PRIu64 ",\"emulator_cpus\":",
+		v->remote_vcpus, v->huge_kib);
+	json_str(f, v->emulator_cpus);
+	fputs(",\"assign\":[", f);
+	first = model_assign_lower(m, v->index, 0);
+	for (i = first; i < m->nassigns && m->assigns[i].vm == v->index; i++) {
+		const struct assign_row *a = &m->assigns[i];
+
+		fprintf(f,
+			"%s{\"node\":%u,\"vcpus\":%u,\"vcpus_spanning\":%u,\"memory_bytes\":%" PRIu64
+			",\"memory_spanning_bytes\":%" PRIu64 "}",
+			i > first ? "," : "", a->node, a->vcpus, a->vcpus_spanning, a->mem,
+			a->mem_spanning);
+	}
+	fputs("],\"vcpu_pins\":[", f);
+	first = model_vcpu_lower(m, v->index, 0);
+	for (i = first; i < m->nvcpus && m->vcpus[i].vm == v->index; i++) {
+		const struct vcpu_row *c = &m->vcpus[i];
+
+		fprintf(f, "%s{\"vcpu\":%u,\"cpus\":", i > first ? "," : "", c->vcpu);
+		json_str(f, c->affinity);
+		if (c->node < 0)
+			fputs(",\"node\":null", f);
+		else
+			fprintf(f, ",\"node\":%d", c->node);
+		fprintf(f, ",\"cell\":%d,\"remote\":%s,\"thread_id\":%" PRIu64 "}", c->cell,
+			jbool(c->remote), c->tid);
+	}
+	fputs("]}", f);
+}
+
+static void json_problems(FILE *f, const char *key, const struct problem *p, size_t n)
+{
+	size_t i;
+
+	fprintf(f, ",\n\"%s\":[", key);
+	for (i = 0; i < n; i++) {
+		fputs(i ? ",\n {\"file\":" : "\n {\"file\":", f);
+		json_str(f, p[i].file);
+		fputs(",\"reason\":", f);
+		json_str(f, p[i].reason);
+		fputc('}', f);
+	}
+	fputc(']', f);
+}
+
+static const char *source_name(int status)
+{
+	switch (status) {
+	case SOURCE_OK:
+		return "ok";
+	case SOURCE_DEGRADED:
+		return "degraded";
+	default:
+		return "unavailable";
+	}
+}
+
+void dump_json(FILE *f, const struct model *m)
+{
+	size_t i;
+
+	fprintf(f,
+		"{\"summary\":{\"node_count\":%zu,\"vm_count\":%zu,\"vm_floating_count\":%u"
+		",\"vm_misaligned_count\":%u,\"invalid_files\":%zu,\"parse_errors\":%" PRIu32
+		",\"source_status\":\"%s\""
+		",\"cpu_allocation_ratio_percent\":%u,\"memory_allocation_ratio_percent\":%u},\n"
+		"\"nodes\":[",
+		m->nnodes, m->nvms, m->vm_floating, m->vm_misaligned, m->nerrors, m->parse_errors,
+		source_name(m->source_status), m->cpu_ratio_pct, m->mem_ratio_pct);
+	for (i = 0; i < m->nnodes; i++) {
+		fputs(i ? ",\n " : "\n ", f);
+		json_node(f, m, &m->nodes[i]);
+	}
+	fputs("],\n\"vms\":[", f);
+	for (i = 0; i < m->nvms; i++) {
+		fputs(i ? ",\n " : "\n ", f);
+		json_vm(f, m, &m->vms[i]);
+	}
+	fputc(']', f);
+	json_problems(f, "errors", m->errors, m->nerrors);
+	json_problems(f, "warnings", m->warnings, m->nwarnings);
+	fputs("}\n", f);
+}
+
+/* ---------------------------------------------------------------- text */
+
+static const char *flag(bool b)
+{
+	return b ? "YES" : "-";
+}
+
+/* Bytes as MiB with one decimal: what a NOC person reads at a glance. */
+static void mib(char *buf, size_t len, uint64_t bytes)
+{
+	snprintf(buf, len, "%.1f", (double)bytes / 1048576.0);
+}
+
+static void text_nodes(FILE *f, const struct model *m)
+{
+	size_t i;
+
+	fprintf(f, "NUMA nodes (%zu); memory in MiB\n", m->nnodes);
+	fprintf(f, "%4s %-18s %4s %5s %5s %4s %4s %10s %10s %10s %10s %10s %4s %5s %5s %s\n",
+		"NODE", "CPUS", "CAP", "LIMIT", "BOUND", "SPAN", "HEAD", "MEMTOTAL", "MEMFREE",
+		"MEMLIMIT", "MEMUSED", "MEMHEAD", "VMS", "CPU%", "MEM%", "OVER(cpu/mem/huge)");
+	for (i = 0; i < m->nnodes; i++) {
+		const struct node_row *n = &m->nodes[i];
+		char total[32], freeb[32], limit[32], used[32];
+		char cpct[16], mpct[16];
+
+		mib(total, sizeof(total), n->mem_total);
+		mib(freeb, sizeof(freeb), n->mem_free);
+		mib(limit, sizeof(limit), n->mem_limit);
+		mib(used, sizeof(used), n->mem_used);
+		snprintf(cpct, sizeof(cpct), n->cpu_used_pct == UINT32_MAX ? "inf" : "%u",
+			 n->cpu_used_pct);
+		snprintf(mpct, sizeof(mpct), n->mem_used_pct == UINT32_MAX ? "inf" : "%u",
+			 n->mem_used_pct);
+		fprintf(f,
+			"%4u %-18s %4u %5" PRIu64 " %5u %4u %4" PRId64
+			" %10s %10s %10s %10s %10.1f %4u %5s %5s %s/%s/%s\n",
+			n->id, n->cpulist[0] ? n->cpulist : "(memory only)", n->cpu_capacity,
+			n->cpu_limit, n->vcpus_bound, n->vcpus_spanning, n->cpu_headroom, total,
+			freeb, limit, used, (double)n->mem_headroom / 1048576.0, n->vm_count, cpct,
+			mpct, flag(n->cpu_over), flag(n->mem_over), flag(n->huge_over));
+	}
+}
+
+static void text_huge(FILE *f, const struct model *m)
+{
+	size_t i;
+
+	if (m->nhuges == 0)
+		return;
+	fprintf(f, "\nHugepage pools (pages)\n%4s %10s %8s %8s %8s %8s %s\n", "NODE", "SIZE_KIB",
+		"TOTAL", "FREE", "SURPLUS", "DEMAND", "OVER");
+	for (i = 0; i < m->nhuges; i++) {
+		const struct huge_row *h = &m->huges[i];
+
+		fprintf(f,
+			"%4u %10" PRIu64 " %8" PRIu64 " %8" PRIu64 " %8" PRIu64 " %8" PRIu64
+			" %s\n",
+			h->node, h->size_kib, h->total, h->free, h->surplus, h->demand, flag(h->over));
+	}
+}
+
+static void text_vms(FILE *f, const struct model *m)
+{
+	size_t i;
+
+	fprintf(f, "\nVMs (%zu); memory in MiB\n%10s %-24s %-10s %5s %10s %-9s %-11s %-8s %6s %s\n",
+		m->nvms, "INDEX", "NAME", "STATE", "VCPUS", "MEMORY", "PLACEMENT", "MEMMODE",
+		"NODES", "REMOTE", "DISPLAY NAME");
+	for (i = 0; i < m->nvms; i++) {
+		const struct vm_row *v = &m->vms[i];
+		char mem[32], vc[24];
+		/* tenant-controlled: a newline in <name> must not forge a row */
+		char *name = str_printable_dup(v->name), *shown = str_printable_dup(v->display_name);
+
+		mib(mem, sizeof(mem), v->memory);
+		snprintf(vc, sizeof(vc), "%u/%u", v->vcpus, v->vcpus_max);
+		fprintf(f, "%10" PRIu32 " %-24s %-10s %5s %10s %-9s %-11s %-8s %6u %s\n", v->index,
+			name, vm_state_name(v->state), vc, mem, placement_name(v->placement),
+			mem_mode_name(v->mem_mode), v->nodes[0] ? v->nodes : "-", v->remote_vcpus,
+			shown);
+		free(name);
+		free(shown);
+	}
+}
+
+static void text_assign(FILE *f, const struct model *m)
+{
+	size_t i;
+
+	fprintf(f, "\nVM assignment per node; memory in MiB\n%-24s %4s %6s %6s %10s %10s\n", "VM",
+		"NODE", "VCPUS", "SPAN", "MEMORY", "MEMSPAN");
+	for (i = 0; i < m->nassigns; i++) {
+		const struct assign_row *a = &m->assigns[i];
+		const struct vm_row *v = model_vm(m, a->vm);
+		char mem[32], span[32];
+		char *name = str_printable_dup(v ? v->name : "?");
+
+		mib(mem, sizeof(mem), a->mem);
+		mib(span, sizeof(span), a->mem_spanning);
+		fprintf(f, "%-24s %4u %6u %6u %10s %10s\n", name, a->node, a->vcpus,
+			a->vcpus_spanning, mem, span);
+		free(name);
+	}
+}
+
+static void text_problems(FILE *f, const char *title, const struct problem *p, size_t n)
+{
+	size_t i;
+
+	if (n == 0)
+		return;
+	fprintf(f, "\n%s (%zu)\n", title, n);
+	for (i = 0; i < n; i++) {
+		/* a file name may hold a newline; a reason quotes bytes of the file */
+		char *file = str_printable_dup(p[i].file), *why = str_printable_dup(p[i].reason);
+
+		fprintf(f, "  %s: %s\n", file, why);
+		free(file);
+		free(why);
+	}
+}
+
+void dump_text(FILE *f, const struct model *m)
+{
+	text_nodes(f, m);
+	text_huge(f, m);
+	text_vms(f, m);
+	text_assign(f, m);
+	text_problems(f, "Invalid files", m->errors, m->nerrors);
+	text_problems(f, "Warnings", m->warnings, m->nwarnings);
+}

@@ -1,0 +1,147 @@
+/* model.h: one immutable snapshot of everything numatopd serves: rows sorted by their MIB
+ * index, ready for binary search. Built whole by account_build(), then only read. Pure. */
+#ifndef NUMATOPD_MODEL_H
+#define NUMATOPD_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "source/domxml.h"
+
+/* Values are the MIB's numaVmPlacement enumeration. */
+enum placement {
+	PLACEMENT_LOCAL = 1,
+	PLACEMENT_MULTINODE = 2,
+	PLACEMENT_SPANNING = 3,
+	PLACEMENT_PARTIAL = 4,
+	PLACEMENT_FLOATING = 5,
+};
+
+struct node_row {
+	unsigned id;
+	char *cpulist;          /* kernel list format */
+	unsigned cpu_capacity;  /* CPUs in cpulist */
+	uint64_t mem_total;     /* bytes, MemTotal */
+	uint64_t mem_free;      /* bytes, MemFree */
+	unsigned vcpus_bound;
+	unsigned vcpus_spanning;
+	uint64_t mem_used;      /* bytes: bound + spanning */
+	uint64_t mem_spanning;  /* bytes */
+	uint64_t mem_huge;      /* bytes of mem_used that are hugepage-backed */
+	unsigned vm_count;
+	uint64_t huge_pool;     /* bytes: sum of nr_hugepages x size over every size */
+	uint64_t cpu_limit;     /* floor(cpu_capacity x ratio) */
+	uint64_t mem_limit;     /* bytes, (MemTotal - huge_pool - reserved) x ratio, >= 0 */
+	int64_t cpu_headroom;   /* cpu_limit - vcpus_bound */
+	int64_t mem_headroom;   /* bytes: mem_limit - (mem_used - mem_huge) */
+	uint32_t cpu_used_pct;  /* ceil(100 x use / limit); 0 when unused; UINT32_MAX when limit 0 */
+	uint32_t mem_used_pct;
+	bool cpu_over, mem_over, huge_over;
+};
+
+struct dist_row {
+	unsigned node, peer, value;
+};
+
+struct huge_row {
+	unsigned node;
+	uint64_t size_kib;
+	uint64_t total, free, surplus; /* pages, from sysfs; 0 for a size only VMs ask for */
+	uint64_t demand;               /* pages */
+	bool over;                     /* demand > total */
+};
+
+struct vm_row {
+	uint32_t index; /* numaVmIndex: domain id, else UUID-derived with bit 30 set */
+	char *file;     /* base name of the XML file */
+	char *name;
+	char *uuid;
+	char *display_name; /* "" when none */
+	enum vm_state state;
+	uint64_t pid;
+	unsigned vcpus;     /* online */
+	unsigned vcpus_max;
+	uint64_t memory;    /* bytes: what accounting attributes (cells + memory devices) */
+	enum placement placement;
+	char *nodes;        /* host nodes the VM has anything on, list format */
+	enum mem_mode mem_mode;
+	unsigned remote_vcpus;
+	uint64_t huge_kib;  /* hugepage size backing its memory, 0 = none */
+	char *emulator_cpus; /* list format, "" = not pinned */
+};
+
+struct assign_row {
+	uint32_t vm; /* numaVmIndex */
+	unsigned node;
+	unsigned vcpus;          /* bound vCPUs on this node */
+	unsigned vcpus_spanning; /* spanning vCPUs touching this node */
+	uint64_t mem;            /* bytes attributed here: bound + spanning */
+	uint64_t mem_spanning;   /* bytes of mem from k-node nodesets */
+};
+
+struct vcpu_row {
+	uint32_t vm;
+	unsigned vcpu;
+	char *affinity; /* host CPU list, "" = floating */
+	int node;       /* -1 = spanning or floating */
+	int cell;       /* guest cell, -1 = none */
+	bool remote;
+	uint64_t tid;   /* 0 = unknown */
+};
+
+struct problem {
+	char *file;
+	char *reason;
+};
+
+struct model {
+	struct node_row *nodes; size_t nnodes;       /* by id */
+	struct dist_row *dists; size_t ndists;       /* by (node, peer) */
+	struct huge_row *huges; size_t nhuges;       /* by (node, size_kib) */
+	struct vm_row *vms; size_t nvms;             /* by index */
+	struct assign_row *assigns; size_t nassigns; /* by (vm, node) */
+	struct vcpu_row *vcpus; size_t nvcpus;       /* by (vm, vcpu) */
+	struct problem *errors; size_t nerrors;      /* invalid files */
+	struct problem *warnings; size_t nwarnings;  /* sysfs and per-VM warnings */
+	unsigned vm_floating;   /* VMs with placement floating */
+	unsigned vm_misaligned; /* VMs with remote_vcpus > 0 */
+	unsigned cpu_ratio_pct; /* config echoed, 100 = 1.0 */
+	unsigned mem_ratio_pct;
+	/* Set by the daemon after account_build(), before the snapshot is published: the
+	 * scalars that describe the sources rather than the topology. */
+	uint32_t last_refresh;  /* numaLastRefresh: sysUpTime ticks of this rebuild */
+	uint32_t last_change;   /* numaTableLastChange: ticks when table content last changed */
+	uint32_t parse_errors;  /* numaParseErrors */
+	unsigned invalid_files; /* numaInvalidFiles */
+	int source_status;      /* numaSourceStatus: SOURCE_OK / _DEGRADED / _UNAVAILABLE */
+	unsigned refs;          /* readers holding it; see model_ref/model_unref */
+	/* NULL, or the snapshot that owns vms, assigns, vcpus and warnings: a rebuild in which
+	 * no VM and no topology changed shares them (account_refresh) and holds a reference. */
+	struct model *vm_owner;
+};
+
+/* Values are the MIB's numaSourceStatus enumeration. */
+enum { SOURCE_OK = 1, SOURCE_DEGRADED = 2, SOURCE_UNAVAILABLE = 3 };
+
+void model_free(struct model *m);
+/* A snapshot lives while anybody holds it: the builder holds the first reference. */
+struct model *model_ref(struct model *m);
+void model_unref(struct model *m);
+
+void model_add_problem(struct problem **arr, size_t *n, const char *file, const char *reason);
+
+/* Lookups by exact index: NULL when absent. */
+const struct node_row *model_node(const struct model *m, unsigned id);
+const struct vm_row *model_vm(const struct model *m, uint32_t index);
+/* Position of the first row whose key is >= the given key (rows are sorted). */
+size_t model_vm_lower(const struct model *m, uint32_t index);
+size_t model_assign_lower(const struct model *m, uint32_t vm, unsigned node);
+size_t model_vcpu_lower(const struct model *m, uint32_t vm, unsigned vcpu);
+size_t model_node_lower(const struct model *m, unsigned id);
+size_t model_dist_lower(const struct model *m, unsigned node, unsigned peer);
+size_t model_huge_lower(const struct model *m, unsigned node, uint64_t size_kib);
+
+const char *placement_name(enum placement p);
+
+#endif

@@ -1,0 +1,276 @@
+/* util.c: error strings, checked allocation, number parsing and bounded file reads used by
+ * every layer. */
+#include "core/util.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+void err_set(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err == NULL || errlen == 0)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+}
+
+static void oom(void)
+{
+	fputs("numatopd: out of memory\n", stderr);
+	abort();
+}
+
+void *xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+
+	if (p == NULL)
+		oom();
+	return p;
+}
+
+void *xcalloc(size_t nmemb, size_t size)
+{
+	void *p = calloc(nmemb ? nmemb : 1, size ? size : 1);
+
+	if (p == NULL)
+		oom();
+	return p;
+}
+
+void *xmemdup(const void *p, size_t nmemb, size_t size)
+{
+	void *q;
+
+	if (nmemb == 0)
+		return NULL;
+	q = xcalloc(nmemb, size); /* checks nmemb x size for overflow */
+	memcpy(q, p, nmemb * size);
+	return q;
+}
+
+void *xreallocarray(void *p, size_t nmemb, size_t size)
+{
+	size_t n;
+
+	if (__builtin_mul_overflow(nmemb, size, &n))
+		oom();
+	p = realloc(p, n ? n : 1);
+	if (p == NULL)
+		oom();
+	return p;
+}
+
+char *xstrdup(const char *s)
+{
+	char *p = strdup(s);
+
+	if (p == NULL)
+		oom();
+	return p;
+}
+
+char *xstrndup(const char *s, size_t n)
+{
+	char *p = strndup(s, n);
+
+	if (p == NULL)
+		oom();
+	return p;
+}
+
+char *xasprintf(const char *fmt, ...)
+{
+	va_list ap;
+	char *p;
+	int r;
+
+	va_start(ap, fmt);
+	r = vasprintf(&p, fmt, ap);
+	va_end(ap);
+	if (r < 0)
+		oom();
+	return p;
+}
+
+void *array_push(void *arr_p, size_t *n, size_t *cap, size_t elem)
+{
+	char **arr = arr_p;
+
+	if (*n == *cap) {
+		*cap = *cap ? *cap * 2 : 8;
+		*arr = xreallocarray(*arr, *cap, elem);
+	}
+	memset(*arr + *n * elem, 0, elem);
+	return *arr + (*n)++ * elem;
+}
+
+int parse_u64(const char *s, size_t len, uint64_t max, uint64_t *out, char *err, size_t errlen)
+{
+	uint64_t v = 0;
+	size_t i;
+
+	if (len == 0) {
+		err_set(err, errlen, "empty number");
+		return -1;
+	}
+	for (i = 0; i < len; i++) {
+		unsigned d;
+
+		if (s[i] < '0' || s[i] > '9') {
+			err_set(err, errlen, "'%.*s' is not a number", (int)(len > 32 ? 32 : len),
+				s);
+			return -1;
+		}
+		d = (unsigned)(s[i] - '0');
+		if (__builtin_mul_overflow(v, 10, &v) || __builtin_add_overflow(v, d, &v)) {
+			err_set(err, errlen, "number '%.*s' is too large",
+				(int)(len > 32 ? 32 : len), s);
+			return -1;
+		}
+	}
+	if (v > max) {
+		err_set(err, errlen, "%llu is over the limit of %llu", (unsigned long long)v,
+			(unsigned long long)max);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+int parse_u64_str(const char *s, uint64_t max, uint64_t *out, char *err, size_t errlen)
+{
+	size_t len;
+
+	if (s == NULL) {
+		err_set(err, errlen, "missing number");
+		return -1;
+	}
+	while (isspace((unsigned char)*s))
+		s++;
+	len = strlen(s);
+	while (len > 0 && isspace((unsigned char)s[len - 1]))
+		len--;
+	return parse_u64(s, len, max, out, err, errlen);
+}
+
+char *str_printable(char *s)
+{
+	char *p;
+
+	for (p = s; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = '?';
+	return s;
+}
+
+char *str_printable_dup(const char *s)
+{
+	return str_printable(xstrdup(s ? s : ""));
+}
+
+static bool utf8_continuation(char c)
+{
+	return ((unsigned char)c & 0xc0) == 0x80;
+}
+
+size_t utf8_cut(const char *s, size_t max)
+{
+	size_t k = max;
+
+	while (k > 0 && max - k < 3 && utf8_continuation(s[k]))
+		k--;
+	return utf8_continuation(s[k]) ? max : k;
+}
+
+size_t trim_end(const char *s, size_t len)
+{
+	while (len > 0 && (s[len - 1] == '\0' || isspace((unsigned char)s[len - 1])))
+		len--;
+	return len;
+}
+
+int read_file(const char *path, size_t max, bool nofollow, char **buf, size_t *len,
+	      struct stat *st_out, char *err, size_t errlen)
+{
+	struct stat st;
+	size_t cap, n = 0;
+	char *p = NULL;
+	int fd, flags = O_RDONLY | O_NONBLOCK | O_CLOEXEC;
+
+	if (nofollow)
+		flags |= O_NOFOLLOW;
+	fd = open(path, flags);
+	if (fd < 0) {
+		int e = errno;
+
+		err_set(err, errlen, "%s", e == ELOOP ? "is a symbolic link" : strerror(e));
+		return -1;
+	}
+	if (fstat(fd, &st) < 0) {
+		err_set(err, errlen, "%s", strerror(errno));
+		goto fail;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		err_set(err, errlen, "not a regular file");
+		goto fail;
+	}
+	if ((uint64_t)st.st_size > max) {
+		err_set(err, errlen, "larger than %zu bytes", max);
+		goto fail;
+	}
+	cap = (size_t)st.st_size + 1 > 4096 ? (size_t)st.st_size + 1 : 4096;
+	if (cap > max + 1)
+		cap = max + 1;
+	p = xmalloc(cap + 1);
+	for (;;) {
+		ssize_t r;
+
+		if (n == cap) {
+			if (cap > max) {
+				err_set(err, errlen, "larger than %zu bytes", max);
+				goto fail;
+			}
+			cap = cap * 2 > max + 1 ? max + 1 : cap * 2;
+			p = xreallocarray(p, cap + 1, 1);
+		}
+		r = read(fd, p + n, cap - n);
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			err_set(err, errlen, "%s", strerror(errno));
+			goto fail;
+		}
+		if (r == 0)
+			break;
+		n += (size_t)r;
+	}
+	if (n > max) {
+		err_set(err, errlen, "larger than %zu bytes", max);
+		goto fail;
+	}
+	close(fd);
+	p[n] = '\0';
+	*buf = p;
+	*len = n;
+	if (st_out)
+		*st_out = st;
+	return 0;
+fail:
+	free(p);
+	close(fd);
+	return -1;
+}
+
+double ts_seconds(const struct timespec *from, const struct timespec *to)
+{
+	return (double)(to->tv_sec - from->tv_sec) + (double)(to->tv_nsec - from->tv_nsec) / 1e9;
+}

@@ -1,0 +1,313 @@
+/* engine.c: rebuild = read sysfs + refresh the per-file cache + account, then stamp the
+ * source scalars. Logs source transitions once, never per rebuild. */
+#include "source/engine.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/log.h"
+#include "source/sysfs.h"
+#include "core/util.h"
+
+struct engine {
+	struct engine_config cfg;
+	struct scan *scan;
+	size_t nnodes;
+	bool sysfs_bad;      /* last build could not read sysfs */
+	bool dir_bad;        /* last build could not read the libvirt directory */
+	uint64_t last_hash;  /* content hash of the tables, for last_change */
+	uint32_t last_change;
+	unsigned last_parsed; /* files the last build (re)parsed */
+	bool built;
+	/* the last build, for account_refresh() when nothing but free counts changed */
+	struct model *prev;
+	struct host *prev_host; /* the host prev was built from, NULL = none */
+	uint64_t prev_gen;      /* scan generation prev was built from */
+	bool reused;            /* the last build was an account_refresh() */
+	bool watched;           /* see engine_set_watched() */
+	bool dirty;             /* an event since the last scan, or never scanned */
+	bool read_all;          /* the next build reads all of sysfs and stats every file */
+	uint32_t errors_before; /* parse failures counted by scans since replaced (SIGHUP) */
+};
+
+static void drop_prev(struct engine *e)
+{
+	model_unref(e->prev);
+	e->prev = NULL;
+	host_free(e->prev_host);
+	e->prev_host = NULL;
+}
+
+void engine_config_init(struct engine_config *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->sysfs_root = xstrdup("/sys");
+	c->xml_dir = xstrdup("/run/libvirt/qemu");
+	c->max_file_size = DOMXML_MAX_SIZE_DEFAULT;
+	account_config_init(&c->acct);
+}
+
+void engine_config_clear(struct engine_config *c)
+{
+	free(c->sysfs_root);
+	free(c->xml_dir);
+	account_config_clear(&c->acct);
+	memset(c, 0, sizeof(*c));
+}
+
+void engine_config_copy(struct engine_config *dst, const struct engine_config *src)
+{
+	*dst = *src;
+	dst->sysfs_root = xstrdup(src->sysfs_root);
+	dst->xml_dir = xstrdup(src->xml_dir);
+	dst->acct.reserved =
+	    xmemdup(src->acct.reserved, src->acct.nreserved, sizeof(*src->acct.reserved));
+}
+
+struct engine *engine_new(const struct engine_config *cfg)
+{
+	struct engine *e = xcalloc(1, sizeof(*e));
+
+	engine_config_copy(&e->cfg, cfg);
+	e->scan = scan_new(cfg->xml_dir, cfg->max_file_size);
+	e->dirty = true;
+	e->read_all = true;
+	return e;
+}
+
+void engine_free(struct engine *e)
+{
+	if (e == NULL)
+		return;
+	drop_prev(e);
+	scan_free(e->scan);
+	engine_config_clear(&e->cfg);
+	free(e);
+}
+
+void engine_set_config(struct engine *e, const struct engine_config *cfg)
+{
+	bool same_dir = strcmp(e->cfg.xml_dir, cfg->xml_dir) == 0 &&
+			e->cfg.max_file_size == cfg->max_file_size;
+
+	engine_config_clear(&e->cfg);
+	engine_config_copy(&e->cfg, cfg);
+	drop_prev(e); /* ratios and reservations change the accounting */
+	e->dirty = e->read_all = true;
+	if (!same_dir) {
+		/* numaParseErrors is a Counter32: it must not go back when the scan is new */
+		e->errors_before += scan_parse_errors(e->scan);
+		scan_free(e->scan);
+		e->scan = scan_new(cfg->xml_dir, cfg->max_file_size);
+		e->dir_bad = false;
+	}
+}
+
+void engine_set_watched(struct engine *e, bool watched)
+{
+	if (watched && !e->watched)
+		e->dirty = e->read_all = true; /* events before the watch existed are unknown */
+	e->watched = watched;
+}
+
+void engine_dir_changed(struct engine *e)
+{
+	e->dirty = true;
+}
+
+void engine_read_all(struct engine *e)
+{
+	e->dirty = e->read_all = true;
+}
+
+unsigned engine_take_events(struct engine *e, struct watch *w)
+{
+	unsigned bits = watch_read(w);
+
+	if (bits)
+		engine_dir_changed(e);
+	engine_set_watched(e, watch_on_dir(w));
+	return bits;
+}
+
+bool engine_last_reused(const struct engine *e)
+{
+	return e->reused;
+}
+
+size_t engine_node_count(const struct engine *e)
+{
+	return e->nnodes;
+}
+
+unsigned engine_files_parsed(const struct engine *e)
+{
+	return e->last_parsed;
+}
+
+/* FNV-1a over the values an operator would call "the tables changed": everything except the
+ * values the kernel moves on its own (MemFree, free/surplus hugepages). */
+static uint64_t fnv(uint64_t h, const void *p, size_t n)
+{
+	const unsigned char *c = p;
+
+	while (n--) {
+		h ^= *c++;
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}
+
+static uint64_t fnv_str(uint64_t h, const char *s)
+{
+	return fnv(h, s, strlen(s) + 1);
+}
+
+static uint64_t content_hash(const struct model *m)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+	size_t i;
+
+	for (i = 0; i < m->nnodes; i++) {
+		const struct node_row *n = &m->nodes[i];
+		uint64_t v[] = {n->id, n->cpu_capacity, n->mem_total, n->vcpus_bound,
+				n->vcpus_spanning, n->mem_used, n->mem_spanning, n->vm_count,
+				n->cpu_limit, n->mem_limit, n->cpu_over, n->mem_over, n->huge_over};
+
+		h = fnv(h, v, sizeof(v));
+		h = fnv_str(h, n->cpulist);
+	}
+	for (i = 0; i < m->nhuges; i++) {
+		const struct huge_row *g = &m->huges[i];
+		uint64_t v[] = {g->node, g->size_kib, g->total, g->demand, g->over};
+
+		h = fnv(h, v, sizeof(v));
+	}
+	for (i = 0; i < m->nvms; i++) {
+		const struct vm_row *vm = &m->vms[i];
+		uint64_t v[] = {vm->index, vm->state, vm->pid, vm->vcpus, vm->vcpus_max,
+				vm->memory, vm->placement, vm->mem_mode, vm->remote_vcpus,
+				vm->huge_kib};
+
+		h = fnv(h, v, sizeof(v));
+		h = fnv_str(h, vm->name);
+		h = fnv_str(h, vm->uuid);
+		h = fnv_str(h, vm->display_name);
+		h = fnv_str(h, vm->emulator_cpus);
+	}
+	for (i = 0; i < m->nassigns; i++) {
+		const struct assign_row *a = &m->assigns[i];
+		uint64_t v[] = {a->vm, a->node, a->vcpus, a->vcpus_spanning, a->mem,
+				a->mem_spanning};
+
+		h = fnv(h, v, sizeof(v));
+	}
+	for (i = 0; i < m->nvcpus; i++) {
+		const struct vcpu_row *c = &m->vcpus[i];
+		uint64_t v[] = {c->vm, c->vcpu, (uint64_t)(int64_t)c->node,
+				(uint64_t)(int64_t)c->cell, c->remote, c->tid};
+
+		h = fnv(h, v, sizeof(v));
+		h = fnv_str(h, c->affinity);
+	}
+	for (i = 0; i < m->ndists; i++) {
+		uint64_t v[] = {m->dists[i].node, m->dists[i].peer, m->dists[i].value};
+
+		h = fnv(h, v, sizeof(v));
+	}
+	return h;
+}
+
+static struct host *read_host(struct engine *e)
+{
+	struct host *host = NULL;
+	char err[ERRLEN];
+
+	/* between full reads, a watched engine re-reads only what moves (sysfs.h) */
+	if (e->watched && !e->read_all && !e->sysfs_bad && e->prev_host != NULL &&
+	    sysfs_refresh_host(e->cfg.sysfs_root, e->prev_host, &host) == 0)
+		return host;
+	if (sysfs_read_host(e->cfg.sysfs_root, &host, err, sizeof(err)) < 0) {
+		if (!e->sysfs_bad)
+			log_err("sysfs: %s; serving no NUMA nodes until it is readable", err);
+		e->sysfs_bad = true;
+		return NULL;
+	}
+	if (e->sysfs_bad)
+		log_info("sysfs: %s/devices/system/node is readable again", e->cfg.sysfs_root);
+	e->sysfs_bad = false;
+	return host;
+}
+
+static void refresh_dir(struct engine *e)
+{
+	char err[ERRLEN];
+	int parsed;
+
+	if (e->watched && !e->dirty && !e->dir_bad && scan_dir_unchanged(e->scan)) {
+		e->last_parsed = 0; /* inotify saw nothing: every file is as the last scan left it */
+		return;
+	}
+	e->dirty = false; /* an event from now on means another scan */
+	parsed = scan_run(e->scan, err, sizeof(err));
+
+	e->last_parsed = parsed > 0 ? (unsigned)parsed : 0;
+	if (parsed < 0) {
+		if (!e->dir_bad)
+			log_warn("libvirt directory %s; serving host tables only until it appears",
+				 err);
+		e->dir_bad = true;
+		return;
+	}
+	if (e->dir_bad)
+		log_info("libvirt directory %s is readable again", e->cfg.xml_dir);
+	e->dir_bad = false;
+}
+
+struct model *engine_build(struct engine *e, uint32_t now)
+{
+	static const struct host empty_host;
+	struct host *host = read_host(e);
+	struct vm *const *vms;
+	const char *const *files;
+	struct model *m;
+	size_t nvms, sysfs_warnings;
+	uint64_t h, gen;
+
+	refresh_dir(e);
+	e->read_all = false;
+	gen = scan_generation(e->scan);
+	e->reused = e->prev != NULL && host != NULL && e->prev_host != NULL &&
+		    gen == e->prev_gen && account_host_same(e->prev_host, host);
+	if (e->reused) {
+		m = account_refresh(e->prev, host);
+	} else {
+		nvms = scan_vms(e->scan, &vms, &files);
+		m = account_build(host ? host : &empty_host, vms, files, nvms, &e->cfg.acct);
+	}
+	scan_add_errors(e->scan, m);
+	e->nnodes = host ? host->nnodes : 0;
+	sysfs_warnings = host ? host->nwarnings : 0;
+	drop_prev(e);
+	e->prev = model_ref(m);
+	e->prev_host = host;
+	e->prev_gen = gen;
+
+	m->parse_errors = e->errors_before + scan_parse_errors(e->scan);
+	m->invalid_files = scan_invalid_files(e->scan);
+	if (e->sysfs_bad || e->dir_bad)
+		m->source_status = SOURCE_UNAVAILABLE;
+	else if (m->invalid_files || sysfs_warnings)
+		m->source_status = SOURCE_DEGRADED;
+	else
+		m->source_status = SOURCE_OK;
+	/* a refresh changes only what the hash leaves out */
+	h = e->reused ? e->last_hash : content_hash(m);
+	if (!e->built || h != e->last_hash)
+		e->last_change = now;
+	e->last_hash = h;
+	e->built = true;
+	m->last_refresh = now;
+	m->last_change = e->last_change;
+	return m;
+}

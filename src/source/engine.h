@@ -1,0 +1,62 @@
+/* engine.h: one rebuild of the model from the sources: sysfs + the libvirt directory (through
+ * the per-file cache) + accounting. Shared by --dump and the daemon. I/O layer, no Net-SNMP. */
+#ifndef NUMATOPD_ENGINE_H
+#define NUMATOPD_ENGINE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/account.h"
+#include "core/model.h"
+#include "source/scan.h"
+#include "source/watch.h"
+
+struct engine_config {
+	char *sysfs_root;  /* default "/sys" */
+	char *xml_dir;     /* default "/run/libvirt/qemu" */
+	size_t max_file_size;
+	struct account_config acct;
+};
+
+struct engine;
+
+struct engine *engine_new(const struct engine_config *cfg);
+void engine_free(struct engine *e);
+/* Swap in a new configuration (SIGHUP); the file cache is kept when the directory is the
+ * same. cfg is copied. */
+void engine_set_config(struct engine *e, const struct engine_config *cfg);
+
+/* Rebuild: re-read sysfs, bring the file cache up to date, account. now is the caller's clock
+ * (sysUpTime ticks in the daemon) used for last_refresh/last_change. Logs a source that
+ * becomes unreadable (or readable again) once per transition. Never returns NULL. */
+struct model *engine_build(struct engine *e, uint32_t now);
+
+/* The caller watches the directory itself with inotify (watch_on_dir()) and calls
+ * engine_dir_changed() on every event it reads. A build with no such call since the last
+ * scan, and the directory's own stat unchanged, then skips the per-file stat of the scan, and
+ * re-reads only the sysfs values that move (sysfs_refresh_host(); the whole tree when that
+ * says it must). engine_read_all(): the next build reads all of sysfs and stats every file
+ * anyway (the daemon's refreshInterval timer, the safety net). Off (the default, and --dump):
+ * every build reads everything. Turning it on makes the next build read everything. */
+void engine_set_watched(struct engine *e, bool watched);
+void engine_dir_changed(struct engine *e);
+void engine_read_all(struct engine *e);
+/* Both at once, from a watch: drain its events (any marks the directory changed) and say
+ * whether it watches the directory itself. Returns the WATCH_* bits it read. */
+unsigned engine_take_events(struct engine *e, struct watch *w);
+
+/* True when the last build changed no VM and no topology: it shared the VM rows of the build
+ * before (account_refresh) and only the kernel's free counts were read again. */
+bool engine_last_reused(const struct engine *e);
+
+/* How many NUMA nodes the last build found (0 = none: --dump exits 1). */
+size_t engine_node_count(const struct engine *e);
+/* How many files the last build (re)parsed: the per-file cache at work (the daemon's debug
+ * line shows it). */
+unsigned engine_files_parsed(const struct engine *e);
+
+void engine_config_init(struct engine_config *c);
+void engine_config_clear(struct engine_config *c);
+void engine_config_copy(struct engine_config *dst, const struct engine_config *src);
+
+#endif

@@ -1,0 +1,44 @@
+/* scan.h: the libvirt XML directory -> the set of parsed VMs, with a per-file cache keyed by
+ * (device, inode, size, mtime) so an unchanged file is never parsed twice. I/O layer. */
+#ifndef NUMATOPD_SCAN_H
+#define NUMATOPD_SCAN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "source/domxml.h"
+#include "core/model.h"
+
+struct scan;
+
+struct scan *scan_new(const char *dir, size_t max_file_size);
+void scan_free(struct scan *s);
+const char *scan_dir(const struct scan *s);
+
+/* Bring the cache up to date with the directory: new and changed *.xml files are parsed,
+ * vanished ones dropped. A bad file is logged once per change (file and reason) and counted.
+ * Returns the number of files (re)parsed, or -1 with a reason in err when the directory itself
+ * cannot be read (the cache then keeps nothing). */
+int scan_run(struct scan *s, char *err, size_t errlen);
+
+/* The valid VMs in file-name order, borrowed until the next scan_run()/scan_free(). */
+size_t scan_vms(const struct scan *s, struct vm *const **vms, const char *const **files);
+/* Copy the current invalid files into a model's error list. */
+void scan_add_errors(const struct scan *s, struct model *m);
+unsigned scan_invalid_files(const struct scan *s);
+/* Parse failures since scan_new(), counting each changed bad file once. */
+uint32_t scan_parse_errors(const struct scan *s);
+/* Bumped by every scan_run() that changed the set of VMs or invalid files (a file parsed
+ * again, added or dropped, the directory lost): equal generations mean the same VMs. */
+uint64_t scan_generation(const struct scan *s);
+/* False when the directory itself (its inode, mtime or ctime) differs from what the last
+ * scan_run() saw: a name was added, removed or renamed since. One stat(2). */
+bool scan_dir_unchanged(const struct scan *s);
+/* True when the last scan_run() could not read the directory. */
+bool scan_dir_missing(const struct scan *s);
+
+/* Which names the scan considers: "*.xml", not dotfiles, not "*.xml.new". */
+bool scan_wanted_name(const char *name);
+
+#endif

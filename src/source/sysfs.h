@@ -1,0 +1,80 @@
+/* sysfs.h: the host NUMA topology read from a sysfs root (default /sys):
+ * devices/system/node/node<N>/{cpulist,meminfo,distance,hugepages/hugepages-<S>kB/}. */
+#ifndef NUMATOPD_SYSFS_H
+#define NUMATOPD_SYSFS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/cpuset.h"
+
+struct hugepool {
+	uint64_t size_kib;
+	uint64_t nr;      /* nr_hugepages */
+	uint64_t free;    /* free_hugepages */
+	uint64_t surplus; /* surplus_hugepages */
+};
+
+struct distance {
+	unsigned peer; /* node id */
+	unsigned value;
+};
+
+struct node {
+	unsigned id;
+	struct cpuset *cpus; /* never NULL; empty for a memory-only node */
+	bool has_meminfo;    /* false when meminfo was missing or unreadable */
+	uint64_t mem_total;  /* bytes */
+	uint64_t mem_free;   /* bytes */
+	uint64_t mem_used;   /* bytes */
+	struct distance *dist; /* sorted by peer */
+	size_t ndist;
+	struct hugepool *huge; /* sorted by size_kib */
+	size_t nhuge;
+};
+
+struct host {
+	struct node *nodes; /* sorted by id */
+	size_t nnodes;
+	struct cpuset *node_ids; /* ids of nodes[], limit CPUSET_MAX_NODES */
+	struct cpuset *cpus;     /* union of every node's cpus, limit CPUSET_MAX_CPUS */
+	char **warnings;         /* "node3/meminfo: Permission denied", one per problem */
+	size_t nwarnings;
+};
+
+/* Read the host below root ("/sys" in production; a corpus or fixture tree in tests).
+ * Returns 0 and *out (possibly with zero nodes and/or warnings), or -1 with a reason in err
+ * when root/devices/system/node cannot be opened at all. Unreadable per-node files make
+ * warnings, never a failure. */
+int sysfs_read_host(const char *root, struct host **out, char *err, size_t errlen);
+void host_free(struct host *h);
+
+/* Read again what can change while the nodes stay the same, the way the kernel moves it:
+ * the online node list (it must still be prev's nodes), each node's cpulist and meminfo, and
+ * nr/free/surplus of each of prev's hugepage pools; distances and the set of pool sizes are
+ * copied from prev (they cannot change while a node is online). A few dozen small reads
+ * instead of the whole tree. Returns 0 and *out, or -1 whenever the result could differ from
+ * sysfs_read_host(): prev had a warning or a node without cpulist or meminfo, a file cannot
+ * be read or parsed, the online list differs. The caller then reads the whole host. */
+int sysfs_refresh_host(const char *root, const struct host *prev, struct host **out);
+
+/* Lookups: binary search. NULL / -1 when absent. */
+const struct node *host_node(const struct host *h, unsigned id);
+int host_cpu_node(const struct host *h, unsigned cpu);
+
+/* The pure file parsers (also fuzz targets). buf need not be NUL-terminated; files may end in
+ * "\n\0". Each returns 0, or -1 with a reason naming the line. */
+struct meminfo {
+	bool has_total, has_free, has_used;
+	uint64_t total, free, used; /* bytes */
+};
+int sysfs_parse_meminfo(const char *buf, size_t len, struct meminfo *out, char *err,
+			size_t errlen);
+/* "10 21 21 10": *vals is malloc'd. */
+int sysfs_parse_distance(const char *buf, size_t len, unsigned **vals, size_t *n, char *err,
+			 size_t errlen);
+/* A single unsigned number (nr_hugepages and friends). */
+int sysfs_parse_number(const char *buf, size_t len, uint64_t *out, char *err, size_t errlen);
+
+#endif
