@@ -180,25 +180,25 @@ expect "cp VM: numaNodeCpuOversubscription node 4 (8 CPUs, 10 bound, headroom -2
 grep -q "rebuilt: 4 nodes, 4 VMs, 0 invalid files, 1 files parsed" "$NT_DIR/numatopd.log" &&
 	nt_pass "rebuild after one new file parsed 1 file" ||
 	nt_fail "no 'rebuilt: ... 1 files parsed' debug line after adding one file"
-expect "rm VM: numaNodeCpuOversubscriptionCleared node 4 (8 bound, headroom 0)" "$CPU_DOWN" \
+expect "rm VM: numaNodeCpuOversubCleared node 4 (8 bound, headroom 0)" "$CPU_DOWN" \
 	del cpu-hog
 sent=$((sent + 2))
 
 # 4. memory: 5 GiB more on node 4 (limit 14 GiB, 10 used)
 expect "numaNodeMemOversubscription node 4 (15 GiB used, headroom -1024 MiB)" "$MEM_UP" add mem-hog
-expect "numaNodeMemOversubscriptionCleared node 4 (10 GiB used, headroom 4096 MiB)" "$MEM_DOWN" \
+expect "numaNodeMemOversubCleared node 4 (10 GiB used, headroom 4096 MiB)" "$MEM_DOWN" \
 	del mem-hog
 sent=$((sent + 2))
 
 # 5. hugepages: the VM that overdraws node 1's 1G pool leaves, then comes back
-expect "numaHugepageOversubscriptionCleared row 1.1048576 (demand 0)" "$HUGE_DOWN" del huge-1g
+expect "numaHugepageOversubCleared row 1.1048576 (demand 0)" "$HUGE_DOWN" del huge-1g
 expect "numaHugepageOversubscription again when it comes back" "$HUGE_UP" add huge-1g
 sent=$((sent + 2))
 
 # 6. a vcpupin change written as libvirt writes it (pinme.xml.new renamed over pinme.xml)
 pin 4 5
 expect "vcpupin moved to node 4 (.new + rename): numaNodeCpuOversubscription" "$CPU_UP" pin 10 11
-expect "vcpupin moved back: numaNodeCpuOversubscriptionCleared" "$CPU_DOWN" pin 4 5
+expect "vcpupin moved back: numaNodeCpuOversubCleared" "$CPU_DOWN" pin 4 5
 sent=$((sent + 2))
 
 # 7. an invalid file: numaSourceError degraded(2) with 1 invalid file, then recovery
@@ -390,8 +390,8 @@ else
 	grep -E 'dropped|queue' "$NT_DIR/numatopd.log" | tail -n 3 >&2
 fi
 wait_more "$HUGE_DOWN" "$hd0" 5 && wait_more "$MEM_DOWN" "$md0" 5 &&
-	nt_pass "queue: the 2 newest (numaNodeMemOversubscriptionCleared," \
-		"numaHugepageOversubscriptionCleared) arrived after the restart" ||
+	nt_pass "queue: the 2 newest (numaNodeMemOversubCleared," \
+		"numaHugepageOversubCleared) arrived after the restart" ||
 	nt_fail "queue: the newest notifications did not arrive"
 # the order they fell due in: the memory clear, then the hugepage clear
 last2=$(nt_traps | grep -n -E -- "$MEM_DOWN|$HUGE_DOWN" | tail -n 2 | cut -d: -f1 | tr '\n' ' ')

@@ -456,11 +456,11 @@ static void event_names_follow_the_mib(void **state)
 		const char *name;
 	} t[] = {
 	    {ALARM_CPU, true, 1, "numaNodeCpuOversubscription"},
-	    {ALARM_CPU, false, 2, "numaNodeCpuOversubscriptionCleared"},
+	    {ALARM_CPU, false, 2, "numaNodeCpuOversubCleared"},
 	    {ALARM_MEM, true, 3, "numaNodeMemOversubscription"},
-	    {ALARM_MEM, false, 4, "numaNodeMemOversubscriptionCleared"},
+	    {ALARM_MEM, false, 4, "numaNodeMemOversubCleared"},
 	    {ALARM_HUGE, true, 5, "numaHugepageOversubscription"},
-	    {ALARM_HUGE, false, 6, "numaHugepageOversubscriptionCleared"},
+	    {ALARM_HUGE, false, 6, "numaHugepageOversubCleared"},
 	    {ALARM_SOURCE, true, 7, "numaSourceError"},
 	    {ALARM_SOURCE, false, 8, "numaSourceRecovered"},
 	};

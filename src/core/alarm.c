@@ -51,9 +51,9 @@ struct pass {
 static const struct {
 	const char *raise, *clear;
 } names[] = {
-    [ALARM_CPU] = {"numaNodeCpuOversubscription", "numaNodeCpuOversubscriptionCleared"},
-    [ALARM_MEM] = {"numaNodeMemOversubscription", "numaNodeMemOversubscriptionCleared"},
-    [ALARM_HUGE] = {"numaHugepageOversubscription", "numaHugepageOversubscriptionCleared"},
+    [ALARM_CPU] = {"numaNodeCpuOversubscription", "numaNodeCpuOversubCleared"},
+    [ALARM_MEM] = {"numaNodeMemOversubscription", "numaNodeMemOversubCleared"},
+    [ALARM_HUGE] = {"numaHugepageOversubscription", "numaHugepageOversubCleared"},
     [ALARM_SOURCE] = {"numaSourceError", "numaSourceRecovered"},
 };
 

@@ -90,7 +90,7 @@ void alarm_queue_set_cap(struct alarm_queue *q, size_t cap);
 /* The number dropped since the last call, and reset it. */
 uint64_t alarm_queue_take_dropped(struct alarm_queue *q);
 
-/* The MIB name of the notification an event is ("numaNodeCpuOversubscriptionCleared"). */
+/* The MIB name of the notification an event is ("numaNodeCpuOversubCleared"). */
 const char *alarm_event_name(const struct alarm_event *e);
 /* Its sub-identifier under numaNotifications (1..8). */
 unsigned alarm_event_subid(const struct alarm_event *e);
