@@ -1363,16 +1363,6 @@ bool account_host_same(const struct host *a, const struct host *b)
 	return true;
 }
 
-static const struct hugepool *find_pool(const struct node *n, uint64_t size_kib)
-{
-	size_t i;
-
-	for (i = 0; i < n->nhuge; i++)
-		if (n->huge[i].size_kib == size_kib)
-			return &n->huge[i];
-	return NULL;
-}
-
 struct model *account_refresh(struct model *prev, const struct host *host)
 {
 	struct model *m = xcalloc(1, sizeof(*m));
@@ -1398,7 +1388,7 @@ struct model *account_refresh(struct model *prev, const struct host *host)
 	m->huges = xmemdup(prev->huges, prev->nhuges, sizeof(*m->huges));
 	for (i = 0; i < m->nhuges; i++) {
 		const struct node *n = host_node(host, m->huges[i].node);
-		const struct hugepool *pool = n != NULL ? find_pool(n, m->huges[i].size_kib) : NULL;
+		const struct hugepool *pool = n != NULL ? host_node_pool(n, m->huges[i].size_kib) : NULL;
 
 		if (pool != NULL) { /* else a size only VMs ask for: 0 free, 0 surplus */
 			m->huges[i].free = pool->free;
