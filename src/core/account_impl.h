@@ -130,6 +130,8 @@ struct vmctx {
 	unsigned nonline, nbound, nspanning, nfloating, remote;
 };
 
+/* ---------------------------------------------------------------- the steps, by file */
+
 /* account_index.c: the VM index policy (numaVmIndex). For each vms[i] that is not NULL:
  * index[i], and dup_of[i] = the position of the VM whose domain id vms[i] also claims (vms[i]
  * then has a UUID-derived index), else NO_POS. The same set of files always gets the same
