@@ -12,6 +12,7 @@
 
 #include "core/account.h"
 #include "core/cpuset.h"
+#include "core/host.h"
 #include "core/model.h"
 #include "core/util.h"
 
@@ -91,24 +92,6 @@ static void tb_host_warn(struct host *h, const char *w)
 {
 	h->warnings = xreallocarray(h->warnings, h->nwarnings + 1, sizeof(*h->warnings));
 	h->warnings[h->nwarnings++] = xstrdup(w);
-}
-
-static void tb_host_free(struct host *h)
-{
-	size_t i;
-
-	for (i = 0; i < h->nnodes; i++) {
-		cpuset_free(h->nodes[i].cpus);
-		free(h->nodes[i].dist);
-		free(h->nodes[i].huge);
-	}
-	for (i = 0; i < h->nwarnings; i++)
-		free(h->warnings[i]);
-	free(h->warnings);
-	free(h->nodes);
-	cpuset_free(h->node_ids);
-	cpuset_free(h->cpus);
-	free(h);
 }
 
 /* A running VM without domain id, pins or binding: everything floating and unbound. */
@@ -300,7 +283,7 @@ static void world_clear(struct world *w)
 	model_unref(w->m);
 	for (i = 0; i < w->nvms; i++)
 		tb_vm_free(w->vms[i]);
-	tb_host_free(w->host);
+	host_free(w->host);
 	account_config_clear(&w->cfg);
 }
 

@@ -6,7 +6,7 @@
 
 #include "source/domxml.h"
 #include "core/model.h"
-#include "source/sysfs.h"
+#include "core/host.h"
 
 struct reserved {
 	unsigned node;

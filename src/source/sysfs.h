@@ -7,48 +7,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "core/cpuset.h"
-
-struct hugepool {
-	uint64_t size_kib;
-	uint64_t nr;      /* nr_hugepages */
-	uint64_t free;    /* free_hugepages */
-	uint64_t surplus; /* surplus_hugepages */
-};
-
-struct distance {
-	unsigned peer; /* node id */
-	unsigned value;
-};
-
-struct node {
-	unsigned id;
-	struct cpuset *cpus; /* never NULL; empty for a memory-only node */
-	bool has_meminfo;    /* false when meminfo was missing or unreadable */
-	uint64_t mem_total;  /* bytes */
-	uint64_t mem_free;   /* bytes */
-	uint64_t mem_used;   /* bytes */
-	struct distance *dist; /* sorted by peer */
-	size_t ndist;
-	struct hugepool *huge; /* sorted by size_kib */
-	size_t nhuge;
-};
-
-struct host {
-	struct node *nodes; /* sorted by id */
-	size_t nnodes;
-	struct cpuset *node_ids; /* ids of nodes[], limit CPUSET_MAX_NODES */
-	struct cpuset *cpus;     /* union of every node's cpus, limit CPUSET_MAX_CPUS */
-	char **warnings;         /* "node3/meminfo: Permission denied", one per problem */
-	size_t nwarnings;
-};
+#include "core/host.h"
 
 /* Read the host below root ("/sys" in production; a corpus or fixture tree in tests).
  * Returns 0 and *out (possibly with zero nodes and/or warnings), or -1 with a reason in err
  * when root/devices/system/node cannot be opened at all. Unreadable per-node files make
  * warnings, never a failure. */
 int sysfs_read_host(const char *root, struct host **out, char *err, size_t errlen);
-void host_free(struct host *h);
 
 /* Read again what can change while the nodes stay the same, the way the kernel moves it:
  * the online node list (it must still be prev's nodes), each node's cpulist and meminfo, and
@@ -58,10 +23,6 @@ void host_free(struct host *h);
  * sysfs_read_host(): prev had a warning or a node without cpulist or meminfo, a file cannot
  * be read or parsed, the online list differs. The caller then reads the whole host. */
 int sysfs_refresh_host(const char *root, const struct host *prev, struct host **out);
-
-/* Lookups: binary search. NULL / -1 when absent. */
-const struct node *host_node(const struct host *h, unsigned id);
-int host_cpu_node(const struct host *h, unsigned cpu);
 
 /* The pure file parsers (also fuzz targets). buf need not be NUL-terminated; files may end in
  * "\n\0". Each returns 0, or -1 with a reason naming the line. */

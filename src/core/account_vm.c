@@ -1,0 +1,504 @@
+/* account_vm.c: the rules for one VM: its guest cells (R4), their binding (R5), memory
+ * attribution (R6), hugepages (R8), its rows and placement (R10). vCPUs: account_vcpu.c. */
+#include "core/account_impl.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/util.h"
+
+static const char *const cpu_src_names[] = {"vcpupin", "vcpu cpuset", "numad cpuset"};
+static const char *const node_src_names[] = {"numatune memnode", "numatune memory",
+					     "numad nodeset"};
+
+/* ---------------------------------------------------------------- warnings */
+
+static void warnf(struct ctx *c, const struct vmctx *v, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void warnf(struct ctx *c, const struct vmctx *v, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	model_add_problem(&c->m->warnings, &c->m->nwarnings, v->file, msg);
+}
+
+void account_drop_missing(struct cpuset *set, const struct cpuset *exist, struct cpuset **bad,
+			  unsigned *mask, unsigned src)
+{
+	struct cpuset *gone = cpuset_dup(set);
+
+	cpuset_subtract(gone, exist);
+	if (!cpuset_empty(gone)) {
+		if (*bad == NULL)
+			*bad = cpuset_new(cpuset_limit(set));
+		cpuset_union(*bad, gone);
+		*mask |= 1u << src;
+		cpuset_intersect(set, exist);
+	}
+	cpuset_free(gone);
+}
+
+/* "vcpupin names host CPUs 63 that do not exist; ignored" */
+static void warn_missing(struct ctx *c, const struct vmctx *v, const char *const *names,
+			 size_t nnames, unsigned mask, const struct cpuset *bad, const char *what)
+{
+	char srcs[128] = "";
+	size_t i, nsrc = 0;
+	char *list;
+
+	if (bad == NULL)
+		return;
+	for (i = 0; i < nnames; i++) {
+		if (!(mask & (1u << i)))
+			continue;
+		if (nsrc++)
+			strcat(srcs, " and ");
+		strcat(srcs, names[i]);
+	}
+	list = cpuset_format(bad);
+	warnf(c, v, "%s %s host %s %s that do not exist; ignored", srcs,
+	      nsrc > 1 ? "name" : "names", what, list);
+	free(list);
+}
+
+/* ---------------------------------------------------------------- R4: guest cells */
+
+/* Index cells by id (ids are below CPUSET_MAX_NODES), so every lookup is O(1). */
+static void index_cells(struct vmctx *v)
+{
+	size_t i;
+
+	v->ncellpos = 0;
+	for (i = 0; i < v->ncells; i++)
+		if (v->cells[i].id >= v->ncellpos)
+			v->ncellpos = v->cells[i].id + 1;
+	v->cellpos = xcalloc(v->ncellpos ? v->ncellpos : 1, sizeof(*v->cellpos));
+	for (i = 0; i < v->ncells; i++)
+		if (v->cellpos[v->cells[i].id] == 0) /* the first of a duplicate id, as before */
+			v->cellpos[v->cells[i].id] = i + 1;
+}
+
+static struct gcell *find_cell(struct vmctx *v, unsigned id)
+{
+	if (id >= v->ncellpos || v->cellpos[id] == 0)
+		return NULL;
+	return &v->cells[v->cellpos[id] - 1];
+}
+
+/* A memory device adds to the cell it targets; one that targets no cell still counts in the
+ * VM's memory (nothing is silently dropped) but in no host node. */
+static uint64_t add_memdev(struct ctx *c, struct vmctx *v, size_t i)
+{
+	const struct memdev *d = &v->vm->memdevs[i];
+	struct gcell *g = NULL;
+
+	if (d->node < 0 && v->ncells == 1)
+		g = &v->cells[0];
+	else if (d->node >= 0)
+		g = find_cell(v, (unsigned)d->node);
+	if (g) {
+		add_sat(&g->mem, d->size);
+		return 0;
+	}
+	if (d->node < 0)
+		warnf(c, v,
+		      "memory device %zu has no target node and the domain has %zu cells; "
+		      "its %llu bytes count in no host node",
+		      i, v->ncells, (unsigned long long)d->size);
+	else
+		warnf(c, v,
+		      "memory device %zu targets guest cell %d, which does not exist; "
+		      "its %llu bytes count in no host node",
+		      i, d->node, (unsigned long long)d->size);
+	return d->size;
+}
+
+static void build_cells(struct ctx *c, struct vmctx *v)
+{
+	const struct vm *vm = v->vm;
+	uint64_t lost = 0;
+	size_t i;
+
+	if (vm->ncells == 0) {
+		/* the implicit cell 0: id 0, every vCPU, <memory> */
+		v->ncells = 1;
+		v->cells = xcalloc(1, sizeof(*v->cells));
+		v->cells[0].mem = vm->memory;
+	} else {
+		v->ncells = vm->ncells;
+		v->cells = xcalloc(v->ncells, sizeof(*v->cells));
+		for (i = 0; i < vm->ncells; i++) {
+			v->cells[i].id = vm->cells[i].id;
+			v->cells[i].vcpus = vm->cells[i].cpus;
+			v->cells[i].mem = vm->cells[i].memory;
+		}
+	}
+	index_cells(v);
+	for (i = 0; i < vm->nmemdevs; i++)
+		add_sat(&lost, add_memdev(c, v, i));
+	v->memory = lost;
+	for (i = 0; i < v->ncells; i++)
+		add_sat(&v->memory, v->cells[i].mem);
+}
+
+/* ---------------------------------------------------------------- R5: cell binding */
+
+static const struct memnode *find_memnode(const struct vm *vm, unsigned cell)
+{
+	size_t i;
+
+	for (i = 0; i < vm->nmemnodes; i++)
+		if (vm->memnodes[i].cellid == cell && vm->memnodes[i].nodeset)
+			return &vm->memnodes[i];
+	return NULL;
+}
+
+/* libvirt implies automatic memory placement from <vcpu placement='auto'> unless numatune
+ * names a nodeset. */
+static bool auto_memory(const struct vm *vm)
+{
+	return vm->mem_placement_auto || (vm->vcpu_placement_auto && vm->mem_nodeset == NULL);
+}
+
+static enum mem_mode bound_mode(enum mem_mode m)
+{
+	return m >= MEM_MODE_STRICT && m <= MEM_MODE_RESTRICTIVE ? m : MEM_MODE_STRICT;
+}
+
+static void bind_cell(struct ctx *c, struct vmctx *v, struct gcell *g)
+{
+	const struct vm *vm = v->vm;
+	const struct memnode *mn = find_memnode(vm, g->id);
+	const struct cpuset *want = NULL;
+	enum mem_mode mode = MEM_MODE_STRICT;
+	unsigned src = 0;
+
+	if (mn) {
+		want = mn->nodeset;
+		mode = mn->mode;
+		src = SRC_MEMNODE;
+	} else if (vm->mem_nodeset) {
+		want = vm->mem_nodeset;
+		mode = vm->mem_mode;
+		src = SRC_NUMATUNE;
+	} else if (auto_memory(vm) && vm->numad_nodeset) {
+		want = vm->numad_nodeset;
+		src = SRC_NUMAD_NODESET;
+		if (vm->has_numatune_memory)
+			mode = vm->mem_mode;
+	}
+	g->mode = MEM_MODE_NONE;
+	if (want == NULL)
+		return;
+	g->nodes = cpuset_dup(want);
+	account_drop_missing(g->nodes, c->topo.node_ids, &v->bad_nodes, &v->bad_node_src, src);
+	if (cpuset_empty(g->nodes)) {
+		cpuset_free(g->nodes);
+		g->nodes = NULL;
+		return;
+	}
+	g->mode = bound_mode(mode);
+}
+
+/* ---------------------------------------------------------------- R8: hugepages */
+
+static uint64_t page_kib(const struct ctx *c, const struct hugepage *p)
+{
+	return p->size_kib ? p->size_kib : c->cfg->default_huge_kib;
+}
+
+/* The page size backing each guest cell, 0 for none: the first entry whose nodeset holds the
+ * cell, else the first entry without a nodeset (libvirt's own order). One pass over the
+ * entries, each nodeset walked once. */
+static void cell_page_sizes(const struct ctx *c, struct vmctx *v)
+{
+	const struct vm *vm = v->vm;
+	const struct hugepage *all = NULL;
+	bool *set;
+	size_t i;
+	int id;
+
+	if (!vm->hugepages && vm->npages == 0)
+		return;
+	if (vm->npages == 0) {
+		for (i = 0; i < v->ncells; i++)
+			v->cells[i].huge_kib = c->cfg->default_huge_kib;
+		return;
+	}
+	set = xcalloc(v->ncells ? v->ncells : 1, sizeof(*set));
+	for (i = 0; i < vm->npages; i++) {
+		const struct hugepage *p = &vm->pages[i];
+
+		if (p->nodeset == NULL) {
+			if (all == NULL)
+				all = p;
+			continue;
+		}
+		for (id = cpuset_next(p->nodeset, -1); id >= 0 && (unsigned)id < v->ncellpos;
+		     id = cpuset_next(p->nodeset, id)) {
+			size_t pos = v->cellpos[id];
+
+			if (pos != 0 && !set[pos - 1]) {
+				set[pos - 1] = true;
+				v->cells[pos - 1].huge_kib = page_kib(c, p);
+			}
+		}
+	}
+	for (i = 0; i < v->ncells; i++) {
+		size_t first = v->cellpos[v->cells[i].id] - 1;
+
+		if (first != i) /* a duplicate id gets what its first cell got */
+			v->cells[i].huge_kib = v->cells[first].huge_kib;
+		else if (!set[i] && all != NULL)
+			v->cells[i].huge_kib = page_kib(c, all);
+	}
+	free(set);
+}
+
+/* R8: one VM's hugepage-backed bytes on a node, summed per page size before rounding. */
+static void add_huge_bytes(struct share *s, uint64_t size_kib, uint64_t bytes)
+{
+	struct hpbytes *h;
+	size_t i;
+
+	for (i = 0; i < s->nhuge; i++) {
+		if (s->huge[i].size_kib == size_kib) {
+			add_sat(&s->huge[i].bytes, bytes);
+			return;
+		}
+	}
+	h = array_push(&s->huge, &s->nhuge, &s->caphuge, sizeof(*h));
+	h->size_kib = size_kib;
+	h->bytes = bytes;
+}
+
+/* ---------------------------------------------------------------- R6: memory attribution */
+
+/* A k-node nodeset splits the cell evenly, the remainder bytes one each to the lowest node
+ * ids. Hugepage-backed bytes are summed per node and page size for the VM (R8). */
+static void attribute_cell(struct ctx *c, struct vmctx *v, const struct gcell *g)
+{
+	unsigned k, i = 0;
+	uint64_t each, rem;
+	int n;
+
+	if (g->nodes == NULL)
+		return;
+	k = cpuset_count(g->nodes);
+	each = g->mem / k;
+	rem = g->mem % k;
+	for (n = cpuset_first(g->nodes); n >= 0; n = cpuset_next(g->nodes, n), i++) {
+		uint64_t bytes = each + (i < rem ? 1 : 0);
+		size_t p = topo_pos(&c->topo, (unsigned)n);
+		struct share *s;
+
+		if (bytes == 0 || p == NO_POS)
+			continue;
+		s = &v->share[p];
+		add_sat(&s->mem, bytes);
+		if (k > 1)
+			add_sat(&s->mem_spanning, bytes);
+		if (g->huge_kib) {
+			add_sat(&s->mem_huge, bytes);
+			add_huge_bytes(s, g->huge_kib, bytes);
+		}
+	}
+}
+
+/* Hugepages needed for bytes: ceil(bytes / (kib x 1024)). */
+static uint64_t pages_for(uint64_t bytes, uint64_t kib)
+{
+	uint64_t page;
+
+	if (bytes == 0 || kib == 0)
+		return 0;
+	if (__builtin_mul_overflow(kib, 1024, &page))
+		return 1; /* a page over 16 EiB holds any amount */
+	return bytes / page + (bytes % page != 0);
+}
+
+/* R8: the VM's demand on node n for size s = its bytes of size-s cells on n / s, rounded up
+ * once per VM (one QEMU process), summed over VMs. */
+static void add_vm_demand(struct ctx *c, const struct vmctx *v)
+{
+	size_t p, i;
+
+	for (p = 0; p < c->topo.host->nnodes; p++)
+		for (i = 0; i < v->share[p].nhuge; i++)
+			account_node_add_demand(
+			    &c->acc[p], v->share[p].huge[i].size_kib,
+			    pages_for(v->share[p].huge[i].bytes, v->share[p].huge[i].size_kib));
+}
+
+/* ---------------------------------------------------------------- per-VM rows */
+
+/* Assignment rows where the VM has anything, folded into the node sums (R9). */
+static void emit_assigns(struct ctx *c, const struct vmctx *v, struct cpuset *nodes)
+{
+	size_t i;
+
+	for (i = 0; i < c->topo.host->nnodes; i++) {
+		const struct share *s = &v->share[i];
+		struct assign_row *r;
+
+		if (s->vcpus == 0 && s->vcpus_spanning == 0 && s->mem == 0)
+			continue;
+		r = array_push(&c->m->assigns, &c->m->nassigns, &c->capassigns, sizeof(*r));
+		r->vm = v->index;
+		r->node = c->topo.host->nodes[i].id;
+		r->vcpus = s->vcpus;
+		r->vcpus_spanning = s->vcpus_spanning;
+		r->mem = s->mem;
+		r->mem_spanning = s->mem_spanning;
+		account_node_add_share(&c->acc[i], s);
+		cpuset_set(nodes, r->node);
+	}
+}
+
+/* R10 */
+static enum placement classify(const struct vmctx *v, const struct cpuset *nodes)
+{
+	bool span = v->nspanning > 0, bound = false, unbound = false;
+	size_t i;
+
+	for (i = 0; i < v->ncells; i++) {
+		if (v->cells[i].nodes == NULL) {
+			unbound = true;
+			continue;
+		}
+		bound = true;
+		if (cpuset_count(v->cells[i].nodes) > 1)
+			span = true;
+	}
+	if (span)
+		return PLACEMENT_SPANNING;
+	if (v->nbound == 0 && !bound)
+		return PLACEMENT_FLOATING;
+	if (v->nfloating > 0 || unbound)
+		return PLACEMENT_PARTIAL;
+	return cpuset_count(nodes) > 1 ? PLACEMENT_MULTINODE : PLACEMENT_LOCAL;
+}
+
+/* none when no cell is bound; the common mode; else mixed (an unbound cell is 'none'). */
+static enum mem_mode vm_mem_mode(const struct vmctx *v)
+{
+	bool bound = false;
+	size_t i;
+
+	for (i = 0; i < v->ncells; i++)
+		if (v->cells[i].nodes)
+			bound = true;
+	if (!bound)
+		return MEM_MODE_NONE;
+	for (i = 1; i < v->ncells; i++)
+		if (v->cells[i].mode != v->cells[0].mode)
+			return MEM_MODE_MIXED;
+	return v->cells[0].mode;
+}
+
+/* <emulatorpin>, else <vcpu cpuset>, else numad's choice; only CPUs that exist (the missing
+ * ones were already reported for the vCPUs when they matter). */
+static char *emulator_cpus(const struct ctx *c, struct vmctx *v)
+{
+	const struct vm *vm = v->vm;
+	const struct cpuset *want = vm->emulatorpin ? vm->emulatorpin : vm->vcpu_cpuset;
+	struct cpuset *s;
+	char *out;
+
+	if (want == NULL && vm->vcpu_placement_auto)
+		want = account_numad_cpus(c, v);
+	if (want == NULL)
+		return xstrdup("");
+	s = cpuset_dup(want);
+	cpuset_intersect(s, c->topo.cpus);
+	out = cpuset_format(s);
+	cpuset_free(s);
+	return out;
+}
+
+static void emit_vm(struct ctx *c, struct vmctx *v)
+{
+	const struct vm *vm = v->vm;
+	struct cpuset *nodes = cpuset_new(CPUSET_MAX_NODES);
+	struct vm_row *r;
+	size_t i;
+
+	emit_assigns(c, v, nodes);
+	r = array_push(&c->m->vms, &c->m->nvms, &c->capvms, sizeof(*r));
+	r->index = v->index;
+	r->file = xstrdup(v->file);
+	r->name = xstrdup(vm->name ? vm->name : "");
+	r->uuid = xstrdup(vm->uuid ? vm->uuid : "");
+	r->display_name = xstrdup(vm->display_name ? vm->display_name : "");
+	r->state = vm->state;
+	r->pid = vm->pid;
+	r->vcpus = v->nonline;
+	r->vcpus_max = vm->vcpu_max;
+	r->memory = v->memory;
+	r->placement = classify(v, nodes);
+	r->nodes = cpuset_format(nodes);
+	r->mem_mode = vm_mem_mode(v);
+	r->remote_vcpus = v->remote;
+	for (i = 0; i < v->ncells; i++)
+		if (v->cells[i].huge_kib > r->huge_kib)
+			r->huge_kib = v->cells[i].huge_kib;
+	r->emulator_cpus = emulator_cpus(c, v);
+	if (r->placement == PLACEMENT_FLOATING)
+		c->m->vm_floating++;
+	if (r->remote_vcpus)
+		c->m->vm_misaligned++;
+	cpuset_free(nodes);
+}
+
+static void vmctx_clear(struct vmctx *v)
+{
+	size_t i;
+
+	for (i = 0; i < v->ncells; i++)
+		cpuset_free(v->cells[i].nodes);
+	free(v->cells);
+	free(v->cellpos);
+	for (i = 0; v->share != NULL && i < v->nshare; i++)
+		free(v->share[i].huge);
+	free(v->share);
+	cpuset_free(v->numad_cpus);
+	cpuset_free(v->bad_cpus);
+	cpuset_free(v->bad_nodes);
+	free(v->pins);
+	free(v->tids);
+}
+
+void account_vm(struct ctx *c, const struct vm *vm, const char *file, uint32_t index,
+		const char *dup_file)
+{
+	struct vmctx v = {.vm = vm, .file = file, .index = index};
+	size_t j;
+
+	v.share = xcalloc(c->topo.host->nnodes, sizeof(*v.share));
+	v.nshare = c->topo.host->nnodes;
+	if (dup_file)
+		warnf(c, &v,
+		      "domain id %lld is also claimed by %s; numaVmIndex %u is derived "
+		      "from the UUID instead",
+		      vm->id, dup_file, index);
+	build_cells(c, &v);
+	cell_page_sizes(c, &v);
+	for (j = 0; j < v.ncells; j++) {
+		bind_cell(c, &v, &v.cells[j]);
+		attribute_cell(c, &v, &v.cells[j]);
+	}
+	add_vm_demand(c, &v);
+	account_vcpus(c, &v);
+	warn_missing(c, &v, cpu_src_names, ARRAY_SIZE(cpu_src_names), v.bad_cpu_src, v.bad_cpus,
+		     "CPUs");
+	warn_missing(c, &v, node_src_names, ARRAY_SIZE(node_src_names), v.bad_node_src, v.bad_nodes,
+		     "nodes");
+	emit_vm(c, &v);
+	vmctx_clear(&v);
+}

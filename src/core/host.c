@@ -1,0 +1,66 @@
+/* host.c: the host topology model's lookups and its one free function, for the reader
+ * (sysfs.c), the accounting and tests that build a host by hand alike. Pure. */
+#include "core/host.h"
+
+#include <stdlib.h>
+
+void host_free(struct host *h)
+{
+	size_t i;
+
+	if (h == NULL)
+		return;
+	for (i = 0; i < h->nnodes; i++) {
+		cpuset_free(h->nodes[i].cpus);
+		free(h->nodes[i].dist);
+		free(h->nodes[i].huge);
+	}
+	for (i = 0; i < h->nwarnings; i++)
+		free(h->warnings[i]);
+	free(h->warnings);
+	free(h->nodes);
+	cpuset_free(h->node_ids);
+	cpuset_free(h->cpus);
+	free(h);
+}
+
+const struct node *host_node(const struct host *h, unsigned id)
+{
+	size_t lo = 0, hi = h->nnodes;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (h->nodes[mid].id == id)
+			return &h->nodes[mid];
+		if (h->nodes[mid].id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+/* A scan, not a search: nodes are sorted by id, not by CPU, and cpuset_test is O(1), so this is
+ * at most nnodes bit tests. It uses only the public fields, so hosts that tests build by hand
+ * answer too (a private cpu->node table would be missing from those). */
+int host_cpu_node(const struct host *h, unsigned cpu)
+{
+	size_t i;
+
+	for (i = 0; i < h->nnodes; i++)
+		if (h->nodes[i].cpus && cpuset_test(h->nodes[i].cpus, cpu))
+			return (int)h->nodes[i].id;
+	return -1;
+}
+
+/* A node has a handful of pool sizes at most: a scan is the search. */
+const struct hugepool *host_node_pool(const struct node *n, uint64_t size_kib)
+{
+	size_t i;
+
+	for (i = 0; i < n->nhuge; i++)
+		if (n->huge[i].size_kib == size_kib)
+			return &n->huge[i];
+	return NULL;
+}

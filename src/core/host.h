@@ -1,0 +1,55 @@
+/* host.h: the host NUMA topology model (nodes, their CPUs, memory, distances and hugepage
+ * pools) that sysfs.c reads and account.c counts against. Pure: plain structs and lookups. */
+#ifndef NUMATOPD_HOST_H
+#define NUMATOPD_HOST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/cpuset.h"
+
+struct hugepool {
+	uint64_t size_kib;
+	uint64_t nr;      /* nr_hugepages */
+	uint64_t free;    /* free_hugepages */
+	uint64_t surplus; /* surplus_hugepages */
+};
+
+struct distance {
+	unsigned peer; /* node id */
+	unsigned value;
+};
+
+struct node {
+	unsigned id;
+	struct cpuset *cpus; /* never NULL; empty for a memory-only node */
+	bool has_meminfo;    /* false when meminfo was missing or unreadable */
+	uint64_t mem_total;  /* bytes */
+	uint64_t mem_free;   /* bytes */
+	uint64_t mem_used;   /* bytes */
+	struct distance *dist; /* sorted by peer */
+	size_t ndist;
+	struct hugepool *huge; /* sorted by size_kib */
+	size_t nhuge;
+};
+
+struct host {
+	struct node *nodes; /* sorted by id */
+	size_t nnodes;
+	struct cpuset *node_ids; /* ids of nodes[], limit CPUSET_MAX_NODES */
+	struct cpuset *cpus;     /* union of every node's cpus, limit CPUSET_MAX_CPUS */
+	char **warnings;         /* "node3/meminfo: Permission denied", one per problem */
+	size_t nwarnings;
+};
+
+/* Frees h and everything it points to; NULL is fine. */
+void host_free(struct host *h);
+
+/* Lookups: binary search. NULL / -1 when absent. */
+const struct node *host_node(const struct host *h, unsigned id);
+int host_cpu_node(const struct host *h, unsigned cpu);
+/* The node's pool of pages of size_kib KiB, NULL when it has none. */
+const struct hugepool *host_node_pool(const struct node *n, uint64_t size_kib);
+
+#endif
