@@ -1,6 +1,7 @@
 /* account_node.c: the per-node rule R9: every VM's share of a node summed, the node's limits,
  * headroom and use, its hugepage and distance rows; and every table sorted by its MIB index. */
 #include "core/account_impl.h"
+#include "core/arith.h"
 
 #include "core/util.h"
 
@@ -35,30 +36,6 @@ void account_node_add_demand(struct nodeacc *a, uint64_t size_kib, uint64_t page
 
 /* ---------------------------------------------------------------- R9: limits and rows */
 
-/* R9: ceil(100 x use / limit); 0 when unused; UINT32_MAX when the limit is 0 (or beyond). */
-static uint32_t used_pct(uint64_t use, uint64_t limit)
-{
-	unsigned __int128 p;
-
-	if (use == 0)
-		return 0;
-	if (limit == 0)
-		return UINT32_MAX;
-	p = ((unsigned __int128)use * 100 + limit - 1) / limit;
-	return p > UINT32_MAX ? UINT32_MAX : (uint32_t)p;
-}
-
-static int64_t headroom(uint64_t limit, uint64_t use)
-{
-	__int128 d = (__int128)limit - (__int128)use;
-
-	if (d > INT64_MAX)
-		return INT64_MAX;
-	if (d < INT64_MIN)
-		return INT64_MIN;
-	return (int64_t)d;
-}
-
 static uint64_t reserved_for(const struct account_config *cfg, unsigned node)
 {
 	uint64_t r = cfg->reserved_all;
@@ -90,12 +67,10 @@ static uint64_t pool_bytes(const struct node *n)
 static uint64_t mem_limit(const struct account_config *cfg, const struct node *n, uint64_t pool)
 {
 	uint64_t avail = n->mem_total, res = reserved_for(cfg, n->id);
-	unsigned __int128 lim;
 
 	avail = avail > pool ? avail - pool : 0;
 	avail = avail > res ? avail - res : 0;
-	lim = (unsigned __int128)avail * cfg->mem_ratio_pct / 100;
-	return lim > UINT64_MAX ? UINT64_MAX : (uint64_t)lim;
+	return arith_ratio_floor(avail, cfg->mem_ratio_pct);
 }
 
 static void fill_node(const struct ctx *c, size_t i, struct node_row *r)
@@ -116,12 +91,12 @@ static void fill_node(const struct ctx *c, size_t i, struct node_row *r)
 	r->mem_huge = a->mem_huge;
 	r->vm_count = a->vm_count;
 	r->huge_pool = pool_bytes(n);
-	r->cpu_limit = (uint64_t)r->cpu_capacity * c->cfg->cpu_ratio_pct / 100;
+	r->cpu_limit = arith_ratio_floor(r->cpu_capacity, c->cfg->cpu_ratio_pct);
 	r->mem_limit = mem_limit(c->cfg, n, r->huge_pool);
-	r->cpu_headroom = headroom(r->cpu_limit, r->vcpus_bound);
-	r->mem_headroom = headroom(r->mem_limit, use);
-	r->cpu_used_pct = used_pct(r->vcpus_bound, r->cpu_limit);
-	r->mem_used_pct = used_pct(use, r->mem_limit);
+	r->cpu_headroom = arith_diff_sat(r->cpu_limit, r->vcpus_bound);
+	r->mem_headroom = arith_diff_sat(r->mem_limit, use);
+	r->cpu_used_pct = arith_pct_ceil(r->vcpus_bound, r->cpu_limit);
+	r->mem_used_pct = arith_pct_ceil(use, r->mem_limit);
 	r->cpu_over = r->vcpus_bound > r->cpu_limit;
 	r->mem_over = use > r->mem_limit;
 }
