@@ -1952,7 +1952,7 @@ static char *summary(const struct vm *vm)
 	print_set(f, "cpuset", vm->vcpu_cpuset);
 	print_set(f, "emulator", vm->emulatorpin);
 	print_set(f, "nodeset", vm->mem_nodeset);
-	for (id = 0; id < DOMXML_MAX_VCPUS; id++) {
+	for (id = 0; id < VM_MAX_VCPUS; id++) {
 		for (i = 0; i < vm->nvcpupins; i++) {
 			if (vm->vcpupins[i].id != id)
 				continue;

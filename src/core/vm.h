@@ -11,8 +11,6 @@
 #include "core/enums.h"
 
 #define VM_MAX_VCPUS 16384 /* libvirt's own limit is lower; bounds our arrays */
-/* The limit's older name, which account.c and its tests still use (issue 15 renames it there). */
-#define DOMXML_MAX_VCPUS VM_MAX_VCPUS
 
 struct vcpu_enabled {
 	unsigned id;
