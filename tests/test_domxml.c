@@ -1168,22 +1168,27 @@ static void test_truncated_document(void **state)
 			    "line 7: premature end of data (truncated file)");
 }
 
-static void test_deep_nesting_fails_cleanly(void **state)
+/* A document levels deep: <domain> and levels - 1 nested <a> elements. */
+static char *nested(size_t levels)
 {
-	size_t depth = 10000, i;
-	char *xml = xmalloc(depth * 7 + 64), *p = xml;
-	const char *err;
+	char *xml = xmalloc(levels * 7 + 64), *p = xml;
+	size_t i;
 
-	(void)state;
 	p += sprintf(p, "<domain>");
-	for (i = 0; i < depth; i++)
+	for (i = 1; i < levels; i++)
 		p += sprintf(p, "<a>");
-	for (i = 0; i < depth; i++)
+	for (i = 1; i < levels; i++)
 		p += sprintf(p, "</a>");
 	sprintf(p, "</domain>");
-	err = parse_err(xml);
-	assert_string_equal(err,
-			    "line 1: nesting depth over 256 levels");
+	return xml;
+}
+
+static void test_deep_nesting_fails_cleanly(void **state)
+{
+	char *xml = nested(10001);
+
+	(void)state;
+	assert_string_equal(parse_err(xml), "line 1: nesting depth over 256 levels");
 	free(xml);
 }
 
@@ -1204,21 +1209,6 @@ static void test_nesting_under_the_limit_parses(void **state)
 	assert_int_equal(vm->vcpu_max, 1);
 	vm_free(vm);
 	free(xml);
-}
-
-/* n nested elements inside <domain>, the innermost n levels under the root. */
-static char *nested(size_t levels)
-{
-	char *xml = xmalloc(levels * 7 + 64), *p = xml;
-	size_t i;
-
-	p += sprintf(p, "<domain>");
-	for (i = 1; i < levels; i++)
-		p += sprintf(p, "<a>");
-	for (i = 1; i < levels; i++)
-		p += sprintf(p, "</a>");
-	sprintf(p, "</domain>");
-	return xml;
 }
 
 /* libxml2 refuses to open an element while XMLSAFE_MAX_DEPTH (256) are open: 257 levels are
