@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <libxml/tree.h>
 #include <libxml/xmlerror.h>
 #include <libxml/xmlversion.h>
 

@@ -6,7 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include <libxml/tree.h>
+struct _xmlDoc; /* libxml2's xmlDoc: includers of this header need not see libxml2 */
 
 #define XMLSAFE_MAX_SIZE_DEFAULT (16u * 1024 * 1024)
 #define XMLSAFE_MAX_DEPTH	 256 /* libxml2's nesting limit without XML_PARSE_HUGE */
@@ -26,12 +26,12 @@ typedef bool xmlsafe_filter(int parent, bool is_root, const char *name, const ch
  * Returns a document with a root element (the caller frees it with xmlFreeDoc), or NULL with
  * one line of printable ASCII in err that never quotes the file ("line 3: unterminated
  * comment"): libxml2's own messages are never passed on. */
-xmlDocPtr xmlsafe_parse_buffer(const char *buf, size_t len, xmlsafe_filter *filter, char *err,
-			       size_t errlen);
+struct _xmlDoc *xmlsafe_parse_buffer(const char *buf, size_t len, xmlsafe_filter *filter, char *err,
+				     size_t errlen);
 /* The same for a file: at most max bytes (0 = XMLSAFE_MAX_SIZE_DEFAULT), opened with
  * O_NONBLOCK|O_NOFOLLOW, regular files only. */
-xmlDocPtr xmlsafe_parse_file(const char *path, size_t max, xmlsafe_filter *filter, char *err,
-			     size_t errlen);
+struct _xmlDoc *xmlsafe_parse_file(const char *path, size_t max, xmlsafe_filter *filter, char *err,
+				   size_t errlen);
 
 /* Our sentence for libxml2 error code (an xmlParserErrors value) raised while open_elements
  * elements were open; NULL when we have none. Public for its tests. */
