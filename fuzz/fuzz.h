@@ -3,16 +3,19 @@
 #ifndef NUMATOPD_FUZZ_H
 #define NUMATOPD_FUZZ_H
 
+#include <ctype.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 /* Each takes one input, checks the invariants, frees everything and returns 0. A broken
  * invariant aborts: libFuzzer saves the input as a crash, the replay test fails on it. */
 int fuzz_cpuset(const uint8_t *data, size_t size);
 int fuzz_sysfs(const uint8_t *data, size_t size);
 int fuzz_domxml(const uint8_t *data, size_t size);
+int fuzz_xmlsafe(const uint8_t *data, size_t size);
 
 #ifdef NUMATOPD_LIBFUZZER
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -27,5 +30,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 			abort();                                                                   \
 		}                                                                                  \
 	} while (0)
+
+/* A parser's reason is logged as is: one line of printable ASCII. */
+static inline void fuzz_check_reason(const char *err, size_t errlen)
+{
+	size_t n = strnlen(err, errlen), i;
+
+	FUZZ_CHECK(n > 0 && n < errlen);
+	for (i = 0; i < n; i++)
+		FUZZ_CHECK(isprint((unsigned char)err[i]));
+}
 
 #endif

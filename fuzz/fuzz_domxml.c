@@ -1,6 +1,5 @@
 /* fuzz_domxml.c: domxml_parse_buffer, then account_build of the parsed VM on a fixed 4-node host
  * (the fixture host: nodes 0, 1, 4, 6), alone and twice beside itself, with the model checked. */
-#include <ctype.h>
 #include <string.h>
 
 #include "core/account.h"
@@ -216,22 +215,12 @@ static void check_model(const struct model *m, const struct vm *vm, size_t nvms)
 
 /* ---------------------------------------------------------------- the target */
 
-/* A parser's reason is logged as is: one line of printable ASCII. */
-static void check_reason(const char *err, size_t errlen)
-{
-	size_t n = strnlen(err, errlen), i;
-
-	FUZZ_CHECK(n > 0 && n < errlen);
-	for (i = 0; i < n; i++)
-		FUZZ_CHECK(isprint((unsigned char)err[i]));
-}
-
 static void check_vm(const struct vm *vm)
 {
 	size_t i;
 
 	FUZZ_CHECK(vm->name != NULL && vm->name[0] != '\0' && vm->uuid != NULL);
-	FUZZ_CHECK(vm->vcpu_max >= 1 && vm->vcpu_max <= DOMXML_MAX_VCPUS);
+	FUZZ_CHECK(vm->vcpu_max >= 1 && vm->vcpu_max <= VM_MAX_VCPUS);
 	FUZZ_CHECK(vm->vcpu_current >= 1 && vm->vcpu_current <= vm->vcpu_max);
 	for (i = 0; i < vm->nvcpupins; i++)
 		FUZZ_CHECK(vm->vcpupins[i].id < vm->vcpu_max && vm->vcpupins[i].cpus != NULL);
@@ -249,7 +238,7 @@ int fuzz_domxml(const uint8_t *data, size_t size)
 
 	if (domxml_parse_buffer((const char *)data, size, &vm, err, sizeof(err)) < 0) {
 		FUZZ_CHECK(vm == NULL);
-		check_reason(err, sizeof(err));
+		fuzz_check_reason(err, sizeof(err));
 		return 0;
 	}
 	FUZZ_CHECK(vm != NULL);

@@ -44,11 +44,13 @@ for t in "$@"; do
 	mkdir -p "fuzz/corpus/$t" "$art"
 	# XML seeds run to tens of KiB; the set and sysfs parsers see short lines
 	case $t in
-	domxml) maxlen=65536 ;;
+	domxml | xmlsafe) maxlen=65536 ;;
 	*) maxlen=4096 ;;
 	esac
 	dict=
 	[ -f "$src/fuzz/$t.dict" ] && dict=-dict=$src/fuzz/$t.dict
+	# the boundary sees the same files as the domain parser: its dictionary fits
+	[ "$t" = xmlsafe ] && dict=-dict=$src/fuzz/domxml.dict
 	echo "fuzz: $t for $secs s"
 	# -timeout: one input that takes 10 s is a hang; -malloc_limit_mb: one allocation of
 	# 256 MiB is a memory bomb (files are capped at 16 MiB). Both fail, like a crash or a leak.

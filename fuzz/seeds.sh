@@ -1,7 +1,7 @@
 #!/bin/sh
 # fuzz/seeds.sh: assemble the seed inputs of every fuzz target into a build directory, from
 # fuzz/seeds/, fixtures/ and the shared corpus (read in place, never copied into the tree).
-#   seeds.sh SRCDIR CORPUS OUTDIR    -> OUTDIR/{cpuset,sysfs,domxml}/<sha1 of the content>
+#   seeds.sh SRCDIR CORPUS OUTDIR    -> OUTDIR/{cpuset,sysfs,domxml,xmlsafe}/<sha1 of the content>
 # CORPUS may be missing (a bare clone): the seeds then come from the tree alone, unless
 # NUMATOPD_REQUIRE_ALL=1 (CI), which makes a missing corpus an error.
 set -eu
@@ -23,7 +23,7 @@ if [ ! -d "$corpus" ]; then
 fi
 
 rm -rf "$out"
-mkdir -p "$out/cpuset" "$out/sysfs" "$out/domxml"
+mkdir -p "$out/cpuset" "$out/sysfs" "$out/domxml" "$out/xmlsafe"
 
 # Named by content, as libFuzzer names its own corpus files: the same seed from two places
 # is one file.
@@ -46,7 +46,7 @@ trees() {
 }
 
 # The committed seeds
-for t in cpuset sysfs domxml; do
+for t in cpuset sysfs domxml xmlsafe; do
 	[ -d "$src/fuzz/seeds/$t" ] && find "$src/fuzz/seeds/$t" -type f | each "$t"
 done
 
@@ -76,7 +76,10 @@ rm -f "$tmp"
 find "$src/fixtures/host/libvirt" -type f | each domxml
 [ -z "$corpus" ] || find -H "$corpus" -type f -name '*.xml' ! -path '*/schemas/*' | each domxml
 
-for t in cpuset sysfs domxml; do
+# xmlsafe: the boundary reads any XML, so every domxml seed is one of its seeds too
+find "$out/domxml" -type f | each xmlsafe
+
+for t in cpuset sysfs domxml xmlsafe; do
 	printf '%s: %s seeds  ' "$t" "$(find "$out/$t" -type f | wc -l)"
 done
 echo "(in $out${corpus:+, with $corpus})"

@@ -24,6 +24,7 @@ static const struct target {
     {"cpuset", fuzz_cpuset},
     {"sysfs", fuzz_sysfs},
     {"domxml", fuzz_domxml},
+    {"xmlsafe", fuzz_xmlsafe},
 };
 
 #define NTARGETS (sizeof(targets) / sizeof(targets[0]))
@@ -151,7 +152,7 @@ int main(int argc, char **argv)
 		int k, bad = 0;
 
 		if (t == NULL || argc < 3) {
-			fprintf(stderr, "usage: replay [cpuset|sysfs|domxml FILE...]\n");
+			fprintf(stderr, "usage: replay [cpuset|sysfs|domxml|xmlsafe FILE...]\n");
 			return 2;
 		}
 		for (k = 2; k < argc; k++)
@@ -180,6 +181,7 @@ int main(int argc, char **argv)
 		replay_tree(find_target("cpuset"), sys);
 		replay_tree(find_target("sysfs"), sys);
 		replay_tree(find_target("domxml"), lv);
+		replay_tree(find_target("xmlsafe"), lv);
 		free(sys);
 		free(lv);
 	}

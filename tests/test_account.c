@@ -35,7 +35,7 @@ static struct cpuset *set_of(const char *s, unsigned limit)
 
 #define CPUS(s)	 set_of((s), CPUSET_MAX_CPUS)
 #define NODES(s) set_of((s), CPUSET_MAX_NODES)
-#define VCPUS(s) set_of((s), DOMXML_MAX_VCPUS)
+#define VCPUS(s) set_of((s), VM_MAX_VCPUS)
 
 struct pool_spec {
 	uint64_t size_kib, nr, free, surplus;

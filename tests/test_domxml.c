@@ -17,8 +17,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <libxml/tree.h>
+#include <libxml/xmlerror.h>
+#include <libxml/xmlversion.h>
+
 #include "core/cpuset.h"
 #include "source/domxml.h"
+#include "source/xmlsafe.h"
 #include "core/util.h"
 
 /* ---------------------------------------------------------------- inline documents */
@@ -827,142 +832,9 @@ static void test_nova_prefix_in_foreign_namespace_ignored(void **state)
 	vm_free(plain);
 }
 
-/* ---------------------------------------------------------------- units */
-
-#define KI  1024ull
-#define MI  (KI * KI)
-#define GI  (MI * KI)
-#define TI  (GI * KI)
-#define PI_ (TI * KI)
-#define EI  (PI_ * KI)
-
-static void test_units_table(void **state)
-{
-	static const struct {
-		const char *value, *unit;
-		uint64_t want;
-	} cases[] = {
-	    {"1", NULL, KI},
-	    {"1", "", KI},
-	    {"3", "b", 3},
-	    {"3", "B", 3},
-	    {"3", "byte", 3},
-	    {"3", "bytes", 3},
-	    {"3", "BYTES", 3},
-	    {"1", "KB", 1000},
-	    {"1", "kb", 1000},
-	    {"1", "kB", 1000},
-	    {"1", "k", KI},
-	    {"1", "K", KI},
-	    {"1", "KiB", KI},
-	    {"1", "kib", KI},
-	    {"1", "KIB", KI},
-	    {"1", "MB", 1000000},
-	    {"1", "mb", 1000000},
-	    {"1", "M", MI},
-	    {"1", "m", MI},
-	    {"1", "MiB", MI},
-	    {"1", "MIB", MI},
-	    {"1", "mib", MI},
-	    {"1", "GB", 1000000000ull},
-	    {"1", "gb", 1000000000ull},
-	    {"1", "G", GI},
-	    {"1", "GiB", GI},
-	    {"1", "gib", GI},
-	    {"1", "TB", 1000000000000ull},
-	    {"1", "T", TI},
-	    {"1", "TiB", TI},
-	    {"1", "tib", TI},
-	    {"1", "PB", 1000000000000000ull},
-	    {"1", "P", PI_},
-	    {"1", "PiB", PI_},
-	    {"1", "EB", 1000000000000000000ull},
-	    {"1", "E", EI},
-	    {"1", "EiB", EI},
-	    {"1", "eib", EI},
-	    {"15", "EiB", 15 * EI},
-	    {"18", "EB", 18000000000000000000ull},
-	    {"18446744073709551615", "b", UINT64_MAX},
-	    {"0", "EiB", 0},
-	    {" 42\n", "KiB", 42 * KI},
-	    {"007", "k", 7 * KI},
-	};
-	size_t i;
-
-	(void)state;
-	for (i = 0; i < ARRAY_SIZE(cases); i++) {
-		char err[ERRLEN] = "";
-		uint64_t got = 12345;
-
-		if (domxml_scaled(cases[i].value, cases[i].unit, 1024, &got, err, sizeof(err)) < 0)
-			fail_msg("'%s' '%s': %s", cases[i].value,
-				 cases[i].unit ? cases[i].unit : "(null)", err);
-		if (got != cases[i].want)
-			fail_msg("'%s' '%s': got %llu, want %llu", cases[i].value,
-				 cases[i].unit ? cases[i].unit : "(null)", (unsigned long long)got,
-				 (unsigned long long)cases[i].want);
-	}
-}
-
-static void test_units_default_unit_is_the_callers(void **state)
-{
-	char err[ERRLEN];
-	uint64_t got = 0;
-
-	(void)state;
-	assert_int_equal(domxml_scaled("5", NULL, 1, &got, err, sizeof(err)), 0);
-	assert_int_equal(got, 5);
-	assert_int_equal(domxml_scaled("5", "", MI, &got, err, sizeof(err)), 0);
-	assert_int_equal(got, 5 * MI);
-}
-
-static void test_units_errors(void **state)
-{
-	static const struct {
-		const char *value, *unit, *err;
-	} cases[] = {
-	    {"16", "EiB", "16 EiB overflows"},
-	    {"19", "EB", "19 EB overflows"},
-	    {"18446744073709551616", "b", "18446744073709551616 b overflows"},
-	    {"99999999999999999999", "TiB", "99999999999999999999 TiB overflows"},
-	    {"18014398509481984", NULL, "18014398509481984 (unit 1024 bytes) overflows"},
-	    {"-1", "KiB", "'-1' is not a number"},
-	    {"-0", NULL, "'-0' is not a number"},
-	    {"+5", NULL, "'+5' is not a number"},
-	    {"1.5", "GiB", "'1.5' is not a number"},
-	    {"0x10", NULL, "'0x10' is not a number"},
-	    {"1 2", NULL, "'1 2' is not a number"},
-	    {"1e6", NULL, "'1e6' is not a number"},
-	    {"", "KiB", "empty number"},
-	    {"   ", "KiB", "empty number"},
-	    {NULL, "KiB", "missing number"},
-	    {"1", "KiBs", "unknown unit 'KiBs'"},
-	    {"1", "iB", "unknown unit 'iB'"},
-	    {"1", "x", "unknown unit 'x'"},
-	    {"1", "ZiB", "unknown unit 'ZiB'"},
-	    {"1", "kibibytes", "unknown unit 'kibibytes'"},
-	    {"1", " KiB", "unknown unit ' KiB'"},
-	};
-	size_t i;
-
-	(void)state;
-	for (i = 0; i < ARRAY_SIZE(cases); i++) {
-		char err[ERRLEN] = "";
-		uint64_t got = 777;
-
-		if (domxml_scaled(cases[i].value, cases[i].unit, 1024, &got, err, sizeof(err)) == 0)
-			fail_msg("'%s' '%s': accepted as %llu", cases[i].value, cases[i].unit,
-				 (unsigned long long)got);
-		if (strcmp(err, cases[i].err) != 0)
-			fail_msg("'%s' '%s': error '%s', want '%s'", cases[i].value, cases[i].unit,
-				 err, cases[i].err);
-		assert_int_equal(got, 777); /* untouched on error */
-	}
-}
-
 /* ---------------------------------------------------------------- parts not built */
 
-/* Only what the parser reads becomes a tree node (domxml.c keep_elem); everything else is still
+/* Only what the parser reads becomes a tree node (domxml.c build_filter); everything else is still
  * read and checked for well-formedness, and what is read is found wherever it sits. */
 static void test_unread_parts_do_not_hide_read_ones(void **state)
 {
@@ -1297,22 +1169,27 @@ static void test_truncated_document(void **state)
 			    "line 7: premature end of data (truncated file)");
 }
 
-static void test_deep_nesting_fails_cleanly(void **state)
+/* A document levels deep: <domain> and levels - 1 nested <a> elements. */
+static char *nested(size_t levels)
 {
-	size_t depth = 10000, i;
-	char *xml = xmalloc(depth * 7 + 64), *p = xml;
-	const char *err;
+	char *xml = xmalloc(levels * 7 + 64), *p = xml;
+	size_t i;
 
-	(void)state;
 	p += sprintf(p, "<domain>");
-	for (i = 0; i < depth; i++)
+	for (i = 1; i < levels; i++)
 		p += sprintf(p, "<a>");
-	for (i = 0; i < depth; i++)
+	for (i = 1; i < levels; i++)
 		p += sprintf(p, "</a>");
 	sprintf(p, "</domain>");
-	err = parse_err(xml);
-	assert_string_equal(err,
-			    "line 1: nesting depth over 256 levels");
+	return xml;
+}
+
+static void test_deep_nesting_fails_cleanly(void **state)
+{
+	char *xml = nested(10001);
+
+	(void)state;
+	assert_string_equal(parse_err(xml), "line 1: nesting depth over 256 levels");
 	free(xml);
 }
 
@@ -1333,6 +1210,97 @@ static void test_nesting_under_the_limit_parses(void **state)
 	assert_int_equal(vm->vcpu_max, 1);
 	vm_free(vm);
 	free(xml);
+}
+
+/* libxml2 refuses to open an element while XMLSAFE_MAX_DEPTH (256) are open: 257 levels are
+ * read (the mapping then fails on the missing <name>), 258 are not. */
+static void test_nesting_limit_is_exact(void **state)
+{
+	char *ok = nested(XMLSAFE_MAX_DEPTH + 1), *over = nested(XMLSAFE_MAX_DEPTH + 2);
+
+	(void)state;
+	assert_string_equal(parse_err(ok), "domain: missing <name>");
+	assert_string_equal(parse_err(over), "line 1: nesting depth over 256 levels");
+	free(ok);
+	free(over);
+}
+
+/* Errors are mapped by code, never by libxml2's message text: the depth limit is
+ * XML_ERR_INTERNAL_ERROR up to libxml2 2.12 and XML_ERR_RESOURCE_LIMIT (114) from 2.13 on, and
+ * is told from other internal errors by how many elements are open. */
+static void test_xml_errors_mapped_by_code(void **state)
+{
+	static const struct {
+		int code;
+		unsigned open;
+		const char *want; /* NULL: no sentence of ours */
+	} cases[] = {
+	    {XML_ERR_INTERNAL_ERROR, XMLSAFE_MAX_DEPTH + 1, "nesting depth over 256 levels"},
+	    {XML_ERR_INTERNAL_ERROR, XMLSAFE_MAX_DEPTH, "nesting depth over 256 levels"},
+	    {XML_ERR_INTERNAL_ERROR, 3, NULL},
+	    {XML_ERR_INTERNAL_ERROR, 0, NULL},
+#if LIBXML_VERSION >= 21300
+	    {XML_ERR_RESOURCE_LIMIT, XMLSAFE_MAX_DEPTH + 1, "nesting depth over 256 levels"},
+	    {XML_ERR_RESOURCE_LIMIT, 3, NULL},
+#endif
+	    {XML_ERR_TAG_NAME_MISMATCH, XMLSAFE_MAX_DEPTH + 1, "mismatched tag (start and end tag differ)"},
+	    {XML_ERR_TAG_NAME_MISMATCH, 1, "mismatched tag (start and end tag differ)"},
+	    {XML_ERR_UNDECLARED_ENTITY, 1, "undefined entity reference"},
+	    {XML_ERR_DOCUMENT_EMPTY, 0, "no start tag (document is empty or not XML)"},
+	    {XML_ERR_OK, 1, NULL},
+	    {-1, 1, NULL},
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		const char *got = xmlsafe_error_reason(cases[i].code, cases[i].open);
+
+		if (cases[i].want == NULL ? got != NULL
+					  : got == NULL || strcmp(got, cases[i].want) != 0)
+			fail_msg("code %d, %u open: '%s', want '%s'", cases[i].code, cases[i].open,
+				 got ? got : "(null)", cases[i].want ? cases[i].want : "(null)");
+	}
+}
+
+/* A filter for the tests: <secret> and everything under it is never built. */
+static bool skip_secret(int parent, bool is_root, const char *name, const char *ns_uri, int *kind)
+{
+	(void)parent;
+	(void)is_root;
+	(void)ns_uri;
+	*kind = XMLSAFE_BUILD_ALL;
+	return strcmp(name, "secret") != 0;
+}
+
+/* xmlsafe_parse_buffer() with a filter: a skipped subtree is absent from the tree but still
+ * checked; without a filter everything is built. */
+static void test_xmlsafe_filter_prunes_subtrees(void **state)
+{
+	static const char xml[] = "<r><a>1</a><secret><pw>x</pw></secret><b/></r>";
+	char err[ERRLEN] = "";
+	xmlDocPtr doc;
+	xmlNodePtr root, n;
+	size_t count = 0;
+
+	(void)state;
+	doc = xmlsafe_parse_buffer(xml, sizeof(xml) - 1, skip_secret, err, sizeof(err));
+	assert_non_null(doc);
+	root = xmlDocGetRootElement(doc);
+	for (n = root->children; n != NULL; n = n->next) {
+		assert_string_not_equal((const char *)n->name, "secret");
+		count++;
+	}
+	assert_int_equal(count, 2);
+	xmlFreeDoc(doc);
+	doc = xmlsafe_parse_buffer(xml, sizeof(xml) - 1, NULL, err, sizeof(err));
+	assert_non_null(doc);
+	assert_string_equal((const char *)xmlDocGetRootElement(doc)->children->next->name,
+			    "secret");
+	xmlFreeDoc(doc);
+	assert_null(xmlsafe_parse_buffer("<r><secret><pw></secret></r>", 28, skip_secret, err,
+					 sizeof(err)));
+	assert_string_equal(err, "line 1: mismatched tag (start and end tag differ)");
 }
 
 static void test_nul_byte(void **state)
@@ -1456,7 +1424,7 @@ static void test_libxml2_errors_never_quote_content(void **state)
 		for (k = 0; k + 4 <= strlen(SECRET); k++) {
 			char frag[5];
 
-			memcpy(frag, SECRET + k, 4);
+			memcpy(frag, &SECRET[k], 4);
 			frag[4] = '\0';
 			if (strstr(err, frag) != NULL)
 				fail_msg("doc %zu: reason '%s' quotes '%s'", i, err, frag);
@@ -1975,7 +1943,7 @@ static char *summary(const struct vm *vm)
 	print_set(f, "cpuset", vm->vcpu_cpuset);
 	print_set(f, "emulator", vm->emulatorpin);
 	print_set(f, "nodeset", vm->mem_nodeset);
-	for (id = 0; id < DOMXML_MAX_VCPUS; id++) {
+	for (id = 0; id < VM_MAX_VCPUS; id++) {
 		for (i = 0; i < vm->nvcpupins; i++) {
 			if (vm->vcpupins[i].id != id)
 				continue;
@@ -2311,9 +2279,6 @@ int main(void)
 	    cmocka_unit_test(test_nova_name_1_1),
 	    cmocka_unit_test(test_nova_name_other_prefix_and_version),
 	    cmocka_unit_test(test_nova_prefix_in_foreign_namespace_ignored),
-	    cmocka_unit_test(test_units_table),
-	    cmocka_unit_test(test_units_default_unit_is_the_callers),
-	    cmocka_unit_test(test_units_errors),
 	    cmocka_unit_test(test_unread_parts_do_not_hide_read_ones),
 	    cmocka_unit_test(test_unread_parts_are_still_checked),
 	    cmocka_unit_test(test_rejections_exact_reasons),
@@ -2324,6 +2289,9 @@ int main(void)
 	    cmocka_unit_test(test_truncated_document),
 	    cmocka_unit_test(test_deep_nesting_fails_cleanly),
 	    cmocka_unit_test(test_nesting_under_the_limit_parses),
+	    cmocka_unit_test(test_nesting_limit_is_exact),
+	    cmocka_unit_test(test_xml_errors_mapped_by_code),
+	    cmocka_unit_test(test_xmlsafe_filter_prunes_subtrees),
 	    cmocka_unit_test(test_nul_byte),
 	    cmocka_unit_test(test_invalid_utf8),
 	    cmocka_unit_test(test_valid_utf8_names),

@@ -4,7 +4,7 @@
 #ifndef NUMATOPD_ACCOUNT_H
 #define NUMATOPD_ACCOUNT_H
 
-#include "source/domxml.h"
+#include "core/vm.h"
 #include "core/model.h"
 #include "core/host.h"
 

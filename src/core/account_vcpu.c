@@ -29,7 +29,7 @@ static unsigned *online_vcpus(const struct vm *vm, unsigned *n)
 		return ids;
 	}
 	/* the parser's own bound: never allocate for a count it would have refused */
-	*n = vm->vcpu_current < DOMXML_MAX_VCPUS ? vm->vcpu_current : DOMXML_MAX_VCPUS;
+	*n = vm->vcpu_current < VM_MAX_VCPUS ? vm->vcpu_current : VM_MAX_VCPUS;
 	ids = xcalloc(*n, sizeof(*ids));
 	for (i = 0; i < *n; i++)
 		ids[i] = (unsigned)i;

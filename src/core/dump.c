@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core/util.h"
+#include "core/vm.h" /* vm_state_name(), mem_mode_name() */
 
 /* ---------------------------------------------------------------- JSON */
 

@@ -7,16 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "source/domxml.h"
-
-/* Values are the MIB's numaVmPlacement enumeration. */
-enum placement {
-	PLACEMENT_LOCAL = 1,
-	PLACEMENT_MULTINODE = 2,
-	PLACEMENT_SPANNING = 3,
-	PLACEMENT_PARTIAL = 4,
-	PLACEMENT_FLOATING = 5,
-};
+#include "core/enums.h"
 
 struct node_row {
 	unsigned id;
@@ -120,9 +111,6 @@ struct model {
 	 * no VM and no topology changed shares them (account_refresh) and holds a reference. */
 	struct model *vm_owner;
 };
-
-/* Values are the MIB's numaSourceStatus enumeration. */
-enum { SOURCE_OK = 1, SOURCE_DEGRADED = 2, SOURCE_UNAVAILABLE = 3 };
 
 void model_free(struct model *m);
 /* A snapshot lives while anybody holds it: the builder holds the first reference. */

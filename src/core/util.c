@@ -270,6 +270,24 @@ fail:
 	return -1;
 }
 
+void str_ascii_copy(char *dst, size_t dstlen, const char *src, size_t max)
+{
+	size_t i;
+
+	for (i = 0; i + 1 < dstlen && i < max && src[i] != '\0' && src[i] != '\n'; i++)
+		dst[i] = isprint((unsigned char)src[i]) ? src[i] : '?';
+	while (i > 0 && dst[i - 1] == ' ')
+		i--;
+	dst[i] = '\0';
+}
+
+void str_ascii(char *s, size_t len)
+{
+	for (; s != NULL && len > 0 && *s != '\0'; s++, len--)
+		if (!isprint((unsigned char)*s))
+			*s = '?';
+}
+
 double ts_seconds(const struct timespec *from, const struct timespec *to)
 {
 	return (double)(to->tv_sec - from->tv_sec) + (double)(to->tv_nsec - from->tv_nsec) / 1e9;

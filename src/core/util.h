@@ -52,6 +52,12 @@ int read_file(const char *path, size_t max, bool nofollow, char **buf, size_t *l
 char *str_printable(char *s);
 char *str_printable_dup(const char *s);
 
+/* For error sentences that quote a value: copy at most max bytes of src up to its first newline
+ * into dst, every byte that is not printable ASCII as '?', trailing blanks dropped. */
+void str_ascii_copy(char *dst, size_t dstlen, const char *src, size_t max);
+/* The same in place, over at most len bytes of s: one line of printable ASCII. */
+void str_ascii(char *s, size_t len);
+
 /* Where to cut s, which is longer than max bytes, so that it keeps at most max bytes and does not
  * end inside a UTF-8 sequence: max itself unless s[max] is a continuation byte, else the start
  * of that sequence (at most 3 bytes back; further back the bytes are not UTF-8, cut at max). */

@@ -11,6 +11,7 @@
 #include <net-snmp/net-snmp-config.h>
 #include <net-snmp/net-snmp-includes.h>
 
+#include "core/units.h"
 #include "core/util.h"
 
 static struct daemon_config *loading;
@@ -74,7 +75,7 @@ int config_parse_ratio(const char *s, unsigned *pct, char *err, size_t errlen)
 	return 0;
 }
 
-/* "4G", "512 MiB", "2048" (default_unit): libvirt's unit names, see domxml_scaled(). */
+/* "4G", "512 MiB", "2048" (default_unit): libvirt's unit names, see units_scaled(). */
 int config_parse_size(const char *s, uint64_t default_unit, uint64_t *bytes, char *err,
 		      size_t errlen)
 {
@@ -95,7 +96,7 @@ int config_parse_size(const char *s, uint64_t default_unit, uint64_t *bytes, cha
 	s += i;
 	while (isspace((unsigned char)*s))
 		s++;
-	return domxml_scaled(num, *s ? s : NULL, default_unit, bytes, err, errlen);
+	return units_scaled(num, *s ? s : NULL, default_unit, bytes, err, errlen);
 }
 
 static int parse_bool(const char *token, const char *v, bool *out)

@@ -1,0 +1,78 @@
+/* fuzz_xmlsafe.c: the libxml2 safety boundary alone (xmlsafe_parse_buffer), once building every
+ * element and once with a filter that prunes, checked against each other and the rules. */
+#include <string.h>
+
+#include <libxml/tree.h>
+
+#include "core/util.h"
+#include "fuzz.h"
+#include "source/xmlsafe.h"
+
+/* Prunes elements whose name has an odd length, and gives a parent's kind plus one to the
+ * children, so the kinds remembered per level are exercised too. */
+static bool odd_pruner(int parent, bool is_root, const char *name, const char *ns_uri, int *kind)
+{
+	(void)ns_uri;
+	FUZZ_CHECK(!is_root || parent == XMLSAFE_BUILD_ALL);
+	*kind = parent + 1;
+	return is_root || strlen(name) % 2 == 0;
+}
+
+/* What the boundary promises of a tree: no DTD, no entity of any kind, and with the pruner no
+ * element it refused. Iterative, as the depth is up to libxml2's limit. */
+static void check_tree(xmlDocPtr doc, bool pruned)
+{
+	xmlNodePtr n = xmlDocGetRootElement(doc);
+	size_t depth = 0;
+
+	FUZZ_CHECK(n != NULL && doc->intSubset == NULL && doc->extSubset == NULL);
+	while (n != NULL) {
+		FUZZ_CHECK(n->type != XML_ENTITY_REF_NODE && n->type != XML_ENTITY_NODE &&
+			   n->type != XML_ENTITY_DECL && n->type != XML_DTD_NODE);
+		if (n->type == XML_ELEMENT_NODE && pruned && depth > 0)
+			FUZZ_CHECK(strlen((const char *)n->name) % 2 == 0);
+		FUZZ_CHECK(depth <= XMLSAFE_MAX_DEPTH);
+		if (n->type == XML_ELEMENT_NODE && n->children != NULL) {
+			n = n->children;
+			depth++;
+			continue;
+		}
+		while (n != NULL && n->next == NULL) {
+			n = n->parent;
+			if (n == NULL || n == (xmlNodePtr)doc)
+				return;
+			depth--;
+		}
+		n = n->next;
+	}
+}
+
+int fuzz_xmlsafe(const uint8_t *data, size_t size)
+{
+	char all_err[ERRLEN] = "", pruned_err[ERRLEN] = "";
+	xmlDocPtr all, pruned;
+
+	all = xmlsafe_parse_buffer((const char *)data, size, NULL, all_err, sizeof(all_err));
+	pruned = xmlsafe_parse_buffer((const char *)data, size, odd_pruner, pruned_err,
+				      sizeof(pruned_err));
+	/* pruning saves building nodes; it never changes what is accepted, nor why not */
+	FUZZ_CHECK((all == NULL) == (pruned == NULL));
+	if (all == NULL) {
+		fuzz_check_reason(all_err, sizeof(all_err));
+		FUZZ_CHECK(strcmp(all_err, pruned_err) == 0);
+		return 0;
+	}
+	FUZZ_CHECK(size > 0 && size <= XMLSAFE_MAX_SIZE_DEFAULT && memchr(data, 0, size) == NULL);
+	check_tree(all, false);
+	check_tree(pruned, true);
+	xmlFreeDoc(all);
+	xmlFreeDoc(pruned);
+	return 0;
+}
+
+#ifdef NUMATOPD_LIBFUZZER
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	return fuzz_xmlsafe(data, size);
+}
+#endif

@@ -1,0 +1,41 @@
+/* enums.h: the enumerations the MIB shows (numaVmState, numaVmMemMode, numaVmPlacement,
+ * numaSourceStatus), in a header of their own so the snapshot need not see the domain model. */
+#ifndef NUMATOPD_ENUMS_H
+#define NUMATOPD_ENUMS_H
+
+/* Values are the MIB's numaVmState enumeration. */
+enum vm_state {
+	VM_STATE_RUNNING = 1,
+	VM_STATE_BLOCKED = 2,
+	VM_STATE_PAUSED = 3,
+	VM_STATE_SHUTDOWN = 4,
+	VM_STATE_SHUTOFF = 5,
+	VM_STATE_CRASHED = 6,
+	VM_STATE_PMSUSPENDED = 7,
+	VM_STATE_DEFINED = 8, /* plain <domain> XML: no status */
+	VM_STATE_UNKNOWN = 9, /* "nostate" or anything unrecognised */
+};
+
+/* Values are the MIB's numaVmMemMode enumeration. */
+enum mem_mode {
+	MEM_MODE_NONE = 1,
+	MEM_MODE_STRICT = 2,
+	MEM_MODE_INTERLEAVE = 3,
+	MEM_MODE_PREFERRED = 4,
+	MEM_MODE_RESTRICTIVE = 5,
+	MEM_MODE_MIXED = 6, /* only in accounting results */
+};
+
+/* Values are the MIB's numaVmPlacement enumeration. */
+enum placement {
+	PLACEMENT_LOCAL = 1,
+	PLACEMENT_MULTINODE = 2,
+	PLACEMENT_SPANNING = 3,
+	PLACEMENT_PARTIAL = 4,
+	PLACEMENT_FLOATING = 5,
+};
+
+/* Values are the MIB's numaSourceStatus enumeration. */
+enum { SOURCE_OK = 1, SOURCE_DEGRADED = 2, SOURCE_UNAVAILABLE = 3 };
+
+#endif
