@@ -17,16 +17,17 @@
 # keeps $NT_DIR (views, numatopd's rows, daemon logs).
 #
 # How a check is written (so the runtime checks of issue 16 are a few lines each):
-#	lv_nt_row UUID >FILE         numatopd's row: "KEY<TAB>VALUE" lines (index, the numaVmTable
-#	                             columns without the numaVm prefix, vcpu.N.<numaVcpu column>),
-#	                             read by snmpget; vcpu.N.Effective: Affinity, or every online CPU
-#	                             when floating
+#	lv_nt_row UUID >FILE         numatopd's rows of the VM: "KEY<TAB>VALUE" lines (index, the
+#	                             numaVmTable columns without the numaVm prefix, vcpu.N.<numaVcpu
+#	                             column>, assign.NODE.<numaVmAssign column>), read by snmpget;
+#	                             vcpu.N.Effective: Affinity, or every online CPU when floating
 #	lv_virsh_view DOM >FILE      libvirt's and the kernel's view: "KEY<TAB>VALUE" lines
-#	lv_want VIEW NTROW >FILE     what numatopd must serve: "KEY<TAB>SOURCE<TAB>VALUE" lines; one
+#	lv_want VIEW >FILE           what numatopd must serve: "KEY<TAB>SOURCE<TAB>VALUE" lines; one
 #	                             KEY may be expected from several sources
 #	lv_compare DOM WANT NTROW    one ok line per guest, one FAIL line per disagreement
-#	lv_nt_value UUID KEY         one value of numatopd's row (e.g. vcpu.0.Affinity)
-#	lv_wait_value UUID KEY VALUE SECS   until numatopd serves VALUE
+#	lv_check_all SECS            all three for every guest, until they agree or SECS passed
+#	lv_nt_value UUID KEY         one value of numatopd's rows (e.g. vcpu.0.Affinity)
+#	lv_wait_value UUID KEY VALUE SECS   until numatopd serves VALUE (prints the tenths it took)
 #	lv_stop_libvirtd / lv_start_libvirtd   the guests run on; the teardown restarts it if needed
 # A new column is a word in LV_VM_COLS/LV_VCPU_COLS/LV_ASSIGN_COLS plus one w(KEY, SOURCE,
 # VALUE) line in lv_want; a new libvirt or /proc fact is one line in lv_virsh_view. The
@@ -147,7 +148,7 @@ lv_start_daemons() {
 		lv_die "a libvirt daemon this test did not start runs (pid $lv__p, $(cat "/proc/$lv__p/comm")); the test starts its own (workarounds apply at daemon start, later checks stop it): stop it first"
 	done
 	[ -d /run/libvirt ] || LV_RUN_DIR_MADE=1
-	setsid /usr/sbin/virtlogd >"$NT_DIR/virtlogd.out" 2>&1 </dev/null &
+	setsid /usr/sbin/virtlogd >"$NT_DIR/virtlogd.out" 2>&1 </dev/null 9>&- &
 	LV_VIRTLOGD_PID=$!
 	lv_start_libvirtd || lv_die "libvirtd did not start"
 }
@@ -157,7 +158,7 @@ lv_start_daemons() {
 lv_start_libvirtd() {
 	# level 3 (warnings): info would log the VNC password of lab-pinned (RECIPE.md section 9)
 	LIBVIRT_LOG_OUTPUTS="3:file:$NT_DIR/libvirtd.log" setsid /usr/sbin/libvirtd \
-		>>"$NT_DIR/libvirtd.out" 2>&1 </dev/null &
+		>>"$NT_DIR/libvirtd.out" 2>&1 </dev/null 9>&- &
 	LV_LIBVIRTD_PID=$!
 	# a cold QEMU capabilities probe takes ~8 s
 	if ! nt__poll 600 lv_daemon_up; then
@@ -725,8 +726,8 @@ lv_host_value() {
 # ------------------------------------------------------------------ the test
 
 # one run at a time on a machine: a second one waits (libvirtd, the guests' names and /dev/kvm
-# are machine-wide)
-exec 9>"$LV_LOCK" || lv_die "cannot open $LV_LOCK"
+# are machine-wide); the daemons are started without fd 9, so the lock goes with this shell
+mkdir -p "${LV_LOCK%/*}" && exec 9>"$LV_LOCK" || lv_die "cannot open $LV_LOCK"
 flock -w 900 9 || lv_die "another live-libvirt run held $LV_LOCK for 15 minutes"
 # shellcheck disable=SC2154 # nt__rc is assigned in the trap itself
 trap 'nt__rc=$?; lv_teardown || nt__rc=1; nt__cleanup; exit $nt__rc' EXIT
