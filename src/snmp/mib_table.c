@@ -1,22 +1,178 @@
 /* mib_table.c: the shared read-only handler: maps a request OID to a row position with the
- * model's binary searches (never a scan, never a copy) and answers GET and GETNEXT from it. */
+ * model's binary searches (never a scan, never a copy) and reads the value a column descriptor
+ * points at, for GET and GETNEXT and for the notifications alike. */
 #include "snmp/mib_table.h"
 
 #include <string.h>
 
 #include "core/util.h"
+#include "snmp/mib_pin.h"
+
+/* ---------------------------------------------------------------- rows and fields */
+
+/* A field's value before a column's syntax makes an SNMP value of it. */
+struct field_value {
+	bool is_signed, is_text;
+	int64_t i;	  /* is_signed */
+	uint64_t u;	  /* neither */
+	const char *text; /* is_text */
+};
+
+/* Fields are read with memcpy, not through a cast pointer: the field's C type was checked when
+ * the column was written (MIB_AT), and a copy reads it without breaking aliasing rules. */
+static void read_number(enum mib_field field, const char *p, struct field_value *f)
+{
+	uint32_t u32;
+	size_t size;
+	int i;
+	bool b;
+
+	switch (field) {
+	case MIB_FIELD_U32:
+		memcpy(&u32, p, sizeof(u32));
+		f->u = u32;
+		break;
+	case MIB_FIELD_U64:
+		memcpy(&f->u, p, sizeof(f->u));
+		break;
+	case MIB_FIELD_SIZE:
+		memcpy(&size, p, sizeof(size));
+		f->u = size;
+		break;
+	case MIB_FIELD_BOOL:
+		memcpy(&b, p, sizeof(b));
+		f->u = b;
+		break;
+	case MIB_FIELD_INT:
+	case MIB_FIELD_ENUM:
+		memcpy(&i, p, sizeof(i));
+		f->is_signed = true;
+		f->i = i;
+		break;
+	default: /* MIB_FIELD_I64 */
+		memcpy(&f->i, p, sizeof(f->i));
+		f->is_signed = true;
+		break;
+	}
+}
+
+static void read_field(const struct mib_column *c, const void *row, struct field_value *f)
+{
+	const char *p = (const char *)row + c->offset;
+
+	memset(f, 0, sizeof(*f));
+	if (c->field == MIB_FIELD_GETTER) {
+		f->is_signed = true;
+		f->i = c->get(row);
+	} else if (c->field == MIB_FIELD_TEXT || c->field == MIB_FIELD_LIST) {
+		f->is_text = true;
+		memcpy(&f->text, p, sizeof(f->text));
+	} else {
+		read_number(c->field, p, f);
+	}
+}
+
+static uint64_t as_unsigned(const struct field_value *f)
+{
+	if (f->is_signed)
+		return f->i < 0 ? 0 : (uint64_t)f->i;
+	return f->u;
+}
+
+static int64_t as_signed(const struct field_value *f)
+{
+	if (f->is_signed)
+		return f->i;
+	return f->u > INT64_MAX ? INT64_MAX : (int64_t)f->u;
+}
+
+size_t mib_table_count(const struct mib_table *t, const struct model *m)
+{
+	size_t n;
+
+	if (t->scalars)
+		return 1;
+	memcpy(&n, (const char *)m + t->count_at, sizeof(n));
+	return n;
+}
+
+static const void *row_at(const struct mib_table *t, const struct model *m, size_t pos)
+{
+	const char *rows;
+
+	if (t->scalars)
+		return m;
+	/* the array pointer as a char pointer: object pointers share one representation */
+	memcpy(&rows, (const char *)m + t->rows_at, sizeof(rows));
+	return rows + pos * t->stride;
+}
+
+void mib_table_index(const struct mib_table *t, const struct model *m, size_t pos,
+		     uint32_t idx[])
+{
+	const char *row = row_at(t, m, pos);
+	struct field_value f;
+	size_t j;
+
+	if (t->scalars) {
+		idx[0] = 0;
+		return;
+	}
+	/* A page size in KiB above 2^32-1 (4 TiB pages) exists on no architecture; were it to,
+	 * the sub-id would saturate and such rows would share one index (GETNEXT still moves
+	 * forward). */
+	for (j = 0; j < t->arity; j++) {
+		memset(&f, 0, sizeof(f));
+		read_number(t->keys[j].field, row + t->keys[j].offset, &f);
+		idx[j] = f.u > UINT32_MAX ? UINT32_MAX : (uint32_t)f.u;
+	}
+}
+
+static size_t lower(const struct mib_table *t, const struct model *m, const uint32_t idx[])
+{
+	if (t->scalars)
+		return idx[0] == 0 ? 0 : 1;
+	return t->lower(m, idx);
+}
+
+static unsigned first_col(const struct mib_table *t)
+{
+	return t->columns[0].col;
+}
+
+static unsigned last_col(const struct mib_table *t)
+{
+	return t->columns[t->ncolumns - 1].col;
+}
+
+const struct mib_column *mib_table_column(const struct mib_table *t, unsigned col)
+{
+	if (col < first_col(t) || col > last_col(t))
+		return NULL;
+	return &t->columns[col - first_col(t)];
+}
+
+const struct mib_column *mib_table_column_named(const struct mib_table *t, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < t->ncolumns; i++)
+		if (strcmp(t->columns[i].name, name) == 0)
+			return &t->columns[i];
+	return NULL;
+}
 
 /* ---------------------------------------------------------------- OID <-> row (pure) */
 
-static void fill_hit(const struct mib_table *t, const struct model *m, size_t pos, unsigned col,
-		     struct mib_hit *hit)
+void mib_table_instance(const struct mib_table *t, const struct model *m, size_t pos,
+			unsigned col, struct mib_hit *hit)
 {
 	uint32_t idx[MIB_MAX_ARITY];
 	size_t j;
 
 	memcpy(hit->name, t->entry, t->entry_len * sizeof(oid));
 	hit->name[t->entry_len] = col;
-	t->index(m, pos, idx);
+	mib_table_index(t, m, pos, idx);
 	for (j = 0; j < t->arity; j++)
 		hit->name[t->entry_len + 1 + j] = idx[j];
 	hit->name_len = t->entry_len + 1 + t->arity;
@@ -29,7 +185,7 @@ static size_t lower_padded(const struct model *m, const struct mib_table *t, uin
 {
 	for (; j < t->arity; j++)
 		key[j] = 0;
-	return t->lower(m, key);
+	return lower(t, m, key);
 }
 
 /* The first row whose first j index sub-ids are greater than key[0..j-1]: increment the prefix
@@ -40,7 +196,7 @@ static size_t after_prefix(const struct model *m, const struct mib_table *t, uin
 	while (j > 0 && key[j - 1] == UINT32_MAX)
 		j--;
 	if (j == 0)
-		return t->count(m);
+		return mib_table_count(t, m);
 	key[j - 1]++;
 	return lower_padded(m, t, key, j);
 }
@@ -72,7 +228,7 @@ static enum mib_result find_exact(const struct mib_table *t, const struct model 
 
 	if (qlen <= e || memcmp(q, t->entry, e * sizeof(oid)) != 0)
 		return MIB_NO_OBJECT;
-	if (q[e] < t->first_col || q[e] > t->last_col)
+	if (q[e] < first_col(t) || q[e] > last_col(t))
 		return MIB_NO_OBJECT;
 	if (qlen != e + 1 + t->arity)
 		return MIB_NO_INSTANCE;
@@ -81,20 +237,20 @@ static enum mib_result find_exact(const struct mib_table *t, const struct model 
 			return MIB_NO_INSTANCE;
 		key[j] = (uint32_t)q[e + 1 + j];
 	}
-	pos = t->lower(m, key);
-	if (pos >= t->count(m))
+	pos = lower(t, m, key);
+	if (pos >= mib_table_count(t, m))
 		return MIB_NO_INSTANCE;
-	t->index(m, pos, idx);
+	mib_table_index(t, m, pos, idx);
 	if (memcmp(idx, key, t->arity * sizeof(key[0])) != 0)
 		return MIB_NO_INSTANCE;
-	fill_hit(t, m, pos, (unsigned)q[e], hit);
+	mib_table_instance(t, m, pos, (unsigned)q[e], hit);
 	return MIB_FOUND;
 }
 
 static enum mib_result first_instance(const struct mib_table *t, const struct model *m,
 				      struct mib_hit *hit)
 {
-	fill_hit(t, m, 0, t->first_col, hit);
+	mib_table_instance(t, m, 0, first_col(t), hit);
 	return MIB_FOUND;
 }
 
@@ -103,7 +259,7 @@ static enum mib_result first_instance(const struct mib_table *t, const struct mo
 static enum mib_result find_next(const struct mib_table *t, const struct model *m, const oid *q,
 				 size_t qlen, struct mib_hit *hit)
 {
-	size_t e = t->entry_len, n = t->count(m), j, pos;
+	size_t e = t->entry_len, n = mib_table_count(t, m), j, pos;
 	oid col;
 
 	if (n == 0)
@@ -115,18 +271,18 @@ static enum mib_result find_next(const struct mib_table *t, const struct model *
 	if (qlen <= e) /* the entry itself or one of its ancestors */
 		return first_instance(t, m, hit);
 	col = q[e];
-	if (col < t->first_col)
+	if (col < first_col(t))
 		return first_instance(t, m, hit);
-	if (col > t->last_col)
+	if (col > last_col(t))
 		return MIB_END;
 	pos = first_after(m, t, q + e + 1, qlen - e - 1);
 	if (pos < n) {
-		fill_hit(t, m, pos, (unsigned)col, hit);
+		mib_table_instance(t, m, pos, (unsigned)col, hit);
 		return MIB_FOUND;
 	}
-	if (col == t->last_col)
+	if (col == last_col(t))
 		return MIB_END;
-	fill_hit(t, m, 0, (unsigned)col + 1, hit);
+	mib_table_instance(t, m, 0, (unsigned)col + 1, hit);
 	return MIB_FOUND;
 }
 
@@ -160,12 +316,12 @@ void mib_set_unsigned(struct mib_value *v, uint64_t x)
 	set_unsigned_type(v, ASN_UNSIGNED, x);
 }
 
-void mib_set_counter(struct mib_value *v, uint32_t x)
+void mib_set_counter(struct mib_value *v, uint64_t x)
 {
 	set_unsigned_type(v, ASN_COUNTER, x);
 }
 
-void mib_set_ticks(struct mib_value *v, uint32_t x)
+void mib_set_ticks(struct mib_value *v, uint64_t x)
 {
 	set_unsigned_type(v, ASN_TIMETICKS, x);
 }
@@ -208,20 +364,85 @@ void mib_set_list(struct mib_value *v, const char *s)
 	v->len = k + more;
 }
 
+/* A number in the column's syntax; -1 for a string syntax. */
+static int set_number(struct mib_value *v, enum mib_syntax syntax, const struct field_value *f)
+{
+	switch (syntax) {
+	case SMI_GAUGE32:
+		mib_set_gauge(v, as_unsigned(f));
+		return 0;
+	case SMI_UNSIGNED32:
+		mib_set_unsigned(v, as_unsigned(f));
+		return 0;
+	case SMI_COUNTER32:
+		mib_set_counter(v, as_unsigned(f));
+		return 0;
+	case SMI_TIMESTAMP:
+		mib_set_ticks(v, as_unsigned(f));
+		return 0;
+	case SMI_INTEGER32:
+	case SMI_ENUM:
+		mib_set_integer(v, as_signed(f));
+		return 0;
+	case SMI_TRUTHVALUE:
+		mib_set_truth(v, as_signed(f) != 0);
+		return 0;
+	case SMI_COUNTERBASEDGAUGE64:
+		mib_set_counter64(v, as_unsigned(f));
+		return 0;
+	default:
+		return -1;
+	}
+}
+
+int mib_table_value(const struct mib_table *t, const struct model *m, size_t pos, unsigned col,
+		    struct mib_value *v)
+{
+	const struct mib_column *c = mib_table_column(t, col);
+	bool string_syntax;
+	struct field_value f;
+
+	if (c == NULL)
+		return -1;
+	read_field(c, row_at(t, m, pos), &f);
+	string_syntax = c->syntax == SMI_DISPLAYSTRING || c->syntax == SMI_SNMPADMINSTRING;
+	if (string_syntax != f.is_text)
+		return -1;
+	if (!f.is_text)
+		return set_number(v, c->syntax, &f);
+	if (c->field == MIB_FIELD_LIST)
+		mib_set_list(v, f.text);
+	else
+		mib_set_string(v, f.text);
+	return 0;
+}
+
+const void *mib_value_bytes(const struct mib_value *v, size_t *len)
+{
+	switch (v->type) {
+	case ASN_INTEGER:
+		*len = sizeof(v->i);
+		return &v->i;
+	case ASN_COUNTER64:
+		*len = sizeof(v->c64);
+		return &v->c64;
+	case ASN_OCTET_STR:
+		*len = v->len;
+		return v->str;
+	default:
+		*len = sizeof(v->u);
+		return &v->u;
+	}
+}
+
 /* ---------------------------------------------------------------- the Net-SNMP handler */
 
 static int set_value(netsnmp_variable_list *vb, const struct mib_value *v)
 {
-	switch (v->type) {
-	case ASN_INTEGER:
-		return snmp_set_var_typed_value(vb, v->type, &v->i, sizeof(v->i));
-	case ASN_COUNTER64:
-		return snmp_set_var_typed_value(vb, v->type, &v->c64, sizeof(v->c64));
-	case ASN_OCTET_STR:
-		return snmp_set_var_typed_value(vb, v->type, v->str, v->len);
-	default:
-		return snmp_set_var_typed_value(vb, v->type, &v->u, sizeof(v->u));
-	}
+	size_t len;
+	const void *bytes = mib_value_bytes(v, &len);
+
+	return snmp_set_var_typed_value(vb, v->type, bytes, len);
 }
 
 static void answer(const struct mib_table *t, const struct model *m,
@@ -231,7 +452,7 @@ static void answer(const struct mib_table *t, const struct model *m,
 	struct mib_value v;
 
 	memset(&v, 0, sizeof(v));
-	if (t->get(m, hit->pos, hit->col, &v) != 0 ||
+	if (mib_table_value(t, m, hit->pos, hit->col, &v) != 0 ||
 	    (rename && snmp_set_var_objid(r->requestvb, hit->name, hit->name_len) != 0) ||
 	    set_value(r->requestvb, &v) != 0) {
 		snmp_log(LOG_ERR, "%s: cannot answer column %u of row %zu\n", t->name, hit->col,
@@ -307,11 +528,27 @@ int mib_table_handler(netsnmp_mib_handler *handler, netsnmp_handler_registration
 	return SNMP_ERR_NOERROR;
 }
 
+bool mib_table_columns_ok(const struct mib_table *t)
+{
+	size_t i;
+
+	if (t->ncolumns == 0)
+		return false;
+	for (i = 0; i < t->ncolumns; i++)
+		if (t->columns[i].col != t->columns[0].col + i)
+			return false;
+	return true;
+}
+
 netsnmp_handler_registration *mib_table_register(const struct mib_table *t)
 {
 	netsnmp_handler_registration *reg;
 	int rc;
 
+	if (!mib_table_columns_ok(t)) {
+		snmp_log(LOG_ERR, "%s: its columns are not numbered one after the other\n", t->name);
+		return NULL;
+	}
 	reg = netsnmp_create_handler_registration(t->name, mib_table_handler, t->entry, t->reg_len,
 						  HANDLER_CAN_RONLY);
 	if (reg == NULL) {

@@ -11,8 +11,9 @@
 #include <net-snmp/net-snmp-includes.h>
 #include <net-snmp/agent/net-snmp-agent-includes.h>
 
-#include "snmp/mib.h"
 #include "core/model.h"
+#include "core/util.h" /* ARRAY_SIZE, for the column arrays */
+#include "snmp/mib_root.h"
 
 /* Longest INDEX clause of the MIB (two sub-ids: numaVmAssignEntry and friends). */
 #define MIB_MAX_ARITY 2
@@ -35,23 +36,116 @@ struct mib_value {
 	char buf[MIB_STRING_MAX + 1]; /* a cut list is built here (str then points into it) */
 };
 
+/* The SMI syntax of a column, as the MIB writes it: it fixes the type on the wire and the
+ * range a value is clamped to (mib_set_*). tests/mibcols.sh compares it with the MIB file. */
+enum mib_syntax {
+	SMI_GAUGE32,		 /* Gauge32 */
+	SMI_UNSIGNED32,		 /* Unsigned32 */
+	SMI_COUNTER32,		 /* Counter32 */
+	SMI_TIMESTAMP,		 /* TimeStamp: TimeTicks */
+	SMI_INTEGER32,		 /* Integer32 */
+	SMI_ENUM,		 /* INTEGER { ... }: an enumeration */
+	SMI_TRUTHVALUE,		 /* TruthValue: true(1), false(2) */
+	SMI_COUNTERBASEDGAUGE64, /* CounterBasedGauge64: Counter64 on the wire */
+	SMI_DISPLAYSTRING,	 /* DisplayString */
+	SMI_SNMPADMINSTRING,	 /* SnmpAdminString */
+};
+
+/* Where a column's value is in its row: the C type of the field at the offset, or a getter. */
+enum mib_field {
+	MIB_FIELD_U32,	/* unsigned, uint32_t */
+	MIB_FIELD_U64,	/* uint64_t */
+	MIB_FIELD_SIZE, /* size_t */
+	MIB_FIELD_INT,	/* int */
+	MIB_FIELD_ENUM, /* an enum whose values are the MIB's enumeration (int-sized) */
+	MIB_FIELD_I64,	/* int64_t */
+	MIB_FIELD_BOOL, /* bool */
+	MIB_FIELD_TEXT, /* char *: text, cut at a character boundary (mib_set_string) */
+	MIB_FIELD_LIST, /* char *: a CPU or node list, cut at an item (mib_set_list) */
+	MIB_FIELD_GETTER,
+};
+
+/* One accessible column: the MIB's descriptor and number, its syntax and its value. */
+struct mib_column {
+	unsigned col;
+	const char *name; /* e.g. "numaNodeCpuCapacity" */
+	enum mib_syntax syntax;
+	enum mib_field field;
+	size_t offset; /* into the row struct */
+	/* MIB_FIELD_GETTER: a value computed from the row, then clamped to the syntax */
+	int64_t (*get)(const void *row);
+};
+
+/* The field, offset part of a column: MIB_AT(struct node_row, cpu_capacity, U32). A member of
+ * another C type than the kind reads fails to compile (an enum: another size). */
+#define MIB_AT(type, member, kind)                                                               \
+	MIB_FIELD_##kind, offsetof(type, member) + MIB_CHECK_##kind(type, member), NULL
+#define MIB_GETTER(fn) MIB_FIELD_GETTER, 0, (fn)
+
+#define MIB_IS(type, member, ctype) (0 * sizeof(&((type *)0)->member == (ctype *)0))
+#define MIB_SIZE_IS(type, member, ctype)                                                         \
+	(0 * sizeof(char[sizeof(((type *)0)->member) == sizeof(ctype) ? 1 : -1]))
+#define MIB_CHECK_U32(type, member)  MIB_IS(type, member, uint32_t)
+#define MIB_CHECK_U64(type, member)  MIB_IS(type, member, uint64_t)
+#define MIB_CHECK_SIZE(type, member) MIB_IS(type, member, size_t)
+#define MIB_CHECK_INT(type, member)  MIB_IS(type, member, int)
+#define MIB_CHECK_ENUM(type, member) MIB_SIZE_IS(type, member, int)
+#define MIB_CHECK_I64(type, member)  MIB_IS(type, member, int64_t)
+#define MIB_CHECK_BOOL(type, member) MIB_IS(type, member, bool)
+#define MIB_CHECK_TEXT(type, member) MIB_IS(type, member, char *)
+#define MIB_CHECK_LIST(type, member) MIB_IS(type, member, char *)
+
+/* One sub-id of a row's INDEX: an unsigned field of the row (a value above 2^32-1 saturates). */
+struct mib_key {
+	enum mib_field field;
+	size_t offset;
+};
+#define MIB_KEY(type, member, kind) {MIB_FIELD_##kind, offsetof(type, member) + MIB_CHECK_##kind(type, member)}
+
 /* A conceptual table: instances are entry.column.index, index = arity sub-ids, each an
- * Unsigned32. A scalar group is the same shape: entry = the group, one row whose index is 0. */
+ * Unsigned32, read from the rows' key fields. The rows are an array of the snapshot, sorted by
+ * index: the pointer at rows_at and the count at count_at in struct model, stride bytes apart.
+ * A scalar group is the same shape: entry = the group, one row (the model itself) whose index
+ * is 0, and no keys. */
 struct mib_table {
 	const char *name; /* handler name, for logs */
 	oid entry[MIB_ENTRY_MAX];
 	size_t entry_len;
-	size_t reg_len;		      /* registered at entry[0 .. reg_len-1] */
-	unsigned first_col, last_col; /* the accessible columns */
+	size_t reg_len; /* registered at entry[0 .. reg_len-1] */
+	const struct mib_column *columns; /* consecutive column numbers, in order */
+	size_t ncolumns;
+	bool scalars; /* the one-row group: no rows_at, count_at, stride or keys */
+	size_t rows_at, count_at, stride;
 	size_t arity;
-	size_t (*count)(const struct model *m);
-	/* The index sub-ids of the row at pos < count. */
-	void (*index)(const struct model *m, size_t pos, uint32_t idx[]);
-	/* The position of the first row whose index is >= idx (count when none). */
+	struct mib_key keys[MIB_MAX_ARITY];
+	/* The position of the first row whose index is >= idx (the count when none): the model's
+	 * binary search. */
 	size_t (*lower)(const struct model *m, const uint32_t idx[]);
-	/* The value of column first_col..last_col of the row at pos; -1 for a column it lacks. */
-	int (*get)(const struct model *m, size_t pos, unsigned col, struct mib_value *v);
 };
+
+/* The entry, entry_len and reg_len of table number n under numaObjects. */
+#define MIB_TABLE_ENTRY(n)                                                                       \
+	.entry = {NUMA_MIB_ROOT, 1, (n), 1}, .entry_len = NUMA_MIB_ROOT_LEN + 3,                 \
+	.reg_len = NUMA_MIB_ROOT_LEN + 2
+/* The rows_at, count_at and stride of the row array model->rows, model->nrows. */
+#define MIB_ROWS(rows, nrows)                                                                    \
+	.rows_at = offsetof(struct model, rows), .count_at = offsetof(struct model, nrows),      \
+	.stride = sizeof(*((struct model *)0)->rows)
+
+/* Row access, the same for every table. */
+size_t mib_table_count(const struct mib_table *t, const struct model *m);
+/* The index sub-ids of the row at pos < count. */
+void mib_table_index(const struct mib_table *t, const struct model *m, size_t pos,
+		     uint32_t idx[]);
+/* The column numbered col, or NULL when t has none accessible. */
+const struct mib_column *mib_table_column(const struct mib_table *t, unsigned col);
+/* The column of that MIB name, or NULL. */
+const struct mib_column *mib_table_column_named(const struct mib_table *t, const char *name);
+/* The value of column col of the row at pos: 0, or -1 for a column t does not have. */
+int mib_table_value(const struct mib_table *t, const struct model *m, size_t pos, unsigned col,
+		    struct mib_value *v);
+/* The bytes of v as snmp_set_var_typed_value() and snmp_varlist_add_variable() take them. */
+const void *mib_value_bytes(const struct mib_value *v, size_t *len);
 
 enum mib_result {
 	MIB_FOUND,	 /* hit is filled */
@@ -71,22 +165,24 @@ struct mib_hit {
  * (next=true: the first instance strictly after q, column by column) of q answers from. */
 enum mib_result mib_table_find(const struct mib_table *t, const struct model *m, const oid *q,
 			       size_t qlen, bool next, struct mib_hit *hit);
+/* The instance of column col of the row at pos, as a hit (what a GET of it finds). */
+void mib_table_instance(const struct mib_table *t, const struct model *m, size_t pos,
+			unsigned col, struct mib_hit *hit);
 
 /* The Net-SNMP node handler; handler->myvoid is the struct mib_table. */
 Netsnmp_Node_Handler mib_table_handler;
-/* Create and register the read-only handler for t. NULL (after logging) on failure. */
+/* Columns numbered one after the other, in order (what the handler's lookup relies on). */
+bool mib_table_columns_ok(const struct mib_table *t);
+/* Create and register the read-only handler for t. NULL (after logging) on failure, or when
+ * t's columns are not numbered one after the other. */
 netsnmp_handler_registration *mib_table_register(const struct mib_table *t);
 
-/* The snapshot this request answers from: pinned on the first call for a request and kept
- * by it until it is freed; NULL when nothing is published. Implemented in mib.c. */
-struct model *mib_pin(netsnmp_agent_request_info *reqinfo);
-
-/* Value constructors for the column getters: they clamp to the SMI type's range. */
+/* Value constructors, one per SMI type: they clamp to the type's range. */
 void mib_set_integer(struct mib_value *v, int64_t x);
 void mib_set_gauge(struct mib_value *v, uint64_t x);
 void mib_set_unsigned(struct mib_value *v, uint64_t x);
-void mib_set_counter(struct mib_value *v, uint32_t x);
-void mib_set_ticks(struct mib_value *v, uint32_t x);
+void mib_set_counter(struct mib_value *v, uint64_t x);
+void mib_set_ticks(struct mib_value *v, uint64_t x);
 void mib_set_counter64(struct mib_value *v, uint64_t x);
 void mib_set_truth(struct mib_value *v, bool b);
 /* Text: over MIB_STRING_MAX bytes, cut at the last UTF-8 character boundary that fits. */
