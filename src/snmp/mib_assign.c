@@ -19,10 +19,8 @@ static size_t lower(const struct model *m, const uint32_t idx[])
 const struct mib_table mib_assign_table = {
     .name = "numaVmAssignTable",
     MIB_TABLE_ENTRY(4),
-    .columns = columns,
-    .ncolumns = ARRAY_SIZE(columns),
+    MIB_COLUMNS(columns),
     MIB_ROWS(assigns, nassigns),
-    .arity = 2,
-    .keys = {MIB_KEY(struct assign_row, vm, U32), MIB_KEY(struct assign_row, node, U32)},
+    MIB_KEYS(MIB_KEY(struct assign_row, vm, U32), MIB_KEY(struct assign_row, node, U32)),
     .lower = lower,
 };

@@ -14,10 +14,8 @@ static size_t lower(const struct model *m, const uint32_t idx[])
 const struct mib_table mib_distance_table = {
     .name = "numaNodeDistanceTable",
     MIB_TABLE_ENTRY(6),
-    .columns = columns,
-    .ncolumns = ARRAY_SIZE(columns),
+    MIB_COLUMNS(columns),
     MIB_ROWS(dists, ndists),
-    .arity = 2,
-    .keys = {MIB_KEY(struct dist_row, node, U32), MIB_KEY(struct dist_row, peer, U32)},
+    MIB_KEYS(MIB_KEY(struct dist_row, node, U32), MIB_KEY(struct dist_row, peer, U32)),
     .lower = lower,
 };

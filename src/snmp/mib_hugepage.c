@@ -20,10 +20,8 @@ static size_t lower(const struct model *m, const uint32_t idx[])
 const struct mib_table mib_hugepage_table = {
     .name = "numaHugepageTable",
     MIB_TABLE_ENTRY(7),
-    .columns = columns,
-    .ncolumns = ARRAY_SIZE(columns),
+    MIB_COLUMNS(columns),
     MIB_ROWS(huges, nhuges),
-    .arity = 2,
-    .keys = {MIB_KEY(struct huge_row, node, U32), MIB_KEY(struct huge_row, size_kib, U64)},
+    MIB_KEYS(MIB_KEY(struct huge_row, node, U32), MIB_KEY(struct huge_row, size_kib, U64)),
     .lower = lower,
 };

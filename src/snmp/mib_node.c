@@ -45,10 +45,8 @@ static size_t lower(const struct model *m, const uint32_t idx[])
 const struct mib_table mib_node_table = {
     .name = "numaNodeTable",
     MIB_TABLE_ENTRY(2),
-    .columns = columns,
-    .ncolumns = ARRAY_SIZE(columns),
+    MIB_COLUMNS(columns),
     MIB_ROWS(nodes, nnodes),
-    .arity = 1,
-    .keys = {MIB_KEY(struct node_row, id, U32)},
+    MIB_KEYS(MIB_KEY(struct node_row, id, U32)),
     .lower = lower,
 };

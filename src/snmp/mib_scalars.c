@@ -24,8 +24,7 @@ const struct mib_table mib_scalars_table = {
     .entry = {NUMA_MIB_ROOT, 1, 1},
     .entry_len = NUMA_MIB_ROOT_LEN + 2,
     .reg_len = NUMA_MIB_ROOT_LEN + 2,
-    .columns = columns,
-    .ncolumns = ARRAY_SIZE(columns),
+    MIB_COLUMNS(columns),
     .scalars = true,
     .arity = 1,
 };

@@ -127,6 +127,11 @@ struct mib_table {
 #define MIB_TABLE_ENTRY(n)                                                                       \
 	.entry = {NUMA_MIB_ROOT, 1, (n), 1}, .entry_len = NUMA_MIB_ROOT_LEN + 3,                 \
 	.reg_len = NUMA_MIB_ROOT_LEN + 2
+/* The columns and ncolumns of a table: an array of struct mib_column. */
+#define MIB_COLUMNS(array) .columns = (array), .ncolumns = ARRAY_SIZE(array)
+/* The keys and arity of a table: its MIB_KEY()s, in INDEX order. */
+#define MIB_KEYS(...)                                                                            \
+	.keys = {__VA_ARGS__}, .arity = sizeof((struct mib_key[]){__VA_ARGS__}) / sizeof(struct mib_key)
 /* The rows_at, count_at and stride of the row array model->rows, model->nrows. */
 #define MIB_ROWS(rows, nrows)                                                                    \
 	.rows_at = offsetof(struct model, rows), .count_at = offsetof(struct model, nrows),      \

@@ -20,10 +20,8 @@ static size_t lower(const struct model *m, const uint32_t idx[])
 const struct mib_table mib_vcpu_table = {
     .name = "numaVcpuTable",
     MIB_TABLE_ENTRY(5),
-    .columns = columns,
-    .ncolumns = ARRAY_SIZE(columns),
+    MIB_COLUMNS(columns),
     MIB_ROWS(vcpus, nvcpus),
-    .arity = 2,
-    .keys = {MIB_KEY(struct vcpu_row, vm, U32), MIB_KEY(struct vcpu_row, vcpu, U32)},
+    MIB_KEYS(MIB_KEY(struct vcpu_row, vm, U32), MIB_KEY(struct vcpu_row, vcpu, U32)),
     .lower = lower,
 };

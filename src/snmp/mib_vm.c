@@ -29,10 +29,8 @@ static size_t lower(const struct model *m, const uint32_t idx[])
 const struct mib_table mib_vm_table = {
     .name = "numaVmTable",
     MIB_TABLE_ENTRY(3),
-    .columns = columns,
-    .ncolumns = ARRAY_SIZE(columns),
+    MIB_COLUMNS(columns),
     MIB_ROWS(vms, nvms),
-    .arity = 1,
-    .keys = {MIB_KEY(struct vm_row, index, U32)},
+    MIB_KEYS(MIB_KEY(struct vm_row, index, U32)),
     .lower = lower,
 };
