@@ -9,7 +9,7 @@
 #include "snmp/notify.h"
 
 static const struct mib_table *const tables[] = {
-    &mib_scalars_table, &mib_node_table,     &mib_vm_table,	    &mib_assign_table,
+    &mib_scalars_table, &mib_node_table,     &mib_vm_table,	  &mib_assign_table,
     &mib_vcpu_table,	&mib_distance_table, &mib_hugepage_table,
 };
 

@@ -107,8 +107,7 @@ static const void *row_at(const struct mib_table *t, const struct model *m, size
 	return rows + pos * t->stride;
 }
 
-void mib_table_index(const struct mib_table *t, const struct model *m, size_t pos,
-		     uint32_t idx[])
+void mib_table_index(const struct mib_table *t, const struct model *m, size_t pos, uint32_t idx[])
 {
 	const char *row = row_at(t, m, pos);
 	struct field_value f;
@@ -164,8 +163,8 @@ const struct mib_column *mib_table_column_named(const struct mib_table *t, const
 
 /* ---------------------------------------------------------------- OID <-> row (pure) */
 
-void mib_table_instance(const struct mib_table *t, const struct model *m, size_t pos,
-			unsigned col, struct mib_hit *hit)
+void mib_table_instance(const struct mib_table *t, const struct model *m, size_t pos, unsigned col,
+			struct mib_hit *hit)
 {
 	uint32_t idx[MIB_MAX_ARITY];
 	size_t j;
@@ -546,7 +545,8 @@ netsnmp_handler_registration *mib_table_register(const struct mib_table *t)
 	int rc;
 
 	if (!mib_table_columns_ok(t)) {
-		snmp_log(LOG_ERR, "%s: its columns are not numbered one after the other\n", t->name);
+		snmp_log(LOG_ERR, "%s: its columns are not numbered one after the other\n",
+			 t->name);
 		return NULL;
 	}
 	reg = netsnmp_create_handler_registration(t->name, mib_table_handler, t->entry, t->reg_len,

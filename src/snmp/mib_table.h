@@ -65,7 +65,9 @@ enum mib_field {
 	MIB_FIELD_GETTER,
 };
 
-/* One accessible column: the MIB's descriptor and number, its syntax and its value. */
+/* One accessible column: the MIB's descriptor and number, its syntax and where its value is.
+ * Adding a column is one line in its table's columns array, plus its OBJECT-TYPE in
+ * mibs/NUMA-TOPOLOGY-MIB.txt; tests/mibcols.sh fails until the two agree. */
 struct mib_column {
 	unsigned col;
 	const char *name; /* e.g. "numaNodeCpuCapacity" */
@@ -76,14 +78,19 @@ struct mib_column {
 	int64_t (*get)(const void *row);
 };
 
-/* The field, offset part of a column: MIB_AT(struct node_row, cpu_capacity, U32). A member of
- * another C type than the kind reads fails to compile (an enum: another size). */
-#define MIB_AT(type, member, kind)                                                               \
-	MIB_FIELD_##kind, offsetof(type, member) + MIB_CHECK_##kind(type, member), NULL
+/* The field, offset and get of a column whose value is a member of the row struct:
+ * MIB_AT(struct node_row, cpu_capacity, U32). A member of another C type than the kind says
+ * does not compile (an enum kind: of another size than int). */
+#define MIB_AT(type, member, kind) MIB_FIELD_##kind, MIB_OFFSET(type, member, kind), NULL
+/* The same for a value computed by fn(row). */
 #define MIB_GETTER(fn) MIB_FIELD_GETTER, 0, (fn)
 
-#define MIB_IS(type, member, ctype) (0 * sizeof(&((type *)0)->member == (ctype *)0))
-#define MIB_SIZE_IS(type, member, ctype)                                                         \
+/* offsetof(type, member), plus a zero that only compiles when the member has the kind's type:
+ * comparing its address with a ctype pointer is a "distinct pointer types" error (-Werror),
+ * and a negative array size one. */
+#define MIB_OFFSET(type, member, kind) (offsetof(type, member) + MIB_CHECK_##kind(type, member))
+#define MIB_IS(type, member, ctype)    (0 * sizeof(&((type *)0)->member == (ctype *)0))
+#define MIB_SIZE_IS(type, member, ctype)                                                           \
 	(0 * sizeof(char[sizeof(((type *)0)->member) == sizeof(ctype) ? 1 : -1]))
 #define MIB_CHECK_U32(type, member)  MIB_IS(type, member, uint32_t)
 #define MIB_CHECK_U64(type, member)  MIB_IS(type, member, uint64_t)
@@ -95,12 +102,16 @@ struct mib_column {
 #define MIB_CHECK_TEXT(type, member) MIB_IS(type, member, char *)
 #define MIB_CHECK_LIST(type, member) MIB_IS(type, member, char *)
 
-/* One sub-id of a row's INDEX: an unsigned field of the row (a value above 2^32-1 saturates). */
+/* One sub-id of a row's INDEX: an unsigned field of the row (U32 or U64; a value above
+ * 2^32-1 saturates). */
 struct mib_key {
 	enum mib_field field;
 	size_t offset;
 };
-#define MIB_KEY(type, member, kind) {MIB_FIELD_##kind, offsetof(type, member) + MIB_CHECK_##kind(type, member)}
+#define MIB_KEY(type, member, kind)                                                                \
+	{                                                                                          \
+		MIB_FIELD_##kind, MIB_OFFSET(type, member, kind)                                   \
+	}
 
 /* A conceptual table: instances are entry.column.index, index = arity sub-ids, each an
  * Unsigned32, read from the rows' key fields. The rows are an array of the snapshot, sorted by
@@ -111,7 +122,7 @@ struct mib_table {
 	const char *name; /* handler name, for logs */
 	oid entry[MIB_ENTRY_MAX];
 	size_t entry_len;
-	size_t reg_len; /* registered at entry[0 .. reg_len-1] */
+	size_t reg_len;			  /* registered at entry[0 .. reg_len-1] */
 	const struct mib_column *columns; /* consecutive column numbers, in order */
 	size_t ncolumns;
 	bool scalars; /* the one-row group: no rows_at, count_at, stride or keys */
@@ -124,24 +135,24 @@ struct mib_table {
 };
 
 /* The entry, entry_len and reg_len of table number n under numaObjects. */
-#define MIB_TABLE_ENTRY(n)                                                                       \
-	.entry = {NUMA_MIB_ROOT, 1, (n), 1}, .entry_len = NUMA_MIB_ROOT_LEN + 3,                 \
+#define MIB_TABLE_ENTRY(n)                                                                         \
+	.entry = {NUMA_MIB_ROOT, 1, (n), 1}, .entry_len = NUMA_MIB_ROOT_LEN + 3,                   \
 	.reg_len = NUMA_MIB_ROOT_LEN + 2
 /* The columns and ncolumns of a table: an array of struct mib_column. */
 #define MIB_COLUMNS(array) .columns = (array), .ncolumns = ARRAY_SIZE(array)
 /* The keys and arity of a table: its MIB_KEY()s, in INDEX order. */
-#define MIB_KEYS(...)                                                                            \
-	.keys = {__VA_ARGS__}, .arity = sizeof((struct mib_key[]){__VA_ARGS__}) / sizeof(struct mib_key)
+#define MIB_KEYS(...)                                                                              \
+	.keys = {__VA_ARGS__},                                                                     \
+	.arity = sizeof((struct mib_key[]){__VA_ARGS__}) / sizeof(struct mib_key)
 /* The rows_at, count_at and stride of the row array model->rows, model->nrows. */
-#define MIB_ROWS(rows, nrows)                                                                    \
-	.rows_at = offsetof(struct model, rows), .count_at = offsetof(struct model, nrows),      \
+#define MIB_ROWS(rows, nrows)                                                                      \
+	.rows_at = offsetof(struct model, rows), .count_at = offsetof(struct model, nrows),        \
 	.stride = sizeof(*((struct model *)0)->rows)
 
 /* Row access, the same for every table. */
 size_t mib_table_count(const struct mib_table *t, const struct model *m);
 /* The index sub-ids of the row at pos < count. */
-void mib_table_index(const struct mib_table *t, const struct model *m, size_t pos,
-		     uint32_t idx[]);
+void mib_table_index(const struct mib_table *t, const struct model *m, size_t pos, uint32_t idx[]);
 /* The column numbered col, or NULL when t has none accessible. */
 const struct mib_column *mib_table_column(const struct mib_table *t, unsigned col);
 /* The column of that MIB name, or NULL. */
@@ -171,8 +182,8 @@ struct mib_hit {
 enum mib_result mib_table_find(const struct mib_table *t, const struct model *m, const oid *q,
 			       size_t qlen, bool next, struct mib_hit *hit);
 /* The instance of column col of the row at pos, as a hit (what a GET of it finds). */
-void mib_table_instance(const struct mib_table *t, const struct model *m, size_t pos,
-			unsigned col, struct mib_hit *hit);
+void mib_table_instance(const struct mib_table *t, const struct model *m, size_t pos, unsigned col,
+			struct mib_hit *hit);
 
 /* The Net-SNMP node handler; handler->myvoid is the struct mib_table. */
 Netsnmp_Node_Handler mib_table_handler;

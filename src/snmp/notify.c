@@ -25,7 +25,8 @@ static const struct {
 } objects[] = {
     [ALARM_CPU] = {&mib_node_table,
 		   {"numaNodeCpuCapacity", "numaNodeVcpusBound", "numaNodeCpuHeadroom"}},
-    [ALARM_MEM] = {&mib_node_table, {"numaNodeMemCapacity", "numaNodeMemUsed", "numaNodeMemHeadroom"}},
+    [ALARM_MEM] = {&mib_node_table,
+		   {"numaNodeMemCapacity", "numaNodeMemUsed", "numaNodeMemHeadroom"}},
     [ALARM_HUGE] = {&mib_hugepage_table, {"numaHugepageTotal", "numaHugepageVmDemand"}},
     [ALARM_SOURCE] = {&mib_scalars_table, {"numaSourceStatus", "numaInvalidFiles"}},
 };
