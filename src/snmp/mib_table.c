@@ -49,10 +49,14 @@ static void read_number(enum mib_field field, const char *p, struct field_value 
 		f->is_signed = true;
 		f->i = i;
 		break;
-	default: /* MIB_FIELD_I64 */
+	case MIB_FIELD_I64:
 		memcpy(&f->i, p, sizeof(f->i));
 		f->is_signed = true;
 		break;
+	case MIB_FIELD_TEXT:
+	case MIB_FIELD_LIST:
+	case MIB_FIELD_GETTER:
+		break; /* not a number: read_field() reads these */
 	}
 }
 

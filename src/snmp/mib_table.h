@@ -102,7 +102,7 @@ struct mib_column {
 #define MIB_CHECK_TEXT(type, member) MIB_IS(type, member, char *)
 #define MIB_CHECK_LIST(type, member) MIB_IS(type, member, char *)
 
-/* One sub-id of a row's INDEX: an unsigned field of the row (U32 or U64; a value above
+/* One sub-id of a row's INDEX: an unsigned field of the row (U32 or U64 only; a value above
  * 2^32-1 saturates). */
 struct mib_key {
 	enum mib_field field;
