@@ -13,34 +13,6 @@ static const struct mib_table *const tables[] = {
     &mib_vcpu_table,	&mib_distance_table, &mib_hugepage_table,
 };
 
-/* As smidump prints them, but for an enumeration: "INTEGER", as the MIB writes it. */
-static const char *syntax_name(enum mib_syntax s)
-{
-	switch (s) {
-	case SMI_GAUGE32:
-		return "Gauge32";
-	case SMI_UNSIGNED32:
-		return "Unsigned32";
-	case SMI_COUNTER32:
-		return "Counter32";
-	case SMI_TIMESTAMP:
-		return "TimeStamp";
-	case SMI_INTEGER32:
-		return "Integer32";
-	case SMI_ENUM:
-		return "INTEGER";
-	case SMI_TRUTHVALUE:
-		return "TruthValue";
-	case SMI_COUNTERBASEDGAUGE64:
-		return "CounterBasedGauge64";
-	case SMI_DISPLAYSTRING:
-		return "DisplayString";
-	case SMI_SNMPADMINSTRING:
-		return "SnmpAdminString";
-	}
-	return "?";
-}
-
 static void print_oid(const oid *name, size_t len)
 {
 	for (size_t i = 0; i < len; i++)
@@ -55,7 +27,7 @@ static void print_columns(const struct mib_table *t)
 
 		printf("object %s ", c->name);
 		print_oid(t->entry, t->entry_len);
-		printf(".%u %s\n", c->col, syntax_name(c->syntax));
+		printf(".%u %s\n", c->col, mib_syntax_name(c->syntax));
 	}
 }
 

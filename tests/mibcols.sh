@@ -5,42 +5,20 @@
 # column of the MIB has a descriptor, each descriptor is in the MIB, with the same number under
 # the same entry and the same syntax.
 #
-# Environment (automake sets it; the defaults fit a manual run from a checkout):
-#   MIBSRC       directory holding NUMA-TOPOLOGY-MIB.txt
-#   SHARED_MIBS  directory holding the IETF base modules it imports
-#   MIBCOLS      the tests/mibcols program (default: beside $NUMATOPD, else ./tests/mibcols)
-#   SMIDUMP      smidump to use (empty: look in PATH)
-#   NUMATOPD_REQUIRE_ALL=1  turn a skip (missing tool or base MIBs) into a failure
-# Exit: 0 the same, 1 they differ, 77 skipped, 99 hard error.
-
-MODULE=NUMA-TOPOLOGY-MIB
-here=$(cd "$(dirname "$0")" && pwd)
-MIBSRC=${MIBSRC:-$here/../mibs}
-SHARED_MIBS=${SHARED_MIBS:-$here/../../shared/mibs}
-mibfile=$MIBSRC/$MODULE.txt
-if [ -z "${MIBCOLS:-}" ]; then
-	MIBCOLS=./tests/mibcols
-	[ -n "${NUMATOPD:-}" ] && MIBCOLS=$(dirname "$NUMATOPD")/tests/mibcols
-fi
-
-skip() {
-	if [ "${NUMATOPD_REQUIRE_ALL:-0}" = 1 ]; then
-		echo "FAIL: $1; NUMATOPD_REQUIRE_ALL=1 does not allow skipping this test" >&2
-		exit 1
-	fi
-	echo "SKIP: $1"
-	exit 77
-}
-
-[ -r "$mibfile" ] || { echo "FAIL: $mibfile is missing or unreadable" >&2; exit 1; }
+# Environment (automake sets it; the defaults fit a manual run from a checkout): MIBSRC,
+# SHARED_MIBS, NUMATOPD_REQUIRE_ALL as for every test (tests/lib.sh); MIBCOLS, the tests/mibcols
+# program (default: beside $NUMATOPD); SMIDUMP, smidump to use (empty: look in PATH).
+TESTS_DIR=${TESTS_DIR:-$(cd "$(dirname "$0")" && pwd)}
+. "$TESTS_DIR/lib.sh"
+nt_init mibcols
+nt_need_mibs
+nt_need "${SMIDUMP:-smidump}"
+SMIDUMP=$(command -v "${SMIDUMP:-smidump}")
+: "${NUMATOPD:=$TESTS_DIR/../numatopd}" "${MIBCOLS:=$(dirname "$NUMATOPD")/tests/mibcols}"
 [ -x "$MIBCOLS" ] || { echo "FAIL: MIBCOLS='$MIBCOLS' is not an executable" >&2; exit 1; }
-[ -r "$SHARED_MIBS/SNMPv2-SMI.txt" ] ||
-	skip "no base MIB modules in SHARED_MIBS='$SHARED_MIBS' (SNMPv2-SMI.txt not found)"
-SMIDUMP=$(command -v "${SMIDUMP:-smidump}") || skip "smidump not found (apt-get install smitools)"
-
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/numatopd-mibcols.XXXXXX") || exit 99
-trap 'rm -rf "$tmp"' EXIT
-trap 'exit 99' HUP INT TERM
+MODULE=NUMA-TOPOLOGY-MIB
+mibfile=$MIBSRC/$MODULE.txt
+tmp=$NT_DIR
 
 # smidump with no configuration file and imports from our two directories only (see mib.sh).
 dump() {
@@ -56,7 +34,8 @@ fi
 # The MIB side, in the lines tests/mibcols prints. The tree gives each object's access and
 # syntax ("+-- r-n Gauge32 numaNodeCount(1)") and each notification's objects
 # ("+--numaSourceError(7) [numaSourceStatus,numaInvalidFiles]"); the identifiers give the
-# full OIDs ("NUMA-TOPOLOGY-MIB numaNodeCount scalar 1.3.6...").
+# full OIDs ("NUMA-TOPOLOGY-MIB numaNodeCount scalar 1.3.6..."). smidump calls an enumeration
+# "Enumeration"; the MIB (and tests/mibcols) writes INTEGER.
 awk '
 FNR == NR {
 	for (i = 1; i <= NF; i++) {
@@ -79,19 +58,14 @@ $3 == "notification" { print "notification", $2, $4, objects[$2] }
 "$MIBCOLS" >"$tmp/c.raw" || { echo "FAIL: $MIBCOLS failed" >&2; exit 1; }
 sort "$tmp/c.raw" >"$tmp/c"
 
-passed=0
-failed=0
 comm -13 "$tmp/mib" "$tmp/c" >"$tmp/only.c"
 comm -23 "$tmp/mib" "$tmp/c" >"$tmp/only.mib"
 if [ -s "$tmp/only.c" ] || [ -s "$tmp/only.mib" ]; then
-	failed=$((failed + 1))
-	echo "FAIL: the descriptors and $MODULE differ (name, OID, syntax / objects):" >&2
+	nt_fail "the descriptors and $MODULE differ (name, OID, syntax / objects):"
 	sed 's/^/  in the C descriptors only: /' "$tmp/only.c" >&2
 	sed 's/^/  in the MIB only:           /' "$tmp/only.mib" >&2
 else
-	passed=$((passed + 1))
-	echo "ok: $(grep -c '^object ' "$tmp/c") descriptors and $(grep -c '^notification ' "$tmp/c")" \
-		"notifications match $MODULE both ways"
+	nt_pass "$(grep -c '^object ' "$tmp/c") descriptors and" \
+		"$(grep -c '^notification ' "$tmp/c") notifications match $MODULE both ways"
 fi
-echo "$passed passed, $failed failed"
-[ "$failed" = 0 ]
+nt_done

@@ -297,66 +297,50 @@ enum mib_result mib_table_find(const struct mib_table *t, const struct model *m,
 
 /* ---------------------------------------------------------------- values */
 
-void mib_set_integer(struct mib_value *v, int64_t x)
+/* How a value is brought into the range of a syntax. */
+enum range { TO_UINT32, TO_INT32, TO_TRUTH, TO_UINT64, TO_TEXT };
+
+/* Per syntax: its name in the MIB, its type on the wire, its range. */
+static const struct {
+	const char *name;
+	u_char type;
+	enum range range;
+} syntaxes[] = {
+    [SMI_GAUGE32] = {"Gauge32", ASN_GAUGE, TO_UINT32},
+    [SMI_UNSIGNED32] = {"Unsigned32", ASN_UNSIGNED, TO_UINT32},
+    [SMI_COUNTER32] = {"Counter32", ASN_COUNTER, TO_UINT32},
+    [SMI_TIMESTAMP] = {"TimeStamp", ASN_TIMETICKS, TO_UINT32},
+    [SMI_INTEGER32] = {"Integer32", ASN_INTEGER, TO_INT32},
+    [SMI_ENUM] = {"INTEGER", ASN_INTEGER, TO_INT32},
+    [SMI_TRUTHVALUE] = {"TruthValue", ASN_INTEGER, TO_TRUTH},
+    [SMI_COUNTERBASEDGAUGE64] = {"CounterBasedGauge64", ASN_COUNTER64, TO_UINT64},
+    [SMI_DISPLAYSTRING] = {"DisplayString", ASN_OCTET_STR, TO_TEXT},
+    [SMI_SNMPADMINSTRING] = {"SnmpAdminString", ASN_OCTET_STR, TO_TEXT},
+};
+
+const char *mib_syntax_name(enum mib_syntax syntax)
 {
-	v->type = ASN_INTEGER;
-	v->i = x < INT32_MIN ? INT32_MIN : x > INT32_MAX ? INT32_MAX : (long)x;
+	return (size_t)syntax < ARRAY_SIZE(syntaxes) ? syntaxes[syntax].name : "?";
 }
 
-static void set_unsigned_type(struct mib_value *v, u_char type, uint64_t x)
+/* Over MIB_STRING_MAX bytes, cut at the last UTF-8 character boundary that fits. */
+static void set_text(struct mib_value *v, const char *s)
 {
-	v->type = type;
-	v->u = x > UINT32_MAX ? UINT32_MAX : (u_long)x;
-}
-
-void mib_set_gauge(struct mib_value *v, uint64_t x)
-{
-	set_unsigned_type(v, ASN_GAUGE, x);
-}
-
-void mib_set_unsigned(struct mib_value *v, uint64_t x)
-{
-	set_unsigned_type(v, ASN_UNSIGNED, x);
-}
-
-void mib_set_counter(struct mib_value *v, uint64_t x)
-{
-	set_unsigned_type(v, ASN_COUNTER, x);
-}
-
-void mib_set_ticks(struct mib_value *v, uint64_t x)
-{
-	set_unsigned_type(v, ASN_TIMETICKS, x);
-}
-
-void mib_set_counter64(struct mib_value *v, uint64_t x)
-{
-	v->type = ASN_COUNTER64;
-	v->c64.high = (u_long)(x >> 32);
-	v->c64.low = (u_long)(x & UINT32_MAX);
-}
-
-void mib_set_truth(struct mib_value *v, bool b)
-{
-	v->type = ASN_INTEGER;
-	v->i = b ? 1 : 2; /* TruthValue: true(1), false(2) */
-}
-
-void mib_set_string(struct mib_value *v, const char *s)
-{
-	v->type = ASN_OCTET_STR;
 	v->str = s ? s : "";
 	v->len = strnlen(v->str, MIB_STRING_MAX + 1);
 	if (v->len > MIB_STRING_MAX)
 		v->len = utf8_cut(v->str, MIB_STRING_MAX);
 }
 
-void mib_set_list(struct mib_value *v, const char *s)
+/* A CPU or node list ("0-3,8,10"): over MIB_STRING_MAX bytes, the longest prefix that ends
+ * before a ',' and leaves room for MIB_LIST_MORE, then MIB_LIST_MORE (in v->buf, so v must
+ * outlive its use). Never a shorter list that looks complete, never half an item. */
+static void set_list(struct mib_value *v, const char *s)
 {
 	const size_t more = sizeof(MIB_LIST_MORE) - 1;
 	size_t k;
 
-	mib_set_string(v, s);
+	set_text(v, s);
 	if (strnlen(v->str, MIB_STRING_MAX + 1) <= MIB_STRING_MAX)
 		return;
 	for (k = MIB_STRING_MAX - more; k > 0 && v->str[k] != ','; k--)
@@ -367,57 +351,51 @@ void mib_set_list(struct mib_value *v, const char *s)
 	v->len = k + more;
 }
 
-/* A number in the column's syntax; -1 for a string syntax. */
-static int set_number(struct mib_value *v, enum mib_syntax syntax, const struct field_value *f)
+/* f in the range of the syntax: 0, or -1 when a text field meets a number syntax or the other
+ * way round. */
+static int set_value_of(struct mib_value *v, enum mib_syntax syntax, enum mib_field field,
+			const struct field_value *f)
 {
-	switch (syntax) {
-	case SMI_GAUGE32:
-		mib_set_gauge(v, as_unsigned(f));
-		return 0;
-	case SMI_UNSIGNED32:
-		mib_set_unsigned(v, as_unsigned(f));
-		return 0;
-	case SMI_COUNTER32:
-		mib_set_counter(v, as_unsigned(f));
-		return 0;
-	case SMI_TIMESTAMP:
-		mib_set_ticks(v, as_unsigned(f));
-		return 0;
-	case SMI_INTEGER32:
-	case SMI_ENUM:
-		mib_set_integer(v, as_signed(f));
-		return 0;
-	case SMI_TRUTHVALUE:
-		mib_set_truth(v, as_signed(f) != 0);
-		return 0;
-	case SMI_COUNTERBASEDGAUGE64:
-		mib_set_counter64(v, as_unsigned(f));
-		return 0;
-	default:
+	int64_t i = as_signed(f);
+	uint64_t u = as_unsigned(f);
+
+	v->type = syntaxes[syntax].type;
+	if (f->is_text != (syntaxes[syntax].range == TO_TEXT))
 		return -1;
+	switch (syntaxes[syntax].range) {
+	case TO_UINT32:
+		v->u = u > UINT32_MAX ? UINT32_MAX : (u_long)u;
+		break;
+	case TO_INT32:
+		v->i = i < INT32_MIN ? INT32_MIN : i > INT32_MAX ? INT32_MAX : (long)i;
+		break;
+	case TO_TRUTH:
+		v->i = i != 0 ? 1 : 2; /* TruthValue: true(1), false(2) */
+		break;
+	case TO_UINT64:
+		v->c64.high = (u_long)(u >> 32);
+		v->c64.low = (u_long)(u & UINT32_MAX);
+		break;
+	case TO_TEXT:
+		if (field == MIB_FIELD_LIST)
+			set_list(v, f->text);
+		else
+			set_text(v, f->text);
+		break;
 	}
+	return 0;
 }
 
 int mib_table_value(const struct mib_table *t, const struct model *m, size_t pos, unsigned col,
 		    struct mib_value *v)
 {
 	const struct mib_column *c = mib_table_column(t, col);
-	bool string_syntax;
 	struct field_value f;
 
 	if (c == NULL)
 		return -1;
 	read_field(c, row_at(t, m, pos), &f);
-	string_syntax = c->syntax == SMI_DISPLAYSTRING || c->syntax == SMI_SNMPADMINSTRING;
-	if (string_syntax != f.is_text)
-		return -1;
-	if (!f.is_text)
-		return set_number(v, c->syntax, &f);
-	if (c->field == MIB_FIELD_LIST)
-		mib_set_list(v, f.text);
-	else
-		mib_set_string(v, f.text);
-	return 0;
+	return set_value_of(v, c->syntax, c->field, &f);
 }
 
 const void *mib_value_bytes(const struct mib_value *v, size_t *len)

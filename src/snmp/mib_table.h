@@ -20,7 +20,7 @@
 /* Longest entry OID: root + numaObjects(1) + table + entry(1). */
 #define MIB_ENTRY_MAX (NUMA_MIB_ROOT_LEN + 3)
 /* DisplayString and SnmpAdminString are SIZE (0..255): longer text is cut to fit (see
- * mib_set_string and mib_set_list) rather than break the MIB. */
+ * MIB_FIELD_TEXT and MIB_FIELD_LIST) rather than break the MIB. */
 #define MIB_STRING_MAX 255
 /* What a cut CPU or node list ends in: no list syntax, so never read as a list item. */
 #define MIB_LIST_MORE "..."
@@ -37,7 +37,7 @@ struct mib_value {
 };
 
 /* The SMI syntax of a column, as the MIB writes it: it fixes the type on the wire and the
- * range a value is clamped to (mib_set_*). tests/mibcols.sh compares it with the MIB file. */
+ * range a value is clamped to. tests/mibcols.sh compares it with the MIB file. */
 enum mib_syntax {
 	SMI_GAUGE32,		 /* Gauge32 */
 	SMI_UNSIGNED32,		 /* Unsigned32 */
@@ -60,8 +60,8 @@ enum mib_field {
 	MIB_FIELD_ENUM, /* an enum whose values are the MIB's enumeration (int-sized) */
 	MIB_FIELD_I64,	/* int64_t */
 	MIB_FIELD_BOOL, /* bool */
-	MIB_FIELD_TEXT, /* char *: text, cut at a character boundary (mib_set_string) */
-	MIB_FIELD_LIST, /* char *: a CPU or node list, cut at an item (mib_set_list) */
+	MIB_FIELD_TEXT, /* char *: text, cut at a UTF-8 character boundary */
+	MIB_FIELD_LIST, /* char *: a CPU or node list, cut before an item, then MIB_LIST_MORE */
 	MIB_FIELD_GETTER,
 };
 
@@ -160,6 +160,8 @@ const struct mib_column *mib_table_column_named(const struct mib_table *t, const
 /* The value of column col of the row at pos: 0, or -1 for a column t does not have. */
 int mib_table_value(const struct mib_table *t, const struct model *m, size_t pos, unsigned col,
 		    struct mib_value *v);
+/* The MIB's name of a syntax: "Gauge32", "INTEGER" (an enumeration), "TruthValue", ... */
+const char *mib_syntax_name(enum mib_syntax syntax);
 /* The bytes of v as snmp_set_var_typed_value() and snmp_varlist_add_variable() take them. */
 const void *mib_value_bytes(const struct mib_value *v, size_t *len);
 
@@ -192,21 +194,6 @@ bool mib_table_columns_ok(const struct mib_table *t);
 /* Create and register the read-only handler for t. NULL (after logging) on failure, or when
  * t's columns are not numbered one after the other. */
 netsnmp_handler_registration *mib_table_register(const struct mib_table *t);
-
-/* Value constructors, one per SMI type: they clamp to the type's range. */
-void mib_set_integer(struct mib_value *v, int64_t x);
-void mib_set_gauge(struct mib_value *v, uint64_t x);
-void mib_set_unsigned(struct mib_value *v, uint64_t x);
-void mib_set_counter(struct mib_value *v, uint64_t x);
-void mib_set_ticks(struct mib_value *v, uint64_t x);
-void mib_set_counter64(struct mib_value *v, uint64_t x);
-void mib_set_truth(struct mib_value *v, bool b);
-/* Text: over MIB_STRING_MAX bytes, cut at the last UTF-8 character boundary that fits. */
-void mib_set_string(struct mib_value *v, const char *s);
-/* A CPU or node list ("0-3,8,10"): over MIB_STRING_MAX bytes, the longest prefix that ends
- * before a ',' and leaves room for MIB_LIST_MORE, then MIB_LIST_MORE (in v->buf, so v must
- * outlive its use). Never a shorter list that looks complete, never half an item. */
-void mib_set_list(struct mib_value *v, const char *s);
 
 /* Every group, one per mib_*.c file. */
 extern const struct mib_table mib_scalars_table;
