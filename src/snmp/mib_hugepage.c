@@ -16,7 +16,9 @@ static size_t lower(const struct model *m, const uint32_t idx[])
 	return model_huge_lower(m, idx[0], idx[1]);
 }
 
-/* The page size in KiB is a uint64_t: its sub-id saturates at 2^32-1 (mib_table_index). */
+/* The page size in KiB is a uint64_t: its sub-id saturates at 2^32-1 (mib_key_subid). A page
+ * of 4 TiB exists on no architecture; were it to, such rows would share one index (GETNEXT
+ * still moves forward). */
 const struct mib_table mib_hugepage_table = {
     .name = "numaHugepageTable",
     MIB_TABLE_ENTRY(7),
