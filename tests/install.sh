@@ -8,6 +8,7 @@ set -u
 . "${TESTS_DIR:-$(dirname "$0")}/lib.sh"
 nt_init install
 nt_need numatopd make snmpd snmpget snmpwalk snmptranslate
+nt_need_mibs
 
 B=${NUMATOPD%/*}
 [ -f "$B/Makefile" ] || { nt_fail "no Makefile beside NUMATOPD='$NUMATOPD'"; nt_done; }
@@ -55,7 +56,6 @@ fi
 {
 	echo "$sbindir/numatopd 755"
 	echo "$mibdir/NUMA-TOPOLOGY-MIB.txt 644"
-	for m in SNMPv2-SMI SNMPv2-TC SNMPv2-CONF HCNUM-TC SNMP-FRAMEWORK-MIB; do echo "$mibdir/$m.txt 644"; done
 	echo "$man8dir/numatopd.8 644"
 	echo "$man5dir/numatopd.conf.5 644"
 	echo "$snmpconfdir/numatopd.conf 644"
@@ -89,23 +89,25 @@ if [ "$systemdsystemunitdir" != no ]; then
 	grep -q '@[a-z]*@' "$unit" && nt_fail "the installed unit has an unsubstituted @var@" ||
 		nt_pass "no @var@ left in the installed unit"
 fi
-# The installed MIB directory holds every module NUMA-TOPOLOGY-MIB imports but Net-SNMP's own
-# NET-SNMP-MIB: with that one (from libsnmp-base) beside it and nothing else, a client names the
-# tables (what `snmptable -m +NUMA-TOPOLOGY-MIB` on the installed host needs).
+# NUMA-TOPOLOGY-MIB alone goes to the MIB directory (the IETF modules it imports are the tests'
+# copies, not ours to install: "nothing else is installed" above). The installed module loads
+# with the base modules of another directory (snmp-mibs-downloader's role) and NET-SNMP-MIB
+# (libsnmp-base), and the README's quiet client form, -m without "+", says nothing at all.
 netsnmp_mib=
 for d in /usr/share/snmp/mibs /usr/local/share/snmp/mibs; do
 	[ -r "$d/NET-SNMP-MIB.txt" ] && { netsnmp_mib=$d/NET-SNMP-MIB.txt; break; }
 done
 if [ -n "$netsnmp_mib" ] && command -v snmptranslate >/dev/null 2>&1; then
-	mkdir -p "$NT_DIR/netsnmp-mib"
-	cp "$netsnmp_mib" "$NT_DIR/netsnmp-mib/"
-	got=$(snmptranslate -M "$D$mibdir:$NT_DIR/netsnmp-mib" -m NUMA-TOPOLOGY-MIB -On \
+	mkdir -p "$NT_DIR/base-mibs"
+	cp "$netsnmp_mib" "$SHARED_MIBS"/SNMPv2-*.txt "$SHARED_MIBS/HCNUM-TC.txt" \
+		"$SHARED_MIBS/SNMP-FRAMEWORK-MIB.txt" "$NT_DIR/base-mibs/"
+	got=$(snmptranslate -M "$D$mibdir:$NT_DIR/base-mibs" -m NUMA-TOPOLOGY-MIB -On \
 		NUMA-TOPOLOGY-MIB::numaNodeTable 2>"$NT_DIR/translate.err")
 	[ "$got" = .1.3.6.1.4.1.8072.9999.9999.6862.1.2 ] && [ ! -s "$NT_DIR/translate.err" ] &&
-		nt_pass "the installed MIB directory alone (+ NET-SNMP-MIB) loads NUMA-TOPOLOGY-MIB" ||
-		nt_fail "snmptranslate with the installed MIB directory: '$got' $(cat "$NT_DIR/translate.err")"
+		nt_pass "the installed NUMA-TOPOLOGY-MIB loads quietly beside the base MIBs" ||
+		nt_fail "snmptranslate with the installed MIB: '$got' $(cat "$NT_DIR/translate.err")"
 else
-	nt_fail "no NET-SNMP-MIB.txt or snmptranslate to check the installed MIBs with"
+	nt_fail "no NET-SNMP-MIB.txt or snmptranslate to check the installed MIB with"
 fi
 cmp -s "$srcdir/init/numatopd.conf.example" "$D$snmpconfdir/numatopd.conf" &&
 	nt_pass "numatopd.conf is the example" ||
@@ -147,9 +149,10 @@ left=$(cd "$D" && find . ! -type d)
 	nt_fail "after uninstall, left: $left"
 
 # ------------------------------------------------------------------ the drop-in with snmpd
-# Its lines as they are, but for the socket (into $NT_DIR) and the group (ours): snmpd must take
-# them without a complaint, make the socket 0660 for the group, and the view numatopd must show
-# the NUMA subtree and nothing else.
+# Its lines as they are, but for the sockets (into $NT_DIR: the default one at lib.sh's
+# $NT_AGENTX, numatopd's under run-agentx/) and the group (ours): snmpd must take them without a
+# complaint and make both sockets, 0660 for the group; a subagent must register on each; and the
+# view numatopd must show the NUMA subtree and nothing else.
 nt_make install DESTDIR="$D" >"$NT_DIR/install3.log" 2>&1 || nt_fail "third make install failed"
 # snmpd takes gid 0 for "no group" (it says "Can't identify group"): as root, use another
 group=$(id -gn)
@@ -158,13 +161,69 @@ if [ "$(id -g)" = 0 ]; then
 		getent group "$g" >/dev/null 2>&1 && { group=$g; break; }
 	done
 fi
-sed -e "s|^agentXSocket .*|agentXSocket $NT_AGENTX|" \
+own=unix:$NT_DIR/run-agentx/numatopd
+sed -e "/^agentXSocket /s|unix:/var/agentx/master|$NT_AGENTX|" \
+	-e "/^agentXSocket /s|unix:/run/agentx/numatopd|$own|" \
 	-e "s|^\(agentXPerms .*\) numatopd$|\1 $group|" \
 	"$D$snmpconfdir/snmpd.conf.d/numatopd.conf" >"$NT_DIR/dropin.conf"
+grep -qx "agentXSocket $NT_AGENTX,$own" "$NT_DIR/dropin.conf" ||
+	nt_fail "the drop-in has no 'agentXSocket unix:/var/agentx/master,unix:/run/agentx/numatopd' line to adapt"
 grep -q "^agentXPerms .* $group$" "$NT_DIR/dropin.conf" ||
 	nt_fail "the drop-in has no 'agentXPerms ... numatopd' line to adapt"
 echo "rocommunity numaro 127.0.0.1 -V numatopd" >>"$NT_DIR/dropin.conf"
 nt_start_snmpd <"$NT_DIR/dropin.conf" || nt_done
+# what snmpd says while it reads its configuration, up to its "NET-SNMP version" line
+sed '/^NET-SNMP version/q' "$NT_DIR/snmpd.log" | grep -Ei "can't|unknown|error|warning|invalid" \
+	>"$NT_DIR/complaints"
+if [ -s "$NT_DIR/complaints" ]; then
+	nt_fail "snmpd complains about the drop-in: $(cat "$NT_DIR/complaints")"
+else
+	nt_pass "snmpd takes the drop-in without a complaint"
+fi
+for s in "$NT_AGENTX" "$own"; do
+	perm=$(stat -c '%a %G' "${s#unix:}" 2>&1)
+	[ "$perm" = "660 $group" ] && nt_pass "the AgentX socket ${s#unix:} is 0660, group $group" ||
+		nt_fail "the AgentX socket ${s#unix:} is '$perm', expected '660 $group'"
+done
+
+NUMATOPD=$D$sbindir/numatopd
+default_agentx=$NT_AGENTX
+for NT_AGENTX in "$default_agentx" "$own"; do
+	nt_start_numatopd --sysfs-root "$host/sys" --libvirt-xml-dir "$host/libvirt" || nt_done
+	nt_wait_numatopd_registered || nt_done
+	nt_pass "the installed numatopd registers through ${NT_AGENTX#unix:}"
+	[ "$NT_AGENTX" = "$own" ] && break
+	nt_stop_numatopd
+done
+# and at the same time another subagent on the default socket, as keepalived or FRR would be
+# (a second snmpd as a subagent, -X, serving UCD-SNMP-MIB's laTable only)
+mkdir -p "$NT_DIR/sub-persist"
+SNMP_PERSISTENT_DIR=$NT_DIR/sub-persist "$(command -v snmpd || echo /usr/sbin/snmpd)" -f -X \
+	-x "$default_agentx" -C -c /dev/null -m '' -I loadave -Lf "$NT_DIR/subagent.log" \
+	</dev/null >/dev/null 2>&1 &
+nt_track $!
+la=
+for _ in $(seq 50); do
+	la=$(snmpget -v2c -c public -t 1 -r 0 -m '' -On "$NT_TARGET" .1.3.6.1.4.1.2021.10.1.2.1 2>&1)
+	case $la in *'"Load-1"'*) break ;; esac
+	sleep 0.1
+done
+numa=$(snmpget -v2c -c public -t 1 -r 0 -m '' -On "$NT_TARGET" \
+	.1.3.6.1.4.1.8072.9999.9999.6862.1.1.1.0 2>&1)
+case $la$numa in
+*'"Load-1"'*'Gauge32: 4'*) nt_pass "a subagent on the default socket and numatopd on its own answer together" ;;
+*) nt_fail "both subagents at once: laNames.1 '$la', numaNodeCount '$numa'" ;;
+esac
+snmpwalk -v2c -c numaro -t 2 -r 1 -m '' -On "$NT_TARGET" .1.3.6.1.4.1.8072.9999.9999.6862.1.1 \
+	>"$NT_DIR/view.out" 2>&1
+grep -q "^$(nt_re .1.3.6.1.4.1.8072.9999.9999.6862.1.1.1.0) = Gauge32: 4\$" "$NT_DIR/view.out" &&
+	nt_pass "the view numatopd shows the NUMA subtree (numaNodeCount 4)" ||
+	nt_fail "the view numatopd hides the NUMA subtree: $(head -n 3 "$NT_DIR/view.out")"
+snmpget -v2c -c numaro -t 2 -r 1 -m '' -On "$NT_TARGET" .1.3.6.1.2.1.1.3.0 >"$NT_DIR/view2.out" 2>&1
+grep -q 'Timeticks' "$NT_DIR/view2.out" && nt_fail "the view numatopd shows sysUpTime.0" ||
+	nt_pass "the view numatopd shows nothing outside the subtree"
+
+nt_done
 # what snmpd says while it reads its configuration, up to its "NET-SNMP version" line
 sed '/^NET-SNMP version/q' "$NT_DIR/snmpd.log" | grep -Ei "can't|unknown|error|warning|invalid" \
 	>"$NT_DIR/complaints"

@@ -71,10 +71,30 @@ grep -q '^After=.*libvirtd\.service' "$unit" && nt_pass "After=libvirtd.service"
 
 # ------------------------------------------------------------------ unit and drop-in agree
 socket=$(printf '%s\n' "$exec_start" | sed -n 's/.* -x \([^ ]*\).*/\1/p')
-dropin_socket=$(sed -n 's/^agentXSocket[[:space:]]*//p' "$dropin")
-[ -n "$socket" ] && [ "$socket" = "$dropin_socket" ] &&
-	nt_pass "unit and drop-in use the AgentX socket $socket" ||
-	nt_fail "unit -x '$socket' and drop-in agentXSocket '$dropin_socket' differ"
+# agentXSocket: one comma-separated list; the last line wins
+dropin_sockets=$(sed -n 's/^agentXSocket[[:space:]]*//p' "$dropin" | tail -n 1)
+case ",$dropin_sockets," in
+*",$socket,"*) nt_pass "the unit's -x $socket is one of the drop-in's sockets ($dropin_sockets)" ;;
+*) nt_fail "unit -x '$socket' is not in the drop-in's agentXSocket '$dropin_sockets'" ;;
+esac
+# beside Net-SNMP's default master socket, never instead of it (other subagents use it)
+case ",$dropin_sockets," in
+*",unix:/var/agentx/master,"* | *",/var/agentx/master,"*)
+	nt_pass "the drop-in keeps the default socket /var/agentx/master" ;;
+*) nt_fail "the drop-in's agentXSocket '$dropin_sockets' drops the default /var/agentx/master" ;;
+esac
+case $socket in
+unix:/var/agentx/master | /var/agentx/master)
+	nt_fail "numatopd uses the default socket, not one of its own" ;;
+*) nt_pass "numatopd has a socket of its own" ;;
+esac
+# access control is left to the SNMPv3 user's view: no other view gains the VM inventory
+if grep -Eq '^[[:space:]]*view[[:space:]]+' "$dropin" &&
+	! grep -E '^[[:space:]]*view[[:space:]]+' "$dropin" | grep -Evq '^[[:space:]]*view[[:space:]]+numatopd[[:space:]]'; then
+	nt_pass "the drop-in's only view is numatopd (no systemonly line)"
+else
+	nt_fail "the drop-in touches a view other than numatopd: $(grep -E '^[[:space:]]*view' "$dropin")"
+fi
 case ${socket#unix:} in
 /run/*) nt_pass "the socket lies under /run" ;;
 *) nt_fail "the socket ${socket#unix:} is not under /run" ;;
