@@ -104,6 +104,12 @@ if [ -f "$unit" ]; then
 else
 	bad "$unit missing"
 fi
+# the unit's sandbox binds /var/agentx: the package's tmpfiles.d entry makes it at once
+if [ -f /usr/lib/tmpfiles.d/numatopd.conf ] && [ -d /var/agentx ]; then
+	ok "/usr/lib/tmpfiles.d/numatopd.conf installed, /var/agentx exists"
+else
+	bad "/usr/lib/tmpfiles.d/numatopd.conf or /var/agentx missing after installation"
+fi
 # without a running systemd the postinst must still enable the unit (deb-systemd-helper makes
 # the symlinks of its [Install] section), and not start it
 wants=$(find /etc/systemd/system -path '*.wants/numatopd.service' 2>/dev/null)
@@ -161,7 +167,7 @@ agentx_as_numatopd() {
 		{
 			# the drop-in's two sockets, moved into $d
 			sed -e "/^agentXSocket /s|unix:/var/agentx/master|unix:$d/var-agentx/master|" \
-				-e "/^agentXSocket /s|unix:/run/agentx/numatopd|unix:$d/agentx/master|" \
+				-e "/^agentXSocket /s|unix:/var/agentx/numatopd|unix:$d/agentx/master|" \
 				"$dropin"
 			echo "agentaddress udp:127.0.0.1:$port"
 			echo "rocommunity public 127.0.0.1"

@@ -30,13 +30,15 @@ nt-print-dirs:
 	@echo snmpconfdir='$(snmpconfdir)'
 	@echo systemdsystemunitdir='$(systemdsystemunitdir)'
 	@echo sysusersdir='$(sysusersdir)'
+	@echo tmpfilesdir='$(tmpfilesdir)'
+	@echo builddir='$(abs_top_builddir)'
 	@echo srcdir='$(abs_top_srcdir)'
 EOF
 nt_make -f Makefile -f "$NT_DIR/dirs.mk" nt-print-dirs >"$NT_DIR/dirs" 2>&1 ||
 	{ nt_fail "cannot read the directories from $B/Makefile: $(cat "$NT_DIR/dirs")"; nt_done; }
 . "$NT_DIR/dirs"
 # absolute, and "//" squeezed (distcheck's unit directory is $dc_install_base//lib/...)
-for v in sbindir mibdir man5dir man8dir snmpconfdir systemdsystemunitdir sysusersdir; do
+for v in sbindir mibdir man5dir man8dir snmpconfdir systemdsystemunitdir sysusersdir tmpfilesdir; do
 	eval "d=\$$v"
 	case $d in
 	/*) eval "$v=\$(printf '%s\n' \"\$d\" | tr -s /)" ;;
@@ -44,6 +46,19 @@ for v in sbindir mibdir man5dir man8dir snmpconfdir systemdsystemunitdir sysuser
 	*) nt_fail "$v='$d' is not an absolute path"; nt_done ;;
 	esac
 done
+
+# configure warned when the configuration goes where Net-SNMP does not read it, and only then
+if [ -r "$builddir/config.log" ]; then
+	warned=$(grep -c "WARNING: numatopd.conf and the snmpd drop-in go to" "$builddir/config.log")
+	case $snmpconfdir:$warned in
+	/etc/snmp:0) nt_pass "configured for /etc/snmp: configure did not warn" ;;
+	/etc/snmp:*) nt_fail "configure warned although the configuration goes to /etc/snmp" ;;
+	*:0) nt_fail "configure did not warn that $snmpconfdir is not read by Net-SNMP" ;;
+	*) nt_pass "configure warned that $snmpconfdir is not read by Net-SNMP (--sysconfdir=/etc)" ;;
+	esac
+else
+	nt_fail "no config.log in $builddir"
+fi
 
 if nt_make install DESTDIR="$D" >"$NT_DIR/install.log" 2>&1; then
 	nt_pass "make install DESTDIR=... succeeds"
@@ -62,6 +77,7 @@ fi
 	echo "$snmpconfdir/snmpd.conf.d/numatopd.conf 644"
 	[ "$systemdsystemunitdir" != no ] && echo "$systemdsystemunitdir/numatopd.service 644"
 	[ "$sysusersdir" != no ] && echo "$sysusersdir/numatopd.conf 644"
+	[ "$tmpfilesdir" != no ] && echo "$tmpfilesdir/numatopd.conf 644"
 } | sort >"$NT_DIR/expected"
 while read -r path mode; do
 	if [ ! -f "$D$path" ]; then
@@ -150,7 +166,7 @@ left=$(cd "$D" && find . ! -type d)
 
 # ------------------------------------------------------------------ the drop-in with snmpd
 # Its lines as they are, but for the sockets (into $NT_DIR: the default one at lib.sh's
-# $NT_AGENTX, numatopd's under run-agentx/) and the group (ours): snmpd must take them without a
+# $NT_AGENTX, numatopd's under var-agentx/) and the group (ours): snmpd must take them without a
 # complaint and make both sockets, 0660 for the group; a subagent must register on each; and the
 # view numatopd must show the NUMA subtree and nothing else.
 nt_make install DESTDIR="$D" >"$NT_DIR/install3.log" 2>&1 || nt_fail "third make install failed"
@@ -161,13 +177,13 @@ if [ "$(id -g)" = 0 ]; then
 		getent group "$g" >/dev/null 2>&1 && { group=$g; break; }
 	done
 fi
-own=unix:$NT_DIR/run-agentx/numatopd
+own=unix:$NT_DIR/var-agentx/numatopd
 sed -e "/^agentXSocket /s|unix:/var/agentx/master|$NT_AGENTX|" \
-	-e "/^agentXSocket /s|unix:/run/agentx/numatopd|$own|" \
+	-e "/^agentXSocket /s|unix:/var/agentx/numatopd|$own|" \
 	-e "s|^\(agentXPerms .*\) numatopd$|\1 $group|" \
 	"$D$snmpconfdir/snmpd.conf.d/numatopd.conf" >"$NT_DIR/dropin.conf"
 grep -qx "agentXSocket $NT_AGENTX,$own" "$NT_DIR/dropin.conf" ||
-	nt_fail "the drop-in has no 'agentXSocket unix:/var/agentx/master,unix:/run/agentx/numatopd' line to adapt"
+	nt_fail "the drop-in has no 'agentXSocket unix:/var/agentx/master,unix:/var/agentx/numatopd' line to adapt"
 grep -q "^agentXPerms .* $group$" "$NT_DIR/dropin.conf" ||
 	nt_fail "the drop-in has no 'agentXPerms ... numatopd' line to adapt"
 echo "rocommunity numaro 127.0.0.1 -V numatopd" >>"$NT_DIR/dropin.conf"
