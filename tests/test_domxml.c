@@ -1456,7 +1456,7 @@ static void test_libxml2_errors_never_quote_content(void **state)
 		for (k = 0; k + 4 <= strlen(SECRET); k++) {
 			char frag[5];
 
-			memcpy(frag, SECRET + k, 4);
+			memcpy(frag, &SECRET[k], 4);
 			frag[4] = '\0';
 			if (strstr(err, frag) != NULL)
 				fail_msg("doc %zu: reason '%s' quotes '%s'", i, err, frag);
