@@ -240,29 +240,3 @@ grep -q 'Timeticks' "$NT_DIR/view2.out" && nt_fail "the view numatopd shows sysU
 	nt_pass "the view numatopd shows nothing outside the subtree"
 
 nt_done
-# what snmpd says while it reads its configuration, up to its "NET-SNMP version" line
-sed '/^NET-SNMP version/q' "$NT_DIR/snmpd.log" | grep -Ei "can't|unknown|error|warning|invalid" \
-	>"$NT_DIR/complaints"
-if [ -s "$NT_DIR/complaints" ]; then
-	nt_fail "snmpd complains about the drop-in: $(cat "$NT_DIR/complaints")"
-else
-	nt_pass "snmpd takes the drop-in without a complaint"
-fi
-perm=$(stat -c '%a %G' "${NT_AGENTX#unix:}")
-[ "$perm" = "660 $group" ] && nt_pass "the AgentX socket is 0660, group $group" ||
-	nt_fail "the AgentX socket is '$perm', expected '660 $group'"
-
-NUMATOPD=$D$sbindir/numatopd
-nt_start_numatopd --sysfs-root "$host/sys" --libvirt-xml-dir "$host/libvirt" || nt_done
-nt_wait_numatopd_registered || nt_done
-nt_pass "the installed numatopd registers through the drop-in's socket"
-snmpwalk -v2c -c numaro -t 2 -r 1 -m '' -On "$NT_TARGET" .1.3.6.1.4.1.8072.9999.9999.6862.1.1 \
-	>"$NT_DIR/view.out" 2>&1
-grep -q "^$(nt_re .1.3.6.1.4.1.8072.9999.9999.6862.1.1.1.0) = Gauge32: 4\$" "$NT_DIR/view.out" &&
-	nt_pass "the view numatopd shows the NUMA subtree (numaNodeCount 4)" ||
-	nt_fail "the view numatopd hides the NUMA subtree: $(head -n 3 "$NT_DIR/view.out")"
-snmpget -v2c -c numaro -t 2 -r 1 -m '' -On "$NT_TARGET" .1.3.6.1.2.1.1.3.0 >"$NT_DIR/view2.out" 2>&1
-grep -q 'Timeticks' "$NT_DIR/view2.out" && nt_fail "the view numatopd shows sysUpTime.0" ||
-	nt_pass "the view numatopd shows nothing outside the subtree"
-
-nt_done
