@@ -156,7 +156,7 @@ static void parse_into(struct scan *s, struct entry *e, const char *name, const 
 	e->size = st->st_size;
 	e->mtime = st->st_mtim;
 	if (domxml_parse_file(path, s->max, &e->vm, err, sizeof(err)) < 0) {
-		char *shown = str_printable_dup(path); /* a file name may hold a newline */
+		char *shown = str_safe(path); /* the file name is the tenant's (str_safe) */
 
 		e->vm = NULL;
 		e->reason = xstrdup(err);
