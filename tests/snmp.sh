@@ -20,6 +20,8 @@ CONF=$NT_DIR/numatopd.conf
 # master short
 printf 'agentxPingInterval 1\ncpuAllocationRatio 1.0\n' >"$CONF"
 
+# sysORTable: the master's table, where numatopd announces numaCompliance (section 5b)
+NT_SNMPD_MODULES=$NT_SNMPD_MODULES,sysORTable
 # the master forwards SETs to the subagent only for a community allowed to write
 nt_start_snmpd 'rwcommunity private 127.0.0.1' </dev/null || exit 1
 nt_start_numatopd -c "$CONF" --sysfs-root "$HOST/sys" --libvirt-xml-dir "$HOST/libvirt" || exit 1
@@ -245,6 +247,26 @@ else
 fi
 expect_get numaNodeCpuCapacity.0 "$(tsv 'nodes[0].cpu_capacity')"
 
+# ---------------------------------------------------------------- 5b. sysORTable
+# numaCompliance is in the master's sysORTable (the subagent's AddAgentCaps), with its text
+SYSOR=.1.3.6.1.2.1.1.9.1
+COMPLIANCE=.1.3.6.1.4.1.8072.9999.9999.6862.2.1.1
+sysor_index() {
+	nt_snmp snmpwalk -m '' -On -Oq $SYSOR.2 2>/dev/null |
+		awk -v c="$COMPLIANCE" '$2 == c { n = split($1, a, "."); print a[n]; exit }'
+}
+ix=$(sysor_index)
+if [ -n "$ix" ]; then
+	nt_snmp snmpwalk -Oq sysORTable 2>&1 | grep "\.$ix " >"$NT_DIR/sysor"
+	echo "measured: snmpwalk sysORTable, numatopd's row:"
+	sed 's/^/  /' "$NT_DIR/sysor"
+	grep -q '^SNMPv2-MIB::sysORDescr\.[0-9]* NUMA-TOPOLOGY-MIB (numatopd): ' "$NT_DIR/sysor" &&
+		nt_pass "sysORTable: sysORID.$ix = numaCompliance, with its sysORDescr" ||
+		nt_fail "sysORTable row $ix: $(cat "$NT_DIR/sysor")"
+else
+	nt_fail "sysORTable: no sysORID = $COMPLIANCE: $(nt_snmp snmpwalk -m '' -On $SYSOR 2>&1)"
+fi
+
 # ---------------------------------------------------------------- 6. SIGHUP reload
 ratio_is() {
 	[ "$(get numaCpuAllocationRatio.0)" = "$1" ]
@@ -312,6 +334,8 @@ fi
 NT_NUMATOPD_PID=
 wl_wait_gone && nt_pass "after SIGTERM the subtree is gone from the master" ||
 	nt_fail "5 s after SIGTERM a GETNEXT on the root still lands in the subtree"
+[ -z "$(sysor_index)" ] && nt_pass "after SIGTERM numaCompliance has left sysORTable" ||
+	nt_fail "after SIGTERM sysORTable still lists numaCompliance"
 
 # ---------------------------------------------------------------- 8. invalid config at start
 # "LINES|LINE": exit 1 and a message naming the file and LINE, whoever parses the directive:
