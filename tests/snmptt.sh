@@ -13,8 +13,9 @@ TESTS_DIR=${TESTS_DIR:-$(cd "$(dirname "$0")" && pwd)}
 nt_init snmptt
 nt_need snmpd snmptrapd snmpget numatopd
 nt_need_mibs
+asked=${SNMPTT:-}
 SNMPTT=$(nt__resolve SNMPTT snmptt) ||
-	nt__skip_or_fail "snmptt not found (SNMPTT='${SNMPTT:-}'; apt-get install snmptt)"
+	nt__skip_or_fail "snmptt not found (SNMPTT='$asked'; apt-get install snmptt)"
 
 FX=${FIXTURES:-$TESTS_DIR/../fixtures}/host
 CONTRIB=$TESTS_DIR/../contrib/snmptt/numatopd.conf
