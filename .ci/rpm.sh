@@ -3,8 +3,9 @@
 # as Debian allows, lint the spec and the package with rpmlint, and check what it holds. Any
 # failure exits non-zero.
 #
-# Needs Debian 12 with rpm and rpmlint (apt-get install rpm rpmlint) and the build tools of
-# ./autogen.sh. What Debian cannot give, and how this stands in:
+# Needs Debian 12 with rpm, rpmlint and elfutils (apt-get install rpm rpmlint elfutils: eu-strip
+# for find-debuginfo) and the build tools of ./autogen.sh. What Debian cannot give, and how this
+# stands in:
 # - EL's build dependencies (net-snmp-devel, ...): rpmbuild --nodeps, and this machine's
 #   compiler and Debian's -dev packages build it.
 # - systemd-rpm-macros (%_unitdir, %systemd_post, %sysusers_create_compat, ...): Debian's rpm has
@@ -24,8 +25,8 @@ failures=0
 ok() { echo "ok: $*"; }
 bad() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
 
-for t in rpmbuild rpmlint rpm2cpio cpio; do
-	command -v "$t" >/dev/null || { echo "FAIL: $t not found (apt-get install rpm rpmlint)" >&2; exit 1; }
+for t in rpmbuild rpmlint rpm2cpio cpio eu-strip; do
+	command -v "$t" >/dev/null || { echo "FAIL: $t not found (apt-get install rpm rpmlint elfutils)" >&2; exit 1; }
 done
 
 echo "=== make dist in a copy of the checkout ($tmp/src)"
