@@ -478,6 +478,7 @@ l0=$(wc -l <"$NT_DIR/numatopd.log")
 d0=$(dues)
 flap &
 flapper=$!
+nt_track "$flapper"
 sleep 1
 nt_kill9_snmpd
 sleep 1.5
