@@ -693,7 +693,7 @@ static u_char wire_type(enum mib_syntax syntax)
 	return types[syntax];
 }
 
-/* Every descriptor of every table: numbered one after the other, found by number and by
+/* Every descriptor of every table: numbers increasing, found by number and by
  * name, and its field read in its syntax (a string syntax on a number would be refused). */
 static void test_every_column_reads_in_its_syntax(void **state)
 {
@@ -716,17 +716,48 @@ static void test_every_column_reads_in_its_syntax(void **state)
 	}
 }
 
-static void test_column_gaps_are_refused(void **state)
+/* The MIB may leave column numbers out: GET of a missing column is noSuchObject, GETNEXT steps
+ * over the gap to the next column's first row; numbers that do not increase are refused. */
+static void test_column_gaps_are_skipped(void **state)
 {
 	static const struct mib_column gap[] = {
 	    {2, "numaA", SMI_GAUGE32, MIB_AT(struct node_row, vm_count, U32)},
 	    {4, "numaB", SMI_GAUGE32, MIB_AT(struct node_row, vm_count, U32)},
 	};
+	static const struct mib_column down[] = {
+	    {4, "numaB", SMI_GAUGE32, MIB_AT(struct node_row, vm_count, U32)},
+	    {2, "numaA", SMI_GAUGE32, MIB_AT(struct node_row, vm_count, U32)},
+	};
 	struct mib_table t = mib_node_table;
+	size_t last = model->nnodes - 1;
+	oid q[RLEN + 5];
+	struct mib_hit hit;
 
 	(void)state;
 	t.columns = gap;
 	t.ncolumns = ARRAY_SIZE(gap);
+	assert_true(mib_table_columns_ok(&t));
+	assert_null(mib_table_column(&t, 3));
+	memcpy(q, root, sizeof(root));
+	q[RLEN] = 1, q[RLEN + 1] = 2, q[RLEN + 2] = 1; /* numaNodeEntry */
+	/* GET of column 3 of the first node: no such object */
+	q[RLEN + 3] = 3, q[RLEN + 4] = model->nodes[0].id;
+	assert_int_equal(mib_table_find(&t, model, q, RLEN + 5, false, &hit), MIB_NO_OBJECT);
+	/* GETNEXT after the last row of column 2 is the first row of column 4 */
+	q[RLEN + 3] = 2, q[RLEN + 4] = model->nodes[last].id;
+	assert_int_equal(mib_table_find(&t, model, q, RLEN + 5, true, &hit), MIB_FOUND);
+	assert_int_equal(hit.col, 4);
+	assert_int_equal(hit.pos, 0);
+	/* from inside the gap (column 3) too */
+	q[RLEN + 3] = 3;
+	assert_int_equal(mib_table_find(&t, model, q, RLEN + 5, true, &hit), MIB_FOUND);
+	assert_int_equal(hit.col, 4);
+	assert_int_equal(hit.pos, 0);
+	/* and nothing after the last row of the last column */
+	q[RLEN + 3] = 4;
+	assert_int_equal(mib_table_find(&t, model, q, RLEN + 5, true, &hit), MIB_END);
+	t.columns = down;
+	t.ncolumns = ARRAY_SIZE(down);
 	assert_false(mib_table_columns_ok(&t));
 	t.ncolumns = 0;
 	assert_false(mib_table_columns_ok(&t));
@@ -1221,7 +1252,7 @@ int main(void)
 	    cmocka_unit_test(test_scalars),
 	    cmocka_unit_test(test_unknown_column_is_refused),
 	    cmocka_unit_test(test_every_column_reads_in_its_syntax),
-	    cmocka_unit_test(test_column_gaps_are_refused),
+	    cmocka_unit_test(test_column_gaps_are_skipped),
 	    cmocka_unit_test(test_syntax_and_field_must_agree),
 	    cmocka_unit_test(test_publish_keeps_references),
 	    cmocka_unit_test(test_transaction_pins_one_snapshot),

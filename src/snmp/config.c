@@ -30,7 +30,6 @@ void daemon_config_init(struct daemon_config *c)
 	c->notify_on_startup = true;
 	c->hold_down = 0;
 	c->event_delay_ms = 200;
-	c->notify_queue = 100;
 }
 
 void daemon_config_clear(struct daemon_config *c)
@@ -152,6 +151,19 @@ static void h_path(const char *token, char *line)
 		set_path(token, line, &loading->eng.xml_dir);
 }
 
+/* notificationQueue COUNT bounded an event queue that dropped its oldest events, clears
+ * included; the queue now holds one notification per condition and drops none. The token is
+ * still accepted (and checked), so that a file written for an older numatopd still loads. */
+static void obsolete_queue(const char *token, const char *v)
+{
+	unsigned ignored;
+
+	parse_uint(token, v, 1, 100000, &ignored);
+	netsnmp_config_warn("%s is obsolete and ignored: the notification queue keeps one "
+			    "notification per condition, and drops none",
+			    token);
+}
+
 static void h_uint(const char *token, char *line)
 {
 	if (!loading)
@@ -165,7 +177,7 @@ static void h_uint(const char *token, char *line)
 	else if (!strcasecmp(token, "eventDelay"))
 		parse_uint(token, line, 0, 60000, &loading->event_delay_ms);
 	else if (!strcasecmp(token, "notificationQueue"))
-		parse_uint(token, line, 1, 100000, &loading->notify_queue);
+		obsolete_queue(token, line);
 }
 
 static void h_bool(const char *token, char *line)
@@ -309,7 +321,7 @@ void config_register(void)
 		{"notifyOnStartup", h_bool, "yes|no (default yes)"},
 		{"notificationHoldDown", h_uint, "SECONDS (default 0)"},
 		{"eventDelay", h_uint, "MILLISECONDS (default 200)"},
-		{"notificationQueue", h_uint, "COUNT (default 100)"},
+		{"notificationQueue", h_uint, "COUNT (default none; obsolete, ignored)"},
 	};
 	/* Net-SNMP's own subagent directives: the daemon's init_agent() registers the library's
 	 * handlers over these, so --dump, which starts no agent, accepts the same file. */

@@ -17,7 +17,6 @@ struct daemon_config {
 	bool notify_on_startup;    /* default yes */
 	unsigned hold_down;        /* seconds, default 0 */
 	unsigned event_delay_ms;   /* default 200 */
-	unsigned notify_queue;     /* queued notifications while the master is away, default 100 */
 };
 
 void daemon_config_init(struct daemon_config *c);

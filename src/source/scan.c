@@ -32,6 +32,8 @@ struct scan {
 	uint32_t parse_errors;
 	uint64_t generation;
 	bool dir_missing;
+	bool read_once; /* a scan_run() read the directory since it was last missing */
+	bool stale;	/* the last scan_run() could not read it and kept the last VMs */
 	bool have_dir_key; /* dir_key holds the directory as the last scan_run() saw it */
 	struct stat dir_key;
 	/* views handed out by scan_vms(), rebuilt by scan_run() */
@@ -98,8 +100,9 @@ static int cmp_name(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* The sorted names of the wanted directory entries; NULL with err when unreadable. */
-static char **list_dir(const char *dir, size_t *count, char *err, size_t errlen)
+/* The sorted names of the wanted directory entries; NULL with *errnum and err when
+ * unreadable. */
+static char **list_dir(const char *dir, size_t *count, int *errnum, char *err, size_t errlen)
 {
 	DIR *d = opendir(dir);
 	struct dirent *de;
@@ -107,7 +110,8 @@ static char **list_dir(const char *dir, size_t *count, char *err, size_t errlen)
 	size_t n = 0, cap = 0;
 
 	if (d == NULL) {
-		err_set(err, errlen, "%s: %s", dir, strerror(errno));
+		*errnum = errno;
+		err_set(err, errlen, "%s: %s", dir, strerror(*errnum));
 		return NULL;
 	}
 	while ((errno = 0, de = readdir(d)) != NULL) {
@@ -119,10 +123,10 @@ static char **list_dir(const char *dir, size_t *count, char *err, size_t errlen)
 		*slot = xstrdup(de->d_name);
 	}
 	if (errno) {
-		int e = errno;
 		size_t i;
 
-		err_set(err, errlen, "%s: %s", dir, strerror(e));
+		*errnum = errno;
+		err_set(err, errlen, "%s: %s", dir, strerror(*errnum));
 		for (i = 0; i < n; i++)
 			free(names[i]);
 		free(names);
@@ -185,28 +189,85 @@ static void rebuild_views(struct scan *s)
 	}
 }
 
+static void free_names(char **names, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+}
+
+/* The directory could not be read. Gone (ENOENT, ENOTDIR): its VMs are gone and the cache
+ * empties (-1). Any other error (EACCES, EMFILE, EIO...) says nothing about the VMs: the cache
+ * keeps those of the last read (-2), unless there was none since the directory was missing. */
+static int read_failed(struct scan *s, int errnum)
+{
+	s->have_dir_key = false; /* the next scan_run() reads it again, whatever inotify said */
+	if (errnum != ENOENT && errnum != ENOTDIR && s->read_once) {
+		s->stale = true;
+		return -2;
+	}
+	s->dir_missing = true;
+	s->read_once = false;
+	s->stale = false;
+	s->generation++;
+	clear_entries(s);
+	rebuild_views(s);
+	return -1;
+}
+
+/* lstat each name (a symlink is keyed, and rejected by the parser, as itself); one that
+ * vanished since readdir gets st_mode 0. Any other error fails the whole listing: a name that
+ * cannot be looked at is no VM that stopped. -1 with *errnum and err then. */
+static int stat_names(const char *dir, char *const *names, size_t n, struct stat *st,
+		      int *errnum, char *err, size_t errlen)
+{
+	int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	size_t i;
+
+	if (dfd < 0) {
+		*errnum = errno;
+		err_set(err, errlen, "%s: %s", dir, strerror(*errnum));
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		if (fstatat(dfd, names[i], &st[i], AT_SYMLINK_NOFOLLOW) == 0)
+			continue;
+		if (errno != ENOENT) {
+			*errnum = errno;
+			err_set(err, errlen, "%s: a file cannot be looked at: %s", dir,
+				strerror(*errnum));
+			close(dfd);
+			return -1;
+		}
+		st[i].st_mode = 0;
+	}
+	close(dfd);
+	return 0;
+}
+
 int scan_run(struct scan *s, char *err, size_t errlen)
 {
 	struct entry *old = s->e, *e;
 	size_t nold = s->n, nnames = 0, n = 0, i, j;
+	struct stat *st;
 	char **names;
-	int parsed = 0;
-	int dfd;
+	int parsed = 0, errnum = 0;
 
 	/* before the listing: a change while it runs shows as a different key next time */
 	s->have_dir_key = stat(s->dir, &s->dir_key) == 0;
-	names = list_dir(s->dir, &nnames, err, errlen);
-	if (names == NULL) {
-		s->dir_missing = true;
-		s->generation++;
-		clear_entries(s);
-		rebuild_views(s);
-		return -1;
+	names = list_dir(s->dir, &nnames, &errnum, err, errlen);
+	if (names == NULL)
+		return read_failed(s, errnum);
+	st = xcalloc(nnames ? nnames : 1, sizeof(*st));
+	if (stat_names(s->dir, names, nnames, st, &errnum, err, errlen) < 0) {
+		free(st);
+		free_names(names, nnames);
+		return read_failed(s, errnum);
 	}
-	dfd = open(s->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	e = xcalloc(nnames, sizeof(*e));
 	for (i = 0, j = 0; i < nnames; i++) {
-		struct stat st;
 		struct entry *o = NULL;
 
 		/* both lists are sorted by name: one merge walk finds the old entry */
@@ -214,12 +275,9 @@ int scan_run(struct scan *s, char *err, size_t errlen)
 			j++;
 		if (j < nold && strcmp(old[j].name, names[i]) == 0)
 			o = &old[j++];
-		/* lstat: a symlink is keyed (and rejected by the parser) as itself */
-		if (dfd < 0 || fstatat(dfd, names[i], &st, AT_SYMLINK_NOFOLLOW) < 0)
-			continue; /* vanished between readdir and now: simply gone */
-		if (S_ISDIR(st.st_mode))
-			continue;
-		if (o && same_key(o, &st)) {
+		if (st[i].st_mode == 0 || S_ISDIR(st[i].st_mode))
+			continue; /* vanished since readdir (st_mode 0), or a directory */
+		if (o && same_key(o, &st[i])) {
 			/* unchanged: move the parse result and the name */
 			e[n++] = *o;
 			o->name = NULL;
@@ -227,21 +285,20 @@ int scan_run(struct scan *s, char *err, size_t errlen)
 			o->reason = NULL;
 			continue;
 		}
-		parse_into(s, &e[n++], names[i], &st);
+		parse_into(s, &e[n++], names[i], &st[i]);
 		parsed++;
 	}
-	if (dfd >= 0)
-		close(dfd);
+	free(st);
 	for (i = 0; i < nold; i++)
 		entry_clear(&old[i]);
 	free(old);
-	for (i = 0; i < nnames; i++)
-		free(names[i]);
-	free(names);
+	free_names(names, nnames);
 	/* every kept entry was moved from a distinct old one: same count, nothing parsed = same */
 	if (parsed > 0 || n != nold || s->dir_missing)
 		s->generation++;
 	s->dir_missing = false;
+	s->read_once = true;
+	s->stale = false;
 	s->e = e;
 	s->n = n;
 	rebuild_views(s);
@@ -299,4 +356,9 @@ uint64_t scan_generation(const struct scan *s)
 bool scan_dir_missing(const struct scan *s)
 {
 	return s->dir_missing;
+}
+
+bool scan_stale(const struct scan *s)
+{
+	return s->stale;
 }
