@@ -166,7 +166,25 @@ for o in numaVmName.13 numaNodeCpuCapacity.5 "$WL_ROOT.1.2.1.3.4294967295" numaV
 	numaVmAssignVcpus.$WEB.1 numaNodeCpuCapacity numaNodeCpuCapacity.0.0; do
 	expect_get "$o" 'No Such Instance currently exists at this OID'
 done
-expect_get "$WL_ROOT.1.2.1.18.0" 'No Such Object available on this agent at this OID'
+expect_get "$WL_ROOT.1.2.1.99.0" 'No Such Object available on this agent at this OID'
+
+# The Gauge32 companions in MiB, rounded down: batch-span has 1 GiB + 1 byte, half of it (plus
+# the odd byte) on node 0; node 0 holds 10200547329 bytes of VM memory (9728 MiB + 1 byte)
+expect_get "numaVmMemory.$BATCH" 1073741825
+expect_get "numaVmMemoryMiB.$BATCH" 1024
+expect_get "numaVmAssignMemory.$BATCH.0" 536870913
+expect_get "numaVmAssignMemoryMiB.$BATCH.0" 512
+expect_get "numaVmAssignMemSpanningMiB.$BATCH.1" 512
+expect_get numaNodeMemUsed.0 10200547329
+expect_get numaNodeMemUsedMiB.0 9728
+expect_get numaNodeMemCapacityMiB.6 8192
+expect_get numaNodeMemFreeMiB.0 4096
+expect_get numaNodeMemSpanningMiB.0 512
+# CpuBitmaps (DISPLAY-HINT "1x:"): node 4 is CPUs 8-11,20-23; node 6 has none; web-local's
+# emulator is pinned to 12-13
+expect_get numaNodeCpuBitmap.4 '0:f0:f'
+expect_get numaNodeCpuBitmap.6 ''
+expect_get "numaVmEmulatorCpuBitmap.$WEB" '0:c'
 
 # ---------------------------------------------------------------- 3. GETNEXT at the edges
 
@@ -205,10 +223,14 @@ expect_next numaNodeCpuList.6 numaNodeCpuCapacity.0
 expect_next numaNodeCpuCapacity.1 numaNodeCpuCapacity.4
 expect_next "$WL_ROOT.1.2.1.2.4294967295" numaNodeCpuCapacity.0
 # web-local has the lowest numaVmIndex, and rows on node 0
-expect_next numaNodeHugepagesOversubscribed.6 "numaVmName.$WEB"
-expect_next "numaVmEmulatorCpus.$last_vm" "numaVmAssignVcpus.$WEB.0"
-expect_next "$(last_of 1.4.1.4)" "numaVcpuAffinity.$WEB.0"
-expect_next "$(last_of 1.5.1.6)" numaNodeDistanceValue.0.0
+expect_next numaNodeHugepagesOversubscribed.6 numaNodeMemCapacityMiB.0
+expect_next numaNodeCpuBitmap.6 "numaVmName.$WEB"
+expect_next "numaVmEmulatorCpus.$last_vm" "numaVmMemoryMiB.$WEB"
+expect_next "numaVmEmulatorCpuBitmap.$last_vm" "numaVmAssignVcpus.$WEB.0"
+expect_next "$(last_of 1.4.1.4)" "numaVmAssignMemoryMiB.$WEB.0"
+expect_next "$(last_of 1.4.1.6)" "numaVcpuAffinity.$WEB.0"
+expect_next "$(last_of 1.5.1.6)" "numaVcpuAffinityBitmap.$WEB.0"
+expect_next "$(last_of 1.5.1.7)" numaNodeDistanceValue.0.0
 expect_next numaHugepageTotal.1 numaHugepageTotal.1.2048
 expect_next numaHugepageTotal.6.1048576 numaHugepageFree.0.2048
 expect_next numaHugepageOversubscribed.6.1048576 end
@@ -221,16 +243,18 @@ nt_snmp snmptable -Ci -OU numaNodeTable 2>&1 | tr -s ' ' | sed 's/^ //; s/ $//' 
 cols=index
 for c in CpuList CpuCapacity MemCapacity MemFree VcpusBound VcpusSpanning MemUsed MemSpanning \
 	VmCount CpuHeadroom MemHeadroom CpuUsedPercent MemUsedPercent CpuOversubscribed \
-	MemOversubscribed HugepagesOversubscribed; do
+	MemOversubscribed HugepagesOversubscribed MemCapacityMiB MemFreeMiB MemUsedMiB \
+	MemSpanningMiB CpuBitmap; do
 	cols="$cols numaNode$c"
 done
 if grep -qxF "$cols" "$NT_DIR/table"; then
-	nt_pass "snmptable numaNodeTable: all 16 columns named"
+	nt_pass "snmptable numaNodeTable: all 21 columns named"
 else
 	nt_fail "snmptable numaNodeTable header, want '$cols':"
 	cat "$NT_DIR/table" >&2
 fi
 row4='4 8-11,20-23 8 17179869184 536870912 15 0 17179869184 0 4 -7 -2048 188 115 true true false'
+row4="$row4 16384 512 16384 0 0:f0:f"
 grep -qxF "$row4" "$NT_DIR/table" && nt_pass "snmptable: the row of node 4" ||
 	nt_fail "snmptable: no row '$row4' in: $(cat "$NT_DIR/table")"
 [ "$(grep -c '^[0-9][0-9]* ' "$NT_DIR/table")" -eq 4 ] && nt_pass "snmptable: 4 rows" ||
@@ -319,6 +343,32 @@ expect_get numaCpuAllocationRatio.0 150
 nt_alive "$pid" && nt_pass "reload without the -c file: numatopd still runs" ||
 	nt_fail "reload without the -c file: numatopd died"
 mv "$CONF.away" "$CONF"
+
+# limits of 0 with something used: the used percentage has no instance for that row (README R9),
+# never 4294967295. CPU limit floor(8 x 0.1) = 0 on every node; node 0 keeps no memory at all.
+printf 'agentxPingInterval 1\ncpuAllocationRatio 0.1\nreservedMemory 0 16G\n' >"$CONF"
+kill -HUP "$pid"
+if nt__poll 50 ratio_is 10; then
+	nt_pass "SIGHUP: numaCpuAllocationRatio.0 = 10"
+	expect_get numaNodeCpuUsedPercent.4 'No Such Instance currently exists at this OID'
+	expect_get numaNodeMemUsedPercent.0 'No Such Instance currently exists at this OID'
+	expect_get numaNodeCpuOversubscribed.4 true
+	expect_get numaNodeMemOversubscribed.0 true
+	expect_get numaNodeCpuUsedPercent.6 0
+	expect_get numaNodeMemUsedPercent.1 75
+	expect_next numaNodeCpuUsedPercent numaNodeCpuUsedPercent.6
+	expect_next numaNodeMemUsedPercent numaNodeMemUsedPercent.1
+	expect_next numaNodeMemHeadroom.6 numaNodeCpuUsedPercent.6
+	wl_compare "limits of 0" -- -c "$CONF" --sysfs-root "$HOST/sys" \
+		--libvirt-xml-dir "$HOST/libvirt"
+	grep -q '"cpu_used_percent":4294967295,"memory_used_percent":4294967295,"cpu_used_percent_defined":false,"memory_used_percent_defined":false' \
+		"$NT_DIR/cmp$WL_N.json" &&
+		nt_pass "--dump=json: node 0 keeps its old percent values, *_defined false" ||
+		nt_fail "--dump=json: node 0: $(grep -o '"cpu_used_percent[^}]*' "$NT_DIR/cmp$WL_N.json" | head -n 1)"
+else
+	nt_fail "SIGHUP: numaCpuAllocationRatio.0 = '$(get numaCpuAllocationRatio.0)', want 10"
+fi
+printf 'agentxPingInterval 1\ncpuAllocationRatio 1.5\n' >"$CONF"
 
 # ---------------------------------------------------------------- 7. SIGTERM
 t0=$(wl_ms)

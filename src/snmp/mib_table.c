@@ -52,9 +52,11 @@ static size_t lower(const struct mib_table *t, const struct model *m, const uint
 	return t->lower(m, idx);
 }
 
-static unsigned first_col(const struct mib_table *t)
+/* Whether the row at pos has an instance of column c (most columns: every row). */
+static bool has_value(const struct mib_table *t, const struct model *m,
+		      const struct mib_column *c, size_t pos)
 {
-	return t->columns[0].col;
+	return c->present == NULL || c->present(row_at(t, m, pos));
 }
 
 /* The first column numbered col or higher, NULL when none: columns are strictly increasing,
@@ -175,15 +177,35 @@ static enum mib_result find_exact(const struct mib_table *t, const struct model 
 	mib_table_index(t, m, pos, idx);
 	if (memcmp(idx, key, t->arity * sizeof(key[0])) != 0)
 		return MIB_NO_INSTANCE;
+	if (!has_value(t, m, mib_table_column(t, (unsigned)q[e]), pos))
+		return MIB_NO_INSTANCE;
 	mib_table_instance(t, m, pos, (unsigned)q[e], hit);
 	return MIB_FOUND;
+}
+
+/* The first instance of column c at row pos or after, else of the columns after c from their
+ * first row, stepping over the rows a column has no value for. */
+static enum mib_result seek(const struct mib_table *t, const struct model *m,
+			    const struct mib_column *c, size_t pos, struct mib_hit *hit)
+{
+	const struct mib_column *end = t->columns + t->ncolumns;
+	size_t n = mib_table_count(t, m);
+
+	for (; c < end; c++, pos = 0) {
+		while (pos < n && !has_value(t, m, c, pos))
+			pos++;
+		if (pos < n) {
+			mib_table_instance(t, m, pos, c->col, hit);
+			return MIB_FOUND;
+		}
+	}
+	return MIB_END;
 }
 
 static enum mib_result first_instance(const struct mib_table *t, const struct model *m,
 				      struct mib_hit *hit)
 {
-	mib_table_instance(t, m, 0, first_col(t), hit);
-	return MIB_FOUND;
+	return seek(t, m, t->columns, 0, hit);
 }
 
 /* Instances are ordered column by column (entry.col.index), so "next" is the next row of the
@@ -207,19 +229,10 @@ static enum mib_result find_next(const struct mib_table *t, const struct model *
 	c = col > UINT_MAX ? NULL : column_from(t, (unsigned long)col);
 	if (c == NULL)
 		return MIB_END;
-	if (c->col != col) { /* before the first column, or in a gap: its first row */
-		mib_table_instance(t, m, 0, c->col, hit);
-		return MIB_FOUND;
-	}
+	if (c->col != col) /* before the first column, or in a gap: its first row */
+		return seek(t, m, c, 0, hit);
 	pos = first_after(m, t, q + e + 1, qlen - e - 1);
-	if (pos < n) {
-		mib_table_instance(t, m, pos, c->col, hit);
-		return MIB_FOUND;
-	}
-	if (c == &t->columns[t->ncolumns - 1])
-		return MIB_END;
-	mib_table_instance(t, m, 0, c[1].col, hit);
-	return MIB_FOUND;
+	return seek(t, m, c, pos, hit);
 }
 
 enum mib_result mib_table_find(const struct mib_table *t, const struct model *m, const oid *q,
