@@ -235,21 +235,11 @@ summary() {
 
 # ------------------------------------------------------------------ the checker checks
 
-# expect_offence NAME PATTERN [KNOWN]: a tree built in $NT_DIR/t/NAME must give an offence
-# line matching PATTERN (fixed string); proves each check can fail.
-mkt() { # mkt NAME FILE CONTENT...: write a file of a test tree
+mkt() { # mkt NAME FILE LINE...: write a file of the test tree $NT_DIR/t/NAME
 	t=$NT_DIR/t/$1 p=$2
 	shift 2
 	mkdir -p "$(dirname "$t/$p")"
 	printf '%s\n' "$@" >"$t/$p"
-}
-expect_offence() {
-	got=$(check_tree "$NT_DIR/t/$1" "${3:-}")
-	if printf '%s\n' "$got" | grep -qF "$2"; then
-		nt_pass "a tree with $1 fails: $2"
-	else
-		nt_fail "a tree with $1 passed, expected an offence '$2'; got: $got"
-	fi
 }
 clean_tree() { # a small tree that follows the rule
 	mkt "$1" core/a.h '#include <stdint.h>'
@@ -257,13 +247,34 @@ clean_tree() { # a small tree that follows the rule
 	mkt "$1" core/a_impl.h '#include "core/a.h"'
 	mkt "$1" core/a_more.c '#include "core/a_impl.h"'
 	mkt "$1" source/b.h '#include "core/a.h"' '#include <libxml/tree.h>'
-	mkt "$1" source/b.c '#include "source/b.h"' '/* open("x") is fine in a comment */'
+	mkt "$1" source/b.c '#include "source/b.h"'
+	mkt "$1" snmp/c.h '#include "core/a.h"' '#include "snmp/d.h"'
 	mkt "$1" snmp/c.c '#include "core/a.h"' '#include <net-snmp/net-snmp-config.h>' \
 		'static const char *s = "fopen(";' 'int f(void) { return snmp_open(0) + 1; }' \
 		'/* never open(path) here,' '   nor fopen(path, "r") */ int g(void);' \
 		'int h(void); // nor opendir(d)'
-	mkt "$1" main.c '#include "snmp/c.h"' '#include "source/b.h"'
-	mkt "$1" snmp/c.h '#include "core/a.h"'
+	mkt "$1" snmp/d.h '/* d */'
+	mkt "$1" snmp/d.c '#include "snmp/d.h"'
+	mkt "$1" main.h '#include "snmp/c.h"'
+	mkt "$1" main.c '#include "main.h"' '#include "source/b.h"'
+}
+
+# offence NAME PATTERN FILE LINE...: the clean tree with FILE made of LINEs must give an
+# offence line that holds PATTERN: proves each check can fail.
+offence() {
+	name=$1 want=$2 file=$3
+	shift 3
+	clean_tree "$name"
+	mkt "$name" "$file" "$@"
+	expect_offence "$name" "$want" ''
+}
+expect_offence() { # expect_offence NAME PATTERN KNOWN
+	got=$(check_tree "$NT_DIR/t/$1" "$3")
+	if printf '%s\n' "$got" | grep -qF "$2"; then
+		nt_pass "a tree with $1 fails: $2"
+	else
+		nt_fail "a tree with $1 passed, expected an offence '$2'; got: $got"
+	fi
 }
 
 clean_tree clean
@@ -273,27 +284,26 @@ if [ -z "$got" ]; then
 else
 	nt_fail "a tree that follows the rule fails: $got"
 fi
-clean_tree up && mkt up core/a.c '#include "core/a.h"' '#include "source/b.h"'
-expect_offence up 'core/a.c -> source/b.h: src/core must not include src/source'
-clean_tree sideways && mkt sideways source/b.c '#include "snmp/c.h"'
-expect_offence sideways 'source/b.c -> snmp/c.h: src/source must not include src/snmp'
-clean_tree daemon && mkt daemon snmp/c.c '#include "main.h"' && mkt daemon main.h ''
-expect_offence daemon 'snmp/c.c -> main.h: src/snmp must not include src/ itself'
-clean_tree cycle && mkt cycle snmp/c.c '#include "snmp/d.h"' &&
-	mkt cycle snmp/d.c '#include "snmp/c.h"' && mkt cycle snmp/d.h ''
-expect_offence cycle 'include cycle: snmp/c -> snmp/d -> snmp/c'
-clean_tree netsnmp && mkt netsnmp source/b.c '#include <net-snmp/net-snmp-includes.h>'
-expect_offence netsnmp 'source/b.c:1 includes <net-snmp/net-snmp-includes.h>: no Net-SNMP header'
-clean_tree xml && mkt xml core/a.c '#include <libxml/parser.h>'
-expect_offence xml 'core/a.c:1 includes <libxml/parser.h>: libxml2 lives in src/source'
-clean_tree opens && mkt opens snmp/c.c 'int f(void) { FILE *x = fopen("a", "r"); return !x; }'
-expect_offence opens 'snmp/c.c:1: opens a file'
-clean_tree opendir && mkt opendir snmp/c.c 'void *g(void) { return opendir ("/"); }'
-expect_offence opendir 'snmp/c.c:1: opens a file'
-clean_tree bare && mkt bare source/b.c '#include "b.h"'
-expect_offence bare 'source/b.c:1 includes "b.h": name the folder'
-clean_tree folder && mkt folder extra/e.c '#include "core/a.h"'
-expect_offence folder 'src/extra/e.c is in no layer'
+offence up 'core/a.c -> source/b.h: src/core must not include src/source' \
+	core/a.c '#include "core/a.h"' '#include "source/b.h"'
+offence sideways 'source/b.c -> snmp/c.h: src/source must not include src/snmp' \
+	source/b.c '#include "snmp/c.h"'
+offence daemon 'snmp/c.c -> main.h: src/snmp must not include src/ itself' \
+	snmp/c.c '#include "main.h"'
+offence cycle 'include cycle: snmp/c -> snmp/d -> snmp/c' \
+	snmp/d.c '#include "snmp/c.h"'
+offence netsnmp 'source/b.c:1 includes <net-snmp/net-snmp-includes.h>: no Net-SNMP header' \
+	source/b.c '#include <net-snmp/net-snmp-includes.h>'
+offence xml 'core/a.c:1 includes <libxml/parser.h>: libxml2 lives in src/source' \
+	core/a.c '#include <libxml/parser.h>'
+offence opens 'snmp/c.c:1: opens a file' \
+	snmp/c.c 'int f(void) { FILE *x = fopen("a", "r"); return !x; }'
+offence opendir 'snmp/c.c:1: opens a file' \
+	snmp/c.c 'void *g(void) { return opendir ("/"); }'
+offence bare 'source/b.c:1 includes "b.h": name the folder' \
+	source/b.c '#include "b.h"'
+offence folder 'src/extra/e.c is in no layer' \
+	extra/e.c '#include "core/a.h"'
 clean_tree known
 expect_offence known "the known edge 'core/a.c -> source/b.h' is gone" 'core/a.c -> source/b.h'
 
