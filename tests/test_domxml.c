@@ -25,6 +25,7 @@
 #include "source/domxml.h"
 #include "source/xmlsafe.h"
 #include "core/util.h"
+#include "source/read_file.h"
 
 /* ---------------------------------------------------------------- inline documents */
 

@@ -19,6 +19,7 @@
 #include "core/cpuset.h"
 #include "source/sysfs.h"
 #include "core/util.h"
+#include "source/read_file.h"
 #include "corpus.h"
 #include "tmpdir.h"
 

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "core/util.h"
+#include "source/read_file.h"
 
 /* sysfs attributes are at most a page; 1 MiB leaves room for anything a test tree holds. */
 #define SYSFS_FILE_MAX ((size_t)1 << 20)
