@@ -1,5 +1,6 @@
 /* test_domxml.c: the libvirt XML layer: every struct vm field from inline domain and status
  * XML, units, exact error reasons, hostile input, secrets, and the libvirt corpus. */
+#include <limits.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -9,7 +10,6 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +26,7 @@
 #include "source/xmlsafe.h"
 #include "core/util.h"
 #include "source/read_file.h"
+#include "tmpdir.h"
 
 /* ---------------------------------------------------------------- inline documents */
 
@@ -1484,24 +1485,17 @@ static void test_libxml2_never_writes_to_stderr(void **state)
 /* ---------------------------------------------------------------- files */
 
 struct tmp {
-	char dir[64];
+	char dir[PATH_MAX];
 };
-
-static int rm_entry(const char *p, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb;
-	(void)flag;
-	(void)ftw;
-	return remove(p);
-}
 
 static int tmp_setup(void **state)
 {
 	struct tmp *t = xcalloc(1, sizeof(*t));
 
-	snprintf(t->dir, sizeof(t->dir), "/tmp/test_domxml.XXXXXX");
-	if (mkdtemp(t->dir) == NULL)
+	if (tmpdir_make(t->dir, sizeof(t->dir), "test_domxml") < 0) {
+		free(t);
 		return -1;
+	}
 	*state = t;
 	return 0;
 }
@@ -1510,7 +1504,7 @@ static int tmp_teardown(void **state)
 {
 	struct tmp *t = *state;
 
-	nftw(t->dir, rm_entry, 8, FTW_DEPTH | FTW_PHYS);
+	tmpdir_remove(t->dir);
 	free(t);
 	return 0;
 }

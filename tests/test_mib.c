@@ -7,7 +7,7 @@
 #include <cmocka.h>
 
 #include <arpa/inet.h>
-#include <ftw.h>
+#include <limits.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +20,7 @@
 #include "snmp/mib.h"
 #include "snmp/mib_root.h"
 #include "snmp/mib_table.h"
+#include "tmpdir.h"
 
 static const oid root[] = {NUMA_MIB_ROOT};
 #define RLEN NUMA_MIB_ROOT_LEN
@@ -807,7 +808,7 @@ static void test_publish_keeps_references(void **state)
  * waits. Real PDUs: BER encoding, bulk_to_next, the subtree walk, VACM. */
 #define APP "numatopd-test"
 
-static char agent_dir[] = "/tmp/numatopd-test-mib-XXXXXX";
+static char agent_dir[PATH_MAX];
 static netsnmp_session *client;
 static bool agent_up;
 static unsigned hook_calls;
@@ -862,7 +863,7 @@ static int setup_agent(void **state)
 	int port = free_port();
 
 	setup_models(state);
-	if (port < 0 || mkdtemp(agent_dir) == NULL)
+	if (port < 0 || tmpdir_make(agent_dir, sizeof(agent_dir), "test_mib") < 0)
 		return 0;
 	agent_config();
 	snprintf(port_spec, sizeof(port_spec), "udp:127.0.0.1:%d", port);
@@ -892,14 +893,6 @@ static int setup_agent(void **state)
 	return 0;
 }
 
-static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
 static int teardown_agent(void **state)
 {
 	if (client)
@@ -911,7 +904,7 @@ static int teardown_agent(void **state)
 	snmp_shutdown(APP);
 	shutdown_master_agent();
 	shutdown_agent();
-	nftw(agent_dir, rm_entry, 8, FTW_DEPTH | FTW_PHYS);
+	tmpdir_remove(agent_dir);
 	return teardown_models(state);
 }
 
