@@ -6,11 +6,13 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/account.h"
 #include "core/log.h"
 #include "core/util.h"
 
@@ -22,6 +24,8 @@ struct entry {
 	struct timespec mtime;
 	struct vm *vm;  /* parsed VM, or NULL when invalid */
 	char *reason;   /* why it is invalid, or NULL */
+	char *dup_of;   /* the file holding the same UUID that is the VM instead, or NULL */
+	bool dup_counted; /* this file's duplicate is logged and counted (once per change) */
 };
 
 struct scan {
@@ -54,6 +58,7 @@ static void entry_clear(struct entry *e)
 	free(e->name);
 	vm_free(e->vm);
 	free(e->reason);
+	free(e->dup_of);
 }
 
 static void clear_entries(struct scan *s)
@@ -167,9 +172,86 @@ static void parse_into(struct scan *s, struct entry *e, const char *name, const 
 	free(path);
 }
 
+/* "holds the UUID of lab.xml: ..." (static buffer: one caller at a time, single thread) */
+static const char *dup_reason(const struct entry *e)
+{
+	static char buf[ERRLEN + 512];
+
+	snprintf(buf, sizeof(buf),
+		 "holds UUID %s, as %s does; one UUID is one VM: %s is counted (the file named "
+		 "after its domain, else the newer), this file is not",
+		 e->vm->uuid, e->dup_of, e->dup_of);
+	return buf;
+}
+
+static int cmp_uuid_pos(const void *a, const void *b, void *arg)
+{
+	const struct entry *e = arg;
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+	int r = strcmp(e[x].vm->uuid, e[y].vm->uuid);
+
+	return r ? r : (x > y) - (x < y);
+}
+
+/* One UUID is one VM: in each group of files holding one UUID, the preferred file
+ * (account_file_preferred) is the VM; each other one names it in dup_of. */
+static void find_duplicates(struct scan *s)
+{
+	size_t *ix = xcalloc(s->n ? s->n : 1, sizeof(*ix)), k = 0, i, j, best;
+
+	for (i = 0; i < s->n; i++) {
+		free(s->e[i].dup_of);
+		s->e[i].dup_of = NULL;
+		if (s->e[i].vm != NULL)
+			ix[k++] = i;
+	}
+	if (k > 1)
+		qsort_r(ix, k, sizeof(*ix), cmp_uuid_pos, s->e);
+	for (i = 0; i < k; i = j) {
+		const struct entry *e = s->e;
+
+		best = ix[i];
+		for (j = i + 1; j < k && strcmp(e[ix[j]].vm->uuid, e[ix[i]].vm->uuid) == 0; j++)
+			if (account_file_preferred(e[ix[j]].vm, e[ix[j]].name, &e[ix[j]].mtime,
+						   e[best].vm, e[best].name, &e[best].mtime))
+				best = ix[j];
+		for (; i < j; i++)
+			if (ix[i] != best)
+				s->e[ix[i]].dup_of = xstrdup(e[best].name);
+		j = i;
+	}
+	free(ix);
+}
+
+/* A duplicate is logged and counted in numaParseErrors once per change of its file. */
+static void count_duplicates(struct scan *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->n; i++) {
+		struct entry *e = &s->e[i];
+		char *name, *why;
+
+		if (e->dup_of == NULL || e->dup_counted) {
+			e->dup_counted = e->dup_of != NULL;
+			continue;
+		}
+		e->dup_counted = true;
+		s->parse_errors++;
+		name = str_printable_dup(e->name);
+		why = str_printable_dup(dup_reason(e));
+		log_warn("%s: %s", name, why);
+		free(why);
+		free(name);
+	}
+}
+
 static void rebuild_views(struct scan *s)
 {
 	size_t i;
+
+	find_duplicates(s);
+	count_duplicates(s);
 
 	free(s->vms);
 	free(s->files);
@@ -177,7 +259,7 @@ static void rebuild_views(struct scan *s)
 	s->files = xcalloc(s->n, sizeof(*s->files));
 	s->nvms = 0;
 	for (i = 0; i < s->n; i++) {
-		if (s->e[i].vm == NULL)
+		if (s->e[i].vm == NULL || s->e[i].dup_of != NULL)
 			continue;
 		s->vms[s->nvms] = s->e[i].vm;
 		s->files[s->nvms] = s->e[i].name;
@@ -225,6 +307,7 @@ int scan_run(struct scan *s, char *err, size_t errlen)
 			o->name = NULL;
 			o->vm = NULL;
 			o->reason = NULL;
+			o->dup_of = NULL;
 			continue;
 		}
 		parse_into(s, &e[n++], names[i], &st);
@@ -262,6 +345,16 @@ void scan_add_errors(const struct scan *s, struct model *m)
 	for (i = 0; i < s->n; i++)
 		if (s->e[i].reason)
 			model_add_problem(&m->errors, &m->nerrors, s->e[i].name, s->e[i].reason);
+}
+
+void scan_add_warnings(const struct scan *s, struct model *m)
+{
+	size_t i;
+
+	for (i = 0; i < s->n; i++)
+		if (s->e[i].dup_of)
+			model_add_problem(&m->warnings, &m->nwarnings, s->e[i].name,
+					  dup_reason(&s->e[i]));
 }
 
 unsigned scan_invalid_files(const struct scan *s)
