@@ -241,7 +241,12 @@ static const struct find_case find_cases[] = {
      GOT(1, 3, 1, 15, VMX)},
     {"vm: last row goes to the next column", NEXT(mib_vm_table, 1, 3, 1, 2, VMX),
      GOT(1, 3, 1, 3, 3)},
-    {"vm: the end", NEXT(mib_vm_table, 1, 3, 1, 15, VMX), END},
+    {"vm: the end", NEXT(mib_vm_table, 1, 3, 1, 21, VMX), END},
+    {"vm: a column number no column has", NEXT(mib_vm_table, 1, 3, 1, 15, VMX),
+     GOT(1, 3, 1, 19, 3)},
+    {"vm: inside a column number no column has", NEXT(mib_vm_table, 1, 3, 1, 17, 5),
+     GOT(1, 3, 1, 19, 3)},
+    {"vm: get in a column number no column has", GET(mib_vm_table, 1, 3, 1, 17, VMX), NOOBJ},
     {"vm: get", GET(mib_vm_table, 1, 3, 1, 9, VMX), GOT(1, 3, 1, 9, VMX)},
     {"vm: get between rows", GET(mib_vm_table, 1, 3, 1, 9, 4), NOINST},
     {"vm: empty table, next of the table", NEXT(mib_vm_table, 1, 3), .empty = true, END},
@@ -693,7 +698,7 @@ static u_char wire_type(enum mib_syntax syntax)
 	return types[syntax];
 }
 
-/* Every descriptor of every table: numbered one after the other, found by number and by
+/* Every descriptor of every table: numbered in ascending order, found by number and by
  * name, and its field read in its syntax (a string syntax on a number would be refused). */
 static void test_every_column_reads_in_its_syntax(void **state)
 {
@@ -716,17 +721,33 @@ static void test_every_column_reads_in_its_syntax(void **state)
 	}
 }
 
-static void test_column_gaps_are_refused(void **state)
+/* Column numbers ascend; a number may be left out (kept for a column still to come), a column
+ * out of order or repeated is refused. */
+static void test_columns_must_ascend(void **state)
 {
 	static const struct mib_column gap[] = {
 	    {2, "numaA", SMI_GAUGE32, MIB_AT(struct node_row, vm_count, U32)},
 	    {4, "numaB", SMI_GAUGE32, MIB_AT(struct node_row, vm_count, U32)},
+	};
+	static const struct mib_column down[] = {
+	    {4, "numaA", SMI_GAUGE32, MIB_AT(struct node_row, vm_count, U32)},
+	    {2, "numaB", SMI_GAUGE32, MIB_AT(struct node_row, vm_count, U32)},
+	};
+	static const struct mib_column twice[] = {
+	    {2, "numaA", SMI_GAUGE32, MIB_AT(struct node_row, vm_count, U32)},
+	    {2, "numaB", SMI_GAUGE32, MIB_AT(struct node_row, vm_count, U32)},
 	};
 	struct mib_table t = mib_node_table;
 
 	(void)state;
 	t.columns = gap;
 	t.ncolumns = ARRAY_SIZE(gap);
+	assert_true(mib_table_columns_ok(&t));
+	assert_null(mib_table_column(&t, 3));
+	assert_ptr_equal(mib_table_column(&t, 4), &gap[1]);
+	t.columns = down;
+	assert_false(mib_table_columns_ok(&t));
+	t.columns = twice;
 	assert_false(mib_table_columns_ok(&t));
 	t.ncolumns = 0;
 	assert_false(mib_table_columns_ok(&t));
@@ -1221,7 +1242,7 @@ int main(void)
 	    cmocka_unit_test(test_scalars),
 	    cmocka_unit_test(test_unknown_column_is_refused),
 	    cmocka_unit_test(test_every_column_reads_in_its_syntax),
-	    cmocka_unit_test(test_column_gaps_are_refused),
+	    cmocka_unit_test(test_columns_must_ascend),
 	    cmocka_unit_test(test_syntax_and_field_must_agree),
 	    cmocka_unit_test(test_publish_keeps_references),
 	    cmocka_unit_test(test_transaction_pins_one_snapshot),

@@ -61,11 +61,33 @@ static unsigned last_col(const struct mib_table *t)
 	return t->columns[t->ncolumns - 1].col;
 }
 
+/* Columns ascend but may leave numbers out (numbers kept for columns still to come). */
 const struct mib_column *mib_table_column(const struct mib_table *t, unsigned col)
 {
-	if (col < first_col(t) || col > last_col(t))
-		return NULL;
-	return &t->columns[col - first_col(t)];
+	size_t lo = 0, hi = t->ncolumns;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (t->columns[mid].col == col)
+			return &t->columns[mid];
+		if (t->columns[mid].col < col)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+/* The first column numbered above col, 0 when none. */
+static unsigned next_col(const struct mib_table *t, oid col)
+{
+	size_t i;
+
+	for (i = 0; i < t->ncolumns; i++)
+		if (t->columns[i].col > col)
+			return t->columns[i].col;
+	return 0;
 }
 
 const struct mib_column *mib_table_column_named(const struct mib_table *t, const char *name)
@@ -152,7 +174,7 @@ static enum mib_result find_exact(const struct mib_table *t, const struct model 
 
 	if (qlen <= e || memcmp(q, t->entry, e * sizeof(oid)) != 0)
 		return MIB_NO_OBJECT;
-	if (q[e] < first_col(t) || q[e] > last_col(t))
+	if (q[e] < first_col(t) || q[e] > last_col(t) || !mib_table_column(t, (unsigned)q[e]))
 		return MIB_NO_OBJECT;
 	if (qlen != e + 1 + t->arity)
 		return MIB_NO_INSTANCE;
@@ -184,6 +206,7 @@ static enum mib_result find_next(const struct mib_table *t, const struct model *
 				 size_t qlen, struct mib_hit *hit)
 {
 	size_t e = t->entry_len, n = mib_table_count(t, m), j, pos;
+	unsigned nc;
 	oid col;
 
 	if (n == 0)
@@ -199,14 +222,17 @@ static enum mib_result find_next(const struct mib_table *t, const struct model *
 		return first_instance(t, m, hit);
 	if (col > last_col(t))
 		return MIB_END;
-	pos = first_after(m, t, q + e + 1, qlen - e - 1);
-	if (pos < n) {
-		mib_table_instance(t, m, pos, (unsigned)col, hit);
-		return MIB_FOUND;
+	if (mib_table_column(t, (unsigned)col) != NULL) {
+		pos = first_after(m, t, q + e + 1, qlen - e - 1);
+		if (pos < n) {
+			mib_table_instance(t, m, pos, (unsigned)col, hit);
+			return MIB_FOUND;
+		}
 	}
-	if (col == last_col(t))
+	nc = next_col(t, col); /* after the last row, or in a number no column has */
+	if (nc == 0)
 		return MIB_END;
-	mib_table_instance(t, m, 0, (unsigned)col + 1, hit);
+	mib_table_instance(t, m, 0, nc, hit);
 	return MIB_FOUND;
 }
 
@@ -315,8 +341,8 @@ bool mib_table_columns_ok(const struct mib_table *t)
 
 	if (t->ncolumns == 0)
 		return false;
-	for (i = 0; i < t->ncolumns; i++)
-		if (t->columns[i].col != t->columns[0].col + i)
+	for (i = 1; i < t->ncolumns; i++)
+		if (t->columns[i].col <= t->columns[i - 1].col)
 			return false;
 	return true;
 }
@@ -327,7 +353,7 @@ netsnmp_handler_registration *mib_table_register(const struct mib_table *t)
 	int rc;
 
 	if (!mib_table_columns_ok(t)) {
-		snmp_log(LOG_ERR, "%s: its columns are not numbered one after the other\n",
+		snmp_log(LOG_ERR, "%s: its columns are not numbered in ascending order\n",
 			 t->name);
 		return NULL;
 	}

@@ -92,10 +92,11 @@ void mib_table_instance(const struct mib_table *t, const struct model *m, size_t
 
 /* The Net-SNMP node handler; handler->myvoid is the struct mib_table. */
 Netsnmp_Node_Handler mib_table_handler;
-/* Columns numbered one after the other, in order (what the handler's lookup relies on). */
+/* Columns numbered in strictly ascending order, numbers may be left out (what the handler's
+ * lookup relies on). */
 bool mib_table_columns_ok(const struct mib_table *t);
 /* Create and register the read-only handler for t. NULL (after logging) on failure, or when
- * t's columns are not numbered one after the other. */
+ * t's columns are not numbered in ascending order. */
 netsnmp_handler_registration *mib_table_register(const struct mib_table *t);
 
 /* Every group, one per mib_*.c file. */
