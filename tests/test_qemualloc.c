@@ -73,6 +73,22 @@ static struct model *account_one(struct vm *vm, const char *file)
 	return m;
 }
 
+/* One test domain parsed and accounted; unload() frees both. */
+static struct vm *loaded;
+
+static struct model *load(const char *file)
+{
+	loaded = parse(file);
+	return account_one(loaded, file);
+}
+
+static void unload(struct model *m)
+{
+	model_unref(m);
+	vm_free(loaded);
+	loaded = NULL;
+}
+
 static bool has_warning(const struct model *m, const char *needle)
 {
 	size_t i;
@@ -99,9 +115,7 @@ static const struct huge_row *huge(const struct model *m, unsigned node, uint64_
  * file is rounded as libvirt will at start: ppc64 initial memory to 256 MiB. */
 static void test_ppc64_nonuma_dimms_inside_memory(void **state)
 {
-	const char *file = "memory-hotplug-ppc64-nonuma.xml";
-	struct vm *vm = parse(file);
-	struct model *m = account_one(vm, file);
+	struct model *m = load("memory-hotplug-ppc64-nonuma.xml");
 
 	(void)state;
 	assert_int_equal(m->nvms, 1);
@@ -109,17 +123,14 @@ static void test_ppc64_nonuma_dimms_inside_memory(void **state)
 	assert_int_equal(m->vms[0].memory, (1310720 + 1048576) * KiB);
 	assert_int_equal(m->vms[0].mem_devices, 1048576 * KiB);
 	assert_int_equal(m->vms[0].mem_persistent, 0);
-	model_unref(m);
-	vm_free(vm);
+	unload(m);
 }
 
 /* dimm: 523264 and 524287 KiB round to 2 MiB (524288 each). The second has its own nodemask
  * 1-3 (node 1 on this host; 2 and 3 do not exist) and 2 MiB pages: 256 pages on node 1. */
 static void test_dimm_own_backend(void **state)
 {
-	const char *file = "memory-hotplug-dimm.x86_64-latest.xml";
-	struct vm *vm = parse(file);
-	struct model *m = account_one(vm, file);
+	struct model *m = load("memory-hotplug-dimm.x86_64-latest.xml");
 	const struct huge_row *h = huge(m, 1, 2048);
 
 	(void)state;
@@ -131,17 +142,14 @@ static void test_dimm_own_backend(void **state)
 	assert_non_null(h);
 	assert_int_equal(h->demand, 256);
 	assert_true(has_warning(m, "nodes 2-3 that do not exist"));
-	model_unref(m);
-	vm_free(vm);
+	unload(m);
 }
 
 /* virtio-mem: what is plugged (<requested>) counts, not <size>. The second device has its
  * own nodemask 1-3 and 2 MiB pages: 1 GiB = 512 pages on node 1. */
 static void test_virtio_mem_requested(void **state)
 {
-	const char *file = "memory-hotplug-virtio-mem.x86_64-latest.xml";
-	struct vm *vm = parse(file);
-	struct model *m = account_one(vm, file);
+	struct model *m = load("memory-hotplug-virtio-mem.x86_64-latest.xml");
 	const struct huge_row *h = huge(m, 1, 2048);
 
 	(void)state;
@@ -150,8 +158,7 @@ static void test_virtio_mem_requested(void **state)
 	assert_int_equal(model_node(m, 1)->mem_used, 1048576 * KiB);
 	assert_non_null(h);
 	assert_int_equal(h->demand, 512);
-	model_unref(m);
-	vm_free(vm);
+	unload(m);
 }
 
 /* nvdimm and virtio-pmem are host files: a separate figure, never node RAM. */
@@ -177,16 +184,13 @@ static void test_persistent_memory_apart(void **state)
 /* sgx-epc: enclave memory, its own figure, not RAM of a cell. */
 static void test_sgx_epc_apart(void **state)
 {
-	const char *file = "sgx-epc.x86_64-7.0.0.xml";
-	struct vm *vm = parse(file);
-	struct model *m = account_one(vm, file);
+	struct model *m = load("sgx-epc.x86_64-7.0.0.xml");
 
 	(void)state;
 	assert_int_equal(m->vms[0].memory, 1048576 * KiB);
 	assert_int_equal(m->vms[0].mem_enclave, (65536 + 16384) * KiB);
 	assert_int_equal(m->vms[0].mem_devices, 0);
-	model_unref(m);
-	vm_free(vm);
+	unload(m);
 }
 
 /* ---------------------------------------------------------------- page size, ids, cells */
@@ -195,22 +199,17 @@ static void test_sgx_epc_apart(void **state)
  * 4 KiB (a host with bigger base pages sees a real 4 KiB hugepage request). */
 static void test_system_page_size_is_not_huge(void **state)
 {
-	const char *file = "hugepages-default-system-size.xml";
-	struct vm *vm = parse(file);
-	struct model *m = account_one(vm, file);
+	struct model *m = load("hugepages-default-system-size.xml");
 
 	(void)state;
 	assert_int_equal(m->vms[0].huge_kib, sysconf(_SC_PAGESIZE) == 4096 ? 0 : 4);
-	model_unref(m);
-	vm_free(vm);
+	unload(m);
 }
 
 /* libvirt accepts CPU ids up to 16383: the VM stays, the ids the host lacks are dropped. */
 static void test_big_cpu_ids_accepted(void **state)
 {
-	const char *file = "cputune-cpuset-big-id.xml";
-	struct vm *vm = parse(file);
-	struct model *m = account_one(vm, file);
+	struct model *m = load("cputune-cpuset-big-id.xml");
 
 	(void)state;
 	assert_int_equal(m->nvms, 1);
@@ -218,30 +217,24 @@ static void test_big_cpu_ids_accepted(void **state)
 	assert_int_equal(m->vcpus[0].node, 0); /* 0,16383: CPU 0 is on node 0 */
 	assert_string_equal(m->vcpus[1].affinity, "");
 	assert_true(has_warning(m, "2048,4096,16383"));
-	model_unref(m);
-	vm_free(vm);
+	unload(m);
 }
 
 /* <memory> absent: the cells' sum, each rounded to 1 MiB as libvirt starts it. */
 static void test_no_memory_element(void **state)
 {
-	const char *file = "cpu-numa-no-memory-element.xml";
-	struct vm *vm = parse(file);
-	struct model *m = account_one(vm, file);
+	struct model *m = load("cpu-numa-no-memory-element.xml");
 
 	(void)state;
 	assert_int_equal(m->vms[0].memory, 2 * 109568 * KiB); /* 109550 KiB up to 107 MiB */
-	model_unref(m);
-	vm_free(vm);
+	unload(m);
 }
 
 /* vCPUs 1, 5 and 7-11 are in no cell: libvirt puts them in cell 0 (its own output of this
  * test domain lists cell 0 as 0-1,5,7-11). */
 static void test_unlisted_vcpus_in_cell0(void **state)
 {
-	const char *file = "numavcpus-topology-mismatch.xml";
-	struct vm *vm = parse(file);
-	struct model *m = account_one(vm, file);
+	struct model *m = load("numavcpus-topology-mismatch.xml");
 	size_t i;
 
 	(void)state;
@@ -252,8 +245,7 @@ static void test_unlisted_vcpus_in_cell0(void **state)
 
 		assert_int_equal(m->vcpus[i].cell, in1 ? 1 : 0);
 	}
-	model_unref(m);
-	vm_free(vm);
+	unload(m);
 }
 
 /* ---------------------------------------------------------------- sysfs */
