@@ -1,5 +1,5 @@
 /* alarm.c: raise/clear transitions per row with hold-down, startup and master-return rules (the
- * DESCRIPTION of numaNodeCpuOversubscription states them), and the bounded event queue. Pure. */
+ * DESCRIPTION of numaNodeCpuOversubscription states them), and the per-condition queue. Pure. */
 #include "core/alarm.h"
 
 #include <stdlib.h>
@@ -18,14 +18,12 @@ struct cond {
 	bool due;	/* its raise waits for the hold-down */
 	bool sent;	/* a raise was sent: its end sends the clear */
 	bool muted;	/* true at startup without notifyOnStartup: it sends nothing */
-	unsigned epoch; /* the master session its last raise went to (see alarm_master_lost) */
 };
 
 struct alarm_state {
 	struct cond *c;
 	size_t n, cap;
 	bool started;
-	unsigned epoch;
 };
 
 /* One row of the new model seen as a condition, true or not. */
@@ -129,11 +127,10 @@ static struct obs *observe(const struct model *m, size_t *count)
 	return o;
 }
 
-/* Append the event for c; o is its row in m, NULL when the row is gone (values 0). */
-static void emit(struct pass *p, const struct cond *c, const struct obs *o, bool raise)
+/* The event for c; o is its row in m, NULL when the row is gone (values 0). */
+static void fill(struct alarm_event *e, const struct pass *p, const struct cond *c,
+		 const struct obs *o, bool raise)
 {
-	struct alarm_event *e = array_push(&p->out->ev, &p->out->n, &p->out->cap, sizeof(*e));
-
 	memset(e, 0, sizeof(*e));
 	e->kind = c->kind;
 	e->raise = raise;
@@ -159,13 +156,18 @@ static void emit(struct pass *p, const struct cond *c, const struct obs *o, bool
 	}
 }
 
-static void raise_if_due(struct pass *p, struct cond *c, const struct obs *o, unsigned epoch)
+static void emit(struct pass *p, const struct cond *c, const struct obs *o, bool raise)
+{
+	fill(array_push(&p->out->ev, &p->out->n, &p->out->cap, sizeof(struct alarm_event)), p, c,
+	     o, raise);
+}
+
+static void raise_if_due(struct pass *p, struct cond *c, const struct obs *o)
 {
 	if (!c->due || p->now < c->since || p->now - c->since < p->hold_ms)
 		return;
 	c->due = false;
 	c->sent = true;
-	c->epoch = epoch;
 	emit(p, c, o, true);
 }
 
@@ -235,7 +237,7 @@ void alarm_update(struct alarm_state *s, const struct model *m, uint64_t now_ms,
 		} else {
 			*slot = start(ob, now_ms, muted);
 		}
-		raise_if_due(&p, slot, ob, s->epoch);
+		raise_if_due(&p, slot, ob);
 	}
 	free(o);
 	free(s->c);
@@ -264,11 +266,6 @@ uint64_t alarm_next_due(const struct alarm_state *s, uint64_t now_ms,
 	return best;
 }
 
-void alarm_master_lost(struct alarm_state *s)
-{
-	s->epoch++;
-}
-
 /* The row of m a condition stands for, as an observation; false when m has none. */
 static bool find_row(const struct model *m, const struct cond *c, struct obs *o)
 {
@@ -293,104 +290,178 @@ static bool find_row(const struct model *m, const struct cond *c, struct obs *o)
 	return false;
 }
 
-void alarm_master_back(struct alarm_state *s, const struct model *m, uint32_t ticks,
-		       const struct alarm_config *cfg, struct alarm_events *out)
-{
-	struct pass p = {m, 0, ticks, 0, out};
-	size_t i, first;
-
-	if (!cfg->on_startup || m == NULL)
-		return;
-	for (i = 0; i < s->n; i++) {
-		struct cond *c = &s->c[i];
-		struct obs o;
-
-		/* a raise still due, or sent during the outage, goes out anyway */
-		if (!c->sent || c->due || c->muted || c->epoch == s->epoch || !find_row(m, c, &o))
-			continue;
-		first = out->n;
-		emit(&p, c, &o, true);
-		out->ev[first].replay = true;
-		c->epoch = s->epoch;
-	}
-}
-
 /* ---------------------------------------------------------------- the queue */
 
-void alarm_queue_init(struct alarm_queue *q, size_t cap)
+static struct alarm_key key_of(const struct alarm_event *e)
+{
+	struct alarm_key k = {e->kind, 0, 0};
+
+	switch (e->kind) {
+	case ALARM_CPU:
+	case ALARM_MEM:
+		k.node = e->node.id;
+		break;
+	case ALARM_HUGE:
+		k.node = e->huge.node;
+		k.size_kib = e->huge.size_kib;
+		break;
+	case ALARM_SOURCE:
+		break;
+	}
+	return k;
+}
+
+static bool same_key(const struct alarm_key *a, const struct alarm_key *b)
+{
+	return cmp_key(a->kind, a->node, a->size_kib, b->kind, b->node, b->size_kib) == 0;
+}
+
+/* The index of the event waiting for k, q->n when none does. */
+static size_t waiting(const struct alarm_queue *q, const struct alarm_key *k)
+{
+	size_t i;
+
+	for (i = 0; i < q->n; i++) {
+		struct alarm_key w = key_of(&q->ev[i]);
+
+		if (same_key(&w, k))
+			break;
+	}
+	return i;
+}
+
+/* The index of k among the conditions the NMS holds, q->nheld when it holds no such one. */
+static size_t held(const struct alarm_queue *q, const struct alarm_key *k)
+{
+	size_t i;
+
+	for (i = 0; i < q->nheld && !same_key(&q->held[i], k); i++)
+		;
+	return i;
+}
+
+static void remove_waiting(struct alarm_queue *q, size_t i)
+{
+	memmove(&q->ev[i], &q->ev[i + 1], (q->n - i - 1) * sizeof(*q->ev));
+	q->n--;
+}
+
+void alarm_queue_init(struct alarm_queue *q)
 {
 	memset(q, 0, sizeof(*q));
-	q->cap = cap ? cap : 1;
 }
 
 void alarm_queue_free(struct alarm_queue *q)
 {
-	free(q->ring);
+	free(q->ev);
+	free(q->held);
 	memset(q, 0, sizeof(*q));
 }
 
-bool alarm_queue_pop(struct alarm_queue *q, struct alarm_event *e)
+void alarm_queue_push(struct alarm_queue *q, const struct alarm_event *e)
 {
-	if (q->n == 0)
-		return false;
-	if (e)
-		*e = q->ring[q->head];
-	q->head = (q->head + 1) % q->alloc;
-	q->n--;
-	return true;
+	struct alarm_key k = key_of(e);
+	size_t i = waiting(q, &k);
+
+	if (i < q->n) {
+		remove_waiting(q, i);
+		q->superseded++;
+	}
+	if (!e->raise && held(q, &k) == q->nheld) {
+		q->superseded++; /* nothing to clear at the NMS: the pair cancels out */
+		return;
+	}
+	*(struct alarm_event *)array_push(&q->ev, &q->n, &q->cap, sizeof(*e)) = *e;
 }
 
 const struct alarm_event *alarm_queue_peek(const struct alarm_queue *q)
 {
-	return q->n ? &q->ring[q->head] : NULL;
+	return q->n ? &q->ev[0] : NULL;
 }
 
-/* Room for one more below cap: a ring grows only as far as it is used. */
-static void grow(struct alarm_queue *q)
+void alarm_queue_delivered(struct alarm_queue *q)
 {
-	size_t alloc = q->alloc ? q->alloc * 2 : 8, i;
-	struct alarm_event *r;
+	struct alarm_key k;
+	size_t h;
 
-	if (alloc > q->cap)
-		alloc = q->cap;
-	r = xcalloc(alloc, sizeof(*r));
-	for (i = 0; i < q->n; i++)
-		r[i] = q->ring[(q->head + i) % q->alloc];
-	free(q->ring);
-	q->ring = r;
-	q->head = 0;
-	q->alloc = alloc;
+	if (q->n == 0)
+		return;
+	k = key_of(&q->ev[0]);
+	h = held(q, &k);
+	if (q->ev[0].raise && h == q->nheld)
+		*(struct alarm_key *)array_push(&q->held, &q->nheld, &q->capheld, sizeof(k)) = k;
+	else if (!q->ev[0].raise && h < q->nheld)
+		q->held[h] = q->held[--q->nheld];
+	remove_waiting(q, 0);
 }
 
-bool alarm_queue_push(struct alarm_queue *q, const struct alarm_event *e)
+bool alarm_queue_holds(const struct alarm_queue *q, const struct alarm_event *e)
 {
-	bool dropped = false;
+	struct alarm_key k = key_of(e);
 
-	if (q->n >= q->cap) {
-		alarm_queue_pop(q, NULL);
-		q->dropped++;
-		dropped = true;
-	}
-	if (q->n == q->alloc)
-		grow(q);
-	q->ring[(q->head + q->n) % q->alloc] = *e;
-	q->n++;
-	return dropped;
+	return held(q, &k) < q->nheld;
 }
 
-void alarm_queue_set_cap(struct alarm_queue *q, size_t cap)
+uint64_t alarm_queue_take_superseded(struct alarm_queue *q)
 {
-	q->cap = cap ? cap : 1;
-	while (q->n > q->cap) {
-		alarm_queue_pop(q, NULL);
-		q->dropped++;
-	}
-}
+	uint64_t d = q->superseded;
 
-uint64_t alarm_queue_take_dropped(struct alarm_queue *q)
-{
-	uint64_t d = q->dropped;
-
-	q->dropped = 0;
+	q->superseded = 0;
 	return d;
+}
+
+/* ---------------------------------------------------------------- the master comes back */
+
+/* The condition of s with key k, NULL when it is not true in the last model. */
+static const struct cond *find_cond(const struct alarm_state *s, const struct alarm_key *k)
+{
+	size_t i;
+
+	for (i = 0; i < s->n; i++)
+		if (cmp_key(s->c[i].kind, s->c[i].node, s->c[i].size_kib, k->kind, k->node,
+			    k->size_kib) == 0)
+			return &s->c[i];
+	return NULL;
+}
+
+/* Queue the event of c with the values of its row in m (0 when m has none). */
+static void requeue(struct alarm_queue *q, const struct pass *p, const struct cond *c, bool raise)
+{
+	struct alarm_event e;
+	struct obs o;
+
+	fill(&e, p, c, find_row(p->m, c, &o) ? &o : NULL, raise);
+	e.replay = raise;
+	alarm_queue_push(q, &e);
+}
+
+void alarm_master_back(const struct alarm_state *s, struct alarm_queue *q, const struct model *m,
+		       uint32_t ticks, const struct alarm_config *cfg)
+{
+	struct pass p = {m, 0, ticks, 0, NULL};
+	size_t i;
+
+	if (m == NULL)
+		return;
+	/* clears first (queueing one leaves q->held as it is) */
+	for (i = 0; i < q->nheld; i++) {
+		const struct alarm_key k = q->held[i];
+		const struct cond *c = find_cond(s, &k);
+		struct cond gone = {.kind = k.kind, .node = k.node, .size_kib = k.size_kib};
+
+		/* still raised: a source whose new status waits for its hold-down too */
+		if ((c && c->sent && !c->muted) || waiting(q, &k) < q->n)
+			continue;
+		requeue(q, &p, &gone, false);
+	}
+	if (!cfg->on_startup)
+		return;
+	for (i = 0; i < s->n; i++) {
+		const struct cond *c = &s->c[i];
+		const struct alarm_key k = {c->kind, c->node, c->size_kib};
+
+		if (!c->sent || c->due || c->muted || waiting(q, &k) < q->n)
+			continue;
+		requeue(q, &p, c, true);
+	}
 }

@@ -3,6 +3,7 @@
  * points at, for GET and GETNEXT and for the notifications alike. */
 #include "snmp/mib_table.h"
 
+#include <limits.h>
 #include <string.h>
 
 #include "core/util.h"
@@ -56,38 +57,23 @@ static unsigned first_col(const struct mib_table *t)
 	return t->columns[0].col;
 }
 
-static unsigned last_col(const struct mib_table *t)
-{
-	return t->columns[t->ncolumns - 1].col;
-}
-
-/* Columns ascend but may leave numbers out (numbers kept for columns still to come). */
-const struct mib_column *mib_table_column(const struct mib_table *t, unsigned col)
-{
-	size_t lo = 0, hi = t->ncolumns;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (t->columns[mid].col == col)
-			return &t->columns[mid];
-		if (t->columns[mid].col < col)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return NULL;
-}
-
-/* The first column numbered above col, 0 when none. */
-static unsigned next_col(const struct mib_table *t, oid col)
+/* The first column numbered col or higher, NULL when none: columns are strictly increasing,
+ * and the MIB may leave numbers out (a column retired, or one a build does not serve). */
+static const struct mib_column *column_from(const struct mib_table *t, unsigned long col)
 {
 	size_t i;
 
 	for (i = 0; i < t->ncolumns; i++)
-		if (t->columns[i].col > col)
-			return t->columns[i].col;
-	return 0;
+		if (t->columns[i].col >= col)
+			return &t->columns[i];
+	return NULL;
+}
+
+const struct mib_column *mib_table_column(const struct mib_table *t, unsigned col)
+{
+	const struct mib_column *c = column_from(t, col);
+
+	return c && c->col == col ? c : NULL;
 }
 
 const struct mib_column *mib_table_column_named(const struct mib_table *t, const char *name)
@@ -174,7 +160,7 @@ static enum mib_result find_exact(const struct mib_table *t, const struct model 
 
 	if (qlen <= e || memcmp(q, t->entry, e * sizeof(oid)) != 0)
 		return MIB_NO_OBJECT;
-	if (q[e] < first_col(t) || q[e] > last_col(t) || !mib_table_column(t, (unsigned)q[e]))
+	if (q[e] > UINT_MAX || mib_table_column(t, (unsigned)q[e]) == NULL)
 		return MIB_NO_OBJECT;
 	if (qlen != e + 1 + t->arity)
 		return MIB_NO_INSTANCE;
@@ -206,7 +192,7 @@ static enum mib_result find_next(const struct mib_table *t, const struct model *
 				 size_t qlen, struct mib_hit *hit)
 {
 	size_t e = t->entry_len, n = mib_table_count(t, m), j, pos;
-	unsigned nc;
+	const struct mib_column *c;
 	oid col;
 
 	if (n == 0)
@@ -218,21 +204,21 @@ static enum mib_result find_next(const struct mib_table *t, const struct model *
 	if (qlen <= e) /* the entry itself or one of its ancestors */
 		return first_instance(t, m, hit);
 	col = q[e];
-	if (col < first_col(t))
-		return first_instance(t, m, hit);
-	if (col > last_col(t))
+	c = col > UINT_MAX ? NULL : column_from(t, (unsigned long)col);
+	if (c == NULL)
 		return MIB_END;
-	if (mib_table_column(t, (unsigned)col) != NULL) {
-		pos = first_after(m, t, q + e + 1, qlen - e - 1);
-		if (pos < n) {
-			mib_table_instance(t, m, pos, (unsigned)col, hit);
-			return MIB_FOUND;
-		}
+	if (c->col != col) { /* before the first column, or in a gap: its first row */
+		mib_table_instance(t, m, 0, c->col, hit);
+		return MIB_FOUND;
 	}
-	nc = next_col(t, col); /* after the last row, or in a number no column has */
-	if (nc == 0)
+	pos = first_after(m, t, q + e + 1, qlen - e - 1);
+	if (pos < n) {
+		mib_table_instance(t, m, pos, c->col, hit);
+		return MIB_FOUND;
+	}
+	if (c == &t->columns[t->ncolumns - 1])
 		return MIB_END;
-	mib_table_instance(t, m, 0, nc, hit);
+	mib_table_instance(t, m, 0, c[1].col, hit);
 	return MIB_FOUND;
 }
 
@@ -353,7 +339,7 @@ netsnmp_handler_registration *mib_table_register(const struct mib_table *t)
 	int rc;
 
 	if (!mib_table_columns_ok(t)) {
-		snmp_log(LOG_ERR, "%s: its columns are not numbered in ascending order\n",
+		snmp_log(LOG_ERR, "%s: its column numbers do not increase\n",
 			 t->name);
 		return NULL;
 	}

@@ -30,7 +30,7 @@ struct mib_table {
 	oid entry[MIB_ENTRY_MAX];
 	size_t entry_len;
 	size_t reg_len;			  /* registered at entry[0 .. reg_len-1] */
-	const struct mib_column *columns; /* consecutive column numbers, in order */
+	const struct mib_column *columns; /* column numbers strictly increasing */
 	size_t ncolumns;
 	bool scalars; /* the one-row group: no rows_at, count_at, stride or keys */
 	size_t rows_at, count_at, stride;
@@ -92,11 +92,11 @@ void mib_table_instance(const struct mib_table *t, const struct model *m, size_t
 
 /* The Net-SNMP node handler; handler->myvoid is the struct mib_table. */
 Netsnmp_Node_Handler mib_table_handler;
-/* Columns numbered in strictly ascending order, numbers may be left out (what the handler's
- * lookup relies on). */
+/* Column numbers strictly increasing (what the handler's lookup relies on); the MIB may leave
+ * numbers out. */
 bool mib_table_columns_ok(const struct mib_table *t);
 /* Create and register the read-only handler for t. NULL (after logging) on failure, or when
- * t's columns are not numbered in ascending order. */
+ * t's column numbers do not increase. */
 netsnmp_handler_registration *mib_table_register(const struct mib_table *t);
 
 /* Every group, one per mib_*.c file. */

@@ -53,7 +53,6 @@ static struct {
 	netsnmp_session *sess;	/* the AgentX session while it is open */
 	bool back;		/* it (re)opened since the last flush */
 	bool lost;		/* a session was lost before that */
-	bool dropping;		/* the queue overflowed during this outage (logged once) */
 } notifier;
 
 static uint64_t now_ms(void)
@@ -90,8 +89,7 @@ static int on_session_stop(int major, int minor, void *server, void *client)
 	(void)client;
 	notifier.sess = NULL;
 	notifier.lost = true;
-	if (notifier.st)
-		alarm_master_lost(notifier.st);
+	alarm_queue_take_superseded(&notifier.q); /* count from here what the outage coalesces */
 	return SNMPERR_SUCCESS;
 }
 
@@ -120,9 +118,7 @@ void notify_configure(const struct daemon_config *cfg)
 	}
 	if (notifier.st == NULL) {
 		notifier.st = alarm_new();
-		alarm_queue_init(&notifier.q, cfg->notify_queue);
-	} else {
-		alarm_queue_set_cap(&notifier.q, cfg->notify_queue);
+		alarm_queue_init(&notifier.q);
 	}
 }
 
@@ -228,46 +224,40 @@ void notify_update(const struct model *m)
 	notifier.ev.n = 0;
 	alarm_update(notifier.st, m, now_ms(), ticks(), &notifier.acfg, &notifier.ev);
 	for (i = 0; i < notifier.ev.n; i++) {
-		if (alarm_queue_push(&notifier.q, &notifier.ev.ev[i]) && !notifier.dropping) {
-			log_warn("notification queue full (notificationQueue %zu): dropping the "
-				 "oldest until the master is back",
-				 notifier.q.cap);
-			notifier.dropping = true;
-		}
+		alarm_queue_push(&notifier.q, &notifier.ev.ev[i]);
 		DEBUGMSGTL(("numatopd", "due: %s\n", alarm_event_name(&notifier.ev.ev[i])));
 	}
+}
+
+/* The master came back after it went away: queue the difference between what is true now and
+ * what the NMS holds (alarm_master_back), after what waits already. */
+static void master_back(void)
+{
+	uint64_t superseded = alarm_queue_take_superseded(&notifier.q);
+	size_t waiting = notifier.q.n;
+
+	alarm_master_back(notifier.st, &notifier.q, mib_current(), ticks(), &notifier.acfg);
+	log_info("the master is back: %zu notifications waited, %zu more bring it up to date, "
+		 "%llu were superseded by a later change while it was away",
+		 waiting, notifier.q.n - waiting, (unsigned long long)superseded);
 }
 
 void notify_flush(void)
 {
 	const struct alarm_event *e;
-	uint64_t dropped;
-	size_t i;
 
 	if (!notifier.enabled || notifier.sess == NULL || (notifier.q.n == 0 && !notifier.back))
 		return;
-	dropped = alarm_queue_take_dropped(&notifier.q);
-	if (dropped)
-		log_warn("%llu notifications were dropped while the master was unreachable",
-			 (unsigned long long)dropped);
-	notifier.dropping = false;
+	if (notifier.back && notifier.lost)
+		master_back();
+	notifier.back = false;
+	notifier.lost = false;
 	/* a failed send stays queued: the loss of the session follows, or the next turn retries */
 	while ((e = alarm_queue_peek(&notifier.q)) != NULL) {
 		if (!send_event(e))
 			return;
-		alarm_queue_pop(&notifier.q, NULL);
+		alarm_queue_delivered(&notifier.q);
 	}
-	if (!notifier.back)
-		return;
-	notifier.back = false;
-	if (!notifier.lost)
-		return;
-	notifier.lost = false;
-	notifier.ev.n = 0;
-	alarm_master_back(notifier.st, mib_current(), ticks(), &notifier.acfg, &notifier.ev);
-	/* a replay that fails is replayed at the next return */
-	for (i = 0; i < notifier.ev.n && send_event(&notifier.ev.ev[i]); i++)
-		;
 }
 
 uint64_t notify_next_due(void)

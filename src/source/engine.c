@@ -120,16 +120,6 @@ void engine_read_all(struct engine *e)
 	e->dirty = e->read_all = true;
 }
 
-unsigned engine_take_events(struct engine *e, struct watch *w)
-{
-	unsigned bits = watch_read(w);
-
-	if (bits)
-		engine_dir_changed(e);
-	engine_set_watched(e, watch_on_dir(w));
-	return bits;
-}
-
 bool engine_last_reused(const struct engine *e)
 {
 	return e->reused;
@@ -242,6 +232,7 @@ static struct host *read_host(struct engine *e)
 static void refresh_dir(struct engine *e)
 {
 	char err[ERRLEN];
+	bool was_stale;
 	int parsed;
 
 	if (e->watched && !e->dirty && !e->dir_bad && scan_dir_unchanged(e->scan)) {
@@ -249,9 +240,17 @@ static void refresh_dir(struct engine *e)
 		return;
 	}
 	e->dirty = false; /* an event from now on means another scan */
+	was_stale = scan_stale(e->scan);
 	parsed = scan_run(e->scan, err, sizeof(err));
 
 	e->last_parsed = parsed > 0 ? (unsigned)parsed : 0;
+	if (parsed == -2) {
+		if (!was_stale)
+			log_warn("libvirt directory %s; serving the VMs it last read until it can "
+				 "be read again",
+				 err);
+		return;
+	}
 	if (parsed < 0) {
 		if (!e->dir_bad)
 			log_warn("libvirt directory %s; serving host tables only until it appears",
@@ -259,7 +258,7 @@ static void refresh_dir(struct engine *e)
 		e->dir_bad = true;
 		return;
 	}
-	if (e->dir_bad)
+	if (e->dir_bad || was_stale)
 		log_info("libvirt directory %s is readable again", e->cfg.xml_dir);
 	e->dir_bad = false;
 }
@@ -308,7 +307,7 @@ struct model *engine_build(struct engine *e, uint32_t now)
 	m->invalid_files = scan_invalid_files(e->scan);
 	if (e->sysfs_bad || e->dir_bad)
 		m->source_status = SOURCE_UNAVAILABLE;
-	else if (m->invalid_files || sysfs_warnings)
+	else if (m->invalid_files || sysfs_warnings || scan_stale(e->scan))
 		m->source_status = SOURCE_DEGRADED;
 	else
 		m->source_status = SOURCE_OK;
