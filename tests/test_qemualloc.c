@@ -250,6 +250,22 @@ static void test_unlisted_vcpus_in_cell0(void **state)
 
 /* ---------------------------------------------------------------- sysfs */
 
+/* One inline domain on a fixture sysfs tree. */
+static struct model *on_sys(const char *sys, const char *xml, const char *file)
+{
+	struct host *h = read_sys(sys);
+	char err[ERRLEN];
+	struct vm *vm = NULL;
+	struct model *m;
+
+	if (domxml_parse_buffer(xml, strlen(xml), &vm, err, sizeof(err)) < 0)
+		fail_msg("%s: %s", file, err);
+	m = account_build(h, &vm, &file, 1, NULL);
+	vm_free(vm);
+	host_free(h);
+	return m;
+}
+
 /* linux-with-die has no node meminfo: the node's memory is unknown, not 0 - degraded, a
  * warning, no oversubscription verdict even with a VM bound there. */
 static void test_node_without_meminfo(void **state)
@@ -258,24 +274,15 @@ static void test_node_without_meminfo(void **state)
 	    "<domain><name>bound</name><uuid>11111111-2222-3333-4444-555555555555</uuid>"
 	    "<memory unit='GiB'>4</memory><vcpu>1</vcpu>"
 	    "<numatune><memory mode='strict' nodeset='0'/></numatune></domain>";
-	struct host *h = read_sys("sys-nomeminfo");
-	const char *file = "bound.xml";
-	char err[ERRLEN];
-	struct vm *vm = NULL;
-	struct model *m;
+	struct model *m = on_sys("sys-nomeminfo", xml, "bound.xml");
 
 	(void)state;
-	assert_int_equal(domxml_parse_buffer(xml, strlen(xml), &vm, err, sizeof(err)), 0);
-	assert_false(h->nodes[0].has_meminfo);
-	m = account_build(h, &vm, &file, 1, NULL);
 	assert_true(has_warning(m, "node0/meminfo"));
 	assert_int_equal(model_node(m, 0)->mem_used, 4 * 1024 * 1024 * KiB);
 	assert_false(model_node(m, 0)->mem_over);
 	assert_int_equal(model_node(m, 0)->mem_used_pct, 0);
 	assert_false(model_node(m, 0)->mem_known);
 	model_unref(m);
-	vm_free(vm);
-	host_free(h);
 }
 
 /* The daemon's view of the same tree: numaSourceStatus degraded. */
@@ -310,21 +317,13 @@ static void test_node_cpus_missing_from_sysfs(void **state)
 	static const char xml[] =
 	    "<domain><name>pinned</name><uuid>11111111-2222-3333-4444-555555555556</uuid>"
 	    "<memory unit='GiB'>1</memory><vcpu cpuset='0'>1</vcpu></domain>";
-	struct host *h = read_sys("sys-nocpus");
-	const char *file = "pinned.xml";
-	char err[ERRLEN];
-	struct vm *vm = NULL;
-	struct model *m;
+	struct model *m = on_sys("sys-nocpus", xml, "pinned.xml");
 
 	(void)state;
-	assert_int_equal(domxml_parse_buffer(xml, strlen(xml), &vm, err, sizeof(err)), 0);
-	m = account_build(h, &vm, &file, 1, NULL);
 	assert_true(has_warning(m, "cpu/online lists CPUs 0-1"));
 	assert_false(has_warning(m, "do not exist"));
 	assert_true(has_warning(m, "no host node lists"));
 	model_unref(m);
-	vm_free(vm);
-	host_free(h);
 }
 
 /* ---------------------------------------------------------------- one UUID, one VM */
