@@ -135,6 +135,9 @@ numaVmRemoteVcpus misaligned - remote_vcpus
 numaVmEmulatorCpus web-local - emulator_cpus
 numaVmHugepageSize huge-1g - hugepage_size_kib
 numaVmMemory db-multinode - memory_bytes
+numaVmMemDevices db-multinode - memory_devices_bytes
+numaVmMemPersistent db-multinode - memory_persistent_bytes
+numaVmMemEnclave db-multinode - memory_enclave_bytes
 numaVmNodes hotplug-live - nodes
 numaVmVcpus hotplug-cfg - vcpus
 numaVmVcpusMax hotplug-cfg - vcpus_max
@@ -204,7 +207,8 @@ expect_next numaNodeCpuCapacity.1 numaNodeCpuCapacity.4
 expect_next "$WL_ROOT.1.2.1.2.4294967295" numaNodeCpuCapacity.0
 # web-local has the lowest numaVmIndex, and rows on node 0
 expect_next numaNodeHugepagesOversubscribed.6 "numaVmName.$WEB"
-expect_next "numaVmEmulatorCpus.$last_vm" "numaVmAssignVcpus.$WEB.0"
+expect_next "numaVmEmulatorCpus.$last_vm" "numaVmMemDevices.$WEB"
+expect_next "numaVmMemEnclave.$last_vm" "numaVmAssignVcpus.$WEB.0"
 expect_next "$(last_of 1.4.1.4)" "numaVcpuAffinity.$WEB.0"
 expect_next "$(last_of 1.5.1.6)" numaNodeDistanceValue.0.0
 expect_next numaHugepageTotal.1 numaHugepageTotal.1.2048
