@@ -137,6 +137,9 @@ numaVmRemoteVcpus misaligned - remote_vcpus
 numaVmEmulatorCpus web-local - emulator_cpus
 numaVmHugepageSize huge-1g - hugepage_size_kib
 numaVmMemory db-multinode - memory_bytes
+numaVmMemDevices db-multinode - memory_devices_bytes
+numaVmMemPersistent db-multinode - memory_persistent_bytes
+numaVmMemEnclave db-multinode - memory_enclave_bytes
 numaVmNodes hotplug-live - nodes
 numaVmVcpus hotplug-cfg - vcpus
 numaVmVcpusMax hotplug-cfg - vcpus_max
@@ -168,18 +171,24 @@ for o in numaVmName.13 numaNodeCpuCapacity.5 "$WL_ROOT.1.2.1.3.4294967295" numaV
 done
 expect_get "$WL_ROOT.1.2.1.99.0" 'No Such Object available on this agent at this OID'
 
-# The Gauge32 companions in MiB, rounded down: batch-span has 1 GiB + 1 byte, half of it (plus
-# the odd byte) on node 0; node 0 holds 10200547329 bytes of VM memory (9728 MiB + 1 byte)
-expect_get "numaVmMemory.$BATCH" 1073741825
-expect_get "numaVmMemoryMiB.$BATCH" 1024
-expect_get "numaVmAssignMemory.$BATCH.0" 536870913
+# The Gauge32 companions in MiB, rounded down: batch-span's 1025 MiB are split evenly over
+# nodes 0 and 1, so each node's spanning memory (and node 0's used memory) is not a whole MiB
+b=$(tsv 'nodes[0].memory_spanning_bytes')
+[ $((b % 1048576)) -ne 0 ] && nt_pass "node 0's spanning memory ($b bytes) is not a multiple of 1 MiB" ||
+	nt_fail "fixture changed: node 0's spanning memory $b is a multiple of 1 MiB"
+while read -r obj key; do
+	expect_get "$obj" "$(tsv "$key" | floor_mib)"
+done <<'EOF'
+numaNodeMemCapacityMiB.6 nodes[6].memory_total_bytes
+numaNodeMemFreeMiB.0 nodes[0].memory_free_bytes
+numaNodeMemUsedMiB.0 nodes[0].memory_used_bytes
+numaNodeMemSpanningMiB.0 nodes[0].memory_spanning_bytes
+numaNodeMemSpanningMiB.1 nodes[1].memory_spanning_bytes
+EOF
+expect_get numaNodeMemSpanningMiB.0 512
+expect_get "numaVmMemoryMiB.$BATCH" "$(tsv 'vms[batch-span].memory_bytes' | floor_mib)"
 expect_get "numaVmAssignMemoryMiB.$BATCH.0" 512
 expect_get "numaVmAssignMemSpanningMiB.$BATCH.1" 512
-expect_get numaNodeMemUsed.0 10200547329
-expect_get numaNodeMemUsedMiB.0 9728
-expect_get numaNodeMemCapacityMiB.6 8192
-expect_get numaNodeMemFreeMiB.0 4096
-expect_get numaNodeMemSpanningMiB.0 512
 # CpuBitmaps (DISPLAY-HINT "1x:"): node 4 is CPUs 8-11,20-23; node 6 has none; web-local's
 # emulator is pinned to 12-13
 expect_get numaNodeCpuBitmap.4 '0:f0:f'
@@ -226,7 +235,8 @@ expect_next "$WL_ROOT.1.2.1.2.4294967295" numaNodeCpuCapacity.0
 expect_next numaNodeHugepagesOversubscribed.6 numaNodeMemCapacityMiB.0
 expect_next numaNodeCpuBitmap.6 "numaVmName.$WEB"
 expect_next "numaVmEmulatorCpus.$last_vm" "numaVmMemoryMiB.$WEB"
-expect_next "numaVmEmulatorCpuBitmap.$last_vm" "numaVmAssignVcpus.$WEB.0"
+expect_next "numaVmEmulatorCpuBitmap.$last_vm" "numaVmMemDevices.$WEB"
+expect_next "numaVmMemEnclave.$last_vm" "numaVmAssignVcpus.$WEB.0"
 expect_next "$(last_of 1.4.1.4)" "numaVmAssignMemoryMiB.$WEB.0"
 expect_next "$(last_of 1.4.1.6)" "numaVcpuAffinity.$WEB.0"
 expect_next "$(last_of 1.5.1.6)" "numaVcpuAffinityBitmap.$WEB.0"

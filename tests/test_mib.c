@@ -7,7 +7,7 @@
 #include <cmocka.h>
 
 #include <arpa/inet.h>
-#include <ftw.h>
+#include <limits.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +20,7 @@
 #include "snmp/mib.h"
 #include "snmp/mib_root.h"
 #include "snmp/mib_table.h"
+#include "tmpdir.h"
 
 static const oid root[] = {NUMA_MIB_ROOT};
 #define RLEN NUMA_MIB_ROOT_LEN
@@ -247,14 +248,17 @@ static const struct find_case find_cases[] = {
     {"node: get of the table", GET(mib_node_table, 1, 2), NOOBJ},
     {"node: get elsewhere", GET(mib_node_table, 1, 3, 1, 2, 3), NOOBJ},
 
-    /* numaVmTable: 3, 7, 1073741900; columns 2..18 */
+    /* numaVmTable: 3, 7, 1073741900; columns 2..21 (no 16) */
     {"vm: next of the table", NEXT(mib_vm_table, 1, 3), GOT(1, 3, 1, 2, 3)},
     {"vm: next between rows", NEXT(mib_vm_table, 1, 3, 1, 2, 5), GOT(1, 3, 1, 2, 7)},
     {"vm: next before the big index", NEXT(mib_vm_table, 1, 3, 1, 15, VMX - 1),
      GOT(1, 3, 1, 15, VMX)},
     {"vm: last row goes to the next column", NEXT(mib_vm_table, 1, 3, 1, 2, VMX),
      GOT(1, 3, 1, 3, 3)},
-    {"vm: the end", NEXT(mib_vm_table, 1, 3, 1, 18, VMX), END},
+    {"vm: the end", NEXT(mib_vm_table, 1, 3, 1, 21, VMX), END},
+    {"vm: over a number no column has", NEXT(mib_vm_table, 1, 3, 1, 15, VMX),
+     GOT(1, 3, 1, 17, 3)},
+    {"vm: get in a number no column has", GET(mib_vm_table, 1, 3, 1, 16, VMX), NOOBJ},
     {"vm: get", GET(mib_vm_table, 1, 3, 1, 9, VMX), GOT(1, 3, 1, 9, VMX)},
     {"vm: get between rows", GET(mib_vm_table, 1, 3, 1, 9, 4), NOINST},
     {"vm: empty table, next of the table", NEXT(mib_vm_table, 1, 3), .empty = true, END},
@@ -957,7 +961,7 @@ static void test_publish_keeps_references(void **state)
  * waits. Real PDUs: BER encoding, bulk_to_next, the subtree walk, VACM. */
 #define APP "numatopd-test"
 
-static char agent_dir[] = "/tmp/numatopd-test-mib-XXXXXX";
+static char agent_dir[PATH_MAX];
 static netsnmp_session *client;
 static bool agent_up;
 static unsigned hook_calls;
@@ -1012,7 +1016,7 @@ static int setup_agent(void **state)
 	int port = free_port();
 
 	setup_models(state);
-	if (port < 0 || mkdtemp(agent_dir) == NULL)
+	if (port < 0 || tmpdir_make(agent_dir, sizeof(agent_dir), "test_mib") < 0)
 		return 0;
 	agent_config();
 	snprintf(port_spec, sizeof(port_spec), "udp:127.0.0.1:%d", port);
@@ -1042,14 +1046,6 @@ static int setup_agent(void **state)
 	return 0;
 }
 
-static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
 static int teardown_agent(void **state)
 {
 	if (client)
@@ -1061,7 +1057,7 @@ static int teardown_agent(void **state)
 	snmp_shutdown(APP);
 	shutdown_master_agent();
 	shutdown_agent();
-	nftw(agent_dir, rm_entry, 8, FTW_DEPTH | FTW_PHYS);
+	tmpdir_remove(agent_dir);
 	return teardown_models(state);
 }
 

@@ -470,6 +470,9 @@ static void expect_vm(const struct jv *v, bool vcpu_table)
 	expect(false, list_value(str(v, "emulator_cpus")), ROOT ".1.3.1.15.%s", ix);
 	expect(false, mib_gauge(num(v, "memory_bytes")), ROOT ".1.3.1.17.%s", ix);
 	expect_bitmap(str(v, "emulator_cpus"), ROOT ".1.3.1.18.%s", ix);
+	expect(false, num(v, "memory_devices_bytes"), ROOT ".1.3.1.19.%s", ix);
+	expect(false, num(v, "memory_persistent_bytes"), ROOT ".1.3.1.20.%s", ix);
+	expect(false, num(v, "memory_enclave_bytes"), ROOT ".1.3.1.21.%s", ix);
 	for (size_t i = 0; i < a->n; i++) {
 		const char *nd = num(a->kid[i], "node");
 

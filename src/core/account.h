@@ -4,6 +4,8 @@
 #ifndef NUMATOPD_ACCOUNT_H
 #define NUMATOPD_ACCOUNT_H
 
+#include <time.h>
+
 #include "core/vm.h"
 #include "core/model.h"
 #include "core/host.h"
@@ -43,6 +45,12 @@ bool account_host_same(const struct host *a, const struct host *b);
  * referenced through vm_owner), node and hugepage rows are copied with host's free values.
  * Only for a host where account_host_same(the host of prev, host). Holds one reference. */
 struct model *account_refresh(struct model *prev, const struct host *host);
+
+/* One UUID is one VM: true when file fa (VM a, modified at ma) is the VM rather than fb, both
+ * holding the same UUID. The file named <name>.xml after its own domain wins, then the newer
+ * one, then the name that sorts first (so the choice never depends on the input order). */
+bool account_file_preferred(const struct vm *a, const char *fa, const struct timespec *ma,
+			    const struct vm *b, const char *fb, const struct timespec *mb);
 
 /* numaVmIndex for a VM without a domain id: FNV-1a of the UUID text, masked to 30 bits, with
  * bit 30 set (so 1073741824..2147483647); collisions are probed linearly by the builder. */

@@ -101,6 +101,14 @@ static void fill_node(const struct ctx *c, size_t i, struct node_row *r)
 	r->mem_pct_none = r->mem_limit == 0 && use > 0;
 	r->cpu_over = r->vcpus_bound > r->cpu_limit;
 	r->mem_over = use > r->mem_limit;
+	r->mem_known = n->has_meminfo;
+	if (!r->mem_known) { /* unknown, not 0: no limit, no headroom, no verdict */
+		r->mem_limit = 0;
+		r->mem_headroom = 0;
+		r->mem_used_pct = 0;
+		r->mem_pct_none = false; /* served as 0, as the MIB says of unknown memory */
+		r->mem_over = false;
+	}
 }
 
 static uint64_t take_demand(struct nodeacc *a, uint64_t size_kib)

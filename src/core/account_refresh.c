@@ -35,7 +35,8 @@ bool account_host_same(const struct host *a, const struct host *b)
 
 	if (a == NULL || b == NULL)
 		return a == b;
-	if (a->nnodes != b->nnodes || a->nwarnings != b->nwarnings)
+	if (a->nnodes != b->nnodes || a->nwarnings != b->nwarnings ||
+	    a->base_page_kib != b->base_page_kib)
 		return false;
 	for (i = 0; i < a->nnodes; i++)
 		if (!same_node(&a->nodes[i], &b->nodes[i]))

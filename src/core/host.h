@@ -24,7 +24,7 @@ struct distance {
 struct node {
 	unsigned id;
 	struct cpuset *cpus; /* never NULL; empty for a memory-only node */
-	bool has_meminfo;    /* false when meminfo was missing or unreadable */
+	bool has_meminfo;    /* false when meminfo was missing or unreadable: memory unknown */
 	uint64_t mem_total;  /* bytes */
 	uint64_t mem_free;   /* bytes */
 	uint64_t mem_used;   /* bytes */
@@ -39,6 +39,8 @@ struct host {
 	size_t nnodes;
 	struct cpuset *node_ids; /* ids of nodes[], limit CPUSET_MAX_NODES */
 	struct cpuset *cpus;     /* union of every node's cpus, limit CPUSET_MAX_CPUS */
+	struct cpuset *online_cpus; /* cpu/online; NULL when absent or unreadable */
+	uint64_t base_page_kib;  /* the system page size (sysconf), 0 when unknown */
 	char **warnings;         /* "node3/meminfo: Permission denied", one per problem */
 	size_t nwarnings;
 };

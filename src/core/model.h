@@ -33,6 +33,7 @@ struct node_row {
 	 * --dump=json says "cpu_used_percent_defined": false. */
 	bool cpu_pct_none, mem_pct_none;
 	bool cpu_over, mem_over, huge_over;
+	bool mem_known; /* false: no readable meminfo; memory limit, headroom, percent are 0 */
 };
 
 struct dist_row {
@@ -57,7 +58,10 @@ struct vm_row {
 	uint64_t pid;
 	unsigned vcpus;     /* online */
 	unsigned vcpus_max;
-	uint64_t memory;    /* bytes: what accounting attributes (cells + memory devices) */
+	uint64_t memory;    /* bytes of guest RAM: the cells + mem_devices (R4) */
+	uint64_t mem_devices;    /* bytes: dimm sizes + virtio-mem plugged (in memory) */
+	uint64_t mem_persistent; /* bytes: nvdimm + virtio-pmem, host files (not in memory) */
+	uint64_t mem_enclave;    /* bytes: sgx-epc (not in memory) */
 	enum placement placement;
 	char *nodes;        /* host nodes the VM has anything on, list format */
 	enum mem_mode mem_mode;

@@ -70,6 +70,8 @@ void vm_free(struct vm *vm)
 	for (i = 0; i < vm->ncells; i++)
 		cpuset_free(vm->cells[i].cpus);
 	free(vm->cells);
+	for (i = 0; i < vm->nmemdevs; i++)
+		cpuset_free(vm->memdevs[i].nodemask);
 	free(vm->memdevs);
 	for (i = 0; i < vm->npages; i++)
 		cpuset_free(vm->pages[i].nodeset);

@@ -120,16 +120,6 @@ void engine_read_all(struct engine *e)
 	e->dirty = e->read_all = true;
 }
 
-unsigned engine_take_events(struct engine *e, struct watch *w)
-{
-	unsigned bits = watch_read(w);
-
-	if (bits)
-		engine_dir_changed(e);
-	engine_set_watched(e, watch_on_dir(w));
-	return bits;
-}
-
 bool engine_last_reused(const struct engine *e)
 {
 	return e->reused;
@@ -273,6 +263,16 @@ static void refresh_dir(struct engine *e)
 	e->dir_bad = false;
 }
 
+/* Nodes whose memory is unknown (no readable meminfo): the values are incomplete. */
+static size_t unknown_memory(const struct host *h)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < h->nnodes; i++)
+		n += !h->nodes[i].has_meminfo;
+	return n;
+}
+
 struct model *engine_build(struct engine *e, uint32_t now)
 {
 	static const struct host empty_host;
@@ -293,10 +293,11 @@ struct model *engine_build(struct engine *e, uint32_t now)
 	} else {
 		nvms = scan_vms(e->scan, &vms, &files);
 		m = account_build(host ? host : &empty_host, vms, files, nvms, &e->cfg.acct);
+		scan_add_warnings(e->scan, m); /* a refresh shares these with the build before */
 	}
 	scan_add_errors(e->scan, m);
 	e->nnodes = host ? host->nnodes : 0;
-	sysfs_warnings = host ? host->nwarnings : 0;
+	sysfs_warnings = host ? host->nwarnings + unknown_memory(host) : 0;
 	drop_prev(e);
 	e->prev = model_ref(m);
 	e->prev_host = host;
