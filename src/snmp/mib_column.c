@@ -149,6 +149,8 @@ static void set_list(struct mib_value *v, const char *s)
 /* A CPU list ("0-3,8", the model's kernel list format) as a CpuBitmap in v->buf: bit 7 of
  * octet 0 is CPU 0 (Q-BRIDGE-MIB's PortList order), and the string ends with the octet that
  * holds the highest CPU, so an empty list is the empty string. -1 when s is not such a list. */
+_Static_assert(CPUSET_MAX_CPUS <= 8 * MIB_BITMAP_MAX, "a CpuBitmap holds every CPU id the model can");
+
 static int set_bitmap(struct mib_value *v, const char *s)
 {
 	char err[ERRLEN];
@@ -160,7 +162,8 @@ static int set_bitmap(struct mib_value *v, const char *s)
 		return -1;
 	memset(v->buf, 0, sizeof(v->buf));
 	v->len = 0;
-	for (cpu = cpuset_next(set, -1); cpu >= 0; cpu = cpuset_next(set, cpu)) {
+	for (cpu = cpuset_next(set, -1); cpu >= 0 && cpu < 8 * MIB_BITMAP_MAX;
+	     cpu = cpuset_next(set, cpu)) {
 		v->buf[cpu / 8] = (char)((unsigned char)v->buf[cpu / 8] | 0x80u >> (cpu % 8));
 		v->len = (size_t)cpu / 8 + 1;
 	}
