@@ -244,8 +244,8 @@ static void count_duplicates(struct scan *s)
 		}
 		e->dup_counted = true;
 		s->parse_errors++;
-		name = str_printable_dup(e->name);
-		why = str_printable_dup(dup_reason(e));
+		name = str_safe(e->name); /* file names are the tenant's (str_safe) */
+		why = str_safe(dup_reason(e));
 		log_warn("%s: %s", name, why);
 		free(why);
 		free(name);
