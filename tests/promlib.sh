@@ -3,11 +3,14 @@
 #
 #	px_start_exporter CONFIG...    the exporter on a free TCP port of 127.0.0.1 with these
 #	                               --config.file's; sets PX_PORT, PX_PID; log $NT_DIR/exporter.log
-#	px_scrape MODULE OUT [SECS]    GET /snmp?module=MODULE&target=$NT_TARGET into OUT (the
-#	                               scrape timeout SECS, default 10, sent as Prometheus sends it);
-#	                               sets PX_CODE (HTTP code) and PX_SECONDS (wall time of the GET)
+#	px_scrape MODULE OUT [SECS]    GET /snmp?module=MODULE&target=$NT_TARGET into OUT, waiting
+#	                               up to SECS (default 15); sends Prometheus' default scrape
+#	                               timeout header (10 s; 0.21 ignores it, later versions use it);
+#	                               sets PX_CODE (HTTP code, 000: no answer in time) and
+#	                               PX_SECONDS (wall time of the GET)
 #
 # Environment read: SNMP_EXPORTER (default: prometheus-snmp-exporter in PATH).
+# shellcheck disable=SC2034 # PX_* are for the script that sources this
 
 PX_EXPORTER=$(command -v "${SNMP_EXPORTER:-prometheus-snmp-exporter}" 2>/dev/null)
 
@@ -68,8 +71,9 @@ px_stop_exporter() {
 
 px_scrape() {
 	px__t0=$(date +%s%N)
-	PX_CODE=$(curl -s -o "$2" -w '%{http_code}' --max-time $((${3:-10} + 5)) \
-		-H "X-Prometheus-Scrape-Timeout-Seconds: ${3:-10}" \
+	rm -f "$2"
+	PX_CODE=$(curl -s -o "$2" -w '%{http_code}' --max-time "${3:-15}" \
+		-H "X-Prometheus-Scrape-Timeout-Seconds: 10" \
 		"http://127.0.0.1:$PX_PORT/snmp?module=$1&target=$NT_TARGET")
 	PX_SECONDS=$(awk -v a="$px__t0" -v b="$(date +%s%N)" 'BEGIN { printf "%.3f", (b - a) / 1e9 }')
 }
