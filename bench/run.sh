@@ -10,7 +10,8 @@
 #	   t(largest)/t(10x smaller)
 #	B3 numatopd's VmHWM after the walks
 #	B5 a Prometheus scrape through snmp_exporter with the shipped modules (bench/scrape.sh: s,
-#	   samples, varbinds; at 1,000 VMs also the module design choices side by side)
+#	   CPU s of exporter + snmpd + numatopd, samples, varbinds; at 1,000 VMs also the module
+#	   design choices side by side)
 #	idle CPU: utime+stime of numatopd over BENCH_IDLE_SECONDS (default 60) with 1,000 VMs
 #	B4 bench/latency.sh over BENCH_LATENCY_EVENTS events (default 50, as the spec asks; median, max)
 # Exit 1 when a measurement failed; a missed target is reported, not an error.
@@ -79,7 +80,8 @@ for n in $SIZES; do
 	# B5; the design choices of the module at 1,000 VMs only (BENCH_SCRAPES rounds each)
 	variants=0
 	[ "$n" = 1000 ] && variants=1
-	sh "$BENCH_DIR/scrape.sh" "$NT_TARGET" "$n" $variants >"$NT_DIR/scrape.$n" 2>&1
+	B5_PIDS="$NT_SNMPD_PID $NT_NUMATOPD_PID" sh "$BENCH_DIR/scrape.sh" "$NT_TARGET" "$n" \
+		$variants >"$NT_DIR/scrape.$n" 2>&1
 	case $? in
 	77) echo "   B5 skipped: $(tail -n 1 "$NT_DIR/scrape.$n")" ;;
 	0) ;;
@@ -115,7 +117,7 @@ awk -v lat="$lat" '
 	$1 == "B3" { hwm[$2] = $3; rss[$2] = $4 }
 	$1 == "IDLE" { idle_n = $2; idle = $3 / $5; idle_s = $4 }
 	$1 == "B5" { n = $2; b5[n, $3] = $4; b5min[n, $3] = $5; b5s[n, $3] = $6; b5v[n, $3] = $7
-		b5w[n, $3] = $8; b5c[n, $3] = $9
+		b5w[n, $3] = $8; b5c[n, $3] = $9; b5cpu[n, $3] = $10
 		if ($3 ~ /_(rep|nolookups|vcpu)/) var[++nvar] = n " " $3 }
 	END {
 		print ""
@@ -148,15 +150,16 @@ awk -v lat="$lat" '
 		split("numatopd numatopd_nodes numatopd_vms", mods, " ")
 		for (k = 1; k <= 3; k++) {
 			for (i = 1; i <= ns; i++) { n = size[i]; t[n] = b5[n, mods[k]]
-				smp[n] = b5s[n, mods[k]]; vb[n] = b5v[n, mods[k]] }
+				smp[n] = b5s[n, mods[k]]; vb[n] = b5v[n, mods[k]]; bc[n] = b5cpu[n, mods[k]] }
 			row("B5 scrape " mods[k] " (s, median)", t, "%14.2f")
+			row("B5 scrape " mods[k] " (CPU s)", bc, "%14.2f")
 			row("B5 scrape " mods[k] " (samples)", smp, "%14d")
 			row("B5 scrape " mods[k] " (varbinds)", vb, "%14d")
 		}
-		if (nvar) print "B5 module choices (s median / min / walk median; samples; varbinds):"
+		if (nvar) print "B5 module choices (s median / min / walk median; CPU s; samples; varbinds):"
 		for (k = 1; k <= nvar; k++) { split(var[k], va, " "); n = va[1]; m = va[2]
-			printf "  %6d VMs %-20s %6.2f / %5.2f / %5.2f; %6d; %6d\n", n, m, b5[n, m],
-				b5min[n, m], b5w[n, m], b5s[n, m], b5v[n, m] }
+			printf "  %6d VMs %-20s %6.2f / %5.2f / %5.2f; %5.2f; %6d; %6d\n", n, m, b5[n, m],
+				b5min[n, m], b5w[n, m], b5cpu[n, m], b5s[n, m], b5v[n, m] }
 		print ""
 		print "targets:"
 		for (i = 1; i <= ns; i++) { n = size[i]

@@ -10,7 +10,9 @@
 # exporter's default) and 100 (shipped: 50), without the name/UUID lookups (the vm_index label
 # instead), and with numaVcpuTable walked too (walked, not exported: its cost alone).
 # Prints one line per module: "B5 N MODULE median_s min_s samples varbinds walk_median_s
-# http_code"; BENCH_SCRAPES rounds each (default 5). A scrape may take longer than Prometheus'
+# http_code cpu_s", cpu_s the CPU time (user + system) per scrape of the exporter, snmpd and
+# numatopd together (B5_PIDS: the pids of snmpd and numatopd when TARGET is given): the work, which
+# the wall time shows only on an idle machine. BENCH_SCRAPES rounds each (default 5). A scrape may take longer than Prometheus'
 # 10 s timeout here (up to 300 s), to say by how much. Exit 1 when a scrape failed.
 set -u
 BENCH_DIR=$(cd "$(dirname "$0")" && pwd)
@@ -34,9 +36,19 @@ if [ "$target" = -host ]; then
 	nt_start_snmpd </dev/null || exit 1
 	nt_start_numatopd --sysfs-root "$NT_DIR/h/sys" --libvirt-xml-dir "$NT_DIR/h/qemu" || exit 1
 	nt_wait_numatopd_registered || exit 1
+	pids="$NT_SNMPD_PID $NT_NUMATOPD_PID"
 else
 	NT_TARGET=$target
+	pids=${B5_PIDS:-}
 fi
+
+# cpu seconds (utime + stime, all threads) of the processes $pids and $PX_PID so far
+cpu() {
+	for p in $pids $PX_PID; do
+		cat "/proc/$p/stat" 2>/dev/null
+	done | awk -v hz="$(getconf CLK_TCK 2>/dev/null || echo 100)" '
+		{ sub(/.*\) /, ""); t += $12 + $13 } END { printf "%.3f", t / hz }'
+}
 
 # variant NAME KIND [REP]: the numatopd module of snmp.yml under the name NAME, changed by KIND:
 # rep (max_repetitions REP), nolookups (no lookups: the vm_index label), vcpu (numaVcpuTable walked)
@@ -71,6 +83,7 @@ px_start_exporter "$configs" || exit 1
 rc=0
 for m in $modules; do
 	: >"$NT_DIR/times"
+	c0=$(cpu)
 	i=0
 	while [ $i -lt "$ROUNDS" ]; do
 		i=$((i + 1))
@@ -80,15 +93,17 @@ for m in $modules; do
 		walk=$(awk '$1 == "snmp_scrape_walk_duration_seconds" { print $2 }' "$NT_DIR/out")
 		echo "$PX_SECONDS ${walk:--1}" >>"$NT_DIR/times"
 	done
+	c1=$(cpu)
 	samples=$(grep -c -v '^#' "$NT_DIR/out")
 	pdus=$(awk '$1 == "snmp_scrape_pdus_returned" { print $2 }' "$NT_DIR/out")
 	sort -n "$NT_DIR/times" | awk -v n="$n" -v m="$m" -v s="$samples" -v p="${pdus:--1}" \
-		-v c="$PX_CODE" '
+		-v c="$PX_CODE" -v cpu="$c0 $c1" '
 		{ t[NR] = $1; w[NR] = $2 }
 		END {
 			asort_w()
-			printf "B5 %d %s %.3f %.3f %d %d %.3f %s\n", n, m, t[int((NR + 1) / 2)], t[1], s, p,
-				ws[int((NR + 1) / 2)], c
+			split(cpu, cs, " ")
+			printf "B5 %d %s %.3f %.3f %d %d %.3f %s %.3f\n", n, m, t[int((NR + 1) / 2)], t[1], s,
+				p, ws[int((NR + 1) / 2)], c, (cs[2] - cs[1]) / NR
 		}
 		function asort_w(   i, j, x) {
 			for (i = 1; i <= NR; i++) ws[i] = w[i]
