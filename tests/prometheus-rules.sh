@@ -135,13 +135,13 @@ series() {
     exp_alerts: []
   promql_expr_test:
   # headroom: CPU node 1 +1, node 4 -7 (clamped), 0 and 6 none; memory MiB node 0 4607,
-  # node 1 3072, node 6 2048, node 4 -2048 (clamped)
+  # node 1 3071, node 6 2048, node 4 -2048 (clamped)
   - expr: numatopd:cpu_headroom:sum
     eval_time: 10m
     exp_samples: [{labels: 'numatopd:cpu_headroom:sum{instance="hv1"}', value: 1}]
   - expr: numatopd:mem_headroom_mib:sum
     eval_time: 10m
-    exp_samples: [{labels: 'numatopd:mem_headroom_mib:sum{instance="hv1"}', value: 9727}]
+    exp_samples: [{labels: 'numatopd:mem_headroom_mib:sum{instance="hv1"}', value: 9726}]
   - expr: numatopd:cluster_cpu_headroom:sum
     eval_time: 10m
     exp_samples: [{labels: 'numatopd:cluster_cpu_headroom:sum{}', value: 1}]
