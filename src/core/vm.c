@@ -71,6 +71,7 @@ void vm_free(struct vm *vm)
 		cpuset_free(vm->cells[i].cpus);
 	free(vm->cells);
 	free(vm->memdevs);
+	free(vm->devs);
 	for (i = 0; i < vm->npages; i++)
 		cpuset_free(vm->pages[i].nodeset);
 	free(vm->pages);

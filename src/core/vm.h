@@ -9,6 +9,8 @@
 
 #include "core/cpuset.h"
 #include "core/enums.h"
+#include "core/pciaddr.h"
+#include "core/uuid.h"
 
 #define VM_MAX_VCPUS 16384 /* libvirt's own limit is lower; bounds our arrays */
 
@@ -47,6 +49,15 @@ struct memdev {
 struct hugepage {
 	uint64_t size_kib;	/* 0: <hugepages/> without <page>, i.e. the default size */
 	struct cpuset *nodeset; /* guest cell ids (limit CPUSET_MAX_NODES); NULL = all cells */
+};
+
+/* A passthrough device: <hostdev type='pci'> or <interface type='hostdev'> (the PCI address
+ * of the host device), or <hostdev type='mdev'> (the mediated device's UUID; its parent PCI
+ * device is found in sysfs). */
+struct vm_dev {
+	enum dev_kind kind;
+	struct pci_addr addr;	    /* DEV_KIND_PCI */
+	char uuid[UUID_STRLEN + 1]; /* DEV_KIND_MDEV: canonical; "" for PCI */
 };
 
 struct vm {
@@ -94,6 +105,9 @@ struct vm {
 
 	uint64_t memory;	 /* <memory>, bytes */
 	uint64_t current_memory; /* <currentMemory>, bytes (= memory when absent) */
+
+	struct vm_dev *devs; /* passthrough devices, in document order */
+	size_t ndevs;
 
 	bool hugepages; /* <memoryBacking><hugepages> present */
 	struct hugepage *pages;
