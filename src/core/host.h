@@ -46,6 +46,7 @@ struct host_dev {
 	struct pci_addr addr;	    /* PCI: the device; MDEV: its parent, when found */
 	char uuid[UUID_STRLEN + 1]; /* MDEV only, "" for PCI */
 	bool found;		    /* the device (MDEV: a PCI parent) exists on the host */
+	bool not_pci;		    /* MDEV: its parent is not a PCI device (vfio-ccw, vfio-ap) */
 	int node;		    /* its numa_node: -1 when unknown or not found */
 };
 
