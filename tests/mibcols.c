@@ -10,7 +10,7 @@
 
 static const struct mib_table *const tables[] = {
     &mib_scalars_table, &mib_node_table,     &mib_vm_table,	  &mib_assign_table,
-    &mib_vcpu_table,	&mib_distance_table, &mib_hugepage_table,
+    &mib_vcpu_table,	&mib_distance_table, &mib_hugepage_table, &mib_device_table,
 };
 
 static void print_oid(const oid *name, size_t len)
