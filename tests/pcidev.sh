@@ -88,20 +88,11 @@ esac
 
 # ---------------------------------------------------------------- 4. numaVmRemoteDevice
 # (notifyOnStartup is on by default: gpu-remote is remote from the first model)
-trap_re() {
-	tr__re="^TRAP [^$TAB]*$TAB$(nt_re .1.3.6.1.2.1.1.3.0) = Timeticks: \([0-9]+\) [^$TAB]*"
-	tr__re="$tr__re$TAB$(nt_re ".1.3.6.1.6.3.1.1.4.1.0 = OID: $ROOT.0.$1")"
-	shift
-	for tr__vb in "$@"; do
-		tr__re="$tr__re$TAB$(nt_re "$tr__vb")"
-	done
-	echo "$tr__re\$"
-}
 UUID=7d2f1c3a-5b6e-4f80-9a1b-2c3d4e5f6a02
-UP=$(trap_re 9 "$ROOT.1.3.1.2.32 = STRING: \"gpu-remote\"" "$ROOT.1.3.1.3.32 = STRING: \"$UUID\"" \
+UP=$(nt_trap_re $ROOT.0.9 "$ROOT.1.3.1.2.32 = STRING: \"gpu-remote\"" "$ROOT.1.3.1.3.32 = STRING: \"$UUID\"" \
 	"$ROOT.1.3.1.22.32 = Gauge32: 1" "$ROOT.1.8.1.2.32.1 = STRING: \"0000:af:00.0\"" \
 	"$ROOT.1.8.1.4.32.1 = INTEGER: 1")
-DOWN=$(trap_re 10 "$ROOT.1.3.1.2.32 = STRING: \"gpu-remote\"" \
+DOWN=$(nt_trap_re $ROOT.0.10 "$ROOT.1.3.1.2.32 = STRING: \"gpu-remote\"" \
 	"$ROOT.1.3.1.3.32 = STRING: \"$UUID\"" "$ROOT.1.3.1.22.32 = Gauge32: 0" \
 	"$ROOT.1.8.1.2.32.1 = STRING: \"0000:af:00.0\"" "$ROOT.1.8.1.4.32.1 = INTEGER: 1")
 if nt_wait_for_trap "$(nt_re "OID: $ROOT.0.9")" 10 && nt_traps | grep -E -q -- "$UP"; then

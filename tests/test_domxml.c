@@ -928,11 +928,25 @@ static void test_hostdev_address_numbers(void **state)
 	}
 }
 
+/* Each fmt % case[0] inside <devices> is refused with exactly the reason case[1]. */
+static void expect_device_errors(const char *fmt, const char *const (*cases)[2], size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		char *devices = xasprintf(fmt, cases[i][0]);
+		char *xml = xasprintf(D("<devices>%s</devices>"), devices);
+
+		if (strcmp(parse_err(xml), cases[i][1]) != 0)
+			fail_msg("%s: '%s'", devices, parse_err(xml));
+		free(xml);
+		free(devices);
+	}
+}
+
 static void test_hostdev_address_errors(void **state)
 {
-	static const struct {
-		const char *attrs, *err;
-	} cases[] = {
+	static const char *const cases[][2] = {
 	    {"bus='0x100'", "devices/hostdev[1]: bus '0x100': over 255"},
 	    {"slot='32'", "devices/hostdev[1]: slot '32': over 31"},
 	    {"function='8'", "devices/hostdev[1]: function '8': over 7"},
@@ -945,18 +959,11 @@ static void test_hostdev_address_errors(void **state)
 	    {"bus=''", "devices/hostdev[1]: bus '': not a number"},
 	    {"type='usb' bus='1'", "devices/hostdev[1]/source/address: type is not pci"},
 	};
-	size_t i;
 
 	(void)state;
-	for (i = 0; i < ARRAY_SIZE(cases); i++) {
-		char *xml = xasprintf(D("<devices><hostdev mode='subsystem' type='pci'><source>"
-					"<address %s/></source></hostdev></devices>"),
-				      cases[i].attrs);
-
-		if (strcmp(parse_err(xml), cases[i].err) != 0)
-			fail_msg("%s: '%s'", cases[i].attrs, parse_err(xml));
-		free(xml);
-	}
+	expect_device_errors("<hostdev mode='subsystem' type='pci'><source><address %s/>"
+			     "</source></hostdev>",
+			     cases, ARRAY_SIZE(cases));
 }
 
 /* Every PCI form libvirt has: hostdev pci (mode defaulting to subsystem), interface
@@ -996,9 +1003,7 @@ static void test_hostdev_forms(void **state)
 
 static void test_hostdev_errors(void **state)
 {
-	static const struct {
-		const char *devices, *err;
-	} cases[] = {
+	static const char *const cases[][2] = {
 	    {"<hostdev mode='subsystem'/>", "devices/hostdev[1]: missing type"},
 	    {"<hostdev mode='other' type='pci'/>", "devices/hostdev[1]: unknown mode"},
 	    {"<hostdev type='pci'/>", "devices/hostdev[1]: missing <source><address>"},
@@ -1011,16 +1016,9 @@ static void test_hostdev_errors(void **state)
 	    {"<hostdev type='mdev'><source><address uuid='c2177883'/></source></hostdev>",
 	     "devices/hostdev[1]/source/address: uuid is not 32 hex digits"},
 	};
-	size_t i;
 
 	(void)state;
-	for (i = 0; i < ARRAY_SIZE(cases); i++) {
-		char *xml = xasprintf(D("<devices>%s</devices>"), cases[i].devices);
-
-		if (strcmp(parse_err(xml), cases[i].err) != 0)
-			fail_msg("%s: '%s'", cases[i].devices, parse_err(xml));
-		free(xml);
-	}
+	expect_device_errors("%s", cases, ARRAY_SIZE(cases));
 }
 
 /* Of a <hostdev> or <interface> only <source><address> is built: what else they hold (an

@@ -371,12 +371,31 @@ static void text_problems(FILE *f, const char *title, const struct problem *p, s
 	}
 }
 
+/* Only when some VM has one: hosts without passthrough devices print what they always did. */
+static void text_devs(FILE *f, const struct model *m)
+{
+	size_t i;
+
+	if (m->ndevs == 0)
+		return;
+	fprintf(f, "\nPassthrough devices (%zu)\n%10s %3s %-16s %-4s %4s %s\n", m->ndevs, "VM", "#",
+		"ADDRESS", "KIND", "NODE", "REMOTE");
+	for (i = 0; i < m->ndevs; i++) {
+		const struct dev_row *d = &m->devs[i];
+
+		fprintf(f, "%10" PRIu32 " %3u %-16s %-4s %4d %s\n", d->vm, d->ord,
+			d->address[0] ? d->address : "-", dev_kind_name(d->kind), d->node,
+			flag(d->remote));
+	}
+}
+
 void dump_text(FILE *f, const struct model *m)
 {
 	text_nodes(f, m);
 	text_huge(f, m);
 	text_vms(f, m);
 	text_assign(f, m);
+	text_devs(f, m);
 	text_problems(f, "Invalid files", m->errors, m->nerrors);
 	text_problems(f, "Warnings", m->warnings, m->nwarnings);
 }

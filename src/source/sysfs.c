@@ -121,9 +121,10 @@ static int meminfo_value(const char *name, const char *s, size_t n, unsigned lin
 }
 
 /* "Node 0 MemTotal:       16777216 kB": the field is the word before the colon. */
-static int meminfo_line(const char *p, size_t n, unsigned lineno, struct meminfo *out, char *err,
+static int meminfo_line(const char *p, size_t n, unsigned lineno, void *mi, char *err,
 			size_t errlen)
 {
+	struct meminfo *out = mi;
 	static const char *const names[] = {"MemTotal", "MemFree", "MemUsed"};
 	bool *has[] = {&out->has_total, &out->has_free, &out->has_used};
 	uint64_t *val[] = {&out->total, &out->free, &out->used};
@@ -149,28 +150,37 @@ static int meminfo_line(const char *p, size_t n, unsigned lineno, struct meminfo
 	return 0;
 }
 
-int sysfs_parse_meminfo(const char *buf, size_t len, struct meminfo *out, char *err, size_t errlen)
+/* Each line of a "key value" file in turn (without its newline), numbered from 1, to fn. */
+static int each_line(const char *buf, size_t len,
+		     int (*fn)(const char *p, size_t n, unsigned lineno, void *out, char *err,
+			       size_t errlen),
+		     void *out, char *err, size_t errlen)
 {
 	const char *p = buf, *end = buf + trim_end(buf, len);
 	unsigned lineno = 0;
 
-	memset(out, 0, sizeof(*out));
 	while (p < end) {
 		const char *eol = memchr(p, '\n', (size_t)(end - p));
 		size_t n = eol ? (size_t)(eol - p) : (size_t)(end - p);
 
-		lineno++;
-		if (meminfo_line(p, n, lineno, out, err, errlen) < 0)
+		if (fn(p, n, ++lineno, out, err, errlen) < 0)
 			return -1;
 		p += n + (eol != NULL);
 	}
 	return 0;
 }
 
-/* "numa_hit 5183012": the key, one blank, the number of pages. */
-static int numastat_line(const char *p, size_t n, unsigned lineno, struct numastat *out,
-			 char *err, size_t errlen)
+int sysfs_parse_meminfo(const char *buf, size_t len, struct meminfo *out, char *err, size_t errlen)
 {
+	memset(out, 0, sizeof(*out));
+	return each_line(buf, len, meminfo_line, out, err, errlen);
+}
+
+/* "numa_hit 5183012": the key, one blank, the number of pages. */
+static int numastat_line(const char *p, size_t n, unsigned lineno, void *st, char *err,
+			 size_t errlen)
+{
+	struct numastat *out = st;
 	const char *sp = memchr(p, ' ', n);
 	char why[ERRLEN];
 	size_t k, klen;
@@ -201,20 +211,10 @@ static int numastat_line(const char *p, size_t n, unsigned lineno, struct numast
 int sysfs_parse_numastat(const char *buf, size_t len, struct numastat *out, char *err,
 			 size_t errlen)
 {
-	const char *p = buf, *end = buf + trim_end(buf, len);
-	unsigned lineno = 0;
-
 	memset(out, 0, sizeof(*out));
-	while (p < end) {
-		const char *eol = memchr(p, '\n', (size_t)(end - p));
-		size_t n = eol ? (size_t)(eol - p) : (size_t)(end - p);
-
-		lineno++;
-		if (numastat_line(p, n, lineno, out, err, errlen) < 0) {
-			memset(out, 0, sizeof(*out));
-			return -1;
-		}
-		p += n + (eol != NULL);
+	if (each_line(buf, len, numastat_line, out, err, errlen) < 0) {
+		memset(out, 0, sizeof(*out));
+		return -1;
 	}
 	return 0;
 }
