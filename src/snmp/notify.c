@@ -25,11 +25,13 @@ static const struct {
 	const struct mib_table *table2;		   /* NULL, or the table of the other names */
 } objects[] = {
     [ALARM_CPU] = {&mib_node_table,
-		   {"numaNodeCpuCapacity", "numaNodeVcpusBound", "numaNodeCpuHeadroom"}},
+		   {"numaNodeCpuCapacity", "numaNodeVcpusBound", "numaNodeCpuHeadroom"},
+		   NULL},
     [ALARM_MEM] = {&mib_node_table,
-		   {"numaNodeMemCapacity", "numaNodeMemUsed", "numaNodeMemHeadroom"}},
-    [ALARM_HUGE] = {&mib_hugepage_table, {"numaHugepageTotal", "numaHugepageVmDemand"}},
-    [ALARM_SOURCE] = {&mib_scalars_table, {"numaSourceStatus", "numaInvalidFiles"}},
+		   {"numaNodeMemCapacity", "numaNodeMemUsed", "numaNodeMemHeadroom"},
+		   NULL},
+    [ALARM_HUGE] = {&mib_hugepage_table, {"numaHugepageTotal", "numaHugepageVmDemand"}, NULL},
+    [ALARM_SOURCE] = {&mib_scalars_table, {"numaSourceStatus", "numaInvalidFiles"}, NULL},
     [ALARM_DEVICE] = {&mib_vm_table,
 		      {"numaVmName", "numaVmUuid", "numaVmRemoteDevices", "numaVmDeviceAddress",
 		       "numaVmDeviceNode"},
