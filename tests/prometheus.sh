@@ -123,9 +123,9 @@ has 'numaSourceStatus{numaSourceStatus="ok"} 0'
 # nodes: 64-bit byte values as exact gauges in Prometheus float format
 has 'numaNodeCpuCapacity{node="4"} 8'
 has 'numaNodeCpuCapacity{node="6"} 0'
-has 'numaNodeMemUsed{node="1"} 1.5032385536e+10'
-has 'numaNodeMemUsed{node="0"} 1.0200547329e+10'
-has 'numaNodeMemSpanning{node="0"} 5.36870913e+08'
+has 'numaNodeMemUsed{node="1"} 1.5032909824e+10'
+has 'numaNodeMemUsed{node="0"} 1.0201071616e+10'
+has 'numaNodeMemSpanning{node="0"} 5.373952e+08'
 has 'numaNodeCpuHeadroom{node="4"} -7'
 has 'numaNodeMemHeadroom{node="4"} -2048'
 has 'numaNodeCpuList{node="0",numaNodeCpuList="0-3,12-15"} 1'
@@ -137,6 +137,9 @@ count numaNodeMemCapacity 4
 # VMs: name and UUID looked up from the index, the index itself dropped
 has "numaVmMemory{uuid=\"$WEB\",vm=\"web-local\"} 4.294967296e+09"
 has "numaVmVcpus{uuid=\"$DB\",vm=\"db-multinode\"} 4"
+has "numaVmMemDevices{uuid=\"$DB\",vm=\"db-multinode\"} 5.36870912e+08"
+has "numaVmMemPersistent{uuid=\"$DB\",vm=\"db-multinode\"} 0"
+count numaVmMemEnclave 14
 has "numaVmPlacement_info{numaVmPlacement=\"spanning\",uuid=\"$BATCH\",vm=\"batch-span\"} 1"
 has "numaVmState_info{numaVmState=\"defined\",uuid=\"$BATCH\",vm=\"batch-span\"} 1"
 count numaVmVcpus 14
@@ -147,7 +150,7 @@ else
 fi
 # assignments: VM x node
 has "numaVmAssignMemory{node=\"1\",uuid=\"$DB\",vm=\"db-multinode\"} 2.68435456e+09"
-has "numaVmAssignMemory{node=\"0\",uuid=\"$BATCH\",vm=\"batch-span\"} 5.36870913e+08"
+has "numaVmAssignMemory{node=\"0\",uuid=\"$BATCH\",vm=\"batch-span\"} 5.373952e+08"
 has "numaVmAssignVcpusSpanning{node=\"1\",uuid=\"$BATCH\",vm=\"batch-span\"} 2"
 count numaVmAssignMemory 17
 # hugepages: node x size (KiB)

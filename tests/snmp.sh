@@ -135,6 +135,9 @@ numaVmRemoteVcpus misaligned - remote_vcpus
 numaVmEmulatorCpus web-local - emulator_cpus
 numaVmHugepageSize huge-1g - hugepage_size_kib
 numaVmMemory db-multinode - memory_bytes
+numaVmMemDevices db-multinode - memory_devices_bytes
+numaVmMemPersistent db-multinode - memory_persistent_bytes
+numaVmMemEnclave db-multinode - memory_enclave_bytes
 numaVmNodes hotplug-live - nodes
 numaVmVcpus hotplug-cfg - vcpus
 numaVmVcpusMax hotplug-cfg - vcpus_max
@@ -206,7 +209,8 @@ expect_next "$WL_ROOT.1.2.1.2.4294967295" numaNodeCpuCapacity.0
 expect_next numaNodeHugepagesOversubscribed.6 numaNodeAssignedDevices.0
 # the fixture host has no numastat files: columns 24..29 are all holes
 expect_next numaNodeAssignedDevices.6 "numaVmName.$WEB"
-expect_next "numaVmEmulatorCpus.$last_vm" "numaVmRemoteDevices.$WEB"
+expect_next "numaVmEmulatorCpus.$last_vm" "numaVmMemDevices.$WEB"
+expect_next "numaVmMemEnclave.$last_vm" "numaVmRemoteDevices.$WEB"
 expect_next "numaVmRemoteDevices.$last_vm" "numaVmAssignVcpus.$WEB.0"
 expect_next "$(last_of 1.4.1.4)" "numaVcpuAffinity.$WEB.0"
 expect_next "$(last_of 1.5.1.6)" numaNodeDistanceValue.0.0

@@ -618,8 +618,9 @@ static void r4_cells_and_memory_devices(void **state)
 	world_clear(&w);
 }
 
-/* R4: without cells the implicit cell 0 holds <memory> (4 GiB), every vCPU and the memory
- * devices that target no node or node 0 (1 + 1 GiB): 6 GiB, all bound to node 1. */
+/* R4: <memory> (4 GiB) already includes the memory devices: the implicit cell 0 holds the
+ * initial 2 GiB and every vCPU, the devices that target no node or node 0 (1 + 1 GiB) follow
+ * it: 4 GiB, all bound to node 1, 2 GiB of it devices. */
 static void r4_implicit_cell(void **state)
 {
 	struct world w;
@@ -632,8 +633,9 @@ static void r4_implicit_cell(void **state)
 	tb_memdev(vm, GiB, 0);
 	tb_numatune(vm, MEM_MODE_STRICT, "1");
 	build(&w);
-	assert_int_equal(vm_named(w.m, "a")->memory, 6 * GiB);
-	assert_int_equal(node_at(w.m, 1)->mem_used, 6 * GiB);
+	assert_int_equal(vm_named(w.m, "a")->memory, 4 * GiB);
+	assert_int_equal(vm_named(w.m, "a")->mem_devices, 2 * GiB);
+	assert_int_equal(node_at(w.m, 1)->mem_used, 4 * GiB);
 	assert_int_equal(node_at(w.m, 1)->mem_spanning, 0);
 	assert_int_equal(nwarnings_for(w.m, "a.xml"), 0);
 	assert_vcpu(w.m, "a", 1, "", -1, 0, false);
@@ -762,7 +764,8 @@ static void r6_remainder_split(void **state)
 
 /* R7: cells 0 (vCPUs 0-1) -> node 0, 1 (vCPUs 2-3) -> node 1; vCPU 4 is in no cell.
  * vCPU 0 on CPU 0: local. vCPU 1 on CPU 4 (node 1, cell bound to 0): remote. vCPU 2 on CPU 5:
- * local. vCPU 3 on 0,4: spanning, never remote. vCPU 4 on CPU 1: cell -1, never remote.
+ * local. vCPU 3 on 0,4: spanning, never remote. vCPU 4 is in no cell, so in cell 0 as libvirt
+ * puts it: on CPU 1 (node 0), local.
  * b: unbound memory, vCPU on node 1: never remote. remote_vcpus a=1, b=0; misaligned 1. */
 static void r7_remote_vcpu(void **state)
 {
@@ -788,7 +791,7 @@ static void r7_remote_vcpu(void **state)
 	assert_vcpu(w.m, "a", 1, "4", 1, 0, true);
 	assert_vcpu(w.m, "a", 2, "5", 1, 1, false);
 	assert_vcpu(w.m, "a", 3, "0,4", -1, 1, false);
-	assert_vcpu(w.m, "a", 4, "1", 0, -1, false);
+	assert_vcpu(w.m, "a", 4, "1", 0, 0, false);
 	assert_int_equal(vm_named(w.m, "a")->remote_vcpus, 1);
 	assert_vcpu(w.m, "b", 0, "4", 1, 0, false);
 	assert_int_equal(vm_named(w.m, "b")->remote_vcpus, 0);

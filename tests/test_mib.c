@@ -7,7 +7,7 @@
 #include <cmocka.h>
 
 #include <arpa/inet.h>
-#include <ftw.h>
+#include <limits.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +20,7 @@
 #include "snmp/mib.h"
 #include "snmp/mib_root.h"
 #include "snmp/mib_table.h"
+#include "tmpdir.h"
 
 static const oid root[] = {NUMA_MIB_ROOT};
 #define RLEN NUMA_MIB_ROOT_LEN
@@ -266,8 +267,11 @@ static const struct find_case find_cases[] = {
      GOT(1, 3, 1, 15, VMX)},
     {"vm: last row goes to the next column", NEXT(mib_vm_table, 1, 3, 1, 2, VMX),
      GOT(1, 3, 1, 3, 3)},
-    {"vm: over the gap", NEXT(mib_vm_table, 1, 3, 1, 15, VMX), GOT(1, 3, 1, 22, 3)},
     {"vm: the end", NEXT(mib_vm_table, 1, 3, 1, 22, VMX), END},
+    {"vm: over numbers no column has", NEXT(mib_vm_table, 1, 3, 1, 15, VMX),
+     GOT(1, 3, 1, 19, 3)},
+    {"vm: over the gap to column 22", NEXT(mib_vm_table, 1, 3, 1, 21, VMX), GOT(1, 3, 1, 22, 3)},
+    {"vm: get in a number no column has", GET(mib_vm_table, 1, 3, 1, 17, VMX), NOOBJ},
     {"vm: get", GET(mib_vm_table, 1, 3, 1, 9, VMX), GOT(1, 3, 1, 9, VMX)},
     {"vm: get between rows", GET(mib_vm_table, 1, 3, 1, 9, 4), NOINST},
     {"vm: empty table, next of the table", NEXT(mib_vm_table, 1, 3), .empty = true, END},
@@ -868,7 +872,7 @@ static void test_publish_keeps_references(void **state)
  * waits. Real PDUs: BER encoding, bulk_to_next, the subtree walk, VACM. */
 #define APP "numatopd-test"
 
-static char agent_dir[] = "/tmp/numatopd-test-mib-XXXXXX";
+static char agent_dir[PATH_MAX];
 static netsnmp_session *client;
 static bool agent_up;
 static unsigned hook_calls;
@@ -923,7 +927,7 @@ static int setup_agent(void **state)
 	int port = free_port();
 
 	setup_models(state);
-	if (port < 0 || mkdtemp(agent_dir) == NULL)
+	if (port < 0 || tmpdir_make(agent_dir, sizeof(agent_dir), "test_mib") < 0)
 		return 0;
 	agent_config();
 	snprintf(port_spec, sizeof(port_spec), "udp:127.0.0.1:%d", port);
@@ -953,14 +957,6 @@ static int setup_agent(void **state)
 	return 0;
 }
 
-static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
 static int teardown_agent(void **state)
 {
 	if (client)
@@ -972,7 +968,7 @@ static int teardown_agent(void **state)
 	snmp_shutdown(APP);
 	shutdown_master_agent();
 	shutdown_agent();
-	nftw(agent_dir, rm_entry, 8, FTW_DEPTH | FTW_PHYS);
+	tmpdir_remove(agent_dir);
 	return teardown_models(state);
 }
 

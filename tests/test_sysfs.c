@@ -20,6 +20,7 @@
 #include "source/pcidev.h"
 #include "source/sysfs.h"
 #include "core/util.h"
+#include "source/read_file.h"
 #include "corpus.h"
 #include "tmpdir.h"
 

@@ -425,6 +425,9 @@ static void expect_vm(const struct jv *v, bool vcpu_table)
 	expect(false, num(v, "remote_vcpus"), ROOT ".1.3.1.13.%s", ix);
 	expect(false, num(v, "hugepage_size_kib"), ROOT ".1.3.1.14.%s", ix);
 	expect(false, list_value(str(v, "emulator_cpus")), ROOT ".1.3.1.15.%s", ix);
+	expect(false, num(v, "memory_devices_bytes"), ROOT ".1.3.1.19.%s", ix);
+	expect(false, num(v, "memory_persistent_bytes"), ROOT ".1.3.1.20.%s", ix);
+	expect(false, num(v, "memory_enclave_bytes"), ROOT ".1.3.1.21.%s", ix);
 	expect(false, num(v, "remote_pci_devices"), ROOT ".1.3.1.22.%s", ix);
 	for (size_t i = 0; i < pd->n; i++) { /* numaVmDeviceIndex: the position, from 1 */
 		const struct jv *dv = pd->kid[i];

@@ -4,6 +4,8 @@
 #ifndef NUMATOPD_ACCOUNT_H
 #define NUMATOPD_ACCOUNT_H
 
+#include <time.h>
+
 #include "core/vm.h"
 #include "core/model.h"
 #include "core/host.h"
@@ -49,6 +51,11 @@ struct model *account_refresh(struct model *prev, const struct host *host);
  * of its assignment rows) are vm_nodes when its node is known and is not one of them; a VM
  * without any node (floating) is not judged. */
 bool account_dev_remote(int node, const struct cpuset *vm_nodes);
+/* One UUID is one VM: true when file fa (VM a, modified at ma) is the VM rather than fb, both
+ * holding the same UUID. The file named <name>.xml after its own domain wins, then the newer
+ * one, then the name that sorts first (so the choice never depends on the input order). */
+bool account_file_preferred(const struct vm *a, const char *fa, const struct timespec *ma,
+			    const struct vm *b, const char *fb, const struct timespec *mb);
 
 /* numaVmIndex for a VM without a domain id: FNV-1a of the UUID text, masked to 30 bits, with
  * bit 30 set (so 1073741824..2147483647); collisions are probed linearly by the builder. */

@@ -99,6 +99,13 @@ static void fill_node(const struct ctx *c, size_t i, struct node_row *r)
 	r->mem_used_pct = arith_pct_ceil(use, r->mem_limit);
 	r->cpu_over = r->vcpus_bound > r->cpu_limit;
 	r->mem_over = use > r->mem_limit;
+	r->mem_known = n->has_meminfo;
+	if (!r->mem_known) { /* unknown, not 0: no limit, no headroom, no verdict */
+		r->mem_limit = 0;
+		r->mem_headroom = 0;
+		r->mem_used_pct = 0;
+		r->mem_over = false;
+	}
 	r->pci_devices = a->pci_devices;
 	r->numastat = n->numastat;
 }

@@ -41,7 +41,8 @@ bool account_host_same(const struct host *a, const struct host *b)
 
 	if (a == NULL || b == NULL)
 		return a == b;
-	if (a->nnodes != b->nnodes || a->nwarnings != b->nwarnings || a->ndevs != b->ndevs)
+	if (a->nnodes != b->nnodes || a->nwarnings != b->nwarnings || a->ndevs != b->ndevs ||
+	    a->base_page_kib != b->base_page_kib)
 		return false;
 	for (i = 0; i < a->ndevs; i++)
 		if (!same_dev(&a->devs[i], &b->devs[i]))

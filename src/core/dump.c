@@ -116,11 +116,12 @@ static void json_node(FILE *f, const struct model *m, const struct node_row *n)
 		",\"cpu_headroom\":%" PRId64 ",\"memory_headroom_bytes\":%" PRId64
 		",\"cpu_used_percent\":%" PRIu32 ",\"memory_used_percent\":%" PRIu32
 		",\"cpu_oversubscribed\":%s,\"memory_oversubscribed\":%s"
-		",\"hugepages_oversubscribed\":%s,\"distances\":[",
+		",\"hugepages_oversubscribed\":%s,\"memory_known\":%s,\"distances\":[",
 		n->cpu_capacity, n->mem_total, n->mem_free, n->vcpus_bound, n->vcpus_spanning,
 		n->mem_used, n->mem_spanning, n->mem_huge, n->vm_count, n->cpu_limit,
 		n->mem_limit, n->cpu_headroom, n->mem_headroom, n->cpu_used_pct,
-		n->mem_used_pct, jbool(n->cpu_over), jbool(n->mem_over), jbool(n->huge_over));
+		n->mem_used_pct, jbool(n->cpu_over), jbool(n->mem_over), jbool(n->huge_over),
+		jbool(n->mem_known));
 	first = model_dist_lower(m, n->id, 0);
 	for (i = first; i < m->ndists && m->dists[i].node == n->id; i++)
 		fprintf(f, "%s{\"node\":%u,\"distance\":%u}", i > first ? "," : "",
@@ -164,7 +165,10 @@ static void json_vm(FILE *f, const struct model *m, const struct vm_row *v)
 	fprintf(f, ",\"remote_vcpus\":%u,\"hugepage_size_kib\":%" PRIu64 ",\"emulator_cpus\":",
 		v->remote_vcpus, v->huge_kib);
 	json_str(f, v->emulator_cpus);
-	fputs(",\"assign\":[", f);
+	fprintf(f,
+		",\"memory_devices_bytes\":%" PRIu64 ",\"memory_persistent_bytes\":%" PRIu64
+		",\"memory_enclave_bytes\":%" PRIu64 ",\"assign\":[",
+		v->mem_devices, v->mem_persistent, v->mem_enclave);
 	first = model_assign_lower(m, v->index, 0);
 	for (i = first; i < m->nassigns && m->assigns[i].vm == v->index; i++) {
 		const struct assign_row *a = &m->assigns[i];

@@ -24,6 +24,7 @@ void host_free(struct host *h)
 	free(h->nodes);
 	cpuset_free(h->node_ids);
 	cpuset_free(h->cpus);
+	cpuset_free(h->online_cpus);
 	free(h);
 }
 

@@ -28,7 +28,7 @@ struct distance {
 struct node {
 	unsigned id;
 	struct cpuset *cpus; /* never NULL; empty for a memory-only node */
-	bool has_meminfo;    /* false when meminfo was missing or unreadable */
+	bool has_meminfo;    /* false when meminfo was missing or unreadable: memory unknown */
 	uint64_t mem_total;  /* bytes */
 	uint64_t mem_free;   /* bytes */
 	uint64_t mem_used;   /* bytes */
@@ -57,6 +57,8 @@ struct host {
 	struct cpuset *cpus;     /* union of every node's cpus, limit CPUSET_MAX_CPUS */
 	struct host_dev *devs;   /* sorted by host_dev_cmp(); see source/pcidev.h */
 	size_t ndevs;
+	struct cpuset *online_cpus; /* cpu/online; NULL when absent or unreadable */
+	uint64_t base_page_kib;  /* the system page size (sysconf), 0 when unknown */
 	char **warnings;         /* "node3/meminfo: Permission denied", one per problem */
 	size_t nwarnings;
 };

@@ -30,6 +30,7 @@ struct node_row {
 	uint32_t cpu_used_pct;  /* ceil(100 x use / limit); 0 when unused; UINT32_MAX when limit 0 */
 	uint32_t mem_used_pct;
 	bool cpu_over, mem_over, huge_over;
+	bool mem_known; /* false: no readable meminfo; memory limit, headroom, percent are 0 */
 	unsigned pci_devices;	  /* passthrough devices (of every VM) whose numa_node is this node */
 	struct numastat numastat; /* the kernel's counters, moving on their own like mem_free */
 };
@@ -56,7 +57,10 @@ struct vm_row {
 	uint64_t pid;
 	unsigned vcpus;     /* online */
 	unsigned vcpus_max;
-	uint64_t memory;    /* bytes: what accounting attributes (cells + memory devices) */
+	uint64_t memory;    /* bytes of guest RAM: the cells + mem_devices (R4) */
+	uint64_t mem_devices;    /* bytes: dimm sizes + virtio-mem plugged (in memory) */
+	uint64_t mem_persistent; /* bytes: nvdimm + virtio-pmem, host files (not in memory) */
+	uint64_t mem_enclave;    /* bytes: sgx-epc (not in memory) */
 	enum placement placement;
 	char *nodes;        /* host nodes the VM has anything on, list format */
 	enum mem_mode mem_mode;

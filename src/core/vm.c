@@ -70,6 +70,8 @@ void vm_free(struct vm *vm)
 	for (i = 0; i < vm->ncells; i++)
 		cpuset_free(vm->cells[i].cpus);
 	free(vm->cells);
+	for (i = 0; i < vm->nmemdevs; i++)
+		cpuset_free(vm->memdevs[i].nodemask);
 	free(vm->memdevs);
 	free(vm->devs);
 	for (i = 0; i < vm->npages; i++)

@@ -272,6 +272,16 @@ static void refresh_dir(struct engine *e)
 	e->dir_bad = false;
 }
 
+/* Nodes whose memory is unknown (no readable meminfo): the values are incomplete. */
+static size_t unknown_memory(const struct host *h)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < h->nnodes; i++)
+		n += !h->nodes[i].has_meminfo;
+	return n;
+}
+
 struct model *engine_build(struct engine *e, uint32_t now)
 {
 	static const struct host empty_host;
@@ -294,10 +304,11 @@ struct model *engine_build(struct engine *e, uint32_t now)
 		m = account_refresh(e->prev, host);
 	} else {
 		m = account_build(host ? host : &empty_host, vms, files, nvms, &e->cfg.acct);
+		scan_add_warnings(e->scan, m); /* a refresh shares these with the build before */
 	}
 	scan_add_errors(e->scan, m);
 	e->nnodes = host ? host->nnodes : 0;
-	sysfs_warnings = host ? host->nwarnings : 0;
+	sysfs_warnings = host ? host->nwarnings + unknown_memory(host) : 0;
 	drop_prev(e);
 	e->prev = model_ref(m);
 	e->prev_host = host;

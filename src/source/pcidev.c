@@ -12,6 +12,7 @@
 
 #include "core/cpuset.h"
 #include "core/util.h"
+#include "source/read_file.h"
 
 int pcidev_parse_node(const char *buf, size_t len)
 {

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "core/util.h"
+#include "source/read_file.h"
 
 /* sysfs attributes are at most a page; 1 MiB leaves room for anything a test tree holds. */
 #define SYSFS_FILE_MAX ((size_t)1 << 20)
@@ -399,7 +400,7 @@ static void read_meminfo(struct reader *r, const char *dir, struct node *n)
 
 	rc = read_attr(dir, "meminfo", &buf, &len, why);
 	if (rc == FILE_MISSING)
-		return;
+		return; /* has_meminfo stays false: unknown, not 0 bytes (the model says so) */
 	if (rc == FILE_BAD) {
 		warn(r, "node%u/meminfo: %s", n->id, why);
 		return;
@@ -597,6 +598,29 @@ static void collect_ids(struct reader *r, char **names, size_t nnames)
 		qsort(r->ids, r->nids, sizeof(unsigned), cmp_unsigned);
 }
 
+/* The base page size: a <page> of this size is ordinary memory to libvirt, not a hugepage. */
+static uint64_t base_page_kib(void)
+{
+	long sz = sysconf(_SC_PAGESIZE);
+
+	return sz > 0 ? (uint64_t)sz / 1024 : 0;
+}
+
+/* cpu/online, so that CPUs the kernel runs but no node directory names (no cpulist, no cpu<N>
+ * entries: libvirt's linux-test1) can be told from CPUs that do not exist. */
+static void read_cpu_online(struct reader *r, const char *root)
+{
+	char why[ERRLEN], *dir = xasprintf("%s/devices/system/cpu", root), *buf;
+	size_t len;
+
+	if (read_attr(dir, "online", &buf, &len, why) == FILE_OK) {
+		r->h->online_cpus = cpuset_parse(buf, len, CPUSET_MAX_CPUS, CPUSET_KERNEL, why,
+						 sizeof(why));
+		free(buf);
+	}
+	free(dir);
+}
+
 int sysfs_read_host(const char *root, struct host **out, char *err, size_t errlen)
 {
 	char *nodedir = xasprintf("%s/devices/system/node", root), **names;
@@ -627,6 +651,8 @@ int sysfs_read_host(const char *root, struct host **out, char *err, size_t errle
 	}
 	free(r.ids);
 	free(nodedir);
+	read_cpu_online(&r, root);
+	h->base_page_kib = base_page_kib();
 	*out = h;
 	return 0;
 }
@@ -693,6 +719,8 @@ static struct host *copy_layout(const struct host *prev)
 	}
 	h->node_ids = cpuset_dup(prev->node_ids);
 	h->cpus = cpuset_new(CPUSET_MAX_CPUS);
+	h->online_cpus = prev->online_cpus ? cpuset_dup(prev->online_cpus) : NULL;
+	h->base_page_kib = prev->base_page_kib;
 	return h;
 }
 
