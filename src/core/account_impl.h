@@ -72,6 +72,7 @@ struct demand {
 
 struct nodeacc { /* R9 sums for one host node */
 	unsigned vcpus_bound, vcpus_spanning, vm_count;
+	unsigned pci_devices; /* passthrough devices on it, of every VM */
 	uint64_t mem_used, mem_spanning, mem_huge;
 	struct demand *demand;
 	size_t ndemand, capdemand;
@@ -82,7 +83,7 @@ struct ctx {
 	struct topo topo;
 	struct nodeacc *acc; /* parallel to host->nodes */
 	struct model *m;
-	size_t capvms, capassigns, capvcpus, capdists, caphuges;
+	size_t capvms, capassigns, capvcpus, capdists, caphuges, capdevs;
 };
 
 /* ---------------------------------------------------------------- one VM */
@@ -156,6 +157,12 @@ void account_drop_missing(struct cpuset *set, const struct cpuset *exist, struct
 void account_vcpus(struct ctx *c, struct vmctx *v);
 /* What libvirt pins to under automatic placement: numad's cpuset, else its nodes' CPUs. */
 const struct cpuset *account_numad_cpus(const struct ctx *c, struct vmctx *v);
+
+/* account_dev.c: one VM's passthrough devices: a row each, counted on their node, remote
+ * (account_dev_remote) ones counted in r->remote_devices. nodes: the VM's nodes (its
+ * assignment rows). */
+void account_devs(struct ctx *c, const struct vmctx *v, const struct cpuset *nodes,
+		  struct vm_row *r);
 
 /* account_node.c: R9. Fold one VM's share of a node (and its hugepage demand) into the node's
  * sums; then one node row per host node, its hugepage and distance rows; then every table

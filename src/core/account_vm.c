@@ -614,6 +614,7 @@ static void emit_vm(struct ctx *c, struct vmctx *v)
 		if (v->devs[i].huge_kib > r->huge_kib)
 			r->huge_kib = v->devs[i].huge_kib;
 	r->emulator_cpus = emulator_cpus(c, v);
+	account_devs(c, v, nodes, r);
 	if (r->placement == PLACEMENT_FLOATING)
 		c->m->vm_floating++;
 	if (r->remote_vcpus)

@@ -9,6 +9,8 @@
 
 #include "core/cpuset.h"
 #include "core/enums.h"
+#include "core/pciaddr.h"
+#include "core/uuid.h"
 
 #define VM_MAX_VCPUS 16384 /* libvirt's own limit is lower; bounds our arrays */
 /* Host CPU ids a domain may name (<vcpupin cpuset>, <vcpu cpuset>, ...): libvirt accepts
@@ -65,6 +67,15 @@ struct hugepage {
 	struct cpuset *nodeset; /* guest cell ids (limit CPUSET_MAX_NODES); NULL = all cells */
 };
 
+/* A passthrough device: <hostdev type='pci'> or <interface type='hostdev'> (the PCI address
+ * of the host device), or <hostdev type='mdev'> (the mediated device's UUID; its parent PCI
+ * device is found in sysfs). */
+struct vm_dev {
+	enum dev_kind kind;
+	struct pci_addr addr;	    /* DEV_KIND_PCI */
+	char uuid[UUID_STRLEN + 1]; /* DEV_KIND_MDEV: canonical; "" for PCI */
+};
+
 struct vm {
 	char *name;
 	char *uuid;	    /* canonical: lowercase 8-4-4-4-12, 36 chars */
@@ -113,6 +124,10 @@ struct vm {
 	uint64_t current_memory; /* <currentMemory>, bytes (= memory when absent) */
 
 	bool ppc64;	/* <os><type arch='ppc64|ppc64le'>: libvirt's 256 MiB alignment */
+
+	struct vm_dev *devs; /* passthrough devices, in document order */
+	size_t ndevs;
+
 	bool hugepages; /* <memoryBacking><hugepages> present */
 	struct hugepage *pages;
 	size_t npages;

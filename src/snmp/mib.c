@@ -10,7 +10,7 @@
 #include <net-snmp/agent/sysORTable.h>
 
 /* One slot per group, in registration order; NULL = not registered. */
-static netsnmp_handler_registration *regs[7];
+static netsnmp_handler_registration *regs[8];
 
 /* numaCompliance (numaConformance.numaCompliances.1) in the master's sysORTable, as agents
  * announce the modules they implement: a subagent's entry goes to the master as an AgentX
@@ -44,6 +44,8 @@ int mib_register(bool vm_tables, bool vcpu_table)
 	}
 	tables[n++] = &mib_distance_table;
 	tables[n++] = &mib_hugepage_table;
+	if (vm_tables)
+		tables[n++] = &mib_device_table;
 
 	mib_unregister();
 	for (i = 0; i < n; i++) {

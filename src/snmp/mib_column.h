@@ -41,6 +41,7 @@ enum mib_syntax {
 	SMI_ENUM,		 /* INTEGER { ... }: an enumeration */
 	SMI_TRUTHVALUE,		 /* TruthValue: true(1), false(2) */
 	SMI_COUNTERBASEDGAUGE64, /* CounterBasedGauge64: Counter64 on the wire */
+	SMI_COUNTER64,		 /* Counter64 */
 	SMI_DISPLAYSTRING,	 /* DisplayString */
 	SMI_SNMPADMINSTRING,	 /* SnmpAdminString */
 	SMI_CPUBITMAP,		 /* CpuBitmap: OCTET STRING, bit n (MSB first) = CPU n */
@@ -73,8 +74,8 @@ struct mib_column {
 	size_t offset; /* into the row struct */
 	/* MIB_FIELD_GETTER: a value computed from the row, then clamped to the syntax */
 	int64_t (*get)(const void *row);
-	/* NULL: every row has this column. Else false for a row without a value: the instance is
-	 * absent (noSuchInstance to a GET, stepped over by GETNEXT), as SMIv2 allows. */
+	/* NULL: every row has a value; else false for a row that has none in this column (a hole
+	 * in the table: GET says noSuchInstance, GETNEXT steps over it) */
 	bool (*present)(const void *row);
 };
 
@@ -82,7 +83,7 @@ struct mib_column {
  * MIB_AT(struct node_row, cpu_capacity, U32). A member of another C type than the kind says
  * does not compile (an enum kind: of another size than int). */
 #define MIB_AT(type, member, kind) MIB_FIELD_##kind, MIB_OFFSET(type, member, kind), NULL, NULL
-/* The same for a column that some rows lack: present(row) is false for them. */
+/* The same for a member only the rows for which present(row) is true have a value in. */
 #define MIB_AT_IF(type, member, kind, present)                                                     \
 	MIB_FIELD_##kind, MIB_OFFSET(type, member, kind), NULL, (present)
 /* The same for a value computed by fn(row). */

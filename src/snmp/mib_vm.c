@@ -24,6 +24,7 @@ static const struct mib_column columns[] = {
     {19, "numaVmMemDevices", SMI_COUNTERBASEDGAUGE64, AT(mem_devices, U64)},
     {20, "numaVmMemPersistent", SMI_COUNTERBASEDGAUGE64, AT(mem_persistent, U64)},
     {21, "numaVmMemEnclave", SMI_COUNTERBASEDGAUGE64, AT(mem_enclave, U64)},
+    {22, "numaVmRemoteDevices", SMI_GAUGE32, AT(remote_devices, U32)},
 };
 
 static size_t lower(const struct model *m, const uint32_t idx[])

@@ -10,6 +10,7 @@
 
 #include <libxml/tree.h>
 
+#include "core/pciaddr.h"
 #include "core/units.h"
 #include "core/util.h"
 #include "core/uuid.h"
@@ -760,6 +761,139 @@ static int parse_memdevs(struct mapper *p, xmlNodePtr dom)
 	return memory_from_cells(p, dom);
 }
 
+/* ---------------------------------------------------------------- passthrough devices */
+
+/* One attribute of a host PCI address, read as libvirt reads it (C base-0 syntax); absent = 0,
+ * as in libvirt. */
+static int pci_attr(struct mapper *p, xmlNodePtr n, const char *where, const char *attr,
+		    uint64_t max, uint64_t *out)
+{
+	const char *s = prop(p, n, attr);
+	char e[ERRLEN], v[48];
+
+	*out = 0;
+	if (s == NULL)
+		return 0;
+	if (pci_number_parse(s, max, out, e, sizeof(e)) == 0)
+		return 0;
+	str_ascii_copy(v, sizeof(v), s, 40);
+	return fail(p, "%s: %s '%s': %s", where, attr, v, e);
+}
+
+/* <source><address domain bus slot function> of a PCI hostdev or a hostdev interface. */
+static int pci_source(struct mapper *p, xmlNodePtr dev, const char *where, struct pci_addr *a)
+{
+	xmlNodePtr n = child(child(dev, "source"), "address");
+	const char *type;
+	uint64_t d, b, s, f;
+
+	if (n == NULL)
+		return fail(p, "%s: missing <source><address>", where);
+	type = prop(p, n, "type");
+	if (type != NULL && strcmp(type, "pci") != 0)
+		return fail(p, "%s/source/address: type is not pci", where);
+	if (pci_attr(p, n, where, "domain", UINT32_MAX, &d) < 0 ||
+	    pci_attr(p, n, where, "bus", 0xff, &b) < 0 ||
+	    pci_attr(p, n, where, "slot", 0x1f, &s) < 0 ||
+	    pci_attr(p, n, where, "function", 7, &f) < 0)
+		return -1;
+	*a = (struct pci_addr){(uint32_t)d, (unsigned)b, (unsigned)s, (unsigned)f};
+	return 0;
+}
+
+/* <source><address uuid> of a mediated device. */
+static int mdev_source(struct mapper *p, xmlNodePtr dev, const char *where, char *uuid)
+{
+	xmlNodePtr n = child(child(dev, "source"), "address");
+	const char *s = n != NULL ? prop(p, n, "uuid") : NULL;
+
+	if (s == NULL)
+		return fail(p, "%s: missing <source><address uuid>", where);
+	if (uuid_canonical(s, uuid) < 0)
+		return fail(p, "%s/source/address: uuid is not 32 hex digits", where);
+	return 0;
+}
+
+/* The kind of device a <hostdev> is, 0 for one that is not a PCI device (usb, scsi,
+ * scsi_host, mode='capabilities'), -1 on error. mode defaults to subsystem, as in libvirt. */
+static int hostdev_kind(struct mapper *p, xmlNodePtr n, const char *where)
+{
+	const char *mode = prop(p, n, "mode"), *type = prop(p, n, "type");
+
+	if (mode != NULL && strcmp(mode, "capabilities") == 0)
+		return 0;
+	if (mode != NULL && strcmp(mode, "subsystem") != 0)
+		return fail(p, "%s: unknown mode", where);
+	if (type == NULL)
+		return fail(p, "%s: missing type", where);
+	if (strcmp(type, "pci") == 0)
+		return DEV_KIND_PCI;
+	if (strcmp(type, "mdev") == 0)
+		return DEV_KIND_MDEV;
+	return 0;
+}
+
+static struct vm_dev *push_dev(struct mapper *p, size_t *cap, enum dev_kind kind)
+{
+	struct vm_dev *d = array_push(&p->vm->devs, &p->vm->ndevs, cap, sizeof(*d));
+
+	memset(d, 0, sizeof(*d));
+	d->kind = kind;
+	return d;
+}
+
+static int parse_hostdev(struct mapper *p, xmlNodePtr n, size_t nth, size_t *cap)
+{
+	char where[64];
+	int kind;
+
+	snprintf(where, sizeof(where), "devices/hostdev[%zu]", nth);
+	kind = hostdev_kind(p, n, where);
+	if (kind <= 0)
+		return kind;
+	if (kind == DEV_KIND_MDEV)
+		return mdev_source(p, n, where, push_dev(p, cap, DEV_KIND_MDEV)->uuid);
+	return pci_source(p, n, where, &push_dev(p, cap, DEV_KIND_PCI)->addr);
+}
+
+static int parse_interface(struct mapper *p, xmlNodePtr n, size_t nth, size_t *cap)
+{
+	const char *type = prop(p, n, "type");
+	char where[64];
+
+	if (type == NULL || strcmp(type, "hostdev") != 0)
+		return 0;
+	snprintf(where, sizeof(where), "devices/interface[%zu]", nth);
+	return pci_source(p, n, where, &push_dev(p, cap, DEV_KIND_PCI)->addr);
+}
+
+/* <hostdev> and <interface type='hostdev'>, in document order (numaVmDeviceIndex). */
+static int parse_passthrough(struct mapper *p, xmlNodePtr dom)
+{
+	xmlNodePtr devs = child(dom, "devices"), n;
+	size_t nhostdev = 0, niface = 0, cap = 0;
+
+	for (n = devs != NULL ? devs->children : NULL; n != NULL; n = n->next) {
+		int r = 0;
+
+		if (is_elem(n, "hostdev")) {
+			if (nhostdev == DOMXML_MAX_HOSTDEVS)
+				return fail(p, "devices: too many <hostdev> elements (more than %u)",
+					    DOMXML_MAX_HOSTDEVS);
+			r = parse_hostdev(p, n, ++nhostdev, &cap);
+		} else if (is_elem(n, "interface")) {
+			if (niface == DOMXML_MAX_HOSTDEVS)
+				return fail(p,
+					    "devices: too many <interface> elements (more than %u)",
+					    DOMXML_MAX_HOSTDEVS);
+			r = parse_interface(p, n, ++niface, &cap);
+		}
+		if (r < 0)
+			return -1;
+	}
+	return 0;
+}
+
 static int parse_page(struct mapper *p, xmlNodePtr n, struct hugepage *hp)
 {
 	char where[64];
@@ -812,7 +946,8 @@ static int parse_domain(struct mapper *p, xmlNodePtr dom)
 {
 	if (parse_ident(p, dom) < 0 || parse_memory(p, dom) < 0 || parse_vcpu(p, dom) < 0 ||
 	    parse_vcpus_list(p, dom) < 0 || parse_cputune(p, dom) < 0 || parse_cells(p, dom) < 0 ||
-	    parse_numatune(p, dom) < 0 || parse_memdevs(p, dom) < 0 || parse_hugepages(p, dom) < 0)
+	    parse_numatune(p, dom) < 0 || parse_memdevs(p, dom) < 0 ||
+	    parse_passthrough(p, dom) < 0 || parse_hugepages(p, dom) < 0)
 		return -1;
 	parse_nova(p, dom);
 	return 0;
@@ -890,17 +1025,21 @@ static int parse_root(struct mapper *p, xmlNodePtr root)
 /* ---------------------------------------------------------------- what libxml2 builds */
 
 /* Only the parts parse_root() looks at become tree nodes (xmlsafe_filter): a status file is ~80%
- * <qemuCaps><flag>, and <devices> holds disks, NICs and <graphics passwd>. Building (and freeing)
+ * <qemuCaps><flag>, and <devices> holds disks, NICs and <graphics passwd>: of a <hostdev> or an
+ * <interface> only the element and its <source><address> are built. Building (and freeing)
  * those nodes was most of a rebuild's cost; and a password never reaches the tree. */
 enum kept {
 	KEPT_ALL = XMLSAFE_BUILD_ALL, /* the element and everything under it */
 	KEPT_STATUS,		      /* <domstatus>: only <domain>, <vcpus>, <numad> below */
 	KEPT_DOMAIN,		      /* <domain>: only the children parse_domain() reads */
-	KEPT_DEVICES,		      /* <domain><devices>: only <memory> */
+	KEPT_DEVICES,		      /* <domain><devices>: only <memory>, <hostdev>, <interface> */
+	KEPT_PASSTHROUGH,	      /* <hostdev>, <interface>: only <source> */
+	KEPT_SOURCE,		      /* their <source>: only <address> */
+	KEPT_NONE,		      /* that <address>: nothing below */
 };
 
-/* root, domain, devices, memory: deeper kept elements are all KEPT_ALL */
-_Static_assert(XMLSAFE_FILTER_LEVELS >= 4, "the filter needs four levels of kinds");
+/* root, domain, devices, hostdev, source, address (a status file's <domstatus> root first) */
+_Static_assert(XMLSAFE_FILTER_LEVELS >= 6, "the filter needs six levels of kinds");
 
 static bool name_in(const char *name, const char *const *names)
 {
@@ -941,7 +1080,17 @@ static bool build_filter(int parent, bool is_root, const char *name, const char 
 		}
 		return uri == NULL && name_in(name, domain);
 	case KEPT_DEVICES:
-		return uri == NULL && strcmp(name, "memory") == 0;
+		if (uri == NULL && (strcmp(name, "hostdev") == 0 || strcmp(name, "interface") == 0))
+			*kind = KEPT_PASSTHROUGH;
+		return uri == NULL && (strcmp(name, "memory") == 0 || *kind == KEPT_PASSTHROUGH);
+	case KEPT_PASSTHROUGH:
+		*kind = KEPT_SOURCE;
+		return uri == NULL && strcmp(name, "source") == 0;
+	case KEPT_SOURCE:
+		*kind = KEPT_NONE;
+		return uri == NULL && strcmp(name, "address") == 0;
+	case KEPT_NONE:
+		return false;
 	}
 	return true; /* KEPT_ALL */
 }
@@ -979,6 +1128,11 @@ int domxml_parse_buffer(const char *buf, size_t len, struct vm **out, char *err,
 
 	*out = NULL;
 	return doc != NULL ? map_doc(doc, out, err, errlen) : -1;
+}
+
+xmlDocPtr domxml_parse_tree(const char *buf, size_t len, char *err, size_t errlen)
+{
+	return xmlsafe_parse_buffer(buf, len, build_filter, err, errlen);
 }
 
 int domxml_parse_file(const char *path, size_t max, struct vm **out, char *err, size_t errlen)

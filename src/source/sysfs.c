@@ -122,9 +122,10 @@ static int meminfo_value(const char *name, const char *s, size_t n, unsigned lin
 }
 
 /* "Node 0 MemTotal:       16777216 kB": the field is the word before the colon. */
-static int meminfo_line(const char *p, size_t n, unsigned lineno, struct meminfo *out, char *err,
+static int meminfo_line(const char *p, size_t n, unsigned lineno, void *mi, char *err,
 			size_t errlen)
 {
+	struct meminfo *out = mi;
 	static const char *const names[] = {"MemTotal", "MemFree", "MemUsed"};
 	bool *has[] = {&out->has_total, &out->has_free, &out->has_used};
 	uint64_t *val[] = {&out->total, &out->free, &out->used};
@@ -150,20 +151,71 @@ static int meminfo_line(const char *p, size_t n, unsigned lineno, struct meminfo
 	return 0;
 }
 
-int sysfs_parse_meminfo(const char *buf, size_t len, struct meminfo *out, char *err, size_t errlen)
+/* Each line of a "key value" file in turn (without its newline), numbered from 1, to fn. */
+static int each_line(const char *buf, size_t len,
+		     int (*fn)(const char *p, size_t n, unsigned lineno, void *out, char *err,
+			       size_t errlen),
+		     void *out, char *err, size_t errlen)
 {
 	const char *p = buf, *end = buf + trim_end(buf, len);
 	unsigned lineno = 0;
 
-	memset(out, 0, sizeof(*out));
 	while (p < end) {
 		const char *eol = memchr(p, '\n', (size_t)(end - p));
 		size_t n = eol ? (size_t)(eol - p) : (size_t)(end - p);
 
-		lineno++;
-		if (meminfo_line(p, n, lineno, out, err, errlen) < 0)
+		if (fn(p, n, ++lineno, out, err, errlen) < 0)
 			return -1;
 		p += n + (eol != NULL);
+	}
+	return 0;
+}
+
+int sysfs_parse_meminfo(const char *buf, size_t len, struct meminfo *out, char *err, size_t errlen)
+{
+	memset(out, 0, sizeof(*out));
+	return each_line(buf, len, meminfo_line, out, err, errlen);
+}
+
+/* "numa_hit 5183012": the key, one blank, the number of pages. */
+static int numastat_line(const char *p, size_t n, unsigned lineno, void *st, char *err,
+			 size_t errlen)
+{
+	struct numastat *out = st;
+	const char *sp = memchr(p, ' ', n);
+	char why[ERRLEN];
+	size_t k, klen;
+	uint64_t v;
+
+	if (sp == NULL)
+		return 0; /* not a counter line: nothing we read */
+	klen = (size_t)(sp - p);
+	for (k = 0; k < NUMASTAT_KEYS; k++) {
+		const char *name = numastat_name((enum numastat_key)k);
+
+		if (klen != strlen(name) || memcmp(p, name, klen) != 0)
+			continue;
+		if (numastat_has(out, (enum numastat_key)k)) {
+			err_set(err, errlen, "line %u: %s appears twice", lineno, name);
+			return -1;
+		}
+		if (parse_u64(sp + 1, n - klen - 1, UINT64_MAX, &v, why, sizeof(why)) < 0) {
+			err_set(err, errlen, "line %u: %s: %s", lineno, name, why);
+			return -1;
+		}
+		out->v[k] = v;
+		out->has |= 1u << k;
+	}
+	return 0;
+}
+
+int sysfs_parse_numastat(const char *buf, size_t len, struct numastat *out, char *err,
+			 size_t errlen)
+{
+	memset(out, 0, sizeof(*out));
+	if (each_line(buf, len, numastat_line, out, err, errlen) < 0) {
+		memset(out, 0, sizeof(*out));
+		return -1;
 	}
 	return 0;
 }
@@ -368,6 +420,24 @@ static void read_meminfo(struct reader *r, const char *dir, struct node *n)
 	set_meminfo(n, &mi);
 }
 
+/* Missing (an old kernel, a test tree) means no counters, not zero ones. */
+static void read_numastat(struct reader *r, const char *dir, struct node *n)
+{
+	char why[ERRLEN], *buf;
+	size_t len;
+	int rc = read_attr(dir, "numastat", &buf, &len, why);
+
+	if (rc == FILE_MISSING)
+		return;
+	if (rc == FILE_OK) {
+		rc = sysfs_parse_numastat(buf, len, &n->numastat, why, sizeof(why)) < 0 ? FILE_BAD
+											: FILE_OK;
+		free(buf);
+	}
+	if (rc == FILE_BAD)
+		warn(r, "node%u/numastat: %s", n->id, why);
+}
+
 /* The i-th value is the distance to the i-th node present, in ascending id order. */
 static void read_distance(struct reader *r, const char *dir, struct node *n)
 {
@@ -493,6 +563,7 @@ static void read_node(struct reader *r, struct node *n)
 	}
 	read_cpus(r, dir, n, names, nnames);
 	read_meminfo(r, dir, n);
+	read_numastat(r, dir, n);
 	read_distance(r, dir, n);
 	read_hugepages(r, dir, n);
 	free_names(names, nnames);
@@ -671,6 +742,11 @@ static int quick_node(int dfd, struct node *n)
 	    !mi.has_free)
 		return -1;
 	set_meminfo(n, &mi);
+	snprintf(rel, sizeof(rel), "node%u/numastat", n->id);
+	if (n->numastat.has != 0 &&
+	    (quick_read(dfd, rel, buf, sizeof(buf), &len) < 0 ||
+	     sysfs_parse_numastat(buf, len, &n->numastat, why, sizeof(why)) < 0))
+		return -1;
 	for (j = 0; j < n->nhuge; j++) {
 		struct hugepool *p = &n->huge[j];
 		uint64_t *vals[POOL_FILES];
