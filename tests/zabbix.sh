@@ -39,8 +39,9 @@ if ! have_all; then
 	echo "installing postgresql zabbix-server-pgsql zabbix-frontend-php php-cli php-pgsql"
 	# php-cgi: the php8.2 metapackage wants an SAPI (libapache2-mod-php | php-fpm | php-cgi);
 	# naming the smallest keeps Apache's module out
-	if ! { DEBIAN_FRONTEND=noninteractive apt-get update -qq &&
-		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+	if ! { DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 update -qq &&
+		DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -qq \
+			--no-install-recommends \
 			postgresql zabbix-server-pgsql zabbix-frontend-php php-cli php-cgi php-pgsql; } \
 		>"$NT_DIR/apt.out" 2>&1; then
 		tail -n 20 "$NT_DIR/apt.out" >&2
