@@ -37,12 +37,12 @@ if ! have_all; then
 	[ "${ZABBIX_NO_APT:-0}" = 1 ] && nt__skip_or_fail "Zabbix 6.0, PostgreSQL 15 or php missing (ZABBIX_NO_APT=1)"
 	command -v apt-get >/dev/null 2>&1 || nt__skip_or_fail "Zabbix or PostgreSQL missing and no apt-get"
 	echo "installing postgresql zabbix-server-pgsql zabbix-frontend-php php-cli php-pgsql"
-	# php-cgi: the php8.2 metapackage wants an SAPI (libapache2-mod-php | php-fpm | php-cgi);
-	# naming the smallest keeps Apache's module out
+	# (php8.2 pulls in libapache2-mod-php8.2 and apache2-bin, its first SAPI choice; no
+	# service is started: the test serves the API with php -S)
 	if ! { DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 update -qq &&
 		DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -qq \
 			--no-install-recommends \
-			postgresql zabbix-server-pgsql zabbix-frontend-php php-cli php-cgi php-pgsql; } \
+			postgresql zabbix-server-pgsql zabbix-frontend-php php-cli php-pgsql; } \
 		>"$NT_DIR/apt.out" 2>&1; then
 		tail -n 20 "$NT_DIR/apt.out" >&2
 		nt__skip_or_fail "apt-get install of Zabbix 6.0 and PostgreSQL failed"
