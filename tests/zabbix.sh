@@ -67,6 +67,7 @@ zbx_cleanup() {
 	fi
 	PHP_PID='' ZBX_PID='' PG_PID=''
 }
+# shellcheck disable=SC2154 # nt__rc is assigned in the trap itself
 trap 'nt__rc=$?; zbx_cleanup; nt__cleanup; exit $nt__rc' EXIT
 
 # ------------------------------------------------------------------ numatopd on the fixture host
@@ -79,8 +80,9 @@ mkdir "$ZDIR" || exit 99
 nt_start_trapd "traphandle default /bin/sh $here/../contrib/zabbix/zabbix_traphandle.sh $ZDIR/snmptraps.log" ||
 	exit 1
 nt_start_snmpd "trap2sink 127.0.0.1:$NT_TRAP_PORT public" || exit 1
-nt_start_numatopd --sysfs-root "$FIXTURES/host/sys" --libvirt-xml-dir "$FIXTURES/host/libvirt" ||
-	exit 1
+# a copy of the libvirt directory: the test gives a VM a new domain id (a restart) later
+cp -R "$FIXTURES/host/libvirt" "$NT_DIR/libvirt" || exit 99
+nt_start_numatopd --sysfs-root "$FIXTURES/host/sys" --libvirt-xml-dir "$NT_DIR/libvirt" || exit 1
 nt_wait_numatopd_registered || exit 1
 
 # ------------------------------------------------------------------ PostgreSQL
@@ -130,7 +132,7 @@ tcp_port_free() {
 }
 # a free TCP port in 20000-32767 (zabbix_server's ListenPort stops at 32767)
 free_tcp_port() {
-	for i in 1 2 3 4 5 6 7 8 9 10; do
+	for _ in 1 2 3 4 5 6 7 8 9 10; do
 		p=$(($(od -An -N2 -tu2 /dev/urandom) % 12768 + 20000))
 		tcp_port_free "$p" && { echo "$p"; return 0; }
 	done
@@ -284,6 +286,7 @@ fi
 # ------------------------------------------------------------------ import, host, discovery
 
 # the YAML as a JSON string, by PHP
+# shellcheck disable=SC2016 # PHP code, not shell
 src=$(php -r 'echo json_encode(file_get_contents($argv[1]));' "$ZABBIX_TEMPLATE")
 rules='{"groups": {"createMissing": true}, "templates": {"createMissing": true, "updateExisting": true},
 	"items": {"createMissing": true, "updateExisting": true},
@@ -304,8 +307,7 @@ counts=$(zapi template.get "{\"output\": [\"templateid\"], \"templateids\": \"$t
 	\"selectMacros\": \"count\"}" rows:items,discoveries,triggers,macros)
 nt_pass "template $tid: items, discovery rules, triggers, macros: $counts"
 
-gid=$(zapi hostgroup.create '{"name": "numatopd test"}' rows:0 2>/dev/null ||
-	zapi hostgroup.get '{"output": ["groupid"], "filter": {"name": "numatopd test"}}' rows:groupid)
+zapi hostgroup.create '{"name": "numatopd test"}' >/dev/null || exit 1
 gid=$(zapi hostgroup.get '{"output": ["groupid"], "filter": {"name": "numatopd test"}}' rows:groupid)
 # Short intervals through the template's macros; the community through the usual
 # {$SNMP_COMMUNITY} (Zabbix's global default is public too)
@@ -319,6 +321,7 @@ hostparams=$(cat <<EOF
 EOF
 )
 if zapi host.create "$hostparams" >"$ZDIR/host.out" 2>&1; then
+	# shellcheck disable=SC2016 # PHP code, not shell
 	hid=$(php -r '$r = json_decode(file_get_contents($argv[1]), true); echo $r["hostids"][0];' "$ZDIR/host.out")
 	nt_pass "host.create numatopd-fixture (hostid $hid, SNMPv2 127.0.0.1:$NT_PORT)"
 else
@@ -450,14 +453,61 @@ else
 	nt_fail "triggers in problem state: $(tr '\n' ';' <"$ZDIR/problems"); want: $(echo "$want_problems" | tr '\n' ';')"
 fi
 
+# ------------------------------------------------------------------ a VM restarted
+
+# web-local gets domain id 31 instead of 11 (libvirt started it again): numaVmIndex changes, the
+# next discovery points the same UUID-keyed items at the new index, and their history goes on.
+# vmitem KEY: "itemid<TAB>snmp_oid<TAB>lastclock<TAB>lastvalue"
+vmitem() {
+	zapi item.get "{\"output\": [\"itemid\", \"snmp_oid\", \"lastclock\", \"lastvalue\"],
+		\"hostids\": \"$hid\", \"filter\": {\"key_\": \"$1\"}}" rows:itemid,snmp_oid,lastclock,lastvalue
+}
+mkey="numa.vm.memory[$WEB_VM]"
+akey="numa.vm.node.vcpus[$WEB_VM,0]"
+before=$(vmitem "$mkey")
+abefore=$(vmitem "$akey")
+echo "before: $mkey: $before"
+moved=$(date +%s)
+sed "s/<domain type='kvm' id='11'>/<domain type='kvm' id='31'>/" "$NT_DIR/libvirt/web-local.xml" \
+	>"$NT_DIR/web-local.new" && mv "$NT_DIR/web-local.new" "$NT_DIR/libvirt/web-local.xml" || exit 99
+# polled again at the new index, after the change
+repointed() {
+	now=$(vmitem "$mkey") || return 1
+	echo "$now" | awk -F '\t' -v t="$moved" '$2 ~ /\.1\.3\.1\.9\.31$/ && $3 > t { f = 1 } END { exit !f }'
+}
+if nt__poll 600 repointed; then
+	after=$(vmitem "$mkey")
+	aafter=$(vmitem "$akey")
+	echo "after:  $mkey: $after"
+	if [ "$(echo "$before" | cut -f1)" = "$(echo "$after" | cut -f1)" ] &&
+		[ "$(echo "$after" | cut -f4)" = 4294967296 ]; then
+		nt_pass "web-local's new index 31: same item $(echo "$after" | cut -f1), OID $(echo "$after" | cut -f2), 4294967296 B"
+	else
+		nt_fail "web-local's memory item changed: before '$before', after '$after'"
+	fi
+	if [ "$(echo "$abefore" | cut -f1)" = "$(echo "$aafter" | cut -f1)" ] &&
+		echo "$aafter" | cut -f2 | grep -q '\.1\.4\.1\.1\.31\.0$'; then
+		nt_pass "its placement item $akey: same item, OID now $(echo "$aafter" | cut -f2)"
+	else
+		nt_fail "placement item of web-local: before '$abefore', after '$aafter'"
+	fi
+else
+	nt_fail "$mkey not polled at index 31 within 60 s: $(vmitem "$mkey")"
+fi
+n=$(zapi history.get "{\"itemids\": \"$(echo "$before" | cut -f1)\", \"history\": 3, \"countOutput\": true}")
+if [ "${n#\"}" != "$n" ] && [ "$(echo "$n" | tr -d '"')" -ge 2 ]; then
+	nt_pass "its history holds $(echo "$n" | tr -d '"') values across both indexes"
+else
+	nt_fail "history of $mkey: '$n'"
+fi
+
 # ------------------------------------------------------------------ trap items
 
 # numatopd sent its startup raises before the host existed in Zabbix (unmatched, dropped). A
 # numatopd started again sends them again (notifyOnStartup yes, the default): node 4 CPU and
 # memory, node 1's 1 GiB hugepages, and the source error. The cleared items get nothing.
 nt_stop_numatopd
-nt_start_numatopd --sysfs-root "$FIXTURES/host/sys" --libvirt-xml-dir "$FIXTURES/host/libvirt" ||
-	exit 1
+nt_start_numatopd --sysfs-root "$FIXTURES/host/sys" --libvirt-xml-dir "$NT_DIR/libvirt" || exit 1
 nt_wait_numatopd_registered || exit 1
 trapitem() {
 	printf 'snmptrap["(6862\\.0\\.%s|::%s)([^0-9A-Za-z]|$)"]' "$1" "$2"
