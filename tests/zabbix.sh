@@ -362,6 +362,19 @@ all_polled() {
 nt__poll 300 all_polled || :
 sleep 1
 get_items
+# discovered items per table: rows x prototypes (4 nodes x 17, 14 VMs x 9, 17 placements x 4,
+# 8 hugepage pools x 4), none of them unpolled
+per_table=$(awk -F '\t' '
+	$1 ~ /^numa\.node\.[a-z.]*\[/ { n++ }
+	$1 ~ /^numa\.vm\.node\./ { a++; next }
+	$1 ~ /^numa\.vm\.[a-z.]*\[/ { v++ }
+	$1 ~ /^numa\.hugepages\./ { h++ }
+	END { printf "nodes %d, VMs %d, placements %d, hugepages %d\n", n, v, a, h }' "$ZDIR/items")
+if [ "$per_table" = "nodes 68, VMs 126, placements 68, hugepages 32" ]; then
+	nt_pass "discovered items: $per_table ($(wc -l <"$ZDIR/items") on the host)"
+else
+	nt_fail "discovered items: $per_table; want nodes 68, VMs 126, placements 68, hugepages 32"
+fi
 
 # ------------------------------------------------------------------ values
 
