@@ -362,18 +362,20 @@ all_polled() {
 nt__poll 300 all_polled || :
 sleep 1
 get_items
-# discovered items per table: rows x prototypes (4 nodes x 17, 14 VMs x 9, 17 placements x 4,
-# 8 hugepage pools x 4), none of them unpolled
+# discovered items per table: rows x prototypes (4 nodes x 17, the numastat counters of the 3
+# nodes that have them x 6, 14 VMs x 9, 17 placements x 4, 8 hugepage pools x 4)
 per_table=$(awk -F '\t' '
+	$1 ~ /^numa\.node\.numastat\./ { c++; next }
 	$1 ~ /^numa\.node\.[a-z.]*\[/ { n++ }
 	$1 ~ /^numa\.vm\.node\./ { a++; next }
 	$1 ~ /^numa\.vm\.[a-z.]*\[/ { v++ }
 	$1 ~ /^numa\.hugepages\./ { h++ }
-	END { printf "nodes %d, VMs %d, placements %d, hugepages %d\n", n, v, a, h }' "$ZDIR/items")
-if [ "$per_table" = "nodes 68, VMs 126, placements 68, hugepages 32" ]; then
+	END { printf "nodes %d, numastat %d, VMs %d, placements %d, hugepages %d\n", n, c, v, a, h }' \
+	"$ZDIR/items")
+if [ "$per_table" = "nodes 68, numastat 18, VMs 126, placements 68, hugepages 32" ]; then
 	nt_pass "discovered items: $per_table ($(wc -l <"$ZDIR/items") on the host)"
 else
-	nt_fail "discovered items: $per_table; want nodes 68, VMs 126, placements 68, hugepages 32"
+	nt_fail "discovered items: $per_table; want nodes 68, numastat 18, VMs 126, placements 68, hugepages 32"
 fi
 
 # ------------------------------------------------------------------ values
@@ -418,6 +420,8 @@ value 'numa.node.mem.spanning[0]' 537395200
 value 'numa.node.mem.capacity[6]' 8589934592
 value 'numa.node.cpulist[0]' '0-3,12-15'
 count 'numa.node.cpu.capacity[' 4
+# numastat counters as rates: the fixture's do not move
+value 'numa.node.numastat.miss[1]' 0
 # VMs, keyed on the UUID
 value "numa.vm.memory[$WEB_VM]" 4294967296
 value "numa.vm.vcpus[$DB_VM]" 4
