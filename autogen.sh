@@ -11,6 +11,8 @@ libcmocka-dev snmpd snmp snmptrapd smitools prometheus-snmp-exporter curl \
 systemd groff-base libxml2-utils valgrind"
 # snmptt: tests/snmptt.sh feeds numatopd's notifications through it (contrib/snmptt)
 PKGS="$PKGS snmptt"
+# libmonitoring-plugin-perl: tests/check_numa.sh parses check_numa's perfdata with it
+PKGS="$PKGS libmonitoring-plugin-perl"
 
 missing=""
 if command -v dpkg-query >/dev/null 2>&1; then

@@ -1,0 +1,186 @@
+#!/bin/sh
+# check_numa.sh: the Nagios/Icinga plugin on the fixture host, once per exit status (0 OK,
+# 1 WARNING, 2 CRITICAL, 3 UNKNOWN): the exact line before the perfdata, every perfdata item
+# in the guidelines' format (a regex, and Monitoring::Plugin's own parser when installed),
+# and the Icinga2 CheckCommand's arguments against the plugin's options.
+set -u
+TESTS_DIR=${TESTS_DIR:-$(cd "$(dirname "$0")" && pwd)}
+. "$TESTS_DIR/lib.sh"
+nt_init check_numa
+CHECK_NUMA=${CHECK_NUMA:-$TESTS_DIR/../check_numa}
+[ -x "$CHECK_NUMA" ] || { nt_fail "$CHECK_NUMA is not built"; nt_done; }
+FX=${FIXTURES:-$TESTS_DIR/../fixtures}/host
+CONF=$TESTS_DIR/../contrib/icinga2/check_numa.conf
+# numatopd.conf: none (lib.sh's SNMPCONFPATH is an empty directory), so the default ratios
+
+# run WANT_RC ARGS...: the plugin on the fixture host; $out is its stdout, checked to be one
+# line ending in a newline, and its exit status must be WANT_RC.
+run() {
+	want=$1
+	shift
+	"$CHECK_NUMA" --sysfs-root "$FX/sys" --libvirt-xml-dir "$FX/libvirt" "$@" \
+		>"$NT_DIR/out" 2>"$NT_DIR/err"
+	rc=$?
+	out=$(cat "$NT_DIR/out")
+	echo "check_numa $* -> exit $rc: $out"
+	[ "$rc" = "$want" ] || nt_fail "check_numa $*: exit $rc, expected $want"
+	[ "$(wc -l <"$NT_DIR/out")" = 1 ] || nt_fail "check_numa $*: not one line: $out"
+}
+
+# summary WANT: the text before " | " must be WANT exactly.
+summary() {
+	got=${out%% | *}
+	if [ "$got" = "$1" ]; then
+		nt_pass "exit $rc: $1"
+	else
+		nt_fail "the summary is '$got', expected '$1'"
+	fi
+}
+
+# perfdata CRIT WANT...: the items after " | " (space-separated) must include each WANT exactly,
+# and every item must have the guidelines' form: 'label'=value[UOM];warn;crit;min;max with
+# a UOM of % or B or none (never c: these are gauges), ranges in warn and crit, numbers in
+# min and max, empty trailing fields dropped.
+NUM='-?[0-9]+([.][0-9]+)?'
+RANGE="@?((~|$NUM):)?($NUM)?"
+ITEM="'[a-z0-9_]+'=$NUM(%|B)?(;$RANGE(;$RANGE(;($NUM)?(;($NUM)?)?)?)?)?"
+perfdata() {
+	crit=$1
+	shift
+	perf=${out#* | }
+	n=0 bad=
+	for item in $perf; do
+		n=$((n + 1))
+		printf '%s\n' "$item" | grep -Eqx "$ITEM" || bad="$bad $item"
+	done
+	[ "$n" = 22 ] && [ -z "$bad" ] &&
+		nt_pass "22 perfdata items (5 per node, invalid files, VMs) in the guidelines' form" ||
+		nt_fail "perfdata: $n items (expected 22), not in the guidelines' form:${bad:- none}"
+	for want in "$@"; do
+		case " $perf " in
+		*" $want "*) nt_pass "perfdata has $want" ;;
+		*) nt_fail "perfdata lacks $want: $perf" ;;
+		esac
+	done
+	mp_parse "$crit"
+}
+
+# The perfdata through Monitoring::Plugin::Performance (Debian libmonitoring-plugin-perl), the
+# parser of the plugins' Perl library: it must take every item, and read node 4's CPU critical
+# range as $1.
+mp_parse() {
+	perl -MMonitoring::Plugin::Performance -e 1 2>/dev/null || {
+		if [ "${NUMATOPD_REQUIRE_ALL:-0}" = 1 ]; then
+			nt_fail "Monitoring::Plugin is not installed (libmonitoring-plugin-perl)"
+		else
+			echo "Monitoring::Plugin not installed (libmonitoring-plugin-perl): regex only"
+		fi
+		return 0
+	}
+	got=$(printf '%s' "$perf" | perl -MMonitoring::Plugin::Performance -e '
+		my @p = Monitoring::Plugin::Performance->parse_perfstring(scalar <STDIN>);
+		printf "%d %s\n", scalar @p, join(" ", map { $_->label . "=" . $_->value .
+			$_->uom . ";" . ($_->threshold->critical->is_set ?
+			$_->threshold->critical : "") } @p);')
+	count=${got%% *}
+	if [ "$count" = 22 ]; then
+		nt_pass "Monitoring::Plugin::Performance parses the 22 items"
+	else
+		nt_fail "Monitoring::Plugin::Performance parses $count items: $got"
+	fi
+	case " $got " in
+	*" node4_cpu_pct=188%;$1 "*) nt_pass "and reads node4_cpu_pct's critical range ${1:-(none)}" ;;
+	*) nt_fail "Monitoring::Plugin reads node4_cpu_pct as: $got" ;;
+	esac
+}
+
+# ------------------------------------------------------------------ 0 OK
+# Thresholds above the fixture's figures: node 4 at 188 % CPU and 115 % memory, node 1 short
+# of one 1 GiB hugepage, 2 invalid XML files.
+run 0 --critical-cpu-pct 200 --critical-mem-pct 200 --critical-huge-short 1024 \
+	--warning-invalid-files 2
+summary "NUMA OK - 4 nodes, 14 VMs, highest CPU 188% (node 4), memory 115% (node 4)"
+perfdata 200 "'node4_cpu_pct'=188%;;200;0" "'node1_huge_short'=1073741824B;;1073741824;0" \
+	"'node4_cpu_headroom'=-7;;;;8" "'node4_mem_headroom'=-2147483648B;;;;15032385536" \
+	"'invalid_files'=2;2;;0" "'vms'=14;;;0"
+
+# ------------------------------------------------------------------ 1 WARNING
+run 1 -w 100 --critical-mem-pct 120 --critical-cpu-pct 190 --critical-huge-short '' \
+	--warning-invalid-files '~:' --warning-mem-headroom 2048:
+summary "NUMA WARNING - node 4 memory 115% (warning), node 4 memory headroom -2048 MiB \
+(warning); 4 nodes, 14 VMs, highest CPU 188% (node 4), memory 115% (node 4)"
+perfdata 190 "'node4_mem_pct'=115%;100;120;0" "'node1_huge_short'=1073741824B;;;0" \
+	"'node6_mem_headroom'=2147483648B;2147483648:;;;8589934592" "'invalid_files'=2;~:;;0"
+
+# ------------------------------------------------------------------ 2 CRITICAL (the defaults)
+run 2
+summary "NUMA CRITICAL - node 1 hugepages short by 1024 MiB (critical), node 4 CPU 188% \
+(critical), node 4 memory 115% (critical), 2 invalid libvirt XML files (warning); 4 nodes, 14 \
+VMs, highest CPU 188% (node 4), memory 115% (node 4)"
+perfdata 100 "'node4_mem_pct'=115%;;100;0" "'node1_huge_short'=1073741824B;;0;0" \
+	"'invalid_files'=2;0;;0"
+run 2 --critical-cpu-pct @150:200 --critical-mem-pct '' --critical-huge-short '' \
+	--warning-invalid-files ''
+summary "NUMA CRITICAL - node 4 CPU 188% (critical); 4 nodes, 14 VMs, highest CPU 188% \
+(node 4), memory 115% (node 4)"
+
+# ------------------------------------------------------------------ 3 UNKNOWN
+"$CHECK_NUMA" --sysfs-root "$NT_DIR/nothing" --libvirt-xml-dir "$FX/libvirt" >"$NT_DIR/out" \
+	2>/dev/null
+rc=$? out=$(cat "$NT_DIR/out")
+echo "check_numa --sysfs-root (missing) -> exit $rc: $out"
+[ $rc = 3 ] && [ "$out" = "NUMA UNKNOWN - $NT_DIR/nothing/devices/system/node has no NUMA nodes" ] &&
+	nt_pass "exit 3 for a sysfs root without nodes: $out" ||
+	nt_fail "a missing sysfs root: exit $rc, '$out'"
+run 3 --libvirt-xml-dir "$NT_DIR/nothing"
+summary "NUMA UNKNOWN - $NT_DIR/nothing: the libvirt XML directory cannot be read (check_numa \
+needs root or CAP_DAC_READ_SEARCH)"
+run 3 -w 90:80
+summary "NUMA UNKNOWN - --warning-mem-pct: range '90:80': its start is above its end"
+run 3 --critical-cpu-headroom abc
+summary "NUMA UNKNOWN - --critical-cpu-headroom: range 'abc' is not [@]start:end (e.g. 10, 10:, \
+~:10, 10:20, @10:20)"
+run 3 --no-such-option
+summary "NUMA UNKNOWN - --no-such-option: invalid option or missing value (check_numa --help \
+lists them)"
+run 3 --config "$NT_DIR/nothing.conf"
+summary "NUMA UNKNOWN - --config $NT_DIR/nothing.conf: no such file"
+printf 'cpuAllocationRatio fast\n' >"$NT_DIR/bad.conf"
+run 3 --config "$NT_DIR/bad.conf"
+summary "NUMA UNKNOWN - numatopd.conf has errors (on standard error)"
+grep -q "bad.conf: line 1" "$NT_DIR/err" && nt_pass "the directive's error is on stderr" ||
+	nt_fail "stderr does not name bad.conf's line 1: $(cat "$NT_DIR/err")"
+
+# numatopd.conf is read: a CPU ratio of 2.0 doubles node 4's limit to 16 (15 bound: 94 %)
+printf 'cpuAllocationRatio 2.0\n' >"$NT_DIR/ratio.conf"
+run 0 --config "$NT_DIR/ratio.conf" --critical-mem-pct '' --critical-huge-short '' \
+	--warning-invalid-files ''
+summary "NUMA OK - 4 nodes, 14 VMs, highest CPU 94% (node 4), memory 115% (node 4)"
+
+# --help and --version: exit 3, as the monitoring-plugins do
+"$CHECK_NUMA" --help >"$NT_DIR/help"
+rc=$?
+[ $rc = 3 ] && grep -q '^Usage: check_numa' "$NT_DIR/help" && nt_pass "--help: usage, exit 3" ||
+	nt_fail "--help: exit $rc"
+"$CHECK_NUMA" --version >"$NT_DIR/version"
+rc=$?
+[ $rc = 3 ] && grep -Eqx 'check_numa \(numatopd\) [0-9.]+' "$NT_DIR/version" &&
+	nt_pass "--version: $(cat "$NT_DIR/version"), exit 3" || nt_fail "--version: exit $rc"
+
+# ------------------------------------------------------------------ the Icinga2 CheckCommand
+# Every argument it passes is an option of the plugin (from --help), and every threshold
+# option of the plugin has an argument there.
+if [ -r "$CONF" ]; then
+	grep -Eo '"--?[a-z-]+"' "$CONF" | tr -d '"' | sort -u >"$NT_DIR/conf-opts"
+	"$CHECK_NUMA" --help | grep -Eo -- '--[a-z-]+|^ +-[a-zA-Z],' | tr -d ' ,' |
+		sort -u >"$NT_DIR/help-opts"
+	extra=$(comm -23 "$NT_DIR/conf-opts" "$NT_DIR/help-opts" | tr '\n' ' ')
+	missing=$(grep -E -- '--(warning|critical)-' "$NT_DIR/help-opts" |
+		comm -13 "$NT_DIR/conf-opts" - | tr '\n' ' ')
+	[ -z "$extra" ] && [ -z "$missing" ] &&
+		nt_pass "the CheckCommand passes $(wc -l <"$NT_DIR/conf-opts") options, all the plugin's thresholds" ||
+		nt_fail "the CheckCommand: unknown options '$extra', thresholds missing '$missing'"
+else
+	nt_fail "$CONF is missing"
+fi
+nt_done
