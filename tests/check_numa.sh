@@ -183,4 +183,43 @@ if [ -r "$CONF" ]; then
 else
 	nt_fail "$CONF is missing"
 fi
+
+# icinga2 (Debian icinga2-bin) validates it with a host and a service that use its variables;
+# the same file with one quote missing must fail, so that the validation is seen to work.
+ICINGA2=$(command -v icinga2 || echo /usr/sbin/icinga2)
+validate() { # validate CONF: icinga2 daemon -C on a private configuration including CONF
+	mkdir -p "$NT_DIR/icinga2/cache"
+	cat >"$NT_DIR/icinga2/icinga2.conf" <<EOF
+const PluginDir = "/usr/lib/nagios/plugins"
+include <itl>
+include "$1"
+object Host "hv1" { check_command = "dummy"; vars.numa = true }
+apply Service "numa" {
+	check_command = "numa"
+	vars.numa_warning_mem_pct = 90
+	vars.numa_warning_mem_headroom = "4096:"
+	vars.numa_critical_huge_short = "~:"
+	assign where host.vars.numa == true
+}
+EOF
+	# as the user running the test: icinga2 would drop to user nagios, who cannot write to
+	# the private cache directory
+	"$ICINGA2" daemon -C -c "$NT_DIR/icinga2/icinga2.conf" \
+		-DConfiguration.CacheDir="$NT_DIR/icinga2/cache" -DRunAsUser="$(id -un)" \
+		-DRunAsGroup="$(id -gn)" >"$NT_DIR/icinga2/log" 2>&1
+}
+if [ -x "$ICINGA2" ]; then
+	if validate "$CONF" && grep -q "Instantiated 1 Service" "$NT_DIR/icinga2/log"; then
+		nt_pass "icinga2 daemon -C validates the CheckCommand and a service using it"
+	else
+		nt_fail "icinga2 daemon -C refuses $CONF: $(grep -i critical "$NT_DIR/icinga2/log")"
+	fi
+	sed 's/"\$numa_timeout\$"/"$numa_timeout$/' "$CONF" >"$NT_DIR/broken.conf"
+	validate "$NT_DIR/broken.conf" && nt_fail "icinga2 daemon -C accepts a broken copy" ||
+		nt_pass "icinga2 daemon -C refuses a copy with a quote missing"
+elif [ "${NUMATOPD_REQUIRE_ALL:-0}" = 1 ]; then
+	nt_fail "icinga2 not found (apt-get install icinga2-bin)"
+else
+	echo "icinga2 not found (icinga2-bin): the CheckCommand is not validated"
+fi
 nt_done
