@@ -167,6 +167,19 @@ rc=$?
 [ $rc = 3 ] && grep -Eqx 'check_numa \(numatopd\) [0-9.]+' "$NT_DIR/version" &&
 	nt_pass "--version: $(cat "$NT_DIR/version"), exit 3" || nt_fail "--version: exit $rc"
 
+# ------------------------------------------------------------------ the documentation
+# Every option --help lists is in man/check_numa.8 and README.md.
+"$CHECK_NUMA" --help | grep -Eo -- '--[a-z-]+' | sort -u >"$NT_DIR/long-opts"
+for doc in "$TESTS_DIR/../man/check_numa.8" "$TESTS_DIR/../README.md"; do
+	text=$(sed 's/\\-/-/g' "$doc")
+	missing=
+	while read -r o; do
+		case $text in *"$o"*) ;; *) missing="$missing $o" ;; esac
+	done <"$NT_DIR/long-opts"
+	[ -z "$missing" ] && nt_pass "${doc##*/} names the $(wc -l <"$NT_DIR/long-opts") long options" ||
+		nt_fail "${doc##*/} lacks:$missing"
+done
+
 # ------------------------------------------------------------------ the Icinga2 CheckCommand
 # Every argument it passes is an option of the plugin (from --help), and every threshold
 # option of the plugin has an argument there.
