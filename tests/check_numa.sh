@@ -157,6 +157,34 @@ run 0 --config "$NT_DIR/ratio.conf" --critical-mem-pct '' --critical-huge-short 
 	--warning-invalid-files ''
 summary "NUMA OK - 4 nodes, 14 VMs, highest CPU 94% (node 4), memory 115% (node 4)"
 
+# The privileges the man page states: libvirt's directory as libvirt makes it (root, 0700,
+# files 0600) is UNKNOWN for an unprivileged user, and readable with CAP_DAC_READ_SEARCH on a
+# copy of the binary. Only as root (it needs chown and setcap).
+if [ "$(id -u)" = 0 ] && command -v runuser >/dev/null && command -v setcap >/dev/null; then
+	P=$NT_DIR/priv
+	mkdir -p "$P" && cp -r "$FX/libvirt" "$P/qemu" && cp "$CHECK_NUMA" "$P/check_numa" &&
+		chmod 755 "$NT_DIR" "$P" "$P/check_numa" && chmod 700 "$P/qemu" &&
+		chmod 600 "$P/qemu"/*
+	out=$(runuser -u nobody -- "$P/check_numa" --sysfs-root "$FX/sys" \
+		--libvirt-xml-dir "$P/qemu" 2>/dev/null)
+	rc=$?
+	[ $rc = 3 ] && [ "$out" = "NUMA UNKNOWN - $P/qemu: the libvirt XML directory cannot be read \
+(check_numa needs root or CAP_DAC_READ_SEARCH)" ] &&
+		nt_pass "as nobody, a 0700 libvirt directory: exit 3, $out" ||
+		nt_fail "as nobody: exit $rc, '$out'"
+	setcap cap_dac_read_search+ep "$P/check_numa"
+	out=$(runuser -u nobody -- "$P/check_numa" --sysfs-root "$FX/sys" \
+		--libvirt-xml-dir "$P/qemu" 2>/dev/null)
+	rc=$?
+	case $rc:$out in
+	"2:NUMA CRITICAL - node 1 hugepages short by 1024 MiB"*) nt_pass "as nobody with CAP_DAC_READ_SEARCH: exit 2, every VM read" ;;
+	*) nt_fail "as nobody with CAP_DAC_READ_SEARCH: exit $rc, '$out'" ;;
+	esac
+	chmod 700 "$NT_DIR"
+else
+	echo "not root: the privilege checks (runuser, setcap) are left out"
+fi
+
 # --help and --version: exit 3, as the monitoring-plugins do
 "$CHECK_NUMA" --help >"$NT_DIR/help"
 rc=$?
