@@ -221,6 +221,16 @@ static void parse_args(int argc, char **argv, struct opts *op)
 		unknown("unexpected argument '%.40s'", argv[optind]);
 }
 
+/* A directory of the command line over numatopd.conf's (as daemon_apply_overrides() does for
+ * numatopd, which lives with the daemon loop this program does not link). */
+static void override(char **slot, const char *value)
+{
+	if (value == NULL)
+		return;
+	free(*slot);
+	*slot = xstrdup(value);
+}
+
 /* numatopd.conf as numatopd reads it (the Net-SNMP path, or --config alone), then the
  * command line's directories over it. */
 static void read_numatopd_conf(const struct opts *op, struct daemon_config *cfg)
@@ -242,14 +252,8 @@ static void read_numatopd_conf(const struct opts *op, struct daemon_config *cfg)
 	settings_read();
 	if (settings_end() > 0)
 		unknown("numatopd.conf has errors (on standard error)");
-	if (op->sysfs_root) {
-		free(cfg->eng.sysfs_root);
-		cfg->eng.sysfs_root = xstrdup(op->sysfs_root);
-	}
-	if (op->xml_dir) {
-		free(cfg->eng.xml_dir);
-		cfg->eng.xml_dir = xstrdup(op->xml_dir);
-	}
+	override(&cfg->eng.sysfs_root, op->sysfs_root);
+	override(&cfg->eng.xml_dir, op->xml_dir);
 }
 
 int main(int argc, char **argv)

@@ -78,6 +78,21 @@ static void test_range_refused(void **state)
 	}
 }
 
+/* The reason quotes the range as one line of printable ASCII: it lands in the status line. */
+static void test_range_quoted(void **state)
+{
+	struct check_range r;
+	char err[ERRLEN];
+
+	(void)state;
+	assert_int_equal(check_range_parse("1\t2\x1b", &r, err, sizeof(err)), -1);
+	assert_string_equal(err, "range '1?2?' is not [@]start:end (e.g. 10, 10:, ~:10, 10:20, "
+				 "@10:20)");
+	assert_int_equal(check_range_parse("20:10", &r, err, sizeof(err)), -1);
+	assert_string_equal(err, "range '20:10': its start is above its end");
+	assert_false(r.set);
+}
+
 static void test_range_scaled(void **state)
 {
 	struct check_range r;
@@ -252,6 +267,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_range_table),    cmocka_unit_test(test_range_refused),
+	    cmocka_unit_test(test_range_quoted),
 	    cmocka_unit_test(test_range_scaled),   cmocka_unit_test(test_verdict_states),
 	    cmocka_unit_test(test_verdict_units),  cmocka_unit_test(test_line),
 	    cmocka_unit_test(test_names),

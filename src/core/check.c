@@ -30,6 +30,7 @@ static int parse_bound(const char *s, size_t len, double *out)
 int check_range_parse(const char *text, struct check_range *r, char *err, size_t errlen)
 {
 	const char *s = text, *colon;
+	char quoted[48];
 
 	memset(r, 0, sizeof(*r));
 	if (*s == '@') {
@@ -51,14 +52,18 @@ int check_range_parse(const char *text, struct check_range *r, char *err, size_t
 			goto bad;
 	}
 	if (!r->lo_inf && !r->hi_inf && r->lo > r->hi) {
-		err_set(err, errlen, "range '%.40s': its start is above its end", text);
+		str_ascii_copy(quoted, sizeof(quoted), text, 40);
+		err_set(err, errlen, "range '%s': its start is above its end", quoted);
+		memset(r, 0, sizeof(*r));
 		return -1;
 	}
 	r->set = true;
 	return 0;
 bad:
+	/* the sentence ends up in the plugin's status line: printable ASCII only */
+	str_ascii_copy(quoted, sizeof(quoted), text, 40);
 	err_set(err, errlen,
-		"range '%.40s' is not [@]start:end (e.g. 10, 10:, ~:10, 10:20, @10:20)", text);
+		"range '%s' is not [@]start:end (e.g. 10, 10:, ~:10, 10:20, @10:20)", quoted);
 	memset(r, 0, sizeof(*r));
 	return -1;
 }
