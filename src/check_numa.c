@@ -15,6 +15,7 @@
 #include <net-snmp/net-snmp-includes.h>
 
 #include "snmp/settings.h"
+#include "check_snmp.h"
 #include "core/check.h"
 #include "core/log.h"
 #include "core/util.h"
@@ -28,6 +29,7 @@ static void usage(FILE *f)
 		"Usage: " PROG " [-w RANGE] [-c RANGE] [--warning-cpu-pct RANGE] "
 		"[--critical-cpu-pct RANGE] ...\n"
 		"       [--sysfs-root DIR] [--libvirt-xml-dir DIR] [--config FILE] [-t SECONDS]\n"
+		"       check_numa -H HOST [-C COMMUNITY] [thresholds] [-t SECONDS]\n"
 		"\n"
 		"Checks the NUMA nodes of a KVM/libvirt host: the vCPUs and VM memory bound to each\n"
 		"node against its limits, as numatopd computes them (numatopd.conf's ratios and\n"
@@ -55,6 +57,9 @@ static void usage(FILE *f)
 		"                                   CAP_DAC_READ_SEARCH only)\n"
 		"      --config FILE                read this numatopd.conf only (default: the\n"
 		"                                   Net-SNMP configuration path, /etc/snmp)\n"
+		"  -H, --hostname HOST              read a numatopd host's figures over SNMPv2c\n"
+		"                                   instead (HOST, HOST:PORT, udp6:[ADDR]:PORT)\n"
+		"  -C, --community STRING           SNMPv2c community (default public)\n"
 		"  -t, --timeout SECONDS            UNKNOWN after this long (default 10)\n"
 		"  -V, --version                    print the version\n"
 		"  -h, --help                       this help\n");
@@ -96,6 +101,7 @@ static void log_stderr(int prio, const char *msg)
 struct opts {
 	struct check_thresholds t;
 	const char *sysfs_root, *xml_dir, *config;
+	const char *host, *community;
 	unsigned timeout;
 };
 
@@ -125,6 +131,8 @@ static struct option *long_options(char names[][40])
 		{"libvirt-xml-dir", required_argument, NULL, OPT_XMLDIR},
 		{"config", required_argument, NULL, OPT_CONFIG},
 		{"timeout", required_argument, NULL, 't'},
+		{"hostname", required_argument, NULL, 'H'},
+		{"community", required_argument, NULL, 'C'},
 		{"version", no_argument, NULL, 'V'},
 		{"help", no_argument, NULL, 'h'},
 	};
@@ -187,6 +195,12 @@ static void parse_one(int c, const char *arg, struct opts *op, const struct opti
 	case 't':
 		parse_timeout(arg, &op->timeout);
 		break;
+	case 'H':
+		op->host = arg;
+		break;
+	case 'C':
+		op->community = arg;
+		break;
 	default:
 		unknown("invalid option (" PROG " --help lists them)");
 	}
@@ -199,7 +213,7 @@ static void parse_args(int argc, char **argv, struct opts *op)
 	int c;
 
 	opterr = 0; /* the reason goes into the one line on stdout */
-	while ((c = getopt_long(argc, argv, "w:c:t:Vh", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "w:c:t:H:C:Vh", lo, NULL)) != -1) {
 		if (c == 'V' || c == 'h') {
 			free(lo);
 			/* monitoring-plugins exit with UNKNOWN after --help and --version */
@@ -256,6 +270,28 @@ static void read_numatopd_conf(const struct opts *op, struct daemon_config *cfg)
 	override(&cfg->eng.xml_dir, op->xml_dir);
 }
 
+/* -H: the figures numatopd serves on HOST, over SNMP. */
+static int check_remote(const struct opts *op)
+{
+	struct check_snmp_target t = {op->host, op->community ? op->community : "public",
+				      op->timeout};
+	char err[ERRLEN];
+	struct model *m = check_snmp_read(&t, err, sizeof(err));
+	enum check_state st;
+
+	if (m == NULL)
+		unknown("%s", err);
+	if (m->nnodes == 0)
+		unknown("SNMP %.100s: numaNodeTable is empty", op->host);
+	if (m->source_status == SOURCE_UNAVAILABLE)
+		unknown("SNMP %.100s: numatopd cannot read its libvirt XML directory "
+			"(numaSourceStatus unavailable)", op->host);
+	st = check_print(stdout, m, &op->t);
+	model_unref(m);
+	snmp_shutdown("check_numa");
+	return fflush(stdout) == 0 ? (int)st : CHECK_UNKNOWN;
+}
+
 int main(int argc, char **argv)
 {
 	struct daemon_config cfg;
@@ -271,6 +307,8 @@ int main(int argc, char **argv)
 	setenv("MIBS", "", 0);
 	snmp_enable_stderrlog();
 	log_set_hook(log_stderr);
+	if (op.host)
+		return check_remote(&op);
 	settings_init(&cfg);
 	read_numatopd_conf(&op, &cfg);
 	e = engine_new(&cfg.eng);

@@ -1,8 +1,8 @@
 #!/bin/sh
 # check_numa.sh: the Nagios/Icinga plugin on the fixture host, once per exit status (0 OK,
 # 1 WARNING, 2 CRITICAL, 3 UNKNOWN): the exact line before the perfdata, every perfdata item
-# in the guidelines' format (a regex, and Monitoring::Plugin's own parser when installed),
-# and the Icinga2 CheckCommand's arguments against the plugin's options.
+# in the guidelines' format (a regex, and Monitoring::Plugin's own parser when installed);
+# the same over SNMP (-H) from numatopd under a private snmpd; and the Icinga2 CheckCommand.
 set -u
 TESTS_DIR=${TESTS_DIR:-$(cd "$(dirname "$0")" && pwd)}
 . "$TESTS_DIR/lib.sh"
@@ -183,6 +183,45 @@ if [ "$(id -u)" = 0 ] && command -v runuser >/dev/null && command -v setcap >/de
 	chmod 700 "$NT_DIR"
 else
 	echo "not root: the privilege checks (runuser, setcap) are left out"
+fi
+
+# ------------------------------------------------------------------ -H: over SNMP
+# The same fixture served by numatopd under a private snmpd: the same summary for the same
+# thresholds; memory headroom comes in whole MiB (numaNodeMemHeadroom), without the memory
+# limit (not served) as its maximum. A wrong community gets no answer: UNKNOWN.
+snmp_checks() {
+	nt_start_snmpd </dev/null || return 1
+	nt_start_numatopd --sysfs-root "$FX/sys" --libvirt-xml-dir "$FX/libvirt" || return 1
+	nt_wait_numatopd_registered || return 1
+	for args in "" "-w 100 --critical-mem-pct 120 --critical-cpu-pct 190 \
+--critical-huge-short ~: --warning-invalid-files ~: --warning-mem-headroom 2048:"; do
+		# shellcheck disable=SC2086 # the options are words
+		run "$([ -z "$args" ] && echo 2 || echo 1)" $args
+		local_line=${out%% | *}
+		# shellcheck disable=SC2086
+		"$CHECK_NUMA" -H "$NT_TARGET" -C public $args >"$NT_DIR/out" 2>"$NT_DIR/err"
+		rc=$? out=$(cat "$NT_DIR/out")
+		echo "check_numa -H $NT_TARGET -C public $args -> exit $rc: $out"
+		[ "${out%% | *}" = "$local_line" ] &&
+			nt_pass "-H: exit $rc, the same summary as local: $local_line" ||
+			nt_fail "-H: '${out%% | *}', local '$local_line'"
+	done
+	perfdata 190 "'node0_mem_headroom'=4830789632B;2147483648:" "'node0_cpu_headroom'=0;;;;8" \
+		"'node1_huge_short'=1073741824B;;~:;0" "'vms'=14;;;0"
+	"$CHECK_NUMA" -H "$NT_TARGET" -C wrong -t 2 >"$NT_DIR/out" 2>&1
+	rc=$? out=$(cat "$NT_DIR/out")
+	[ $rc = 3 ] && [ "$out" = "NUMA UNKNOWN - SNMP $NT_TARGET: no answer (timeout)" ] &&
+		nt_pass "-H with a wrong community: exit 3, $out" ||
+		nt_fail "-H with a wrong community: exit $rc, '$out'"
+}
+if command -v "${SNMPD:-snmpd}" >/dev/null 2>&1 || [ -x /usr/sbin/snmpd ]; then
+	[ -x "${NUMATOPD:-}" ] || NUMATOPD=$TESTS_DIR/../numatopd
+	export NUMATOPD
+	snmp_checks || nt_fail "the private snmpd and numatopd did not start"
+elif [ "${NUMATOPD_REQUIRE_ALL:-0}" = 1 ]; then
+	nt_fail "snmpd not found: -H is not checked"
+else
+	echo "snmpd not found: -H is not checked"
 fi
 
 # --help and --version: exit 3, as the monitoring-plugins do

@@ -315,7 +315,7 @@ static void print_node_perf(FILE *f, const struct model *m, const struct node_ro
 		 * oversubscribed), shortfalls none either */
 		if (i == CHECK_CPU_HEADROOM)
 			snprintf(max, sizeof(max), "%" PRIu64, n->cpu_limit);
-		else if (i == CHECK_MEM_HEADROOM)
+		else if (i == CHECK_MEM_HEADROOM && n->mem_limit != UINT64_MAX)
 			snprintf(max, sizeof(max), "%" PRIu64, n->mem_limit);
 		perf(f, label, check_node_value(m, n, (enum check_metric)i), d->uom, warn, crit,
 		     (i == CHECK_CPU_HEADROOM || i == CHECK_MEM_HEADROOM) ? "" : "0", max);

@@ -65,7 +65,8 @@ double check_node_value(const struct model *m, const struct node_row *n, enum ch
  * or its libvirt directory could not be read. */
 enum check_state check_evaluate(const struct model *m, const struct check_thresholds *t);
 
-/* Prints the plugin's one line, "NUMA STATE - summary | perfdata\n", and returns the state. */
+/* Prints the plugin's one line, "NUMA STATE - summary | perfdata\n", and returns the state.
+ * A node's mem_limit of UINT64_MAX means unknown (the MIB does not serve it): no maximum. */
 enum check_state check_print(FILE *f, const struct model *m, const struct check_thresholds *t);
 
 /* "OK", "WARNING", "CRITICAL", "UNKNOWN". */
