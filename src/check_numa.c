@@ -60,6 +60,12 @@ static void usage(FILE *f)
 		"  -H, --hostname HOST              read a numatopd host's figures over SNMPv2c\n"
 		"                                   instead (HOST, HOST:PORT, udp6:[ADDR]:PORT)\n"
 		"  -C, --community STRING           SNMPv2c community (default public)\n"
+		"  -U, --secname NAME               SNMPv3 instead: the USM user, with\n"
+		"  -L, --seclevel LEVEL             noAuthNoPriv, authNoPriv, authPriv (default)\n"
+		"  -a, --authproto PROTO            MD5, SHA (default), SHA-224 ... SHA-512\n"
+		"  -A, --authpasswd PASSPHRASE\n"
+		"  -x, --privproto PROTO            DES, AES (default), AES-192, AES-256\n"
+		"  -X, --privpasswd PASSPHRASE\n"
 		"  -t, --timeout SECONDS            UNKNOWN after this long (default 10)\n"
 		"  -V, --version                    print the version\n"
 		"  -h, --help                       this help\n");
@@ -101,7 +107,7 @@ static void log_stderr(int prio, const char *msg)
 struct opts {
 	struct check_thresholds t;
 	const char *sysfs_root, *xml_dir, *config;
-	const char *host, *community;
+	struct check_snmp_target snmp; /* -H and the SNMP options */
 	unsigned timeout;
 };
 
@@ -133,6 +139,12 @@ static struct option *long_options(char names[][40])
 		{"timeout", required_argument, NULL, 't'},
 		{"hostname", required_argument, NULL, 'H'},
 		{"community", required_argument, NULL, 'C'},
+		{"secname", required_argument, NULL, 'U'},
+		{"seclevel", required_argument, NULL, 'L'},
+		{"authproto", required_argument, NULL, 'a'},
+		{"authpasswd", required_argument, NULL, 'A'},
+		{"privproto", required_argument, NULL, 'x'},
+		{"privpasswd", required_argument, NULL, 'X'},
 		{"version", no_argument, NULL, 'V'},
 		{"help", no_argument, NULL, 'h'},
 	};
@@ -158,6 +170,8 @@ static void parse_timeout(const char *arg, unsigned *out)
 		unknown("--timeout '%.20s': expected 1 to 3600 seconds", arg);
 	*out = (unsigned)v;
 }
+
+static void parse_snmp(int c, const char *arg, struct check_snmp_target *t);
 
 static void parse_one(int c, const char *arg, struct opts *op, const struct option *lo)
 {
@@ -196,10 +210,38 @@ static void parse_one(int c, const char *arg, struct opts *op, const struct opti
 		parse_timeout(arg, &op->timeout);
 		break;
 	case 'H':
-		op->host = arg;
+		op->snmp.host = arg;
 		break;
+	default:
+		parse_snmp(c, arg, &op->snmp);
+		break;
+	}
+}
+
+/* The SNMP options but -H. */
+static void parse_snmp(int c, const char *arg, struct check_snmp_target *t)
+{
+	switch (c) {
 	case 'C':
-		op->community = arg;
+		t->community = arg;
+		break;
+	case 'U':
+		t->secname = arg;
+		break;
+	case 'L':
+		t->seclevel = arg;
+		break;
+	case 'a':
+		t->authproto = arg;
+		break;
+	case 'A':
+		t->authpass = arg;
+		break;
+	case 'x':
+		t->privproto = arg;
+		break;
+	case 'X':
+		t->privpass = arg;
 		break;
 	default:
 		unknown("invalid option (" PROG " --help lists them)");
@@ -213,7 +255,7 @@ static void parse_args(int argc, char **argv, struct opts *op)
 	int c;
 
 	opterr = 0; /* the reason goes into the one line on stdout */
-	while ((c = getopt_long(argc, argv, "w:c:t:H:C:Vh", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "w:c:t:H:C:U:L:a:A:x:X:Vh", lo, NULL)) != -1) {
 		if (c == 'V' || c == 'h') {
 			free(lo);
 			/* monitoring-plugins exit with UNKNOWN after --help and --version */
@@ -273,19 +315,21 @@ static void read_numatopd_conf(const struct opts *op, struct daemon_config *cfg)
 /* -H: the figures numatopd serves on HOST, over SNMP. */
 static int check_remote(const struct opts *op)
 {
-	struct check_snmp_target t = {op->host, op->community ? op->community : "public",
-				      op->timeout};
+	struct check_snmp_target t = op->snmp;
 	char err[ERRLEN];
-	struct model *m = check_snmp_read(&t, err, sizeof(err));
+	struct model *m;
 	enum check_state st;
 
-	if (m == NULL)
+	if (t.community == NULL)
+		t.community = "public";
+	t.timeout = op->timeout;
+	if ((m = check_snmp_read(&t, err, sizeof(err))) == NULL)
 		unknown("%s", err);
 	if (m->nnodes == 0)
-		unknown("SNMP %.100s: numaNodeTable is empty", op->host);
+		unknown("SNMP %.100s: numaNodeTable is empty", t.host);
 	if (m->source_status == SOURCE_UNAVAILABLE)
 		unknown("SNMP %.100s: numatopd cannot read its libvirt XML directory "
-			"(numaSourceStatus unavailable)", op->host);
+			"(numaSourceStatus unavailable)", t.host);
 	st = check_print(stdout, m, &op->t);
 	model_unref(m);
 	snmp_shutdown("check_numa");
@@ -307,7 +351,7 @@ int main(int argc, char **argv)
 	setenv("MIBS", "", 0);
 	snmp_enable_stderrlog();
 	log_set_hook(log_stderr);
-	if (op.host)
+	if (op.snmp.host)
 		return check_remote(&op);
 	settings_init(&cfg);
 	read_numatopd_conf(&op, &cfg);

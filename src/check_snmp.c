@@ -1,7 +1,8 @@
 /* check_snmp.c: check_numa -H: numaNodeTable, numaHugepageTable and the scalars of a remote
- * numatopd, walked over SNMPv2c with GETBULK, turned into the model rows core/check judges. */
+ * numatopd, walked over SNMPv2c or v3 with GETBULK, into the model rows core/check judges. */
 #include <stdint.h>
 #include <string.h>
+#include <strings.h>
 
 #include <net-snmp/net-snmp-config.h>
 #include <net-snmp/net-snmp-includes.h>
@@ -169,6 +170,65 @@ static int scalars(netsnmp_session *ss, struct model *m, char *err, size_t errle
 	return 0;
 }
 
+/* Level, protocols and keys of an SNMPv3 session from t. Returns -1 with err filled. */
+static int usm(netsnmp_session *s, const struct check_snmp_target *t, char *err, size_t errlen)
+{
+	static const char *const levels[] = {"noAuthNoPriv", "authNoPriv", "authPriv"};
+	static const int values[] = {SNMP_SEC_LEVEL_NOAUTH, SNMP_SEC_LEVEL_AUTHNOPRIV,
+				     SNMP_SEC_LEVEL_AUTHPRIV};
+	const char *level = t->seclevel ? t->seclevel : "authPriv";
+	size_t i;
+	int auth, priv;
+	oid *o;
+
+	for (i = 0; i < ARRAY_SIZE(levels) && strcasecmp(level, levels[i]) != 0; i++)
+		;
+	if (i == ARRAY_SIZE(levels)) {
+		err_set(err, errlen, "SNMPv3 level '%.20s': expected noAuthNoPriv, authNoPriv or "
+			"authPriv", level);
+		return -1;
+	}
+	s->version = SNMP_VERSION_3;
+	s->securityName = (char *)t->secname;
+	s->securityNameLen = strlen(t->secname);
+	s->securityLevel = values[i];
+	if (i == 0)
+		return 0;
+	auth = usm_lookup_auth_type(t->authproto ? t->authproto : "SHA");
+	if (auth < 0 || (o = sc_get_auth_oid(auth, &s->securityAuthProtoLen)) == NULL ||
+	    t->authpass == NULL) {
+		err_set(err, errlen, "SNMPv3: an authentication protocol (MD5, SHA, SHA-256 ...) "
+			"and passphrase are needed");
+		return -1;
+	}
+	s->securityAuthProto = snmp_duplicate_objid(o, s->securityAuthProtoLen);
+	s->securityAuthKeyLen = USM_AUTH_KU_LEN;
+	if (generate_Ku(s->securityAuthProto, (u_int)s->securityAuthProtoLen,
+			(const u_char *)t->authpass, strlen(t->authpass), s->securityAuthKey,
+			&s->securityAuthKeyLen) != SNMPERR_SUCCESS) {
+		err_set(err, errlen, "SNMPv3: the authentication passphrase is too short");
+		return -1;
+	}
+	if (i == 1)
+		return 0;
+	priv = usm_lookup_priv_type(t->privproto ? t->privproto : "AES");
+	if (priv < 0 || (o = sc_get_priv_oid(priv, &s->securityPrivProtoLen)) == NULL ||
+	    t->privpass == NULL) {
+		err_set(err, errlen, "SNMPv3: a privacy protocol (DES, AES ...) and passphrase "
+			"are needed");
+		return -1;
+	}
+	s->securityPrivProto = snmp_duplicate_objid(o, s->securityPrivProtoLen);
+	s->securityPrivKeyLen = USM_PRIV_KU_LEN;
+	if (generate_Ku(s->securityAuthProto, (u_int)s->securityAuthProtoLen,
+			(const u_char *)t->privpass, strlen(t->privpass), s->securityPrivKey,
+			&s->securityPrivKeyLen) != SNMPERR_SUCCESS) {
+		err_set(err, errlen, "SNMPv3: the privacy passphrase is too short");
+		return -1;
+	}
+	return 0;
+}
+
 struct model *check_snmp_read(const struct check_snmp_target *t, char *err, size_t errlen)
 {
 	netsnmp_session s, *ss;
@@ -186,6 +246,10 @@ struct model *check_snmp_read(const struct check_snmp_target *t, char *err, size
 	 * plugin's own alarm says only "timed out" */
 	s.timeout = (long)t->timeout * 500000L;
 	s.retries = 0;
+	if (t->secname && usm(&s, t, err, errlen) < 0) {
+		model_unref(r.m);
+		return NULL;
+	}
 	if ((ss = snmp_open(&s)) == NULL) {
 		err_set(err, errlen, "SNMP %s: cannot open a session", t->host);
 		model_unref(r.m);

@@ -1,4 +1,4 @@
-/* check_snmp.h: check_numa's second source: the figures of a remote numatopd read over SNMPv2c
+/* check_snmp.h: check_numa's second source: the figures of a remote numatopd read over SNMP
  * (numaNodeTable, numaHugepageTable, three scalars) into the rows core/check judges. */
 #ifndef NUMATOPD_CHECK_SNMP_H
 #define NUMATOPD_CHECK_SNMP_H
@@ -11,6 +11,9 @@ struct check_snmp_target {
 	const char *host;      /* Net-SNMP peer name: host, host:port, udp6:[::1]:161 */
 	const char *community; /* SNMPv2c */
 	unsigned timeout;      /* the plugin's, seconds: a request waits half of it */
+	/* SNMPv3 (USM) when secname is set: level noAuthNoPriv, authNoPriv or authPriv;
+	 * protocols as Net-SNMP names them (MD5, SHA, SHA-256 ...; DES, AES ...) */
+	const char *secname, *seclevel, *authproto, *authpass, *privproto, *privpass;
 };
 
 /* The model as far as the MIB serves it: node rows (percentages, headrooms, CPU limit; the

@@ -189,8 +189,11 @@ fi
 # The same fixture served by numatopd under a private snmpd: the same summary for the same
 # thresholds; memory headroom comes in whole MiB (numaNodeMemHeadroom), without the memory
 # limit (not served) as its maximum. A wrong community gets no answer: UNKNOWN.
+V3USER='createUser numaops SHA-256 "numa auth passphrase" AES "numa privacy passphrase"'
 snmp_checks() {
-	nt_start_snmpd </dev/null || return 1
+	NT_SNMPD_MODULES=system_mib,vacm_conf,usmConf # usmConf: createUser
+	nt_start_snmpd "$V3USER" "rouser numaops authpriv .1.3.6.1.4.1.8072.9999.9999.6862" ||
+		return 1
 	nt_start_numatopd --sysfs-root "$FX/sys" --libvirt-xml-dir "$FX/libvirt" || return 1
 	nt_wait_numatopd_registered || return 1
 	for args in "" "-w 100 --critical-mem-pct 120 --critical-cpu-pct 190 \
@@ -198,6 +201,7 @@ snmp_checks() {
 		# shellcheck disable=SC2086 # the options are words
 		run "$([ -z "$args" ] && echo 2 || echo 1)" $args
 		local_line=${out%% | *}
+		[ -z "$args" ] && local_line_2=$local_line
 		# shellcheck disable=SC2086
 		"$CHECK_NUMA" -H "$NT_TARGET" -C public $args >"$NT_DIR/out" 2>"$NT_DIR/err"
 		rc=$? out=$(cat "$NT_DIR/out")
@@ -208,6 +212,20 @@ snmp_checks() {
 	done
 	perfdata 190 "'node0_mem_headroom'=4830789632B;2147483648:" "'node0_cpu_headroom'=0;;;;8" \
 		"'node1_huge_short'=1073741824B;;~:;0" "'vms'=14;;;0"
+	# SNMPv3, authPriv, as README's "SNMPv3" sets the user up; a wrong passphrase: UNKNOWN
+	"$CHECK_NUMA" -H "$NT_TARGET" -U numaops -L authPriv -a SHA-256 -A "numa auth passphrase" \
+		-x AES -X "numa privacy passphrase" >"$NT_DIR/out" 2>"$NT_DIR/err"
+	rc=$? out=$(cat "$NT_DIR/out")
+	[ $rc = 2 ] && [ "${out%% | *}" = "$local_line_2" ] &&
+		nt_pass "-H over SNMPv3 authPriv: exit 2, the same summary as local" ||
+		nt_fail "-H over SNMPv3: exit $rc, '$out' $(cat "$NT_DIR/err")"
+	"$CHECK_NUMA" -H "$NT_TARGET" -U numaops -a SHA-256 -A "not the passphrase" -x AES \
+		-X "numa privacy passphrase" -t 2 >"$NT_DIR/out" 2>/dev/null
+	rc=$? out=$(cat "$NT_DIR/out")
+	case $rc:$out in
+	"3:NUMA UNKNOWN - SNMP $NT_TARGET: Authentication failure (incorrect password, community or key)") nt_pass "SNMPv3 with a wrong passphrase: exit 3, $out" ;;
+	*) nt_fail "SNMPv3 with a wrong passphrase: exit $rc, '$out'" ;;
+	esac
 	"$CHECK_NUMA" -H "$NT_TARGET" -C wrong -t 2 >"$NT_DIR/out" 2>&1
 	rc=$? out=$(cat "$NT_DIR/out")
 	[ $rc = 3 ] && [ "$out" = "NUMA UNKNOWN - SNMP $NT_TARGET: no answer (timeout)" ] &&
