@@ -170,6 +170,18 @@ static int scalars(netsnmp_session *ss, struct model *m, char *err, size_t errle
 	return 0;
 }
 
+/* The key a passphrase makes, hashed with the session's authentication protocol (USM hashes
+ * the privacy passphrase with it too). *len holds the room of key on entry. */
+static int key(netsnmp_session *s, const char *pass, u_char *k, size_t *len, const char *what,
+	       char *err, size_t errlen)
+{
+	if (generate_Ku(s->securityAuthProto, (u_int)s->securityAuthProtoLen, (const u_char *)pass,
+			strlen(pass), k, len) == SNMPERR_SUCCESS)
+		return 0;
+	err_set(err, errlen, "SNMPv3: the %s passphrase is too short", what);
+	return -1;
+}
+
 /* Level, protocols and keys of an SNMPv3 session from t. Returns -1 with err filled. */
 static int usm(netsnmp_session *s, const struct check_snmp_target *t, char *err, size_t errlen)
 {
@@ -203,12 +215,9 @@ static int usm(netsnmp_session *s, const struct check_snmp_target *t, char *err,
 	}
 	s->securityAuthProto = snmp_duplicate_objid(o, s->securityAuthProtoLen);
 	s->securityAuthKeyLen = USM_AUTH_KU_LEN;
-	if (generate_Ku(s->securityAuthProto, (u_int)s->securityAuthProtoLen,
-			(const u_char *)t->authpass, strlen(t->authpass), s->securityAuthKey,
-			&s->securityAuthKeyLen) != SNMPERR_SUCCESS) {
-		err_set(err, errlen, "SNMPv3: the authentication passphrase is too short");
+	if (key(s, t->authpass, s->securityAuthKey, &s->securityAuthKeyLen, "authentication",
+		err, errlen) < 0)
 		return -1;
-	}
 	if (i == 1)
 		return 0;
 	priv = usm_lookup_priv_type(t->privproto ? t->privproto : "AES");
@@ -220,13 +229,8 @@ static int usm(netsnmp_session *s, const struct check_snmp_target *t, char *err,
 	}
 	s->securityPrivProto = snmp_duplicate_objid(o, s->securityPrivProtoLen);
 	s->securityPrivKeyLen = USM_PRIV_KU_LEN;
-	if (generate_Ku(s->securityAuthProto, (u_int)s->securityAuthProtoLen,
-			(const u_char *)t->privpass, strlen(t->privpass), s->securityPrivKey,
-			&s->securityPrivKeyLen) != SNMPERR_SUCCESS) {
-		err_set(err, errlen, "SNMPv3: the privacy passphrase is too short");
-		return -1;
-	}
-	return 0;
+	return key(s, t->privpass, s->securityPrivKey, &s->securityPrivKeyLen, "privacy", err,
+		   errlen);
 }
 
 struct model *check_snmp_read(const struct check_snmp_target *t, char *err, size_t errlen)
@@ -246,12 +250,15 @@ struct model *check_snmp_read(const struct check_snmp_target *t, char *err, size
 	 * plugin's own alarm says only "timed out" */
 	s.timeout = (long)t->timeout * 500000L;
 	s.retries = 0;
-	if (t->secname && usm(&s, t, err, errlen) < 0) {
-		model_unref(r.m);
-		return NULL;
+	ss = NULL;
+	if (t->secname == NULL || usm(&s, t, err, errlen) == 0) {
+		if ((ss = snmp_open(&s)) == NULL)
+			err_set(err, errlen, "SNMP %s: cannot open a session", t->host);
 	}
-	if ((ss = snmp_open(&s)) == NULL) {
-		err_set(err, errlen, "SNMP %s: cannot open a session", t->host);
+	/* snmp_open() copied them */
+	free(s.securityAuthProto);
+	free(s.securityPrivProto);
+	if (ss == NULL) {
 		model_unref(r.m);
 		return NULL;
 	}
