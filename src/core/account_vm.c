@@ -432,6 +432,7 @@ static void emit_vm(struct ctx *c, struct vmctx *v)
 	emit_assigns(c, v, nodes);
 	r = array_push(&c->m->vms, &c->m->nvms, &c->capvms, sizeof(*r));
 	r->index = v->index;
+	r->domain_id = vm->id >= 0 && vm->id <= INT32_MAX ? vm->id : -1;
 	r->file = xstrdup(v->file);
 	r->name = xstrdup(vm->name ? vm->name : "");
 	r->uuid = xstrdup(vm->uuid ? vm->uuid : "");

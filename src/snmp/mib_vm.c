@@ -19,6 +19,7 @@ static const struct mib_column columns[] = {
     {13, "numaVmRemoteVcpus", SMI_GAUGE32, AT(remote_vcpus, U32)},
     {14, "numaVmHugepageSize", SMI_UNSIGNED32, AT(huge_kib, U64)},
     {15, "numaVmEmulatorCpus", SMI_DISPLAYSTRING, AT(emulator_cpus, LIST)},
+    {16, "numaVmDomainId", SMI_INTEGER32, AT(domain_id, I64)},
 };
 
 static size_t lower(const struct model *m, const uint32_t idx[])
