@@ -546,8 +546,12 @@ wait_more "$SRC_OK" "$ok0" 5 &&
 	nt_fail "sysfs back: no numaSourceRecovered"
 sleep 0.5 # the hugepage raise that came back with the node directory has arrived
 b0=$(count "$SRC_BAD2") ok0=$(count "$SRC_OK") n0=$(ours)
-printf '<domain><name>bad1</name><vcpu\n' | put bad1
-printf '<domain><name>bad2</name><vcpu\n' | put bad2
+# both in one mv (two renames microseconds apart), so one rebuild sees 2 invalid files even on
+# a loaded machine, where two separate puts may straddle the eventDelay rebuild
+mkdir -p "$NT_DIR/stage"
+printf '<domain><name>bad1</name><vcpu\n' >"$NT_DIR/stage/bad1.xml"
+printf '<domain><name>bad2</name><vcpu\n' >"$NT_DIR/stage/bad2.xml"
+mv "$NT_DIR/stage/bad1.xml" "$NT_DIR/stage/bad2.xml" "$QEMU/"
 wait_more "$SRC_BAD2" "$b0" 5 &&
 	nt_pass "invalid files 0 -> 2: numaSourceError, degraded(2), numaInvalidFiles 2" ||
 	{ nt_fail "invalid files 0 -> 2: no numaSourceError with 2 invalid files:"; nt_traps | tail -n 3 >&2; }

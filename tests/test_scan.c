@@ -19,6 +19,7 @@
 #include "core/log.h"
 #include "source/scan.h"
 #include "core/util.h"
+#include "tmpdir.h"
 
 static char dir[256];
 static int warnings;
@@ -65,8 +66,7 @@ static void put_domain(const char *name, unsigned id)
 static int setup(void **state)
 {
 	(void)state;
-	snprintf(dir, sizeof(dir), "%s/scanXXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-	assert_non_null(mkdtemp(dir));
+	assert_int_equal(tmpdir_make(dir, sizeof(dir), "scan"), 0);
 	warnings = 0;
 	last_warning[0] = '\0';
 	log_set_hook(count_log);
@@ -75,11 +75,8 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	char cmd[512];
-
 	(void)state;
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	assert_int_equal(system(cmd), 0);
+	assert_int_equal(tmpdir_remove(dir), 0);
 	log_set_hook(NULL);
 	return 0;
 }

@@ -8,7 +8,6 @@
 
 #include <dirent.h>
 #include <errno.h>
-#include <ftw.h>
 #include <libgen.h>
 #include <limits.h>
 #include <stdio.h>
@@ -21,6 +20,7 @@
 #include "source/sysfs.h"
 #include "core/util.h"
 #include "corpus.h"
+#include "tmpdir.h"
 
 #define KiB  1024ull
 #define NODE "devices/system/node"
@@ -28,7 +28,7 @@
 /* ---------------------------------------------------------------- temp trees */
 
 struct tree {
-	char root[64];
+	char root[256];
 };
 
 static char *tpath(const struct tree *t, const char *rel)
@@ -113,19 +113,11 @@ static void put_cpulist(const struct tree *t, unsigned id, const char *list)
 	put(t, rel, list);
 }
 
-static int rm_entry(const char *p, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb;
-	(void)ftw;
-	return flag == FTW_DP ? rmdir(p) : unlink(p);
-}
-
 static int tree_setup(void **state)
 {
 	struct tree *t = xcalloc(1, sizeof(*t));
 
-	snprintf(t->root, sizeof(t->root), "/tmp/test_sysfs.XXXXXX");
-	if (mkdtemp(t->root) == NULL)
+	if (tmpdir_make(t->root, sizeof(t->root), "sysfs") < 0)
 		return -1;
 	*state = t;
 	return 0;
@@ -134,7 +126,7 @@ static int tree_setup(void **state)
 static int tree_teardown(void **state)
 {
 	struct tree *t = *state;
-	int rc = nftw(t->root, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	int rc = tmpdir_remove(t->root);
 
 	free(t);
 	return rc;
@@ -880,12 +872,11 @@ static struct host *read_corpus(const char *rel)
 	free(base);
 	if (node == NULL)
 		return NULL;
-	snprintf(t.root, sizeof(t.root), "/tmp/test_sysfs.XXXXXX");
-	assert_non_null(mkdtemp(t.root));
+	assert_int_equal(tmpdir_make(t.root, sizeof(t.root), "sysfs"), 0);
 	corpus_root(&t, node);
 	free(node);
 	h = read_ok(&t);
-	assert_int_equal(nftw(t.root, rm_entry, 16, FTW_DEPTH | FTW_PHYS), 0);
+	assert_int_equal(tmpdir_remove(t.root), 0);
 	return h;
 }
 
@@ -1073,8 +1064,7 @@ static void test_refresh_corpus(void **state)
 		nd = xasprintf("%s/node", b);
 		node = resolve_dir(nd, 0);
 		assert_non_null(node);
-		snprintf(t.root, sizeof(t.root), "/tmp/test_sysfs.XXXXXX");
-		assert_non_null(mkdtemp(t.root));
+		assert_int_equal(tmpdir_make(t.root, sizeof(t.root), "sysfs"), 0);
 		corpus_root(&t, node);
 		h1 = read_ok(&t);
 		if (sysfs_refresh_host(t.root, h1, &h2) == 0) {
@@ -1085,7 +1075,7 @@ static void test_refresh_corpus(void **state)
 			print_message("%s: refused (%zu warnings)\n", snaps[i], h1->nwarnings);
 		}
 		host_free(h1);
-		assert_int_equal(nftw(t.root, rm_entry, 16, FTW_DEPTH | FTW_PHYS), 0);
+		assert_int_equal(tmpdir_remove(t.root), 0);
 		free(node);
 		free(nd);
 		free(b);

@@ -7,7 +7,7 @@
 
 #include "core/alarm.h"
 #include "core/model.h"
-#include "snmp/config.h"
+#include "snmp/settings.h"
 
 /* The most objects one notification carries. */
 #define NOTIFY_MAX_OBJECTS 3

@@ -120,16 +120,6 @@ void engine_read_all(struct engine *e)
 	e->dirty = e->read_all = true;
 }
 
-unsigned engine_take_events(struct engine *e, struct watch *w)
-{
-	unsigned bits = watch_read(w);
-
-	if (bits)
-		engine_dir_changed(e);
-	engine_set_watched(e, watch_on_dir(w));
-	return bits;
-}
-
 bool engine_last_reused(const struct engine *e)
 {
 	return e->reused;

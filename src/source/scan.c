@@ -14,7 +14,8 @@
 #include "core/log.h"
 #include "core/util.h"
 
-struct entry {
+/* One *.xml file of the directory as the cache keeps it: its key and what parsing it gave. */
+struct cached_file {
 	char *name;
 	dev_t dev;
 	ino_t ino;
@@ -27,8 +28,8 @@ struct entry {
 struct scan {
 	char *dir;
 	size_t max;
-	struct entry *e; /* sorted by name */
-	size_t n;
+	struct cached_file *cache; /* sorted by name */
+	size_t ncache;
 	uint32_t parse_errors;
 	uint64_t generation;
 	bool dir_missing;
@@ -51,29 +52,29 @@ struct scan *scan_new(const char *dir, size_t max_file_size)
 	return s;
 }
 
-static void entry_clear(struct entry *e)
+static void cached_file_clear(struct cached_file *f)
 {
-	free(e->name);
-	vm_free(e->vm);
-	free(e->reason);
+	free(f->name);
+	vm_free(f->vm);
+	free(f->reason);
 }
 
-static void clear_entries(struct scan *s)
+static void clear_cache(struct scan *s)
 {
 	size_t i;
 
-	for (i = 0; i < s->n; i++)
-		entry_clear(&s->e[i]);
-	free(s->e);
-	s->e = NULL;
-	s->n = 0;
+	for (i = 0; i < s->ncache; i++)
+		cached_file_clear(&s->cache[i]);
+	free(s->cache);
+	s->cache = NULL;
+	s->ncache = 0;
 }
 
 void scan_free(struct scan *s)
 {
 	if (s == NULL)
 		return;
-	clear_entries(s);
+	clear_cache(s);
 	free(s->vms);
 	free(s->files);
 	free(s->dir);
@@ -142,28 +143,29 @@ static char **list_dir(const char *dir, size_t *count, int *errnum, char *err, s
 	return names;
 }
 
-static bool same_key(const struct entry *e, const struct stat *st)
+static bool same_key(const struct cached_file *f, const struct stat *st)
 {
-	return e->dev == st->st_dev && e->ino == st->st_ino && e->size == st->st_size &&
-	       e->mtime.tv_sec == st->st_mtim.tv_sec && e->mtime.tv_nsec == st->st_mtim.tv_nsec;
+	return f->dev == st->st_dev && f->ino == st->st_ino && f->size == st->st_size &&
+	       f->mtime.tv_sec == st->st_mtim.tv_sec && f->mtime.tv_nsec == st->st_mtim.tv_nsec;
 }
 
-/* Parse one file into a fresh entry; logs and counts a failure. */
-static void parse_into(struct scan *s, struct entry *e, const char *name, const struct stat *st)
+/* Parse one file into a fresh cache slot; logs and counts a failure. */
+static void parse_into(struct scan *s, struct cached_file *f, const char *name,
+		       const struct stat *st)
 {
 	char err[ERRLEN];
 	char *path = xasprintf("%s/%s", s->dir, name);
 
-	e->name = xstrdup(name);
-	e->dev = st->st_dev;
-	e->ino = st->st_ino;
-	e->size = st->st_size;
-	e->mtime = st->st_mtim;
-	if (domxml_parse_file(path, s->max, &e->vm, err, sizeof(err)) < 0) {
+	f->name = xstrdup(name);
+	f->dev = st->st_dev;
+	f->ino = st->st_ino;
+	f->size = st->st_size;
+	f->mtime = st->st_mtim;
+	if (domxml_parse_file(path, s->max, &f->vm, err, sizeof(err)) < 0) {
 		char *shown = str_printable_dup(path); /* a file name may hold a newline */
 
-		e->vm = NULL;
-		e->reason = xstrdup(err);
+		f->vm = NULL;
+		f->reason = xstrdup(err);
 		s->parse_errors++;
 		log_warn("%s: %s; file skipped", shown, str_printable(err));
 		free(shown);
@@ -177,14 +179,14 @@ static void rebuild_views(struct scan *s)
 
 	free(s->vms);
 	free(s->files);
-	s->vms = xcalloc(s->n, sizeof(*s->vms));
-	s->files = xcalloc(s->n, sizeof(*s->files));
+	s->vms = xcalloc(s->ncache, sizeof(*s->vms));
+	s->files = xcalloc(s->ncache, sizeof(*s->files));
 	s->nvms = 0;
-	for (i = 0; i < s->n; i++) {
-		if (s->e[i].vm == NULL)
+	for (i = 0; i < s->ncache; i++) {
+		if (s->cache[i].vm == NULL)
 			continue;
-		s->vms[s->nvms] = s->e[i].vm;
-		s->files[s->nvms] = s->e[i].name;
+		s->vms[s->nvms] = s->cache[i].vm;
+		s->files[s->nvms] = s->cache[i].name;
 		s->nvms++;
 	}
 }
@@ -212,7 +214,7 @@ static int read_failed(struct scan *s, int errnum)
 	s->read_once = false;
 	s->stale = false;
 	s->generation++;
-	clear_entries(s);
+	clear_cache(s);
 	rebuild_views(s);
 	return -1;
 }
@@ -249,8 +251,8 @@ static int stat_names(const char *dir, char *const *names, size_t n, struct stat
 
 int scan_run(struct scan *s, char *err, size_t errlen)
 {
-	struct entry *old = s->e, *e;
-	size_t nold = s->n, nnames = 0, n = 0, i, j;
+	struct cached_file *old = s->cache, *cache;
+	size_t nold = s->ncache, nnames = 0, n = 0, i, j;
 	struct stat *st;
 	char **names;
 	int parsed = 0, errnum = 0;
@@ -266,9 +268,9 @@ int scan_run(struct scan *s, char *err, size_t errlen)
 		free_names(names, nnames);
 		return read_failed(s, errnum);
 	}
-	e = xcalloc(nnames, sizeof(*e));
+	cache = xcalloc(nnames, sizeof(*cache));
 	for (i = 0, j = 0; i < nnames; i++) {
-		struct entry *o = NULL;
+		struct cached_file *o = NULL;
 
 		/* both lists are sorted by name: one merge walk finds the old entry */
 		while (j < nold && strcmp(old[j].name, names[i]) < 0)
@@ -279,18 +281,18 @@ int scan_run(struct scan *s, char *err, size_t errlen)
 			continue; /* vanished since readdir (st_mode 0), or a directory */
 		if (o && same_key(o, &st[i])) {
 			/* unchanged: move the parse result and the name */
-			e[n++] = *o;
+			cache[n++] = *o;
 			o->name = NULL;
 			o->vm = NULL;
 			o->reason = NULL;
 			continue;
 		}
-		parse_into(s, &e[n++], names[i], &st[i]);
+		parse_into(s, &cache[n++], names[i], &st[i]);
 		parsed++;
 	}
 	free(st);
 	for (i = 0; i < nold; i++)
-		entry_clear(&old[i]);
+		cached_file_clear(&old[i]);
 	free(old);
 	free_names(names, nnames);
 	/* every kept entry was moved from a distinct old one: same count, nothing parsed = same */
@@ -299,8 +301,8 @@ int scan_run(struct scan *s, char *err, size_t errlen)
 	s->dir_missing = false;
 	s->read_once = true;
 	s->stale = false;
-	s->e = e;
-	s->n = n;
+	s->cache = cache;
+	s->ncache = n;
 	rebuild_views(s);
 	return parsed;
 }
@@ -316,9 +318,10 @@ void scan_add_errors(const struct scan *s, struct model *m)
 {
 	size_t i;
 
-	for (i = 0; i < s->n; i++)
-		if (s->e[i].reason)
-			model_add_problem(&m->errors, &m->nerrors, s->e[i].name, s->e[i].reason);
+	for (i = 0; i < s->ncache; i++)
+		if (s->cache[i].reason)
+			model_add_problem(&m->errors, &m->nerrors, s->cache[i].name,
+					  s->cache[i].reason);
 }
 
 unsigned scan_invalid_files(const struct scan *s)
@@ -326,8 +329,8 @@ unsigned scan_invalid_files(const struct scan *s)
 	unsigned k = 0;
 	size_t i;
 
-	for (i = 0; i < s->n; i++)
-		if (s->e[i].reason)
+	for (i = 0; i < s->ncache; i++)
+		if (s->cache[i].reason)
 			k++;
 	return k;
 }
