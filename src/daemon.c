@@ -43,16 +43,19 @@ static struct {
 	bool vm_tables, vcpu_table; /* what mib_register() was given */
 } agent;
 
+static void override(char **slot, const char *value)
+{
+	if (value) {
+		free(*slot);
+		*slot = xstrdup(value);
+	}
+}
+
 void daemon_apply_overrides(struct daemon_config *c, const struct cli_overrides *o)
 {
-	if (o->sysfs_root) {
-		free(c->eng.sysfs_root);
-		c->eng.sysfs_root = xstrdup(o->sysfs_root);
-	}
-	if (o->xml_dir) {
-		free(c->eng.xml_dir);
-		c->eng.xml_dir = xstrdup(o->xml_dir);
-	}
+	override(&c->eng.sysfs_root, o->sysfs_root);
+	override(&c->eng.xml_dir, o->xml_dir);
+	override(&c->eng.state_dir, o->state_dir);
 }
 
 static void on_signal(int sig)

@@ -603,7 +603,10 @@ nt_start_numatopd() {
 		nt__vg="$nt__vg --suppressions=$TESTS_DIR/valgrind.supp"
 	fi
 	# shellcheck disable=SC2086 # nt__vg: the valgrind command line, or nothing
-	MIBS='' $nt__vg "$NUMATOPD" -f -x "$NT_AGENTX" -Lf "$NT_DIR/numatopd.log" "$@" \
+	# the VM index map in the test's own directory (a --state-dir in ARGS comes later, wins)
+	mkdir -p "$NT_DIR/state"
+	MIBS='' $nt__vg "$NUMATOPD" -f -x "$NT_AGENTX" -Lf "$NT_DIR/numatopd.log" \
+		--state-dir "$NT_DIR/state" "$@" \
 		</dev/null >>"$NT_DIR/numatopd.out" 2>&1 &
 	NT_NUMATOPD_PID=$!
 	return 0

@@ -147,6 +147,8 @@ static void h_path(const char *token, char *line)
 		return;
 	if (!strcasecmp(token, "sysfsRoot"))
 		set_path(token, line, &loading->eng.sysfs_root);
+	else if (!strcasecmp(token, "stateDir"))
+		set_path(token, line, &loading->eng.state_dir);
 	else
 		set_path(token, line, &loading->eng.xml_dir);
 }
@@ -308,6 +310,7 @@ void settings_register(void)
 	} directives[] = {
 		{"sysfsRoot", h_path, "DIR (default /sys)"},
 		{"libvirtXmlDir", h_path, "DIR (default /run/libvirt/qemu)"},
+		{"stateDir", h_path, "DIR (default /var/lib/numatopd)"},
 		{"refreshInterval", h_uint, "SECONDS (default 30)"},
 		{"agentxPingInterval", h_uint, "SECONDS (default 5)"},
 		{"cpuAllocationRatio", h_ratio, "RATIO (default 1.0)"},

@@ -4,8 +4,10 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/log.h"
+#include "source/statefile.h"
 #include "source/sysfs.h"
 #include "core/util.h"
 
@@ -28,6 +30,8 @@ struct engine {
 	bool dirty;             /* an event since the last scan, or never scanned */
 	bool read_all;          /* the next build reads all of sysfs and stats every file */
 	uint32_t errors_before; /* parse failures counted by scans since replaced (SIGHUP) */
+	struct vmindex *map;    /* the VM index map */
+	bool save_bad;          /* the last save of the map failed */
 };
 
 static void drop_prev(struct engine *e)
@@ -44,6 +48,8 @@ void engine_config_init(struct engine_config *c)
 	c->sysfs_root = xstrdup("/sys");
 	c->xml_dir = xstrdup("/run/libvirt/qemu");
 	c->max_file_size = DOMXML_MAX_SIZE_DEFAULT;
+	c->state_dir = xstrdup(STATEFILE_DIR);
+	c->state_write = true;
 	account_config_init(&c->acct);
 }
 
@@ -51,6 +57,7 @@ void engine_config_clear(struct engine_config *c)
 {
 	free(c->sysfs_root);
 	free(c->xml_dir);
+	free(c->state_dir);
 	account_config_clear(&c->acct);
 	memset(c, 0, sizeof(*c));
 }
@@ -60,8 +67,53 @@ void engine_config_copy(struct engine_config *dst, const struct engine_config *s
 	*dst = *src;
 	dst->sysfs_root = xstrdup(src->sysfs_root);
 	dst->xml_dir = xstrdup(src->xml_dir);
+	dst->state_dir = xstrdup(src->state_dir);
 	dst->acct.reserved =
 	    xmemdup(src->acct.reserved, src->acct.nreserved, sizeof(*src->acct.reserved));
+}
+
+/* Read the map; what went wrong is logged once, and the map starts from what was good. A
+ * missing map is the first start (or a lost file): the daemon says so, --dump stays quiet. */
+static void load_map(struct engine *e)
+{
+	char err[512];
+
+	e->map = vmindex_new();
+	switch (statefile_load(e->cfg.state_dir, e->map, err, sizeof(err))) {
+	case STATEFILE_OK:
+		break;
+	case STATEFILE_MISSING:
+		if (e->cfg.state_write)
+			log_warn("VM index map %s; starting a new one (normal at the first start)",
+				 err);
+		break;
+	case STATEFILE_BAD:
+		log_warn("VM index map %s; ignored, rebuilt from the VMs present", err);
+		break;
+	case STATEFILE_PARTIAL:
+		log_warn("VM index map %s; the other entries are kept", err);
+		break;
+	}
+}
+
+/* Write the map when it changed (or, at the end, when only last-seen times moved). A failure
+ * is logged once until a save works again: the indexes then hold only until a restart. */
+static void save_map(struct engine *e, bool at_end)
+{
+	char err[512];
+
+	if (!e->cfg.state_write || !(e->map->changed || (at_end && e->map->touched)))
+		return;
+	if (statefile_save(e->cfg.state_dir, e->map, err, sizeof(err)) < 0) {
+		if (!e->save_bad)
+			log_warn("VM index map not saved: %s; numaVmIndex may change at a restart",
+				 err);
+		e->save_bad = true;
+		return;
+	}
+	if (e->save_bad)
+		log_info("VM index map saved again in %s", e->cfg.state_dir);
+	e->save_bad = false;
 }
 
 struct engine *engine_new(const struct engine_config *cfg)
@@ -69,6 +121,7 @@ struct engine *engine_new(const struct engine_config *cfg)
 	struct engine *e = xcalloc(1, sizeof(*e));
 
 	engine_config_copy(&e->cfg, cfg);
+	load_map(e);
 	e->scan = scan_new(cfg->xml_dir, cfg->max_file_size);
 	e->dirty = true;
 	e->read_all = true;
@@ -81,6 +134,8 @@ void engine_free(struct engine *e)
 		return;
 	drop_prev(e);
 	scan_free(e->scan);
+	save_map(e, true);
+	vmindex_free(e->map);
 	engine_config_clear(&e->cfg);
 	free(e);
 }
@@ -89,6 +144,10 @@ void engine_set_config(struct engine *e, const struct engine_config *cfg)
 {
 	bool same_dir = strcmp(e->cfg.xml_dir, cfg->xml_dir) == 0 &&
 			e->cfg.max_file_size == cfg->max_file_size;
+
+	/* a new state directory gets the map the VMs have now, so no index moves */
+	if (strcmp(e->cfg.state_dir, cfg->state_dir) != 0)
+		e->map->changed = true;
 
 	engine_config_clear(&e->cfg);
 	engine_config_copy(&e->cfg, cfg);
@@ -282,7 +341,9 @@ struct model *engine_build(struct engine *e, uint32_t now)
 		m = account_refresh(e->prev, host);
 	} else {
 		nvms = scan_vms(e->scan, &vms, &files);
-		m = account_build(host ? host : &empty_host, vms, files, nvms, &e->cfg.acct);
+		m = account_build_indexed(host ? host : &empty_host, vms, files, nvms,
+					  &e->cfg.acct, e->map, (int64_t)time(NULL));
+		save_map(e, false);
 	}
 	scan_add_errors(e->scan, m);
 	e->nnodes = host ? host->nnodes : 0;

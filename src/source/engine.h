@@ -14,6 +14,8 @@ struct engine_config {
 	char *sysfs_root;  /* default "/sys" */
 	char *xml_dir;     /* default "/run/libvirt/qemu" */
 	size_t max_file_size;
+	char *state_dir;  /* the VM index map's directory, default "/var/lib/numatopd" */
+	bool state_write; /* false (--dump): the map is read, never written */
 	struct account_config acct;
 };
 
@@ -21,6 +23,10 @@ struct engine;
 
 struct engine *engine_new(const struct engine_config *cfg);
 void engine_free(struct engine *e);
+/* The engine keeps the VM index map (README, "VM index"): read from state_dir when made
+ * (missing or bad: logged, and rebuilt from the VMs present), written back after a build that
+ * changed it when state_write, and at engine_free() when only last-seen times moved. */
+
 /* Swap in a new configuration (SIGHUP); the file cache is kept when the directory is the
  * same. cfg is copied. */
 void engine_set_config(struct engine *e, const struct engine_config *cfg);
