@@ -40,6 +40,7 @@ static struct {
 	unsigned refresh_alarm;
 	unsigned delay_alarm; /* the pending eventDelay rebuild, 0 = none */
 	unsigned hold_alarm;  /* the next hold-down expiry, 0 = none */
+	unsigned fresh_alarm; /* the rebuild a request asked for, 0 = none */
 	bool vm_tables, vcpu_table; /* what mib_register() was given */
 } agent;
 
@@ -160,8 +161,9 @@ static void rebuild(void)
 	take_events();
 	m = engine_build(agent.eng, (uint32_t)netsnmp_get_agent_uptime());
 
-	/* this build reads every change the pending one would have */
+	/* this build reads every change the pending ones would have */
 	cancel(&agent.delay_alarm);
+	cancel(&agent.fresh_alarm);
 	mib_publish(m);
 	notify_update(m);
 	DEBUGMSGTL(("numatopd",
@@ -173,11 +175,21 @@ static void rebuild(void)
 	arm_hold();
 }
 
-/* A request arrived: serve fresh data, but rebuild at most once per second. */
+static void on_fresh(unsigned int reg, void *arg)
+{
+	(void)reg;
+	(void)arg;
+	agent.fresh_alarm = 0;
+	rebuild();
+}
+
+/* A request arrived: it is answered from the snapshot there is, never after a rebuild (at
+ * 10,000 VMs a cold one takes longer than snmpd's agentXTimeout of 1 s). When that snapshot is
+ * a second old or more, the loop rebuilds once the answer is sent, for the next request. */
 static void on_request(void)
 {
-	if (since(&agent.last_build) >= 1.0)
-		rebuild();
+	if (agent.fresh_alarm == 0 && since(&agent.last_build) >= 1.0)
+		agent.fresh_alarm = alarm_in(1, on_fresh);
 }
 
 static void on_timer(unsigned int reg, void *arg)
@@ -421,6 +433,7 @@ int daemon_run(struct daemon_config *cfg, const struct cli_overrides *o)
 	log_info("numatopd stopping");
 	cancel(&agent.delay_alarm);
 	cancel(&agent.hold_alarm);
+	cancel(&agent.fresh_alarm);
 	mib_unregister();
 	notify_shutdown();
 	snmp_shutdown(APPNAME);

@@ -204,7 +204,7 @@ expect_next numaNodeCpuCapacity.1 numaNodeCpuCapacity.4
 expect_next "$WL_ROOT.1.2.1.2.4294967295" numaNodeCpuCapacity.0
 # web-local has the lowest numaVmIndex, and rows on node 0
 expect_next numaNodeHugepagesOversubscribed.6 "numaVmName.$WEB"
-expect_next "numaVmEmulatorCpus.$last_vm" "numaVmAssignVcpus.$WEB.0"
+expect_next "numaVmDomainId.$last_vm" "numaVmAssignVcpus.$WEB.0"
 expect_next "$(last_of 1.4.1.4)" "numaVcpuAffinity.$WEB.0"
 expect_next "$(last_of 1.5.1.6)" numaNodeDistanceValue.0.0
 expect_next numaHugepageTotal.1 numaHugepageTotal.1.2048

@@ -241,7 +241,7 @@ static const struct find_case find_cases[] = {
      GOT(1, 3, 1, 15, VMX)},
     {"vm: last row goes to the next column", NEXT(mib_vm_table, 1, 3, 1, 2, VMX),
      GOT(1, 3, 1, 3, 3)},
-    {"vm: the end", NEXT(mib_vm_table, 1, 3, 1, 15, VMX), END},
+    {"vm: the end", NEXT(mib_vm_table, 1, 3, 1, 16, VMX), END},
     {"vm: get", GET(mib_vm_table, 1, 3, 1, 9, VMX), GOT(1, 3, 1, 9, VMX)},
     {"vm: get between rows", GET(mib_vm_table, 1, 3, 1, 9, 4), NOINST},
     {"vm: empty table, next of the table", NEXT(mib_vm_table, 1, 3), .empty = true, END},

@@ -4,6 +4,7 @@
  * log. */
 #include "snmp/settings.h"
 
+
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +23,8 @@ void settings_init(struct daemon_config *c)
 {
 	memset(c, 0, sizeof(*c));
 	engine_config_init(&c->eng);
+	c->eng.state_dir = xstrdup(ENGINE_STATE_DIR);
+	c->eng.state_write = true; /* --dump turns it off */
 	c->refresh_interval = 30;
 	c->agentx_ping = 5;
 	c->vm_tables = true;

@@ -48,8 +48,8 @@ void engine_config_init(struct engine_config *c)
 	c->sysfs_root = xstrdup("/sys");
 	c->xml_dir = xstrdup("/run/libvirt/qemu");
 	c->max_file_size = DOMXML_MAX_SIZE_DEFAULT;
-	c->state_dir = xstrdup(STATEFILE_DIR);
-	c->state_write = true;
+	c->state_dir = NULL; /* no map: the daemon's settings name the directory */
+	c->state_write = false;
 	account_config_init(&c->acct);
 }
 
@@ -67,7 +67,7 @@ void engine_config_copy(struct engine_config *dst, const struct engine_config *s
 	*dst = *src;
 	dst->sysfs_root = xstrdup(src->sysfs_root);
 	dst->xml_dir = xstrdup(src->xml_dir);
-	dst->state_dir = xstrdup(src->state_dir);
+	dst->state_dir = src->state_dir ? xstrdup(src->state_dir) : NULL;
 	dst->acct.reserved =
 	    xmemdup(src->acct.reserved, src->acct.nreserved, sizeof(*src->acct.reserved));
 }
@@ -79,6 +79,8 @@ static void load_map(struct engine *e)
 	char err[512];
 
 	e->map = vmindex_new();
+	if (e->cfg.state_dir == NULL)
+		return;
 	switch (statefile_load(e->cfg.state_dir, e->map, err, sizeof(err))) {
 	case STATEFILE_OK:
 		break;
@@ -102,7 +104,8 @@ static void save_map(struct engine *e, bool at_end)
 {
 	char err[512];
 
-	if (!e->cfg.state_write || !(e->map->changed || (at_end && e->map->touched)))
+	if (!e->cfg.state_write || e->cfg.state_dir == NULL ||
+	    !(e->map->changed || (at_end && e->map->touched)))
 		return;
 	if (statefile_save(e->cfg.state_dir, e->map, err, sizeof(err)) < 0) {
 		if (!e->save_bad)
@@ -146,7 +149,7 @@ void engine_set_config(struct engine *e, const struct engine_config *cfg)
 			e->cfg.max_file_size == cfg->max_file_size;
 
 	/* a new state directory gets the map the VMs have now, so no index moves */
-	if (strcmp(e->cfg.state_dir, cfg->state_dir) != 0)
+	if (cfg->state_dir && (e->cfg.state_dir == NULL || strcmp(e->cfg.state_dir, cfg->state_dir)))
 		e->map->changed = true;
 
 	engine_config_clear(&e->cfg);

@@ -10,12 +10,14 @@
 #include "core/model.h"
 #include "source/scan.h"
 
+#define ENGINE_STATE_DIR "/var/lib/numatopd" /* the daemon's default stateDir */
+
 struct engine_config {
 	char *sysfs_root;  /* default "/sys" */
 	char *xml_dir;     /* default "/run/libvirt/qemu" */
 	size_t max_file_size;
-	char *state_dir;  /* the VM index map's directory, default "/var/lib/numatopd" */
-	bool state_write; /* false (--dump): the map is read, never written */
+	char *state_dir;  /* the VM index map's directory; NULL (the default): no map */
+	bool state_write; /* false (the default, --dump): the map is read, never written */
 	struct account_config acct;
 };
 

@@ -8,7 +8,6 @@
 #include "core/vmindex.h"
 
 #define STATEFILE_NAME	   "vm-index"
-#define STATEFILE_DIR	   "/var/lib/numatopd"
 #define STATEFILE_HEADER   "numatopd-vmindex 1"
 #define STATEFILE_LINE_MAX 72 /* "2147483647 <36> <19 digits>\n" is 68 octets */
 #define STATEFILE_MAX_SIZE ((size_t)(VMINDEX_MAX_ENTRIES + 1) * STATEFILE_LINE_MAX)
