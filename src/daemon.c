@@ -19,6 +19,7 @@
 #include <net-snmp/agent/agent_callbacks.h>
 
 #include "core/log.h"
+#include "core/yield.h"
 #include "snmp/mib.h"
 #include "snmp/notify.h"
 #include "core/util.h"
@@ -153,13 +154,42 @@ static void arm_hold(void)
 		agent.hold_alarm = alarm_in(ms + 5, on_hold);
 }
 
+/* Inside a rebuild (core/yield.h), at most every millisecond: answer the AgentX requests
+ * waiting, from the snapshot published before it (the new one is published only when whole).
+ * snmpd turns one GETBULK into one AgentX PDU per repetition, each sent after the answer to
+ * the one before: a few are read per call. Only snmp_read(): no alarm runs here, so no
+ * rebuild can start inside this one. */
+static void serve_waiting(void)
+{
+	static struct timespec last;
+	int round;
+
+	if (since(&last) < 0.001)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &last);
+	for (round = 0; round < 16; round++) {
+		struct timeval tv = {0, 0};
+		int nfds = 0, block = 0;
+		fd_set fds;
+
+		FD_ZERO(&fds);
+		snmp_select_info(&nfds, &fds, &tv, &block);
+		tv = (struct timeval){0, 0};
+		if (nfds <= 0 || select(nfds, &fds, NULL, NULL, &tv) <= 0)
+			return;
+		snmp_read(&fds);
+	}
+}
+
 static void rebuild(void)
 {
 	struct model *m;
 
 	/* events not read yet belong to this build: without them it would trust a stale scan */
 	take_events();
+	yield_set_hook(serve_waiting);
 	m = engine_build(agent.eng, (uint32_t)netsnmp_get_agent_uptime());
+	yield_set_hook(NULL);
 
 	/* this build reads every change the pending ones would have */
 	cancel(&agent.delay_alarm);

@@ -9,6 +9,7 @@
 
 #include "core/util.h"
 #include "core/vmindex.h"
+#include "core/yield.h"
 
 void account_config_init(struct account_config *c)
 {
@@ -144,6 +145,7 @@ static void account_vms(struct ctx *c, struct vm *const *vms, const char *const 
 	for (i = 0; i < n; i++) {
 		size_t p = turn[i].pos;
 
+		yield_point();
 		warn_index(c, file_of(files, p), &o, files, p);
 		account_vm(c, vms[p], file_of(files, p), o.index[p],
 			   o.dup_of[p] == NO_POS ? NULL : file_of(files, o.dup_of[p]));

@@ -13,6 +13,7 @@
 
 #include "core/log.h"
 #include "core/util.h"
+#include "core/yield.h"
 
 /* One *.xml file of the directory as the cache keeps it: its key and what parsing it gave. */
 struct cached_file {
@@ -287,6 +288,7 @@ int scan_run(struct scan *s, char *err, size_t errlen)
 			o->reason = NULL;
 			continue;
 		}
+		yield_point();
 		parse_into(s, &cache[n++], names[i], &st[i]);
 		parsed++;
 	}
