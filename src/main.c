@@ -239,6 +239,7 @@ static int run_dump(struct daemon_config *cfg, const struct opts *op)
 		return 1;
 	daemon_apply_overrides(cfg, &op->o);
 	cfg->eng.state_write = false; /* --dump reads the VM index map, never writes it */
+	cfg->eng.once = true;
 	e = engine_new(&cfg->eng);
 	m = engine_build(e, 0);
 	if (op->json)
@@ -249,6 +250,11 @@ static int run_dump(struct daemon_config *cfg, const struct opts *op)
 	if (rc)
 		fprintf(stderr, "numatopd: %s/devices/system/node has no NUMA nodes\n",
 			cfg->eng.sysfs_root);
+	/* the daemon waits for the directory; a one-shot dump without it is a failure */
+	if (engine_dir_error(e)) {
+		fprintf(stderr, "numatopd: --dump: libvirt directory %s\n", engine_dir_error(e));
+		rc = 1;
+	}
 	model_unref(m);
 	engine_free(e);
 	return fflush(stdout) == 0 ? rc : 1;

@@ -86,4 +86,36 @@ n=$(grep -c 'file skipped' "$NT_DIR/append.log" 2>/dev/null)
 	nt_fail "-Lf after two runs holds ${n:-0} 'file skipped' lines, not 4"
 
 "$NUMATOPD" --version | grep -q "^numatopd [0-9]" && nt_pass "--version" || nt_fail "--version"
+# A libvirt directory --dump cannot read is an error with the reason (the daemon waits for it)
+dump_dir_fails() {
+	ddf__what=$1
+	shift
+	"$@" --dump --sysfs-root "$HOST/sys" --libvirt-xml-dir "$ddf__dir" >"$out.dir" 2>"$out.dir.err"
+	ddf__rc=$?
+	if [ $ddf__rc -ne 0 ] &&
+		grep -qx "numatopd: --dump: libvirt directory $ddf__dir: $ddf__what" "$out.dir.err" &&
+		! grep -q "serving host tables" "$out.dir.err"; then
+		nt_pass "--dump with a libvirt directory that says '$ddf__what' exits $ddf__rc"
+	else
+		nt_fail "--dump, '$ddf__what': exit $ddf__rc, $(cat "$out.dir.err")"
+	fi
+}
+ddf__dir=$NT_DIR/nonexistent
+dump_dir_fails "No such file or directory" "$NUMATOPD"
+ddf__dir=$HOST/sys/devices/system/node/possible
+dump_dir_fails "Not a directory" "$NUMATOPD"
+ddf__dir=$NT_DIR/closed
+mkdir "$ddf__dir" && chmod 000 "$ddf__dir"
+if [ "$(id -u)" != 0 ]; then
+	dump_dir_fails "Permission denied" "$NUMATOPD"
+elif command -v setpriv >/dev/null 2>&1 && setpriv --reuid=65534 --regid=65534 --clear-groups \
+	test -x "$NUMATOPD" 2>/dev/null; then
+	chmod 755 "$NT_DIR"
+	dump_dir_fails "Permission denied" setpriv --reuid=65534 --regid=65534 --clear-groups \
+		"$NUMATOPD"
+else
+	echo "note: EACCES not tested (root without setpriv, or $NUMATOPD not reachable as nobody)"
+fi
+chmod 700 "$ddf__dir"
+
 nt_done

@@ -2,6 +2,7 @@
  * source scalars. Logs source transitions once, never per rebuild. */
 #include "source/engine.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -32,6 +33,7 @@ struct engine {
 	uint32_t errors_before; /* parse failures counted by scans since replaced (SIGHUP) */
 	struct vmindex *map;    /* the VM index map */
 	bool save_bad;          /* the last save of the map failed */
+	char dir_err[ERRLEN];   /* why the last build could not read the directory, "" = it could */
 };
 
 static void drop_prev(struct engine *e)
@@ -306,6 +308,11 @@ static void refresh_dir(struct engine *e)
 	parsed = scan_run(e->scan, err, sizeof(err));
 
 	e->last_parsed = parsed > 0 ? (unsigned)parsed : 0;
+	snprintf(e->dir_err, sizeof(e->dir_err), "%s", parsed < 0 ? err : "");
+	if (parsed < 0 && e->cfg.once) {
+		e->dir_bad = parsed == -1;
+		return;
+	}
 	if (parsed == -2) {
 		if (!was_stale)
 			log_warn("libvirt directory %s; serving the VMs it last read until it can "
@@ -323,6 +330,11 @@ static void refresh_dir(struct engine *e)
 	if (e->dir_bad || was_stale)
 		log_info("libvirt directory %s is readable again", e->cfg.xml_dir);
 	e->dir_bad = false;
+}
+
+const char *engine_dir_error(const struct engine *e)
+{
+	return e->dir_err[0] ? e->dir_err : NULL;
 }
 
 struct model *engine_build(struct engine *e, uint32_t now)

@@ -18,6 +18,8 @@ struct engine_config {
 	size_t max_file_size;
 	char *state_dir;  /* the VM index map's directory; NULL (the default): no map */
 	bool state_write; /* false (the default, --dump): the map is read, never written */
+	bool once;        /* --dump: a libvirt directory that cannot be read is not logged with
+			   * the daemon's wording; the caller reports engine_dir_error() */
 	struct account_config acct;
 };
 
@@ -53,6 +55,10 @@ void engine_read_all(struct engine *e);
 /* True when the last build changed no VM and no topology: it shared the VM rows of the build
  * before (account_refresh) and only the kernel's free counts were read again. */
 bool engine_last_reused(const struct engine *e);
+
+/* Why the last build could not read the libvirt directory ("DIR: No such file or
+ * directory"), NULL when it could. */
+const char *engine_dir_error(const struct engine *e);
 
 /* How many NUMA nodes the last build found (0 = none: --dump exits 1). */
 size_t engine_node_count(const struct engine *e);
