@@ -56,6 +56,17 @@ printf 'refreshInterval 10\nfrobnicate yes\n' >"$NT_DIR/unknown.conf"
 rc=$?
 [ $rc -eq 1 ] && nt_pass "unknown directive: exit 1" || nt_fail "unknown directive: exit $rc"
 grep -q "unknown.conf: line 2" "$out.err" && nt_pass "unknown directive names file and line" || nt_fail "no file:line in: $(cat "$out.err")"
+grep -qx ".*unknown.conf: line 2: Error: unknown directive: frobnicate." "$out.err" &&
+	nt_pass "an unknown directive is logged as an error" ||
+	nt_fail "no 'Error: unknown directive' line in: $(cat "$out.err")"
+# reservedMemory for a node the host does not have: accepted, with a warning
+printf 'reservedMemory 9 1G\n' >"$NT_DIR/nonode.conf"
+"$NUMATOPD" --dump -c "$NT_DIR/nonode.conf" --sysfs-root "$HOST/sys" \
+	--libvirt-xml-dir "$HOST/libvirt" >/dev/null 2>"$out.err"
+rc=$?
+[ $rc -eq 0 ] && grep -q "reservedMemory: node 9 does not exist on this host (nodes 0,1,4,6); ignored" "$out.err" &&
+	nt_pass "reservedMemory for a missing node warns" ||
+	nt_fail "reservedMemory 9: exit $rc, $(cat "$out.err")"
 # a valid config changes the numbers: cpuAllocationRatio 2 doubles every CPU limit
 printf 'cpuAllocationRatio 2.0\nsysfsRoot %s\nlibvirtXmlDir %s\n' "$HOST/sys" "$HOST/libvirt" >"$NT_DIR/good.conf"
 "$NUMATOPD" --dump=json -c "$NT_DIR/good.conf" >"$out.r2" 2>/dev/null

@@ -6,6 +6,7 @@
 
 
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -18,6 +19,8 @@
 static struct daemon_config *loading;
 static int errors;
 static bool reporting; /* bad() is logging: watch_log() must not count it again */
+#define UNKNOWN_KEPT 8
+static char unknown_line[UNKNOWN_KEPT][300]; /* by error number: the unknown directives */
 
 void settings_init(struct daemon_config *c)
 {
@@ -297,10 +300,22 @@ static int watch_log(int major, int minor, void *arg, void *client)
 	(void)major;
 	(void)minor;
 	(void)client;
+	const char *unknown;
+
 	if (!loading || reporting || !slm || !slm->msg)
 		return 0;
-	if (strstr(slm->msg, "Unknown token") || strstr(slm->msg, ": Error: "))
+	if (strstr(slm->msg, ": Error: "))
 		errors++;
+	/* "FILE: line N: Warning: Unknown token: NAME." is Net-SNMP's wording; for numatopd the
+	 * directive is fatal: settings_end() says so as an error (not from here: snmp_log() inside
+	 * a logging callback recurses on the library's callback lock) */
+	if ((unknown = strstr(slm->msg, "Warning: Unknown token")) != NULL) {
+		if (errors < UNKNOWN_KEPT)
+			snprintf(unknown_line[errors], sizeof(unknown_line[0]),
+				 "%.*sError: unknown directive%s", (int)(unknown - slm->msg),
+				 slm->msg, unknown + strlen("Warning: Unknown token"));
+		errors++;
+	}
 	return 0;
 }
 
@@ -379,6 +394,15 @@ void settings_begin(struct daemon_config *target)
 
 int settings_end(void)
 {
+	int i;
+
 	loading = NULL;
+	reporting = true;
+	for (i = 0; i < errors && i < UNKNOWN_KEPT; i++)
+		if (unknown_line[i][0]) {
+			snmp_log(LOG_ERR, "%s", unknown_line[i]);
+			unknown_line[i][0] = '\0';
+		}
+	reporting = false;
 	return errors;
 }

@@ -33,6 +33,7 @@ struct engine {
 	uint32_t errors_before; /* parse failures counted by scans since replaced (SIGHUP) */
 	struct vmindex *map;    /* the VM index map */
 	bool save_bad;          /* the last save of the map failed */
+	bool reserved_told;     /* reservedMemory naming missing nodes was logged (this config) */
 	char dir_err[ERRLEN];   /* why the last build could not read the directory, "" = it could */
 };
 
@@ -156,6 +157,7 @@ void engine_set_config(struct engine *e, const struct engine_config *cfg)
 
 	engine_config_clear(&e->cfg);
 	engine_config_copy(&e->cfg, cfg);
+	e->reserved_told = false;
 	drop_prev(e); /* ratios and reservations change the accounting */
 	e->dirty = e->read_all = true;
 	if (!same_dir) {
@@ -332,6 +334,31 @@ static void refresh_dir(struct engine *e)
 	e->dir_bad = false;
 }
 
+/* reservedMemory NODE SIZE for a node the host does not have reserves nothing: say so, once
+ * per configuration. */
+static void check_reserved(struct engine *e, const struct host *host)
+{
+	char nodes[256];
+	size_t i, j, len = 0;
+
+	if (e->reserved_told || host == NULL || host->nnodes == 0)
+		return;
+	nodes[0] = '\0';
+	for (j = 0; j < host->nnodes && len < sizeof(nodes); j++)
+		len += (size_t)snprintf(nodes + len, sizeof(nodes) - len, "%s%u", j ? "," : "",
+					host->nodes[j].id);
+	for (i = 0; i < e->cfg.acct.nreserved; i++) {
+		for (j = 0; j < host->nnodes; j++)
+			if (host->nodes[j].id == e->cfg.acct.reserved[i].node)
+				break;
+		if (j == host->nnodes)
+			log_warn("reservedMemory: node %u does not exist on this host (nodes %s); "
+				 "ignored",
+				 e->cfg.acct.reserved[i].node, nodes);
+	}
+	e->reserved_told = true;
+}
+
 const char *engine_dir_error(const struct engine *e)
 {
 	return e->dir_err[0] ? e->dir_err : NULL;
@@ -348,6 +375,7 @@ struct model *engine_build(struct engine *e, uint32_t now)
 	uint64_t h, gen;
 
 	refresh_dir(e);
+	check_reserved(e, host);
 	e->read_all = false;
 	gen = scan_generation(e->scan);
 	e->reused = e->prev != NULL && host != NULL && e->prev_host != NULL &&
