@@ -19,6 +19,7 @@
 #include <net-snmp/agent/agent_callbacks.h>
 
 #include "core/log.h"
+#include "master.h"
 #include "core/yield.h"
 #include "snmp/mib.h"
 #include "snmp/notify.h"
@@ -327,6 +328,7 @@ static void reload(void)
 		register_tables();
 	}
 	arm_timer();
+	master_watch(agent.cfg->agentx_ping);
 	rebuild();
 	log_info("configuration reloaded");
 }
@@ -435,6 +437,7 @@ int daemon_run(struct daemon_config *cfg, const struct cli_overrides *o)
 			       NULL);
 	snmp_register_callback(SNMP_CALLBACK_APPLICATION, SNMPD_CALLBACK_INDEX_START, on_session,
 			       NULL);
+	master_init();
 	init_agent(APPNAME);
 	settings_register_after_agent();
 	init_snmp(APPNAME);
@@ -457,6 +460,7 @@ int daemon_run(struct daemon_config *cfg, const struct cli_overrides *o)
 	}
 	mib_set_refresh_hook(on_request);
 	arm_timer();
+	master_watch(cfg->agentx_ping);
 	log_info("numatopd %s started (sysfs %s, libvirt %s)", PACKAGE_VERSION, cfg->eng.sysfs_root,
 		 cfg->eng.xml_dir);
 	loop();
@@ -465,6 +469,7 @@ int daemon_run(struct daemon_config *cfg, const struct cli_overrides *o)
 	cancel(&agent.hold_alarm);
 	cancel(&agent.fresh_alarm);
 	mib_unregister();
+	master_shutdown();
 	notify_shutdown();
 	snmp_shutdown(APPNAME);
 	mib_publish(NULL);

@@ -32,7 +32,10 @@ static void usage(FILE *f)
 		"NUMA topology AgentX subagent for KVM/libvirt hosts (NUMA-TOPOLOGY-MIB).\n"
 		"\n"
 		"  -f                      stay in the foreground\n"
-		"  -x ADDRESS              AgentX master address (default: Net-SNMP's default)\n"
+		"  -x ADDRESS              AgentX master address (default unix:" NETSNMP_AGENTX_SOCKET
+		",\n"
+		"                          which the packaged snmpd drop-in keeps; the unit uses\n"
+		"                          unix:/var/agentx/numatopd)\n"
 		"  -c FILE                 read only this configuration file\n"
 		"  -L[efos...]             logging, as for snmpd (-Le stderr, -Ls d syslog, -Lf "
 		"FILE)\n"
@@ -302,6 +305,11 @@ int main(int argc, char **argv)
 			perror("numatopd: daemon");
 			rc = 1;
 			goto out;
+		}
+		/* daemon() pointed stderr at /dev/null: without -L, the log goes to syslog */
+		if (!op.foreground && !op.logging_set) {
+			snmp_disable_stderrlog();
+			snmp_enable_syslog_ident(APPNAME, LOG_DAEMON);
 		}
 		rc = daemon_run(&cfg, &op.o);
 	}

@@ -97,6 +97,8 @@ n=$(grep -c 'file skipped' "$NT_DIR/append.log" 2>/dev/null)
 	nt_fail "-Lf after two runs holds ${n:-0} 'file skipped' lines, not 4"
 
 "$NUMATOPD" --version | grep -q "^numatopd [0-9]" && nt_pass "--version" || nt_fail "--version"
+"$NUMATOPD" --help | grep -q -- "-x ADDRESS .*(default unix:/var/agentx/master," &&
+	nt_pass "--help names the default AgentX socket" || nt_fail "--help: $("$NUMATOPD" --help | grep -- -x)"
 # A libvirt directory --dump cannot read is an error with the reason (the daemon waits for it)
 dump_dir_fails() {
 	ddf__what=$1

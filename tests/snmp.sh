@@ -367,11 +367,17 @@ mkdir "$NT_DIR/rel" && cp -R "$HOST/sys" "$HOST/libvirt" "$NT_DIR/rel/" &&
 st=0
 # -x unix:../agentx.sock is the master's socket, relative to the start directory too
 (cd "$NT_DIR/rel" && MIBS='' "$NUMATOPD" -x unix:../agentx.sock -Lf "$NT_DIR/daemon.log" \
-	-c rel.conf --sysfs-root sys --libvirt-xml-dir libvirt </dev/null >"$NT_DIR/daemon.out" 2>&1) ||
+	-c rel.conf --sysfs-root sys --libvirt-xml-dir libvirt --state-dir . </dev/null \
+	>"$NT_DIR/daemon.out" 2>&1) ||
 	st=$?
 [ $st -eq 0 ] && nt_pass "without -f, relative paths: the parent exits 0" ||
 	nt_fail "without -f, relative paths: exit $st: $(cat "$NT_DIR/daemon.out")"
 nt_wait_for_line "$NT_DIR/daemon.log" 'numatopd .* started' 5 || :
+# no master yet: the address tried and the reason, not the library's "([NIL]):"
+grep -Eq "AgentX master unix:$(nt_re "$NT_DIR/rel/../agentx.sock"): (No such file or directory|Connection refused); trying again every 5 s" \
+	"$NT_DIR/daemon.log" && ! grep -q "NIL" "$NT_DIR/daemon.log" &&
+	nt_pass "no master: the log names the address and errno" ||
+	nt_fail "no master: $(grep -i agentx "$NT_DIR/daemon.log" | head -n 3)"
 dpid=$(daemon_pid)
 case $dpid in
 '' | *[!0-9]*) nt_fail "without -f: no single daemon running ('$dpid')" ;;
