@@ -26,13 +26,9 @@ CONF=$NT_DIR/numatopd.conf
 # A trap record of notification ROOT.0.SUBID whose varbinds after snmpTrapOID.0 are exactly
 # the given "OID = TYPE: value" strings, in order.
 trap_re() {
-	tr__re="^TRAP [^$TAB]*$TAB$(nt_re .1.3.6.1.2.1.1.3.0) = Timeticks: \([0-9]+\) [^$TAB]*"
-	tr__re="$tr__re$TAB$(nt_re ".1.3.6.1.6.3.1.1.4.1.0 = OID: $ROOT.0.$1")"
+	tr__subid=$1
 	shift
-	for tr__vb in "$@"; do
-		tr__re="$tr__re$TAB$(nt_re "$tr__vb")"
-	done
-	echo "$tr__re\$"
+	nt_trap_re "$ROOT.0.$tr__subid" "$@"
 }
 
 count() {

@@ -317,6 +317,7 @@ static void source_error_per_bad_status_then_one_recovery(void **state)
 
 static void unrelated_changes_send_nothing(void **state)
 {
+	static struct vm_row vms[100]; /* VMs without remote devices: no condition */
 	struct alarm_state *s = alarm_new();
 	struct host h;
 	unsigned i;
@@ -330,9 +331,77 @@ static void unrelated_changes_send_nothing(void **state)
 		h.nodes[0].vm_count = i;
 		h.nodes[1].vcpus_bound = 9 + i % 3; /* over all along */
 		h.huges[0].free = i;
+		vms[i].index = i + 1;
+		vms[i].state = VM_STATE_RUNNING;
+		h.m.vms = vms;
 		h.m.nvms = i;
 		assert_int_equal(update(s, &h, 100 + i, &plain), 0);
 	}
+	alarm_free(s);
+}
+
+/* numaVmRemoteDevice: per VM, raised when a running VM has a remote device, with its name,
+ * UUID and first remote device; cleared by a re-pin (the raise's device, its values now) and
+ * when the VM stops (row gone: 0 and empty strings); a defined VM raises nothing. */
+static void vm_with_remote_device_raises_and_clears(void **state)
+{
+	struct vm_row vms[2] = {
+	    {.index = 31, .name = "nfv-local", .uuid = "u31", .state = VM_STATE_RUNNING},
+	    {.index = 32, .name = "gpu-remote", .uuid = "u32", .state = VM_STATE_RUNNING,
+	     .remote_devices = 1},
+	};
+	struct dev_row devs[2] = {
+	    {.vm = 32, .ord = 1, .address = "0000:3b:02.1", .kind = DEV_KIND_PCI, .node = 0},
+	    {.vm = 32, .ord = 2, .address = "0000:af:00.0", .kind = DEV_KIND_PCI, .node = 1,
+	     .remote = true},
+	};
+	struct alarm_state *s = alarm_new();
+	struct host h;
+
+	(void)state;
+	host_init(&h);
+	h.m.vms = vms;
+	h.m.nvms = 2;
+	h.m.devs = devs;
+	h.m.ndevs = 2;
+	assert_int_equal(update(s, &h, 0, &plain), 1);
+	assert_int_equal(ev.ev[0].kind, ALARM_DEVICE);
+	assert_true(ev.ev[0].raise);
+	assert_int_equal(alarm_event_subid(&ev.ev[0]), 9);
+	assert_string_equal(alarm_event_name(&ev.ev[0]), "numaVmRemoteDevice");
+	assert_int_equal(ev.ev[0].vm.index, 32);
+	assert_int_equal(ev.ev[0].vm.remote_devices, 1);
+	assert_null(ev.ev[0].vm.name); /* the event owns its strings */
+	assert_string_equal(ev.ev[0].vm_name, "gpu-remote");
+	assert_string_equal(ev.ev[0].vm_uuid, "u32");
+	assert_int_equal(ev.ev[0].dev.ord, 2);
+	assert_int_equal(ev.ev[0].dev.node, 1);
+	assert_string_equal(ev.ev[0].dev_address, "0000:af:00.0");
+	/* re-pinned onto node 1: cleared, the same device row with its values now */
+	vms[1].remote_devices = 0;
+	devs[1].remote = false;
+	assert_int_equal(update(s, &h, 10, &plain), 1);
+	assert_false(ev.ev[0].raise);
+	assert_string_equal(alarm_event_name(&ev.ev[0]), "numaVmRemoteDeviceCleared");
+	assert_int_equal(ev.ev[0].dev.ord, 2);
+	assert_false(ev.ev[0].dev.remote);
+	/* remote again, then the VM stops: its row is gone */
+	vms[1].remote_devices = 1;
+	devs[1].remote = true;
+	assert_int_equal(update(s, &h, 20, &plain), 1);
+	h.m.nvms = 1;
+	h.m.ndevs = 0;
+	assert_int_equal(update(s, &h, 30, &plain), 1);
+	assert_false(ev.ev[0].raise);
+	assert_int_equal(ev.ev[0].vm.index, 32);
+	assert_string_equal(ev.ev[0].vm_name, "");
+	assert_int_equal(ev.ev[0].dev.ord, 2);
+	assert_string_equal(ev.ev[0].dev_address, "");
+	/* a defined (not running) VM with a remote device raises nothing */
+	h.m.nvms = 2;
+	h.m.ndevs = 2;
+	vms[1].state = VM_STATE_DEFINED;
+	assert_int_equal(update(s, &h, 40, &plain), 0);
 	alarm_free(s);
 }
 
@@ -702,6 +771,8 @@ static void event_names_follow_the_mib(void **state)
 	    {ALARM_HUGE, false, 6, "numaHugepageOversubCleared"},
 	    {ALARM_SOURCE, true, 7, "numaSourceError"},
 	    {ALARM_SOURCE, false, 8, "numaSourceRecovered"},
+	    {ALARM_DEVICE, true, 9, "numaVmRemoteDevice"},
+	    {ALARM_DEVICE, false, 10, "numaVmRemoteDeviceCleared"},
 	};
 	size_t i;
 
@@ -726,6 +797,7 @@ int main(void)
 	    cmocka_unit_test(row_that_disappears_clears_with_zero_values),
 	    cmocka_unit_test(source_error_per_bad_status_then_one_recovery),
 	    cmocka_unit_test(unrelated_changes_send_nothing),
+	    cmocka_unit_test(vm_with_remote_device_raises_and_clears),
 	    cmocka_unit_test(queue_keeps_one_notification_per_condition_in_order_of_its_latest),
 	    cmocka_unit_test(queue_raise_then_clear_the_nms_never_saw_sends_nothing),
 	    cmocka_unit_test(queue_clear_then_raise_of_a_held_condition_leaves_the_new_raise),

@@ -1,5 +1,5 @@
 /* tmpdir.h: a unit test's private temporary directory and its removal with all it holds, the
- * set-up test_scan, test_watch, test_engine, test_sysfs and test_live share. */
+ * set-up every unit test that writes files shares. */
 #ifndef NUMATOPD_TEST_TMPDIR_H
 #define NUMATOPD_TEST_TMPDIR_H
 

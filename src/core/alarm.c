@@ -2,6 +2,7 @@
  * DESCRIPTION of numaNodeCpuOversubscription states them), and the per-condition queue. Pure. */
 #include "core/alarm.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,7 +14,8 @@ struct cond {
 	enum alarm_kind kind;
 	unsigned node;
 	uint64_t size_kib;
-	int value;	/* SOURCE: the status of this episode; another bad status is a new raise */
+	int value;	/* SOURCE: the status of this episode; another bad status is a new raise;
+			 * DEVICE: the numaVmDeviceIndex of the first remote device when it began */
 	uint64_t since; /* ms when it (or, for SOURCE, its current value) became true */
 	bool due;	/* its raise waits for the hold-down */
 	bool sent;	/* a raise was sent: its end sends the clear */
@@ -35,6 +37,7 @@ struct obs {
 	int value;
 	const struct node_row *nrow;
 	const struct huge_row *hrow;
+	const struct vm_row *vrow;
 };
 
 /* What one update works with. */
@@ -53,6 +56,7 @@ static const struct {
     [ALARM_MEM] = {"numaNodeMemOversubscription", "numaNodeMemOversubCleared"},
     [ALARM_HUGE] = {"numaHugepageOversubscription", "numaHugepageOversubCleared"},
     [ALARM_SOURCE] = {"numaSourceError", "numaSourceRecovered"},
+    [ALARM_DEVICE] = {"numaVmRemoteDevice", "numaVmRemoteDeviceCleared"},
 };
 
 const char *alarm_event_name(const struct alarm_event *e)
@@ -97,12 +101,31 @@ static int cmp_key(enum alarm_kind ak, unsigned an, uint64_t as, enum alarm_kind
 	return 0;
 }
 
+/* The numaVmDeviceIndex of the VM's first remote device, 0 when it has none. */
+static unsigned first_remote(const struct model *m, uint32_t vm)
+{
+	size_t i;
+
+	for (i = model_dev_lower(m, vm, 0); i < m->ndevs && m->devs[i].vm == vm; i++)
+		if (m->devs[i].remote)
+			return m->devs[i].ord;
+	return 0;
+}
+
+/* A VM "started with a remote device": it has one and is not stopped (a plain <domain>
+ * file, or a status file saying shutoff, describes no running guest). */
+static bool device_active(const struct vm_row *v)
+{
+	return v->remote_devices > 0 && v->state != VM_STATE_SHUTOFF &&
+	       v->state != VM_STATE_DEFINED;
+}
+
 /* Every row of m as a condition, sorted by key: CPU and MEM per node, HUGE per (node, size),
- * then the one SOURCE condition. */
+ * then the one SOURCE condition, then DEVICE per VM. */
 static struct obs *observe(const struct model *m, size_t *count)
 {
 	size_t n = 0, i;
-	struct obs *o = xcalloc(2 * m->nnodes + m->nhuges + 1, sizeof(*o));
+	struct obs *o = xcalloc(2 * m->nnodes + m->nhuges + 1 + m->nvms, sizeof(*o));
 
 	for (i = 0; i < m->nnodes; i++)
 		o[n++] = (struct obs){.kind = ALARM_CPU,
@@ -123,8 +146,43 @@ static struct obs *observe(const struct model *m, size_t *count)
 	o[n++] = (struct obs){.kind = ALARM_SOURCE,
 			      .active = m->source_status != SOURCE_OK,
 			      .value = m->source_status};
+	for (i = 0; i < m->nvms; i++)
+		o[n++] = (struct obs){.kind = ALARM_DEVICE,
+				      .node = m->vms[i].index,
+				      .active = device_active(&m->vms[i]),
+				      .value = (int)first_remote(m, m->vms[i].index),
+				      .vrow = &m->vms[i]};
 	*count = n;
 	return o;
+}
+
+/* DEVICE: the VM's row and its device row numbered ord, strings copied into the event. */
+static void fill_device(struct alarm_event *e, const struct model *m, const struct cond *c,
+			const struct obs *o)
+{
+	size_t i;
+
+	if (o) {
+		size_t len = strlen(o->vrow->name);
+
+		if (len >= sizeof(e->vm_name))
+			len = utf8_cut(o->vrow->name, sizeof(e->vm_name) - 1);
+		memcpy(e->vm_name, o->vrow->name, len);
+		e->vm_name[len] = '\0';
+		e->vm = *o->vrow;
+		snprintf(e->vm_uuid, sizeof(e->vm_uuid), "%s", o->vrow->uuid);
+	}
+	e->vm.index = c->node;
+	e->vm.name = e->vm.uuid = e->vm.file = e->vm.display_name = NULL;
+	e->vm.nodes = e->vm.emulator_cpus = NULL;
+	i = model_dev_lower(m, c->node, (unsigned)c->value);
+	if (o && i < m->ndevs && m->devs[i].vm == c->node && m->devs[i].ord == (unsigned)c->value) {
+		e->dev = m->devs[i];
+		snprintf(e->dev_address, sizeof(e->dev_address), "%s", m->devs[i].address);
+	}
+	e->dev.vm = c->node;
+	e->dev.ord = (unsigned)c->value;
+	e->dev.address = NULL;
 }
 
 /* The event for c; o is its row in m, NULL when the row is gone (values 0). */
@@ -152,6 +210,9 @@ static void fill(struct alarm_event *e, const struct pass *p, const struct cond 
 	case ALARM_SOURCE:
 		e->source_status = p->m->source_status;
 		e->invalid_files = p->m->invalid_files;
+		break;
+	case ALARM_DEVICE:
+		fill_device(e, p->m, c, o);
 		break;
 	}
 }
@@ -286,6 +347,9 @@ static bool find_row(const struct model *m, const struct cond *c, struct obs *o)
 		return true;
 	case ALARM_SOURCE:
 		return true;
+	case ALARM_DEVICE:
+		o->vrow = model_vm(m, c->node);
+		return o->vrow != NULL;
 	}
 	return false;
 }
@@ -306,6 +370,9 @@ static struct alarm_key key_of(const struct alarm_event *e)
 		k.size_kib = e->huge.size_kib;
 		break;
 	case ALARM_SOURCE:
+		break;
+	case ALARM_DEVICE:
+		k.node = e->vm.index;
 		break;
 	}
 	return k;

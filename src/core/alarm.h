@@ -8,13 +8,17 @@
 #include <stdint.h>
 
 #include "core/model.h"
+#include "core/pciaddr.h"
+#include "core/uuid.h"
 
-/* One condition per row: a node's CPU or memory, a (node, size) hugepage row, the sources. */
+/* One condition per row: a node's CPU or memory, a (node, size) hugepage row, the sources, a
+ * VM with a remote passthrough device. */
 enum alarm_kind {
 	ALARM_CPU,
 	ALARM_MEM,
 	ALARM_HUGE,
 	ALARM_SOURCE,
+	ALARM_DEVICE,
 };
 
 /* A notification due: the kind's raise (numaNodeCpuOversubscription, ..., numaSourceError) or
@@ -29,6 +33,14 @@ struct alarm_event {
 	struct huge_row huge;	/* HUGE: the row; all 0 but node and size_kib once it is gone */
 	int source_status;	/* SOURCE: numaSourceStatus */
 	unsigned invalid_files; /* SOURCE: numaInvalidFiles */
+	/* DEVICE: the VM's row and that of its first remote device (the raise's device for a
+	 * clear); their strings are NULL and copied into the arrays below, so that the event
+	 * owns them: the sender points the rows at them. All 0 but the indexes once it is gone. */
+	struct vm_row vm;
+	struct dev_row dev;
+	char vm_name[256];		    /* numaVmName, cut at a UTF-8 boundary as SNMP cuts it */
+	char vm_uuid[UUID_STRLEN + 1];
+	char dev_address[PCI_ADDR_STRLEN];
 };
 
 struct alarm_events {
@@ -82,7 +94,7 @@ struct alarm_key {
 	enum alarm_kind kind;
 	unsigned node;
 	uint64_t size_kib; /* HUGE only */
-};
+};	/* DEVICE: node is the numaVmIndex */
 
 struct alarm_queue {
 	struct alarm_event *ev; /* waiting, oldest first, one per condition */
@@ -121,7 +133,7 @@ void alarm_master_back(const struct alarm_state *s, struct alarm_queue *q, const
 
 /* The MIB name of the notification an event is ("numaNodeCpuOversubCleared"). */
 const char *alarm_event_name(const struct alarm_event *e);
-/* Its sub-identifier under numaNotifications (1..8). */
+/* Its sub-identifier under numaNotifications (1..10). */
 unsigned alarm_event_subid(const struct alarm_event *e);
 
 #endif

@@ -1,5 +1,6 @@
 /* enums.h: the enumerations the MIB shows (numaVmState, numaVmMemMode, numaVmPlacement,
- * numaSourceStatus), in a header of their own so the snapshot need not see the domain model. */
+ * numaVmDeviceKind, numaSourceStatus), in a header of their own so the snapshot need not see
+ * the domain model. */
 #ifndef NUMATOPD_ENUMS_H
 #define NUMATOPD_ENUMS_H
 
@@ -33,6 +34,13 @@ enum placement {
 	PLACEMENT_SPANNING = 3,
 	PLACEMENT_PARTIAL = 4,
 	PLACEMENT_FLOATING = 5,
+};
+
+/* Values are the MIB's numaVmDeviceKind enumeration: a PCI device passed through whole, or a
+ * mediated device (a slice of its parent PCI device). */
+enum dev_kind {
+	DEV_KIND_PCI = 1,
+	DEV_KIND_MDEV = 2,
 };
 
 /* Values are the MIB's numaSourceStatus enumeration. */

@@ -32,6 +32,15 @@ static const void *row_at(const struct mib_table *t, const struct model *m, size
 	return rows + pos * t->stride;
 }
 
+/* Whether the row at pos has a value in column c: a column may leave a row out (a counter the
+ * kernel does not give for that node), a hole a GET answers with noSuchInstance and a walk
+ * steps over. */
+static bool has_value(const struct mib_table *t, const struct model *m, size_t pos,
+		      const struct mib_column *c)
+{
+	return c->present == NULL || c->present(row_at(t, m, pos));
+}
+
 void mib_table_index(const struct mib_table *t, const struct model *m, size_t pos, uint32_t idx[])
 {
 	const void *row = row_at(t, m, pos);
@@ -50,11 +59,6 @@ static size_t lower(const struct mib_table *t, const struct model *m, const uint
 	if (t->scalars)
 		return idx[0] == 0 ? 0 : 1;
 	return t->lower(m, idx);
-}
-
-static unsigned first_col(const struct mib_table *t)
-{
-	return t->columns[0].col;
 }
 
 /* The first column numbered col or higher, NULL when none: columns are strictly increasing,
@@ -91,7 +95,9 @@ int mib_table_value(const struct mib_table *t, const struct model *m, size_t pos
 {
 	const struct mib_column *c = mib_table_column(t, col);
 
-	return c ? mib_column_value(c, row_at(t, m, pos), v) : -1;
+	if (c == NULL || (c->present != NULL && !c->present(row_at(t, m, pos))))
+		return -1;
+	return mib_column_value(c, row_at(t, m, pos), v);
 }
 
 /* ---------------------------------------------------------------- OID <-> row (pure) */
@@ -173,17 +179,35 @@ static enum mib_result find_exact(const struct mib_table *t, const struct model 
 	if (pos >= mib_table_count(t, m))
 		return MIB_NO_INSTANCE;
 	mib_table_index(t, m, pos, idx);
-	if (memcmp(idx, key, t->arity * sizeof(key[0])) != 0)
+	if (memcmp(idx, key, t->arity * sizeof(key[0])) != 0 ||
+	    !has_value(t, m, pos, mib_table_column(t, (unsigned)q[e])))
 		return MIB_NO_INSTANCE;
 	mib_table_instance(t, m, pos, (unsigned)q[e], hit);
 	return MIB_FOUND;
 }
 
+/* The first instance from row pos of column c on, column by column: a row without a value in
+ * a column is skipped. */
+static enum mib_result from_column(const struct mib_table *t, const struct model *m,
+				   const struct mib_column *c, size_t pos, struct mib_hit *hit)
+{
+	size_t n = mib_table_count(t, m);
+
+	for (; c < t->columns + t->ncolumns; c++, pos = 0) {
+		while (pos < n && !has_value(t, m, pos, c))
+			pos++;
+		if (pos < n) {
+			mib_table_instance(t, m, pos, c->col, hit);
+			return MIB_FOUND;
+		}
+	}
+	return MIB_END;
+}
+
 static enum mib_result first_instance(const struct mib_table *t, const struct model *m,
 				      struct mib_hit *hit)
 {
-	mib_table_instance(t, m, 0, first_col(t), hit);
-	return MIB_FOUND;
+	return from_column(t, m, t->columns, 0, hit);
 }
 
 /* Instances are ordered column by column (entry.col.index), so "next" is the next row of the
@@ -207,19 +231,10 @@ static enum mib_result find_next(const struct mib_table *t, const struct model *
 	c = col > UINT_MAX ? NULL : column_from(t, (unsigned long)col);
 	if (c == NULL)
 		return MIB_END;
-	if (c->col != col) { /* before the first column, or in a gap: its first row */
-		mib_table_instance(t, m, 0, c->col, hit);
-		return MIB_FOUND;
-	}
+	if (c->col != col) /* before the first column, or in a gap: its first row */
+		return from_column(t, m, c, 0, hit);
 	pos = first_after(m, t, q + e + 1, qlen - e - 1);
-	if (pos < n) {
-		mib_table_instance(t, m, pos, c->col, hit);
-		return MIB_FOUND;
-	}
-	if (c == &t->columns[t->ncolumns - 1])
-		return MIB_END;
-	mib_table_instance(t, m, 0, c[1].col, hit);
-	return MIB_FOUND;
+	return from_column(t, m, c, pos, hit);
 }
 
 enum mib_result mib_table_find(const struct mib_table *t, const struct model *m, const oid *q,

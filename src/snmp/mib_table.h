@@ -64,7 +64,8 @@ void mib_table_index(const struct mib_table *t, const struct model *m, size_t po
 const struct mib_column *mib_table_column(const struct mib_table *t, unsigned col);
 /* The column of that MIB name, or NULL. */
 const struct mib_column *mib_table_column_named(const struct mib_table *t, const char *name);
-/* The value of column col of the row at pos: 0, or -1 for a column t does not have. */
+/* The value of column col of the row at pos: 0, or -1 for a column t does not have or one
+ * the row has no value in (mib_column.present). */
 int mib_table_value(const struct mib_table *t, const struct model *m, size_t pos, unsigned col,
 		    struct mib_value *v);
 
@@ -107,5 +108,6 @@ extern const struct mib_table mib_assign_table;
 extern const struct mib_table mib_vcpu_table;
 extern const struct mib_table mib_distance_table;
 extern const struct mib_table mib_hugepage_table;
+extern const struct mib_table mib_device_table;
 
 #endif

@@ -22,19 +22,35 @@
 static const struct {
 	const struct mib_table *table;
 	const char *names[NOTIFY_MAX_OBJECTS + 1]; /* NULL-terminated */
+	const struct mib_table *table2;		   /* NULL, or the table of the other names */
 } objects[] = {
     [ALARM_CPU] = {&mib_node_table,
-		   {"numaNodeCpuCapacity", "numaNodeVcpusBound", "numaNodeCpuHeadroom"}},
+		   {"numaNodeCpuCapacity", "numaNodeVcpusBound", "numaNodeCpuHeadroom"},
+		   NULL},
     [ALARM_MEM] = {&mib_node_table,
-		   {"numaNodeMemCapacity", "numaNodeMemUsed", "numaNodeMemHeadroom"}},
-    [ALARM_HUGE] = {&mib_hugepage_table, {"numaHugepageTotal", "numaHugepageVmDemand"}},
-    [ALARM_SOURCE] = {&mib_scalars_table, {"numaSourceStatus", "numaInvalidFiles"}},
+		   {"numaNodeMemCapacity", "numaNodeMemUsed", "numaNodeMemHeadroom"},
+		   NULL},
+    [ALARM_HUGE] = {&mib_hugepage_table, {"numaHugepageTotal", "numaHugepageVmDemand"}, NULL},
+    [ALARM_SOURCE] = {&mib_scalars_table, {"numaSourceStatus", "numaInvalidFiles"}, NULL},
+    [ALARM_DEVICE] = {&mib_vm_table,
+		      {"numaVmName", "numaVmUuid", "numaVmRemoteDevices", "numaVmDeviceAddress",
+		       "numaVmDeviceNode"},
+		      &mib_device_table},
 };
 
 const struct mib_table *notify_objects(enum alarm_kind kind, const char *const **names)
 {
 	*names = objects[kind].names;
 	return objects[kind].table;
+}
+
+const struct mib_table *notify_object_table(enum alarm_kind kind, const char *name)
+{
+	if (mib_table_column_named(objects[kind].table, name) != NULL)
+		return objects[kind].table;
+	if (objects[kind].table2 != NULL && mib_table_column_named(objects[kind].table2, name))
+		return objects[kind].table2;
+	return NULL;
 }
 
 /* agentx-Notify-PDU (RFC 2741 6.2.10); Net-SNMP's AGENTX_MSG_NOTIFY, in a header it does not
@@ -46,6 +62,7 @@ static const oid snmptrapoid_oid[] = {1, 3, 6, 1, 6, 3, 1, 1, 4, 1, 0};
 
 static struct {
 	bool enabled;
+	bool vm_tables; /* numaVmRemoteDevice and its clear are sent only with them */
 	struct alarm_config acfg;
 	struct alarm_state *st;
 	struct alarm_queue q;
@@ -106,6 +123,7 @@ void notify_configure(const struct daemon_config *cfg)
 	bool was = notifier.enabled;
 
 	notifier.enabled = cfg->notifications;
+	notifier.vm_tables = cfg->vm_tables;
 	notifier.acfg.hold_down = cfg->hold_down;
 	notifier.acfg.on_startup = cfg->notify_on_startup;
 	if (!notifier.enabled) {
@@ -158,6 +176,9 @@ static void describe(const struct alarm_event *e, char *buf, size_t len)
 		snprintf(buf, len, "numaSourceStatus %d, %u invalid files", e->source_status,
 			 e->invalid_files);
 		break;
+	case ALARM_DEVICE:
+		snprintf(buf, len, "VM %u, %u remote devices", e->vm.index, e->vm.remote_devices);
+		break;
 	}
 }
 
@@ -176,8 +197,18 @@ static bool send_event(const struct alarm_event *ev)
 	char what[128];
 	size_t i;
 
+	/* 'vmTables no' hides VM names: their notifications are dropped as if sent */
+	if (e.kind == ALARM_DEVICE && !notifier.vm_tables)
+		return true;
 	/* a one-row model, so that the values come out of the table's own descriptors */
 	memset(&one_row, 0, sizeof(one_row));
+	e.vm.name = e.vm_name;
+	e.vm.uuid = e.vm_uuid;
+	e.dev.address = e.dev_address;
+	one_row.vms = &e.vm;
+	one_row.nvms = 1;
+	one_row.devs = &e.dev;
+	one_row.ndevs = 1;
 	one_row.nodes = &e.node;
 	one_row.nnodes = 1;
 	one_row.huges = &e.huge;
@@ -191,7 +222,8 @@ static bool send_event(const struct alarm_event *ev)
 	snmp_varlist_add_variable(&vars, snmptrapoid_oid, OID_LENGTH(snmptrapoid_oid),
 				  ASN_OBJECT_ID, trap, sizeof(trap));
 	for (i = 0; objects[e.kind].names[i]; i++)
-		add_column(&vars, objects[e.kind].table, &one_row, objects[e.kind].names[i]);
+		add_column(&vars, notify_object_table(e.kind, objects[e.kind].names[i]), &one_row,
+			   objects[e.kind].names[i]);
 	pdu = snmp_pdu_create(SNMP_MSG_TRAP2);
 	if (pdu == NULL) {
 		snmp_free_varbind(vars);

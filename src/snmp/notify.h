@@ -10,7 +10,7 @@
 #include "snmp/settings.h"
 
 /* The most objects one notification carries. */
-#define NOTIFY_MAX_OBJECTS 3
+#define NOTIFY_MAX_OBJECTS 5
 
 struct mib_table;
 
@@ -32,7 +32,11 @@ uint64_t notify_next_due(void);
 void notify_shutdown(void);
 
 /* The table whose row notifications of this kind describe, and (names, NULL-terminated) the
- * MIB names of the columns they carry, in the order of the MIB's OBJECTS clause. */
+ * MIB names of the columns they carry, in the order of the MIB's OBJECTS clause (some may be
+ * of a second table: notify_object_table()). */
 const struct mib_table *notify_objects(enum alarm_kind kind, const char *const **names);
+/* The table that has the column of that name among the objects of a kind's notifications (a
+ * notification may carry objects of two tables: numaVmRemoteDevice); NULL when none has. */
+const struct mib_table *notify_object_table(enum alarm_kind kind, const char *name);
 
 #endif

@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "core/log.h"
+#include "source/pcidev.h"
 #include "source/statefile.h"
 #include "source/sysfs.h"
 #include "core/util.h"
@@ -202,7 +203,7 @@ unsigned engine_files_parsed(const struct engine *e)
 }
 
 /* FNV-1a over the values an operator would call "the tables changed": everything except the
- * values the kernel moves on its own (MemFree, free/surplus hugepages). */
+ * values the kernel moves on its own (MemFree, free/surplus hugepages, numastat). */
 static uint64_t fnv(uint64_t h, const void *p, size_t n)
 {
 	const unsigned char *c = p;
@@ -228,7 +229,8 @@ static uint64_t content_hash(const struct model *m)
 		const struct node_row *n = &m->nodes[i];
 		uint64_t v[] = {n->id, n->cpu_capacity, n->mem_total, n->vcpus_bound,
 				n->vcpus_spanning, n->mem_used, n->mem_spanning, n->vm_count,
-				n->cpu_limit, n->mem_limit, n->cpu_over, n->mem_over, n->huge_over};
+				n->cpu_limit, n->mem_limit, n->cpu_over, n->mem_over, n->huge_over,
+				n->pci_devices};
 
 		h = fnv(h, v, sizeof(v));
 		h = fnv_str(h, n->cpulist);
@@ -243,7 +245,7 @@ static uint64_t content_hash(const struct model *m)
 		const struct vm_row *vm = &m->vms[i];
 		uint64_t v[] = {vm->index, vm->state, vm->pid, vm->vcpus, vm->vcpus_max,
 				vm->memory, vm->placement, vm->mem_mode, vm->remote_vcpus,
-				vm->huge_kib};
+				vm->huge_kib, vm->remote_devices};
 
 		h = fnv(h, v, sizeof(v));
 		h = fnv_str(h, vm->name);
@@ -265,6 +267,13 @@ static uint64_t content_hash(const struct model *m)
 
 		h = fnv(h, v, sizeof(v));
 		h = fnv_str(h, c->affinity);
+	}
+	for (i = 0; i < m->ndevs; i++) {
+		const struct dev_row *d = &m->devs[i];
+		uint64_t v[] = {d->vm, d->ord, d->kind, (uint64_t)(int64_t)d->node, d->remote};
+
+		h = fnv(h, v, sizeof(v));
+		h = fnv_str(h, d->address);
 	}
 	for (i = 0; i < m->ndists; i++) {
 		uint64_t v[] = {m->dists[i].node, m->dists[i].peer, m->dists[i].value};
@@ -364,6 +373,16 @@ const char *engine_dir_error(const struct engine *e)
 	return e->dir_err[0] ? e->dir_err : NULL;
 }
 
+/* Nodes whose memory is unknown (no readable meminfo): the values are incomplete. */
+static size_t unknown_memory(const struct host *h)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < h->nnodes; i++)
+		n += !h->nodes[i].has_meminfo;
+	return n;
+}
+
 struct model *engine_build(struct engine *e, uint32_t now)
 {
 	static const struct host empty_host;
@@ -378,19 +397,22 @@ struct model *engine_build(struct engine *e, uint32_t now)
 	check_reserved(e, host);
 	e->read_all = false;
 	gen = scan_generation(e->scan);
+	nvms = scan_vms(e->scan, &vms, &files);
+	if (host != NULL) /* the devices the VMs name, read again each time: hotplug moves them */
+		pcidev_read(e->cfg.sysfs_root, vms, nvms, host);
 	e->reused = e->prev != NULL && host != NULL && e->prev_host != NULL &&
 		    gen == e->prev_gen && account_host_same(e->prev_host, host);
 	if (e->reused) {
 		m = account_refresh(e->prev, host);
 	} else {
-		nvms = scan_vms(e->scan, &vms, &files);
 		m = account_build_indexed(host ? host : &empty_host, vms, files, nvms,
 					  &e->cfg.acct, e->map, (int64_t)time(NULL));
 		save_map(e, false);
+		scan_add_warnings(e->scan, m); /* a refresh shares these with the build before */
 	}
 	scan_add_errors(e->scan, m);
 	e->nnodes = host ? host->nnodes : 0;
-	sysfs_warnings = host ? host->nwarnings : 0;
+	sysfs_warnings = host ? host->nwarnings + unknown_memory(host) : 0;
 	drop_prev(e);
 	e->prev = model_ref(m);
 	e->prev_host = host;

@@ -6,11 +6,13 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/account.h"
 #include "core/log.h"
 #include "core/util.h"
 #include "core/yield.h"
@@ -24,6 +26,8 @@ struct cached_file {
 	struct timespec mtime;
 	struct vm *vm;  /* parsed VM, or NULL when invalid */
 	char *reason;   /* why it is invalid, or NULL */
+	char *dup_of;   /* the file holding the same UUID that is the VM instead, or NULL */
+	bool dup_counted; /* this file's duplicate is logged and counted (once per change) */
 };
 
 struct scan {
@@ -58,6 +62,7 @@ static void cached_file_clear(struct cached_file *f)
 	free(f->name);
 	vm_free(f->vm);
 	free(f->reason);
+	free(f->dup_of);
 }
 
 static void clear_cache(struct scan *s)
@@ -174,9 +179,86 @@ static void parse_into(struct scan *s, struct cached_file *f, const char *name,
 	free(path);
 }
 
+/* "holds the UUID of lab.xml: ..." (static buffer: one caller at a time, single thread) */
+static const char *dup_reason(const struct cached_file *e)
+{
+	static char buf[ERRLEN + 512];
+
+	snprintf(buf, sizeof(buf),
+		 "holds UUID %s, as %s does; one UUID is one VM: %s is counted (the file named "
+		 "after its domain, else the newer), this file is not",
+		 e->vm->uuid, e->dup_of, e->dup_of);
+	return buf;
+}
+
+static int cmp_uuid_pos(const void *a, const void *b, void *arg)
+{
+	const struct cached_file *e = arg;
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+	int r = strcmp(e[x].vm->uuid, e[y].vm->uuid);
+
+	return r ? r : (x > y) - (x < y);
+}
+
+/* One UUID is one VM: in each group of files holding one UUID, the preferred file
+ * (account_file_preferred) is the VM; each other one names it in dup_of. */
+static void find_duplicates(struct scan *s)
+{
+	size_t *ix = xcalloc(s->ncache ? s->ncache : 1, sizeof(*ix)), k = 0, i, j, best;
+
+	for (i = 0; i < s->ncache; i++) {
+		free(s->cache[i].dup_of);
+		s->cache[i].dup_of = NULL;
+		if (s->cache[i].vm != NULL)
+			ix[k++] = i;
+	}
+	if (k > 1)
+		qsort_r(ix, k, sizeof(*ix), cmp_uuid_pos, s->cache);
+	for (i = 0; i < k; i = j) {
+		const struct cached_file *e = s->cache;
+
+		best = ix[i];
+		for (j = i + 1; j < k && strcmp(e[ix[j]].vm->uuid, e[ix[i]].vm->uuid) == 0; j++)
+			if (account_file_preferred(e[ix[j]].vm, e[ix[j]].name, &e[ix[j]].mtime,
+						   e[best].vm, e[best].name, &e[best].mtime))
+				best = ix[j];
+		for (; i < j; i++)
+			if (ix[i] != best)
+				s->cache[ix[i]].dup_of = xstrdup(e[best].name);
+		j = i;
+	}
+	free(ix);
+}
+
+/* A duplicate is logged and counted in numaParseErrors once per change of its file. */
+static void count_duplicates(struct scan *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->ncache; i++) {
+		struct cached_file *e = &s->cache[i];
+		char *name, *why;
+
+		if (e->dup_of == NULL || e->dup_counted) {
+			e->dup_counted = e->dup_of != NULL;
+			continue;
+		}
+		e->dup_counted = true;
+		s->parse_errors++;
+		name = str_printable_dup(e->name);
+		why = str_printable_dup(dup_reason(e));
+		log_warn("%s: %s", name, why);
+		free(why);
+		free(name);
+	}
+}
+
 static void rebuild_views(struct scan *s)
 {
 	size_t i;
+
+	find_duplicates(s);
+	count_duplicates(s);
 
 	free(s->vms);
 	free(s->files);
@@ -184,7 +266,7 @@ static void rebuild_views(struct scan *s)
 	s->files = xcalloc(s->ncache, sizeof(*s->files));
 	s->nvms = 0;
 	for (i = 0; i < s->ncache; i++) {
-		if (s->cache[i].vm == NULL)
+		if (s->cache[i].vm == NULL || s->cache[i].dup_of != NULL)
 			continue;
 		s->vms[s->nvms] = s->cache[i].vm;
 		s->files[s->nvms] = s->cache[i].name;
@@ -286,6 +368,7 @@ int scan_run(struct scan *s, char *err, size_t errlen)
 			o->name = NULL;
 			o->vm = NULL;
 			o->reason = NULL;
+			o->dup_of = NULL;
 			continue;
 		}
 		yield_point();
@@ -324,6 +407,16 @@ void scan_add_errors(const struct scan *s, struct model *m)
 		if (s->cache[i].reason)
 			model_add_problem(&m->errors, &m->nerrors, s->cache[i].name,
 					  s->cache[i].reason);
+}
+
+void scan_add_warnings(const struct scan *s, struct model *m)
+{
+	size_t i;
+
+	for (i = 0; i < s->ncache; i++)
+		if (s->cache[i].dup_of)
+			model_add_problem(&m->warnings, &m->nwarnings, s->cache[i].name,
+					  dup_reason(&s->cache[i]));
 }
 
 unsigned scan_invalid_files(const struct scan *s)

@@ -29,6 +29,9 @@ int scan_run(struct scan *s, char *err, size_t errlen);
 size_t scan_vms(const struct scan *s, struct vm *const **vms, const char *const **files);
 /* Copy the current invalid files into a model's error list. */
 void scan_add_errors(const struct scan *s, struct model *m);
+/* Add a warning per file skipped because another file holding its UUID is the VM (one UUID
+ * is one VM); each such file also counted once per change in scan_parse_errors(). */
+void scan_add_warnings(const struct scan *s, struct model *m);
 unsigned scan_invalid_files(const struct scan *s);
 /* Parse failures since scan_new(), counting each changed bad file once. */
 uint32_t scan_parse_errors(const struct scan *s);
