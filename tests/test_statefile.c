@@ -13,6 +13,7 @@
 
 #include "core/util.h"
 #include "core/vmindex.h"
+#include "source/read_file.h"
 #include "source/statefile.h"
 #include "tmpdir.h"
 

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "core/util.h"
+#include "source/read_file.h"
 
 /* One line "INDEX UUID LAST_SEEN" (no newline) into m. */
 static int parse_line(struct vmindex *m, const char *s, size_t len, char *err, size_t errlen)
