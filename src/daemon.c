@@ -179,6 +179,7 @@ static void serve_waiting(void)
 		if (nfds <= 0 || select(nfds, &fds, NULL, NULL, &tv) <= 0)
 			return;
 		snmp_read(&fds);
+		netsnmp_check_outstanding_agent_requests();
 	}
 }
 
@@ -384,11 +385,16 @@ static void loop(void)
 				drain_sigpipe();
 				FD_CLR(sigpipe_fd[0], &fds);
 			}
-			if (wfd >= 0 && FD_ISSET(wfd, &fds)) {
+			bool changed = wfd >= 0 && FD_ISSET(wfd, &fds);
+
+			if (changed)
 				FD_CLR(wfd, &fds);
-				on_watch();
-			}
+			/* requests first: a rebuild (on_watch) answers waiting requests itself
+			 * (serve_waiting), after which this fd set would be stale and
+			 * snmp_read() would block on a socket that has nothing left */
 			snmp_read(&fds);
+			if (changed)
+				on_watch();
 		}
 		run_alarms();
 		netsnmp_check_outstanding_agent_requests();
