@@ -19,6 +19,8 @@
 #include <net-snmp/agent/agent_callbacks.h>
 
 #include "core/log.h"
+#include "master.h"
+#include "core/yield.h"
 #include "snmp/mib.h"
 #include "snmp/notify.h"
 #include "core/util.h"
@@ -40,19 +42,23 @@ static struct {
 	unsigned refresh_alarm;
 	unsigned delay_alarm; /* the pending eventDelay rebuild, 0 = none */
 	unsigned hold_alarm;  /* the next hold-down expiry, 0 = none */
+	unsigned fresh_alarm; /* the rebuild a request asked for, 0 = none */
 	bool vm_tables, vcpu_table; /* what mib_register() was given */
 } agent;
 
+static void override(char **slot, const char *value)
+{
+	if (value) {
+		free(*slot);
+		*slot = xstrdup(value);
+	}
+}
+
 void daemon_apply_overrides(struct daemon_config *c, const struct cli_overrides *o)
 {
-	if (o->sysfs_root) {
-		free(c->eng.sysfs_root);
-		c->eng.sysfs_root = xstrdup(o->sysfs_root);
-	}
-	if (o->xml_dir) {
-		free(c->eng.xml_dir);
-		c->eng.xml_dir = xstrdup(o->xml_dir);
-	}
+	override(&c->eng.sysfs_root, o->sysfs_root);
+	override(&c->eng.xml_dir, o->xml_dir);
+	override(&c->eng.state_dir, o->state_dir);
 }
 
 static void on_signal(int sig)
@@ -149,16 +155,47 @@ static void arm_hold(void)
 		agent.hold_alarm = alarm_in(ms + 5, on_hold);
 }
 
+/* Inside a rebuild (core/yield.h), at most every millisecond: answer the AgentX requests
+ * waiting, from the snapshot published before it (the new one is published only when whole).
+ * snmpd turns one GETBULK into one AgentX PDU per repetition, each sent after the answer to
+ * the one before: a few are read per call. Only snmp_read(): no alarm runs here, so no
+ * rebuild can start inside this one. */
+static void serve_waiting(void)
+{
+	static struct timespec last;
+	int round;
+
+	if (since(&last) < 0.001)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &last);
+	for (round = 0; round < 16; round++) {
+		struct timeval tv = {0, 0};
+		int nfds = 0, block = 0;
+		fd_set fds;
+
+		FD_ZERO(&fds);
+		snmp_select_info(&nfds, &fds, &tv, &block);
+		tv = (struct timeval){0, 0};
+		if (nfds <= 0 || select(nfds, &fds, NULL, NULL, &tv) <= 0)
+			return;
+		snmp_read(&fds);
+		netsnmp_check_outstanding_agent_requests();
+	}
+}
+
 static void rebuild(void)
 {
 	struct model *m;
 
 	/* events not read yet belong to this build: without them it would trust a stale scan */
 	take_events();
+	yield_set_hook(serve_waiting);
 	m = engine_build(agent.eng, (uint32_t)netsnmp_get_agent_uptime());
+	yield_set_hook(NULL);
 
-	/* this build reads every change the pending one would have */
+	/* this build reads every change the pending ones would have */
 	cancel(&agent.delay_alarm);
+	cancel(&agent.fresh_alarm);
 	mib_publish(m);
 	notify_update(m);
 	DEBUGMSGTL(("numatopd",
@@ -170,11 +207,21 @@ static void rebuild(void)
 	arm_hold();
 }
 
-/* A request arrived: serve fresh data, but rebuild at most once per second. */
+static void on_fresh(unsigned int reg, void *arg)
+{
+	(void)reg;
+	(void)arg;
+	agent.fresh_alarm = 0;
+	rebuild();
+}
+
+/* A request arrived: it is answered from the snapshot there is, never after a rebuild (at
+ * 10,000 VMs a cold one takes longer than snmpd's agentXTimeout of 1 s). When that snapshot is
+ * a second old or more, the loop rebuilds once the answer is sent, for the next request. */
 static void on_request(void)
 {
-	if (since(&agent.last_build) >= 1.0)
-		rebuild();
+	if (agent.fresh_alarm == 0 && since(&agent.last_build) >= 1.0)
+		agent.fresh_alarm = alarm_in(1, on_fresh);
 }
 
 static void on_timer(unsigned int reg, void *arg)
@@ -282,6 +329,7 @@ static void reload(void)
 		register_tables();
 	}
 	arm_timer();
+	master_watch(agent.cfg->agentx_ping);
 	rebuild();
 	log_info("configuration reloaded");
 }
@@ -337,11 +385,16 @@ static void loop(void)
 				drain_sigpipe();
 				FD_CLR(sigpipe_fd[0], &fds);
 			}
-			if (wfd >= 0 && FD_ISSET(wfd, &fds)) {
+			bool changed = wfd >= 0 && FD_ISSET(wfd, &fds);
+
+			if (changed)
 				FD_CLR(wfd, &fds);
-				on_watch();
-			}
+			/* requests first: a rebuild (on_watch) answers waiting requests itself
+			 * (serve_waiting), after which this fd set would be stale and
+			 * snmp_read() would block on a socket that has nothing left */
 			snmp_read(&fds);
+			if (changed)
+				on_watch();
 		}
 		run_alarms();
 		netsnmp_check_outstanding_agent_requests();
@@ -390,6 +443,7 @@ int daemon_run(struct daemon_config *cfg, const struct cli_overrides *o)
 			       NULL);
 	snmp_register_callback(SNMP_CALLBACK_APPLICATION, SNMPD_CALLBACK_INDEX_START, on_session,
 			       NULL);
+	master_init();
 	init_agent(APPNAME);
 	settings_register_after_agent();
 	init_snmp(APPNAME);
@@ -412,13 +466,16 @@ int daemon_run(struct daemon_config *cfg, const struct cli_overrides *o)
 	}
 	mib_set_refresh_hook(on_request);
 	arm_timer();
+	master_watch(cfg->agentx_ping);
 	log_info("numatopd %s started (sysfs %s, libvirt %s)", PACKAGE_VERSION, cfg->eng.sysfs_root,
 		 cfg->eng.xml_dir);
 	loop();
 	log_info("numatopd stopping");
 	cancel(&agent.delay_alarm);
 	cancel(&agent.hold_alarm);
+	cancel(&agent.fresh_alarm);
 	mib_unregister();
+	master_shutdown();
 	notify_shutdown();
 	snmp_shutdown(APPNAME);
 	mib_publish(NULL);

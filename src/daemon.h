@@ -10,6 +10,7 @@
 struct cli_overrides {
 	const char *sysfs_root;
 	const char *xml_dir;
+	const char *state_dir;
 };
 
 /* Apply the command line over a config read from the file (the command line wins). */

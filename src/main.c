@@ -27,12 +27,15 @@ static void usage(FILE *f)
 	fprintf(f,
 		"Usage: numatopd [OPTIONS]\n"
 		"       numatopd --dump[=text|json] [--sysfs-root DIR] [--libvirt-xml-dir DIR] "
-		"[-c FILE]\n"
+		"[--state-dir DIR] [-c FILE]\n"
 		"\n"
 		"NUMA topology AgentX subagent for KVM/libvirt hosts (NUMA-TOPOLOGY-MIB).\n"
 		"\n"
 		"  -f                      stay in the foreground\n"
-		"  -x ADDRESS              AgentX master address (default: Net-SNMP's default)\n"
+		"  -x ADDRESS              AgentX master address (default unix:" NETSNMP_AGENTX_SOCKET
+		",\n"
+		"                          which the packaged snmpd drop-in keeps; the unit uses\n"
+		"                          unix:/var/agentx/numatopd)\n"
 		"  -c FILE                 read only this configuration file\n"
 		"  -L[efos...]             logging, as for snmpd (-Le stderr, -Ls d syslog, -Lf "
 		"FILE)\n"
@@ -40,6 +43,9 @@ static void usage(FILE *f)
 		"  --sysfs-root DIR        sysfs root (default /sys)\n"
 		"  --libvirt-xml-dir DIR   libvirt domain XML directory (default "
 		"/run/libvirt/qemu)\n"
+		"  --state-dir DIR         where the VM index map is kept (default "
+		"/var/lib/numatopd;\n"
+		"                          --dump reads it, never writes it)\n"
 		"  --dump[=text|json]      build the model once, print it, exit\n"
 		"  -V, --version           print the version\n"
 		"  -h, --help              this help\n");
@@ -66,6 +72,7 @@ static int parse_args(int argc, char **argv, struct opts *op)
 		{"dump", optional_argument, NULL, 'd'},
 		{"sysfs-root", required_argument, NULL, 's'},
 		{"libvirt-xml-dir", required_argument, NULL, 'l'},
+		{"state-dir", required_argument, NULL, 'S'},
 		{"version", no_argument, NULL, 'V'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
@@ -113,6 +120,9 @@ static int parse_args(int argc, char **argv, struct opts *op)
 		case 'l':
 			op->o.xml_dir = optarg;
 			break;
+		case 'S':
+			op->o.state_dir = optarg;
+			break;
 		case 'V':
 			printf("numatopd %s\n", PACKAGE_VERSION);
 			exit(0);
@@ -131,7 +141,7 @@ static int parse_args(int argc, char **argv, struct opts *op)
 	return 0;
 }
 
-#define OWN_PATHS 4 /* -c, --sysfs-root, --libvirt-xml-dir, -x */
+#define OWN_PATHS 5 /* -c, --sysfs-root, --libvirt-xml-dir, --state-dir, -x */
 
 /* path made absolute against the working directory (daemon() moves to /); NULL stays NULL.
  * Not realpath(): the libvirt directory may appear only later. */
@@ -167,7 +177,7 @@ static char *absolute_agentx(const char *addr)
 static int absolute_paths(struct opts *op, char *own[OWN_PATHS])
 {
 	const char **slot[OWN_PATHS] = {&op->conf, &op->o.sysfs_root, &op->o.xml_dir,
-					&op->agentx};
+					&op->o.state_dir, &op->agentx};
 
 	for (size_t i = 0; i < OWN_PATHS; i++) {
 		if (*slot[i] == NULL)
@@ -231,6 +241,8 @@ static int run_dump(struct daemon_config *cfg, const struct opts *op)
 	if (settings_end() > 0)
 		return 1;
 	daemon_apply_overrides(cfg, &op->o);
+	cfg->eng.state_write = false; /* --dump reads the VM index map, never writes it */
+	cfg->eng.once = true;
 	e = engine_new(&cfg->eng);
 	m = engine_build(e, 0);
 	if (op->json)
@@ -241,6 +253,11 @@ static int run_dump(struct daemon_config *cfg, const struct opts *op)
 	if (rc)
 		fprintf(stderr, "numatopd: %s/devices/system/node has no NUMA nodes\n",
 			cfg->eng.sysfs_root);
+	/* the daemon waits for the directory; a one-shot dump without it is a failure */
+	if (engine_dir_error(e)) {
+		fprintf(stderr, "numatopd: --dump: libvirt directory %s\n", engine_dir_error(e));
+		rc = 1;
+	}
 	model_unref(m);
 	engine_free(e);
 	return fflush(stdout) == 0 ? rc : 1;
@@ -249,7 +266,7 @@ static int run_dump(struct daemon_config *cfg, const struct opts *op)
 int main(int argc, char **argv)
 {
 	struct daemon_config cfg;
-	char *own[OWN_PATHS] = {NULL, NULL, NULL, NULL};
+	char *own[OWN_PATHS] = {NULL};
 	struct opts op;
 	int rc;
 
@@ -288,6 +305,11 @@ int main(int argc, char **argv)
 			perror("numatopd: daemon");
 			rc = 1;
 			goto out;
+		}
+		/* daemon() pointed stderr at /dev/null: without -L, the log goes to syslog */
+		if (!op.foreground && !op.logging_set) {
+			snmp_disable_stderrlog();
+			snmp_enable_syslog_ident(APPNAME, LOG_DAEMON);
 		}
 		rc = daemon_run(&cfg, &op.o);
 	}

@@ -56,6 +56,17 @@ printf 'refreshInterval 10\nfrobnicate yes\n' >"$NT_DIR/unknown.conf"
 rc=$?
 [ $rc -eq 1 ] && nt_pass "unknown directive: exit 1" || nt_fail "unknown directive: exit $rc"
 grep -q "unknown.conf: line 2" "$out.err" && nt_pass "unknown directive names file and line" || nt_fail "no file:line in: $(cat "$out.err")"
+grep -qx ".*unknown.conf: line 2: Error: unknown directive: frobnicate." "$out.err" &&
+	nt_pass "an unknown directive is logged as an error" ||
+	nt_fail "no 'Error: unknown directive' line in: $(cat "$out.err")"
+# reservedMemory for a node the host does not have: accepted, with a warning
+printf 'reservedMemory 9 1G\n' >"$NT_DIR/nonode.conf"
+"$NUMATOPD" --dump -c "$NT_DIR/nonode.conf" --sysfs-root "$HOST/sys" \
+	--libvirt-xml-dir "$HOST/libvirt" >/dev/null 2>"$out.err"
+rc=$?
+[ $rc -eq 0 ] && grep -q "reservedMemory: node 9 does not exist on this host (nodes 0,1,4,6); ignored" "$out.err" &&
+	nt_pass "reservedMemory for a missing node warns" ||
+	nt_fail "reservedMemory 9: exit $rc, $(cat "$out.err")"
 # a valid config changes the numbers: cpuAllocationRatio 2 doubles every CPU limit
 printf 'cpuAllocationRatio 2.0\nsysfsRoot %s\nlibvirtXmlDir %s\n' "$HOST/sys" "$HOST/libvirt" >"$NT_DIR/good.conf"
 "$NUMATOPD" --dump=json -c "$NT_DIR/good.conf" >"$out.r2" 2>/dev/null
@@ -86,4 +97,38 @@ n=$(grep -c 'file skipped' "$NT_DIR/append.log" 2>/dev/null)
 	nt_fail "-Lf after two runs holds ${n:-0} 'file skipped' lines, not 4"
 
 "$NUMATOPD" --version | grep -q "^numatopd [0-9]" && nt_pass "--version" || nt_fail "--version"
+"$NUMATOPD" --help | grep -q -- "-x ADDRESS .*(default unix:/var/agentx/master," &&
+	nt_pass "--help names the default AgentX socket" || nt_fail "--help: $("$NUMATOPD" --help | grep -- -x)"
+# A libvirt directory --dump cannot read is an error with the reason (the daemon waits for it)
+dump_dir_fails() {
+	ddf__what=$1
+	shift
+	"$@" --dump --sysfs-root "$HOST/sys" --libvirt-xml-dir "$ddf__dir" >"$out.dir" 2>"$out.dir.err"
+	ddf__rc=$?
+	if [ $ddf__rc -ne 0 ] &&
+		grep -qx "numatopd: --dump: libvirt directory $ddf__dir: $ddf__what" "$out.dir.err" &&
+		! grep -q "serving host tables" "$out.dir.err"; then
+		nt_pass "--dump with a libvirt directory that says '$ddf__what' exits $ddf__rc"
+	else
+		nt_fail "--dump, '$ddf__what': exit $ddf__rc, $(cat "$out.dir.err")"
+	fi
+}
+ddf__dir=$NT_DIR/nonexistent
+dump_dir_fails "No such file or directory" "$NUMATOPD"
+ddf__dir=$HOST/sys/devices/system/node/possible
+dump_dir_fails "Not a directory" "$NUMATOPD"
+ddf__dir=$NT_DIR/closed
+mkdir "$ddf__dir" && chmod 000 "$ddf__dir"
+if [ "$(id -u)" != 0 ]; then
+	dump_dir_fails "Permission denied" "$NUMATOPD"
+elif command -v setpriv >/dev/null 2>&1 && setpriv --reuid=65534 --regid=65534 --clear-groups \
+	test -x "$NUMATOPD" 2>/dev/null; then
+	chmod 755 "$NT_DIR"
+	dump_dir_fails "Permission denied" setpriv --reuid=65534 --regid=65534 --clear-groups \
+		"$NUMATOPD"
+else
+	echo "note: EACCES not tested (root without setpriv, or $NUMATOPD not reachable as nobody)"
+fi
+chmod 700 "$ddf__dir"
+
 nt_done

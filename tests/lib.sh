@@ -617,7 +617,13 @@ nt_start_numatopd() {
 		nt__vg="$nt__vg --suppressions=$TESTS_DIR/valgrind.supp"
 	fi
 	# shellcheck disable=SC2086 # nt__vg: the valgrind command line, or nothing
-	MIBS='' $nt__vg "$NUMATOPD" -f -x "$NT_AGENTX" -Lf "$NT_DIR/numatopd.log" "$@" \
+	# a fresh VM index map for each start, as on a new host, in NT_STATE_DIR (a --state-dir
+	# in ARGS comes later and wins: a test of the map across restarts names its own)
+	NT_STATE_N=$((${NT_STATE_N:-0} + 1))
+	NT_STATE_DIR=$NT_DIR/state.$NT_STATE_N
+	mkdir -p "$NT_STATE_DIR"
+	MIBS='' $nt__vg "$NUMATOPD" -f -x "$NT_AGENTX" -Lf "$NT_DIR/numatopd.log" \
+		--state-dir "$NT_STATE_DIR" "$@" \
 		</dev/null >>"$NT_DIR/numatopd.out" 2>&1 &
 	NT_NUMATOPD_PID=$!
 	return 0

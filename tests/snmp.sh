@@ -239,7 +239,8 @@ expect_next numaNodeCpuBitmap.6 numaNodeAssignedDevices.0
 expect_next numaNodeAssignedDevices.6 numaNodeNumaHit.0
 expect_next numaNodeNumaHit.4 numaNodeNumaMiss.0
 expect_next numaNodeOtherNode.4 "numaVmName.$WEB"
-expect_next "numaVmEmulatorCpus.$last_vm" "numaVmMemoryMiB.$WEB"
+expect_next "numaVmEmulatorCpus.$last_vm" "numaVmDomainId.$WEB"
+expect_next "numaVmDomainId.$last_vm" "numaVmMemoryMiB.$WEB"
 expect_next "numaVmEmulatorCpuBitmap.$last_vm" "numaVmMemDevices.$WEB"
 expect_next "numaVmMemEnclave.$last_vm" "numaVmRemoteDevices.$WEB"
 expect_next "numaVmRemoteDevices.$last_vm" "numaVmAssignVcpus.$WEB.0"
@@ -462,11 +463,17 @@ mkdir "$NT_DIR/rel" && cp -R "$HOST/sys" "$HOST/libvirt" "$NT_DIR/rel/" &&
 st=0
 # -x unix:../agentx.sock is the master's socket, relative to the start directory too
 (cd "$NT_DIR/rel" && MIBS='' "$NUMATOPD" -x unix:../agentx.sock -Lf "$NT_DIR/daemon.log" \
-	-c rel.conf --sysfs-root sys --libvirt-xml-dir libvirt </dev/null >"$NT_DIR/daemon.out" 2>&1) ||
+	-c rel.conf --sysfs-root sys --libvirt-xml-dir libvirt --state-dir . </dev/null \
+	>"$NT_DIR/daemon.out" 2>&1) ||
 	st=$?
 [ $st -eq 0 ] && nt_pass "without -f, relative paths: the parent exits 0" ||
 	nt_fail "without -f, relative paths: exit $st: $(cat "$NT_DIR/daemon.out")"
 nt_wait_for_line "$NT_DIR/daemon.log" 'numatopd .* started' 5 || :
+# no master yet: the address tried and the reason, not the library's "([NIL]):"
+grep -Eq "AgentX master unix:$(nt_re "$NT_DIR/rel/../agentx.sock"): (No such file or directory|Connection refused); trying again every 5 s" \
+	"$NT_DIR/daemon.log" && ! grep -q "NIL" "$NT_DIR/daemon.log" &&
+	nt_pass "no master: the log names the address and errno" ||
+	nt_fail "no master: $(grep -i agentx "$NT_DIR/daemon.log" | head -n 3)"
 dpid=$(daemon_pid)
 case $dpid in
 '' | *[!0-9]*) nt_fail "without -f: no single daemon running ('$dpid')" ;;

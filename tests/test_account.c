@@ -15,6 +15,7 @@
 #include "core/host.h"
 #include "core/model.h"
 #include "core/util.h"
+#include "core/vmindex.h"
 
 #define KiB	1024ull
 #define MiB	(1024ull * KiB)
@@ -1641,6 +1642,212 @@ static void index_duplicate_domain_id(void **state)
 	world_clear(&w);
 }
 
+/* ---------------------------------------------------------------- VM index map */
+
+static struct model *build_mapped(struct world *w, struct vmindex *map, int64_t now)
+{
+	char *files[ARRAY_SIZE(w->vms)];
+	size_t i;
+
+	for (i = 0; i < w->nvms; i++)
+		files[i] = xasprintf("%s.xml", w->vms[i]->name);
+	model_unref(w->m);
+	w->m = account_build_indexed(w->host, w->vms, (const char *const *)files, w->nvms,
+				     &w->cfg, map, now);
+	for (i = 0; i < w->nvms; i++)
+		free(files[i]);
+	return w->m;
+}
+
+/* A canonical UUID from a number: 00000000-0000-0000-0000-<k in 12 hex digits>. */
+static void uuid_of(struct vm *vm, unsigned long long k)
+{
+	free(vm->uuid);
+	vm->uuid = xasprintf("00000000-0000-0000-0000-%012llx", k);
+}
+
+static struct vm *add_mapped(struct world *w, const char *name, unsigned long long k, long long id)
+{
+	struct vm *vm = add_vm(w, name, 1, GiB);
+
+	uuid_of(vm, k);
+	vm->id = id;
+	return vm;
+}
+
+/* Take VM name out of the world (it stopped and its file is gone). */
+static void remove_vm(struct world *w, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < w->nvms; i++)
+		if (strcmp(w->vms[i]->name, name) == 0) {
+			tb_vm_free(w->vms[i]);
+			w->vms[i] = w->vms[--w->nvms];
+			return;
+		}
+	fail_msg("no VM %s", name);
+}
+
+/* The VMs restart (new domain ids, c now holds a's old id) and a new VM d comes up with b's
+ * old id: a, b and c keep their first indexes; d gets no number the map holds. */
+static void index_map_restart(void **state)
+{
+	struct vmindex *map = vmindex_new();
+	struct world w;
+
+	(void)state;
+	world_init(&w, two_nodes, 2);
+	add_mapped(&w, "a", 1, 1);
+	add_mapped(&w, "b", 2, 2);
+	add_mapped(&w, "c", 3, 3);
+	build_mapped(&w, map, 100);
+	assert_int_equal(vm_named(w.m, "a")->index, 1);
+	assert_int_equal(vm_named(w.m, "c")->index, 3);
+	assert_int_equal(map->n, 3);
+	assert_true(map->changed);
+	vmindex_saved(map);
+	w.vms[0]->id = 7;
+	w.vms[1]->id = -1; /* b is defined but not running */
+	w.vms[2]->id = 1;
+	add_mapped(&w, "d", 4, 2);
+	build_mapped(&w, map, 200);
+	assert_int_equal(vm_named(w.m, "a")->index, 1);
+	assert_int_equal(vm_named(w.m, "a")->domain_id, 7);
+	assert_int_equal(vm_named(w.m, "b")->index, 2);
+	assert_int_equal(vm_named(w.m, "b")->domain_id, -1);
+	assert_int_equal(vm_named(w.m, "c")->index, 3);
+	assert_int_equal(vm_named(w.m, "d")->index,
+			 account_uuid_index("00000000-0000-0000-0000-000000000004"));
+	assert_int_equal(map->n, 4);
+	assert_int_equal(vmindex_find_uuid(map, w.vms[0]->uuid)->last_seen, 200);
+	world_clear(&w);
+	vmindex_free(map);
+}
+
+/* A VM that went away keeps its number: a new VM with its old domain id gets another. */
+static void index_map_no_reuse(void **state)
+{
+	struct vmindex *map = vmindex_new();
+	struct world w;
+
+	(void)state;
+	world_init(&w, two_nodes, 2);
+	add_mapped(&w, "a", 1, 5);
+	build_mapped(&w, map, 100);
+	assert_int_equal(vm_named(w.m, "a")->index, 5);
+	remove_vm(&w, "a");
+	add_mapped(&w, "e", 9, 5);
+	build_mapped(&w, map, 200);
+	assert_int_not_equal(vm_named(w.m, "e")->index, 5);
+	assert_int_equal(vmindex_find_index(map, 5)->last_seen, 100);
+	world_clear(&w);
+	vmindex_free(map);
+}
+
+/* Two UUIDs whose derived indexes collide: the first by UUID takes X, the other X + 1, and
+ * keeps it when the first goes and comes back (the map, not the probe order, decides). */
+static void index_map_collision_sticks(void **state)
+{
+	enum { BITS = 20 };
+	uint32_t *seen = xcalloc((size_t)1 << BITS, sizeof(*seen)); /* low bits -> k + 1 */
+	unsigned long long k, lo = 0, hi = 0;
+	struct vmindex *map = vmindex_new();
+	struct world w;
+	char u[40];
+	uint32_t x;
+
+	(void)state;
+	for (k = 1; hi == 0; k++) { /* a birthday search: ~40000 UUIDs */
+		uint32_t h;
+		size_t slot;
+
+		snprintf(u, sizeof(u), "00000000-0000-0000-0000-%012llx", k);
+		h = account_uuid_index(u);
+		for (slot = h & ((1u << BITS) - 1); seen[slot]; slot = (slot + 1) & ((1u << BITS) - 1)) {
+			snprintf(u, sizeof(u), "00000000-0000-0000-0000-%012llx",
+				 (unsigned long long)seen[slot] - 1);
+			if (account_uuid_index(u) == h) {
+				lo = seen[slot] - 1;
+				hi = k;
+				break;
+			}
+		}
+		seen[slot] = (uint32_t)k + 1;
+	}
+	free(seen);
+	snprintf(u, sizeof(u), "00000000-0000-0000-0000-%012llx", lo);
+	x = account_uuid_index(u);
+	world_init(&w, two_nodes, 2);
+	add_mapped(&w, "lo", lo, -1);
+	add_mapped(&w, "hi", hi, -1);
+	build_mapped(&w, map, 1);
+	assert_int_equal(vm_named(w.m, "lo")->index, x);
+	assert_int_equal(vm_named(w.m, "hi")->index, x == VMINDEX_INDEX_MAX ? 1073741824u : x + 1);
+	remove_vm(&w, "lo");
+	build_mapped(&w, map, 2);
+	assert_int_equal(vm_named(w.m, "hi")->index, x == VMINDEX_INDEX_MAX ? 1073741824u : x + 1);
+	add_mapped(&w, "lo", lo, -1);
+	build_mapped(&w, map, 3);
+	assert_int_equal(vm_named(w.m, "lo")->index, x);
+	world_clear(&w);
+	vmindex_free(map);
+}
+
+/* A full map forgets the longest-unseen absent UUID (never a present one) for a new one. */
+static void index_map_full(void **state)
+{
+	struct vmindex *map = vmindex_new();
+	struct world w;
+	char u[40];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < VMINDEX_MAX_ENTRIES; i++) {
+		snprintf(u, sizeof(u), "00000000-0000-0000-0001-%012zx", i);
+		assert_int_equal(vmindex_add(map, u, (uint32_t)(1000 + i), (int64_t)(10 + i), NULL, 0), 0);
+	}
+	assert_int_equal(vmindex_add(map, "00000000-0000-0000-0000-000000000099", 99, 0, NULL, 0), -1);
+	world_init(&w, two_nodes, 2);
+	/* the oldest entry (index 1000, seen at 10) is present again: 1001 goes instead */
+	add_mapped(&w, "old", 0, 3);
+	free(w.vms[0]->uuid);
+	w.vms[0]->uuid = xstrdup("00000000-0000-0000-0001-000000000000");
+	add_mapped(&w, "new", 7, 5);
+	build_mapped(&w, map, 1000000);
+	assert_int_equal(vm_named(w.m, "old")->index, 1000);
+	assert_int_equal(vm_named(w.m, "new")->index, 5);
+	assert_int_equal(map->n, VMINDEX_MAX_ENTRIES);
+	assert_non_null(vmindex_find_index(map, 1000));
+	assert_null(vmindex_find_index(map, 1001));
+	assert_non_null(vmindex_find_index(map, 1002));
+	assert_non_null(vmindex_find_uuid(map, "00000000-0000-0000-0000-000000000007"));
+	assert_int_equal(nwarnings_for(w.m, "new.xml"), 0);
+	world_clear(&w);
+	vmindex_free(map);
+}
+
+/* Two files with one UUID: the first by name is remembered, the other warned about. */
+static void index_map_shared_uuid(void **state)
+{
+	struct vmindex *map = vmindex_new();
+	struct world w;
+
+	(void)state;
+	world_init(&w, two_nodes, 2);
+	add_mapped(&w, "b", 1, 4);
+	add_mapped(&w, "a", 1, 3);
+	build_mapped(&w, map, 1);
+	assert_int_equal(vm_named(w.m, "a")->index, 3);
+	assert_int_equal(vm_named(w.m, "b")->index, 4);
+	assert_int_equal(map->n, 1);
+	assert_string_equal(warning_for(w.m, "b.xml"),
+			    "UUID also used by a.xml; numaVmIndex 4 is not remembered across "
+			    "restarts");
+	world_clear(&w);
+	vmindex_free(map);
+}
+
 /* ---------------------------------------------------------------- model.c */
 
 static struct node_row l_nodes[] = {{.id = 0}, {.id = 2}};
@@ -1855,6 +2062,11 @@ int main(void)
 	    cmocka_unit_test(index_collision_probing),
 	    cmocka_unit_test(index_probing_wraps),
 	    cmocka_unit_test(index_duplicate_domain_id),
+	    cmocka_unit_test(index_map_restart),
+	    cmocka_unit_test(index_map_no_reuse),
+	    cmocka_unit_test(index_map_collision_sticks),
+	    cmocka_unit_test(index_map_full),
+	    cmocka_unit_test(index_map_shared_uuid),
 	    cmocka_unit_test(model_exact_lookups),
 	    cmocka_unit_test(model_lower_bounds),
 	    cmocka_unit_test(model_empty),

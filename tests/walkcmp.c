@@ -484,6 +484,7 @@ static void expect_vm(const struct jv *v, bool vcpu_table)
 	expect(false, num(v, "remote_vcpus"), ROOT ".1.3.1.13.%s", ix);
 	expect(false, num(v, "hugepage_size_kib"), ROOT ".1.3.1.14.%s", ix);
 	expect(false, list_value(str(v, "emulator_cpus")), ROOT ".1.3.1.15.%s", ix);
+	expect(false, num(v, "domain_id"), ROOT ".1.3.1.16.%s", ix);
 	expect(false, mib_gauge(num(v, "memory_bytes")), ROOT ".1.3.1.17.%s", ix);
 	expect_bitmap(str(v, "emulator_cpus"), ROOT ".1.3.1.18.%s", ix);
 	expect(false, num(v, "memory_devices_bytes"), ROOT ".1.3.1.19.%s", ix);

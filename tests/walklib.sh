@@ -88,7 +88,9 @@ wl_compare() {
 	WL_N=$((WL_N + 1))
 	wl__base=$NT_DIR/cmp$WL_N
 	wl__json=$wl__base.json
-	if ! "$NUMATOPD" --dump=json "$@" >"$wl__json" 2>"$wl__base.dump.err"; then
+	# the map of the numatopd last started (a --state-dir in ARG... wins)
+	if ! "$NUMATOPD" --dump=json ${NT_STATE_DIR:+--state-dir "$NT_STATE_DIR"} "$@" \
+		>"$wl__json" 2>"$wl__base.dump.err"; then
 		nt_fail "$wl__label: numatopd --dump=json $* failed:" \
 			"$(head -n 3 "$wl__base.dump.err")"
 		return 1

@@ -8,6 +8,8 @@
 #include <string.h>
 
 #include "core/util.h"
+#include "core/vmindex.h"
+#include "core/yield.h"
 
 void account_config_init(struct account_config *c)
 {
@@ -137,32 +139,68 @@ static int cmp_vm_turn(const void *a, const void *b)
 	return cmp_key2(x->index, x->pos, y->index, y->pos);
 }
 
-/* Every VM, in index order so warnings come out in a stable order. */
-static void account_vms(struct ctx *c, struct vm *const *vms, const char *const *files, size_t nvms)
+/* What the index policy said about a VM besides its index, as a warning on its file. */
+static void warn_index(struct ctx *c, const char *file, const struct account_index_out *o,
+		       const char *const *files, size_t p)
 {
-	uint32_t *index = xcalloc(nvms, sizeof(*index));
-	size_t *dup_of = xcalloc(nvms, sizeof(*dup_of));
+	char msg[256];
+
+	if (o->why[p] == INDEX_SHARED_UUID)
+		snprintf(msg, sizeof(msg),
+			 "UUID also used by %s; numaVmIndex %u is not remembered across restarts",
+			 file_of(files, o->other[p]), o->index[p]);
+	else if (o->why[p] == INDEX_MAP_FULL)
+		snprintf(msg, sizeof(msg),
+			 "the VM index map is full (%d VMs present); numaVmIndex %u is not "
+			 "remembered across restarts",
+			 VMINDEX_MAX_ENTRIES, o->index[p]);
+	else
+		return;
+	model_add_problem(&c->m->warnings, &c->m->nwarnings, file, msg);
+}
+
+/* Every VM, in index order so warnings come out in a stable order. */
+static void account_vms(struct ctx *c, struct vm *const *vms, const char *const *files, size_t nvms,
+			struct vmindex *map, int64_t now)
+{
+	struct account_index_out o = {
+	    .index = xcalloc(nvms, sizeof(*o.index)),
+	    .dup_of = xcalloc(nvms, sizeof(*o.dup_of)),
+	    .why = xcalloc(nvms, sizeof(*o.why)),
+	    .other = xcalloc(nvms, sizeof(*o.other)),
+	};
 	struct vm_turn *turn = xcalloc(nvms, sizeof(*turn));
 	size_t i, n = 0;
 
-	account_index_assign(vms, files, nvms, index, dup_of);
+	account_index_assign(vms, files, nvms, map, now, &o);
 	for (i = 0; i < nvms; i++)
 		if (vms[i])
-			turn[n++] = (struct vm_turn){index[i], i};
+			turn[n++] = (struct vm_turn){o.index[i], i};
 	qsort_empty_ok(turn, n, sizeof(*turn), cmp_vm_turn);
 	for (i = 0; i < n; i++) {
 		size_t p = turn[i].pos;
 
-		account_vm(c, vms[p], file_of(files, p), index[p],
-			   dup_of[p] == NO_POS ? NULL : file_of(files, dup_of[p]));
+		yield_point();
+		warn_index(c, file_of(files, p), &o, files, p);
+		account_vm(c, vms[p], file_of(files, p), o.index[p],
+			   o.dup_of[p] == NO_POS ? NULL : file_of(files, o.dup_of[p]));
 	}
 	free(turn);
-	free(dup_of);
-	free(index);
+	free(o.index);
+	free(o.dup_of);
+	free(o.why);
+	free(o.other);
 }
 
 struct model *account_build(const struct host *host, struct vm *const *vms,
 			    const char *const *files, size_t nvms, const struct account_config *cfg)
+{
+	return account_build_indexed(host, vms, files, nvms, cfg, NULL, 0);
+}
+
+struct model *account_build_indexed(const struct host *host, struct vm *const *vms,
+				    const char *const *files, size_t nvms,
+				    const struct account_config *cfg, struct vmindex *map, int64_t now)
 {
 	static const struct host no_host;
 	struct account_config defaults;
@@ -175,7 +213,7 @@ struct model *account_build(const struct host *host, struct vm *const *vms,
 	build_begin(&c, host ? host : &no_host);
 	/* R1-R8 and R10 per VM; each VM's share of the nodes goes into their sums */
 	if (nvms)
-		account_vms(&c, vms, files, nvms);
+		account_vms(&c, vms, files, nvms, map, now);
 	account_node_rows(&c); /* R9 */
 	account_sort_rows(c.m);
 	build_end(&c);

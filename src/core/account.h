@@ -35,6 +35,18 @@ struct model *account_build(const struct host *host, struct vm *const *vms,
 			    const char *const *files, size_t nvms,
 			    const struct account_config *cfg);
 
+/* account_build(), with the VM index map (README, "VM index"): a UUID the map knows keeps its
+ * index; a new UUID gets its domain id when no VM of the build or of the map holds that
+ * number, else its UUID-derived index probed past every number held, and is added to the map
+ * (the longest-unseen absent UUIDs are dropped when it is full). now (seconds since the epoch)
+ * is each present UUID's last_seen. map NULL is account_build(). Never does I/O: the caller
+ * keeps the map on disk (map->changed says when). */
+struct vmindex;
+struct model *account_build_indexed(const struct host *host, struct vm *const *vms,
+				    const char *const *files, size_t nvms,
+				    const struct account_config *cfg, struct vmindex *map,
+				    int64_t now);
+
 /* True when a and b are the same host for accounting: everything account_build() reads is
  * equal (passthrough devices included) but the values the kernel moves on its own (MemFree,
  * MemUsed, free and surplus hugepages, numastat). NULL equals only NULL. */
@@ -57,8 +69,8 @@ bool account_dev_remote(int node, const struct cpuset *vm_nodes);
 bool account_file_preferred(const struct vm *a, const char *fa, const struct timespec *ma,
 			    const struct vm *b, const char *fb, const struct timespec *mb);
 
-/* numaVmIndex for a VM without a domain id: FNV-1a of the UUID text, masked to 30 bits, with
- * bit 30 set (so 1073741824..2147483647); collisions are probed linearly by the builder. */
+/* The UUID-derived numaVmIndex: FNV-1a of the UUID text, masked to 30 bits, with bit 30 set
+ * (so 1073741824..2147483647); numbers already held are probed past by the builder. */
 uint32_t account_uuid_index(const char *uuid);
 
 #endif

@@ -137,11 +137,27 @@ struct vmctx {
 /* ---------------------------------------------------------------- the steps, by file */
 
 /* account_index.c: the VM index policy (numaVmIndex). For each vms[i] that is not NULL:
- * index[i], and dup_of[i] = the position of the VM whose domain id vms[i] also claims (vms[i]
- * then has a UUID-derived index), else NO_POS. The same set of files always gets the same
- * indexes, whatever the input order. */
+ * index[i]; dup_of[i] = the position of the VM whose domain id vms[i] also claims (vms[i]
+ * then has a UUID-derived index), else NO_POS; why[i] and other[i]: what else to warn about.
+ * map (NULL: none) gives the indexes of the UUIDs it knows and learns the new ones, last seen
+ * at now. The same set of files and the same map always give the same indexes, whatever the
+ * input order. */
+enum index_why {
+	INDEX_OK,
+	INDEX_SHARED_UUID, /* another file, other[i], has the UUID: the index is not remembered */
+	INDEX_MAP_FULL,	   /* the map is full of present VMs: the index is not remembered */
+};
+
+struct account_index_out {
+	uint32_t *index;
+	size_t *dup_of;
+	enum index_why *why;
+	size_t *other;
+};
+
+struct vmindex;
 void account_index_assign(struct vm *const *vms, const char *const *files, size_t n,
-			  uint32_t *index, size_t *dup_of);
+			  struct vmindex *map, int64_t now, struct account_index_out *out);
 
 /* account_vm.c: R4-R6, R8, R10 for one VM: its cells, binding and memory, its vCPUs (through
  * account_vcpus), its assignment rows and VM row. dup_file: the file whose domain id it also

@@ -590,6 +590,7 @@ static void emit_vm(struct ctx *c, struct vmctx *v)
 	emit_assigns(c, v, nodes);
 	r = array_push(&c->m->vms, &c->m->nvms, &c->capvms, sizeof(*r));
 	r->index = v->index;
+	r->domain_id = vm->id >= 0 && vm->id <= INT32_MAX ? vm->id : -1;
 	/* the tenant's text, made safe once here for every output (str_safe) */
 	r->file = str_safe(v->file);
 	r->name = str_safe(vm->name);

@@ -148,7 +148,8 @@ static void json_vm(FILE *f, const struct model *m, const struct vm_row *v)
 {
 	size_t i, first;
 
-	fprintf(f, "{\"index\":%" PRIu32 ",\"file\":", v->index);
+	fprintf(f, "{\"index\":%" PRIu32 ",\"domain_id\":%" PRId64 ",\"file\":", v->index,
+		v->domain_id);
 	json_str(f, v->file);
 	fputs(",\"name\":", f);
 	json_str(f, v->name);

@@ -52,7 +52,8 @@ struct huge_row {
 };
 
 struct vm_row {
-	uint32_t index; /* numaVmIndex: domain id, else UUID-derived with bit 30 set */
+	uint32_t index; /* numaVmIndex: see account_build_indexed() */
+	int64_t domain_id; /* libvirt's domain id, -1 when none */
 	char *file;     /* base name of the XML file */
 	char *name;
 	char *uuid;

@@ -16,7 +16,8 @@ void mib_publish(struct model *m);
 struct model *mib_current(void);
 
 /* Called once per incoming request, before it pins its snapshot: the daemon uses it for the
- * on-demand rebuild (at most once per second). NULL = none. Not called for the further PDUs of
+ * on-demand rebuild, which it only schedules: the hook must not rebuild, the request is
+ * answered from the snapshot current now. NULL = none. Not called for the further PDUs of
  * one master transaction: snmpd sends each repetition of a GETBULK as its own AgentX GetNext
  * with the GETBULK's transaction id, and all of them read the snapshot the first one pinned. */
 void mib_set_refresh_hook(void (*fn)(void));

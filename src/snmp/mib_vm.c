@@ -19,6 +19,7 @@ static const struct mib_column columns[] = {
     {13, "numaVmRemoteVcpus", SMI_GAUGE32, AT(remote_vcpus, U32)},
     {14, "numaVmHugepageSize", SMI_UNSIGNED32, AT(huge_kib, U64)},
     {15, "numaVmEmulatorCpus", SMI_DISPLAYSTRING, AT(emulator_cpus, LIST)},
+    {16, "numaVmDomainId", SMI_INTEGER32, AT(domain_id, I64)},
     {17, "numaVmMemoryMiB", SMI_GAUGE32, AT(memory, MEBI)},
     {18, "numaVmEmulatorCpuBitmap", SMI_CPUBITMAP, AT(emulator_cpus, LIST)},
     {19, "numaVmMemDevices", SMI_COUNTERBASEDGAUGE64, AT(mem_devices, U64)},

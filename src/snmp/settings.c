@@ -4,7 +4,9 @@
  * log. */
 #include "snmp/settings.h"
 
+
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,11 +19,15 @@
 static struct daemon_config *loading;
 static int errors;
 static bool reporting; /* bad() is logging: watch_log() must not count it again */
+#define UNKNOWN_KEPT 8
+static char unknown_line[UNKNOWN_KEPT][300]; /* by error number: the unknown directives */
 
 void settings_init(struct daemon_config *c)
 {
 	memset(c, 0, sizeof(*c));
 	engine_config_init(&c->eng);
+	c->eng.state_dir = xstrdup(ENGINE_STATE_DIR);
+	c->eng.state_write = true; /* --dump turns it off */
 	c->refresh_interval = 30;
 	c->agentx_ping = 5;
 	c->vm_tables = true;
@@ -147,6 +153,8 @@ static void h_path(const char *token, char *line)
 		return;
 	if (!strcasecmp(token, "sysfsRoot"))
 		set_path(token, line, &loading->eng.sysfs_root);
+	else if (!strcasecmp(token, "stateDir"))
+		set_path(token, line, &loading->eng.state_dir);
 	else
 		set_path(token, line, &loading->eng.xml_dir);
 }
@@ -292,10 +300,22 @@ static int watch_log(int major, int minor, void *arg, void *client)
 	(void)major;
 	(void)minor;
 	(void)client;
+	const char *unknown;
+
 	if (!loading || reporting || !slm || !slm->msg)
 		return 0;
-	if (strstr(slm->msg, "Unknown token") || strstr(slm->msg, ": Error: "))
+	if (strstr(slm->msg, ": Error: "))
 		errors++;
+	/* "FILE: line N: Warning: Unknown token: NAME." is Net-SNMP's wording; for numatopd the
+	 * directive is fatal: settings_end() says so as an error (not from here: snmp_log() inside
+	 * a logging callback recurses on the library's callback lock) */
+	if ((unknown = strstr(slm->msg, "Warning: Unknown token")) != NULL) {
+		if (errors < UNKNOWN_KEPT)
+			snprintf(unknown_line[errors], sizeof(unknown_line[0]),
+				 "%.*sError: unknown directive%s", (int)(unknown - slm->msg),
+				 slm->msg, unknown + strlen("Warning: Unknown token"));
+		errors++;
+	}
 	return 0;
 }
 
@@ -308,6 +328,7 @@ void settings_register(void)
 	} directives[] = {
 		{"sysfsRoot", h_path, "DIR (default /sys)"},
 		{"libvirtXmlDir", h_path, "DIR (default /run/libvirt/qemu)"},
+		{"stateDir", h_path, "DIR (default /var/lib/numatopd)"},
 		{"refreshInterval", h_uint, "SECONDS (default 30)"},
 		{"agentxPingInterval", h_uint, "SECONDS (default 5)"},
 		{"cpuAllocationRatio", h_ratio, "RATIO (default 1.0)"},
@@ -373,6 +394,15 @@ void settings_begin(struct daemon_config *target)
 
 int settings_end(void)
 {
+	int i;
+
 	loading = NULL;
+	reporting = true;
+	for (i = 0; i < errors && i < UNKNOWN_KEPT; i++)
+		if (unknown_line[i][0]) {
+			snmp_log(LOG_ERR, "%s", unknown_line[i]);
+			unknown_line[i][0] = '\0';
+		}
+	reporting = false;
 	return errors;
 }

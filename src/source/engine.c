@@ -2,11 +2,14 @@
  * source scalars. Logs source transitions once, never per rebuild. */
 #include "source/engine.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/log.h"
 #include "source/pcidev.h"
+#include "source/statefile.h"
 #include "source/sysfs.h"
 #include "core/util.h"
 
@@ -29,6 +32,10 @@ struct engine {
 	bool dirty;             /* an event since the last scan, or never scanned */
 	bool read_all;          /* the next build reads all of sysfs and stats every file */
 	uint32_t errors_before; /* parse failures counted by scans since replaced (SIGHUP) */
+	struct vmindex *map;    /* the VM index map */
+	bool save_bad;          /* the last save of the map failed */
+	bool reserved_told;     /* reservedMemory naming missing nodes was logged (this config) */
+	char dir_err[ERRLEN];   /* why the last build could not read the directory, "" = it could */
 };
 
 static void drop_prev(struct engine *e)
@@ -45,6 +52,8 @@ void engine_config_init(struct engine_config *c)
 	c->sysfs_root = xstrdup("/sys");
 	c->xml_dir = xstrdup("/run/libvirt/qemu");
 	c->max_file_size = DOMXML_MAX_SIZE_DEFAULT;
+	c->state_dir = NULL; /* no map: the daemon's settings name the directory */
+	c->state_write = false;
 	account_config_init(&c->acct);
 }
 
@@ -52,6 +61,7 @@ void engine_config_clear(struct engine_config *c)
 {
 	free(c->sysfs_root);
 	free(c->xml_dir);
+	free(c->state_dir);
 	account_config_clear(&c->acct);
 	memset(c, 0, sizeof(*c));
 }
@@ -61,8 +71,56 @@ void engine_config_copy(struct engine_config *dst, const struct engine_config *s
 	*dst = *src;
 	dst->sysfs_root = xstrdup(src->sysfs_root);
 	dst->xml_dir = xstrdup(src->xml_dir);
+	dst->state_dir = src->state_dir ? xstrdup(src->state_dir) : NULL;
 	dst->acct.reserved =
 	    xmemdup(src->acct.reserved, src->acct.nreserved, sizeof(*src->acct.reserved));
+}
+
+/* Read the map; what went wrong is logged once, and the map starts from what was good. A
+ * missing map is the first start (or a lost file): the daemon says so, --dump stays quiet. */
+static void load_map(struct engine *e)
+{
+	char err[512];
+
+	e->map = vmindex_new();
+	if (e->cfg.state_dir == NULL)
+		return;
+	switch (statefile_load(e->cfg.state_dir, e->map, err, sizeof(err))) {
+	case STATEFILE_OK:
+		break;
+	case STATEFILE_MISSING:
+		if (e->cfg.state_write)
+			log_warn("VM index map %s; starting a new one (normal at the first start)",
+				 err);
+		break;
+	case STATEFILE_BAD:
+		log_warn("VM index map %s; ignored, rebuilt from the VMs present", err);
+		break;
+	case STATEFILE_PARTIAL:
+		log_warn("VM index map %s; the other entries are kept", err);
+		break;
+	}
+}
+
+/* Write the map when it changed (or, at the end, when only last-seen times moved). A failure
+ * is logged once until a save works again: the indexes then hold only until a restart. */
+static void save_map(struct engine *e, bool at_end)
+{
+	char err[512];
+
+	if (!e->cfg.state_write || e->cfg.state_dir == NULL ||
+	    !(e->map->changed || (at_end && e->map->touched)))
+		return;
+	if (statefile_save(e->cfg.state_dir, e->map, err, sizeof(err)) < 0) {
+		if (!e->save_bad)
+			log_warn("VM index map not saved: %s; numaVmIndex may change at a restart",
+				 err);
+		e->save_bad = true;
+		return;
+	}
+	if (e->save_bad)
+		log_info("VM index map saved again in %s", e->cfg.state_dir);
+	e->save_bad = false;
 }
 
 struct engine *engine_new(const struct engine_config *cfg)
@@ -70,6 +128,7 @@ struct engine *engine_new(const struct engine_config *cfg)
 	struct engine *e = xcalloc(1, sizeof(*e));
 
 	engine_config_copy(&e->cfg, cfg);
+	load_map(e);
 	e->scan = scan_new(cfg->xml_dir, cfg->max_file_size);
 	e->dirty = true;
 	e->read_all = true;
@@ -82,6 +141,8 @@ void engine_free(struct engine *e)
 		return;
 	drop_prev(e);
 	scan_free(e->scan);
+	save_map(e, true);
+	vmindex_free(e->map);
 	engine_config_clear(&e->cfg);
 	free(e);
 }
@@ -91,8 +152,13 @@ void engine_set_config(struct engine *e, const struct engine_config *cfg)
 	bool same_dir = strcmp(e->cfg.xml_dir, cfg->xml_dir) == 0 &&
 			e->cfg.max_file_size == cfg->max_file_size;
 
+	/* a new state directory gets the map the VMs have now, so no index moves */
+	if (cfg->state_dir && (e->cfg.state_dir == NULL || strcmp(e->cfg.state_dir, cfg->state_dir)))
+		e->map->changed = true;
+
 	engine_config_clear(&e->cfg);
 	engine_config_copy(&e->cfg, cfg);
+	e->reserved_told = false;
 	drop_prev(e); /* ratios and reservations change the accounting */
 	e->dirty = e->read_all = true;
 	if (!same_dir) {
@@ -253,6 +319,11 @@ static void refresh_dir(struct engine *e)
 	parsed = scan_run(e->scan, err, sizeof(err));
 
 	e->last_parsed = parsed > 0 ? (unsigned)parsed : 0;
+	snprintf(e->dir_err, sizeof(e->dir_err), "%s", parsed < 0 ? err : "");
+	if (parsed < 0 && e->cfg.once) {
+		e->dir_bad = parsed == -1;
+		return;
+	}
 	if (parsed == -2) {
 		if (!was_stale)
 			log_warn("libvirt directory %s; serving the VMs it last read until it can "
@@ -270,6 +341,36 @@ static void refresh_dir(struct engine *e)
 	if (e->dir_bad || was_stale)
 		log_info("libvirt directory %s is readable again", e->cfg.xml_dir);
 	e->dir_bad = false;
+}
+
+/* reservedMemory NODE SIZE for a node the host does not have reserves nothing: say so, once
+ * per configuration. */
+static void check_reserved(struct engine *e, const struct host *host)
+{
+	char nodes[256];
+	size_t i, j, len = 0;
+
+	if (e->reserved_told || host == NULL || host->nnodes == 0)
+		return;
+	nodes[0] = '\0';
+	for (j = 0; j < host->nnodes && len < sizeof(nodes); j++)
+		len += (size_t)snprintf(nodes + len, sizeof(nodes) - len, "%s%u", j ? "," : "",
+					host->nodes[j].id);
+	for (i = 0; i < e->cfg.acct.nreserved; i++) {
+		for (j = 0; j < host->nnodes; j++)
+			if (host->nodes[j].id == e->cfg.acct.reserved[i].node)
+				break;
+		if (j == host->nnodes)
+			log_warn("reservedMemory: node %u does not exist on this host (nodes %s); "
+				 "ignored",
+				 e->cfg.acct.reserved[i].node, nodes);
+	}
+	e->reserved_told = true;
+}
+
+const char *engine_dir_error(const struct engine *e)
+{
+	return e->dir_err[0] ? e->dir_err : NULL;
 }
 
 /* Nodes whose memory is unknown (no readable meminfo): the values are incomplete. */
@@ -293,6 +394,7 @@ struct model *engine_build(struct engine *e, uint32_t now)
 	uint64_t h, gen;
 
 	refresh_dir(e);
+	check_reserved(e, host);
 	e->read_all = false;
 	gen = scan_generation(e->scan);
 	nvms = scan_vms(e->scan, &vms, &files);
@@ -303,7 +405,9 @@ struct model *engine_build(struct engine *e, uint32_t now)
 	if (e->reused) {
 		m = account_refresh(e->prev, host);
 	} else {
-		m = account_build(host ? host : &empty_host, vms, files, nvms, &e->cfg.acct);
+		m = account_build_indexed(host ? host : &empty_host, vms, files, nvms,
+					  &e->cfg.acct, e->map, (int64_t)time(NULL));
+		save_map(e, false);
 		scan_add_warnings(e->scan, m); /* a refresh shares these with the build before */
 	}
 	scan_add_errors(e->scan, m);

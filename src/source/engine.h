@@ -10,10 +10,16 @@
 #include "core/model.h"
 #include "source/scan.h"
 
+#define ENGINE_STATE_DIR "/var/lib/numatopd" /* the daemon's default stateDir */
+
 struct engine_config {
 	char *sysfs_root;  /* default "/sys" */
 	char *xml_dir;     /* default "/run/libvirt/qemu" */
 	size_t max_file_size;
+	char *state_dir;  /* the VM index map's directory; NULL (the default): no map */
+	bool state_write; /* false (the default, --dump): the map is read, never written */
+	bool once;        /* --dump: a libvirt directory that cannot be read is not logged with
+			   * the daemon's wording; the caller reports engine_dir_error() */
 	struct account_config acct;
 };
 
@@ -21,6 +27,10 @@ struct engine;
 
 struct engine *engine_new(const struct engine_config *cfg);
 void engine_free(struct engine *e);
+/* The engine keeps the VM index map (README, "VM index"): read from state_dir when made
+ * (missing or bad: logged, and rebuilt from the VMs present), written back after a build that
+ * changed it when state_write, and at engine_free() when only last-seen times moved. */
+
 /* Swap in a new configuration (SIGHUP); the file cache is kept when the directory is the
  * same. cfg is copied. */
 void engine_set_config(struct engine *e, const struct engine_config *cfg);
@@ -45,6 +55,10 @@ void engine_read_all(struct engine *e);
 /* True when the last build changed no VM and no topology: it shared the VM rows of the build
  * before (account_refresh) and only the kernel's free counts were read again. */
 bool engine_last_reused(const struct engine *e);
+
+/* Why the last build could not read the libvirt directory ("DIR: No such file or
+ * directory"), NULL when it could. */
+const char *engine_dir_error(const struct engine *e);
 
 /* How many NUMA nodes the last build found (0 = none: --dump exits 1). */
 size_t engine_node_count(const struct engine *e);

@@ -15,6 +15,7 @@
 #include "core/account.h"
 #include "core/log.h"
 #include "core/util.h"
+#include "core/yield.h"
 
 /* One *.xml file of the directory as the cache keeps it: its key and what parsing it gave. */
 struct cached_file {
@@ -370,6 +371,7 @@ int scan_run(struct scan *s, char *err, size_t errlen)
 			o->dup_of = NULL;
 			continue;
 		}
+		yield_point();
 		parse_into(s, &cache[n++], names[i], &st[i]);
 		parsed++;
 	}
