@@ -14,6 +14,9 @@ nt_need_mibs
 wl_init
 
 FX=${FIXTURES:-$TESTS_DIR/../fixtures}/pcihost
+# the sysfs tree with its mdev link, which a release tarball does not keep (copy.sh says why)
+sh "$FX/copy.sh" "$NT_DIR/pcihost" || exit 99
+SYSROOT=$NT_DIR/pcihost/sys
 ROOT=.1.3.6.1.4.1.8072.9999.9999.6862
 TAB=$(printf '\t')
 QEMU=$NT_DIR/qemu
@@ -23,11 +26,11 @@ printf 'agentxPingInterval 1\neventDelay 200\nrefreshInterval 600\n' >"$CONF"
 
 nt_start_trapd || nt_done
 nt_start_snmpd "trap2sink 127.0.0.1:$NT_TRAP_PORT public" </dev/null || nt_done
-nt_start_numatopd -c "$CONF" --sysfs-root "$FX/sys" --libvirt-xml-dir "$QEMU" || nt_done
+nt_start_numatopd -c "$CONF" --sysfs-root "$SYSROOT" --libvirt-xml-dir "$QEMU" || nt_done
 nt_wait_numatopd_registered || nt_done
 
 # ---------------------------------------------------------------- 1. walk = --dump
-wl_compare "device host" -- -c "$CONF" --sysfs-root "$FX/sys" --libvirt-xml-dir "$QEMU"
+wl_compare "device host" -- -c "$CONF" --sysfs-root "$SYSROOT" --libvirt-xml-dir "$QEMU"
 
 # ---------------------------------------------------------------- 2. numaVmDeviceTable
 table() {
