@@ -14,6 +14,8 @@ void account_config_init(struct account_config *c)
 	c->cpu_ratio_pct = 100;
 	c->mem_ratio_pct = 100;
 	c->default_huge_kib = 2048;
+	c->stray_pct = 5;
+	c->stray_min = 64ull << 20;
 }
 
 void account_config_clear(struct account_config *c)
@@ -117,6 +119,7 @@ static void account_vms(struct ctx *c, struct vm *const *vms, const char *const 
 	for (i = 0; i < n; i++) {
 		size_t p = turn[i].pos;
 
+		c->run = c->runs ? &c->runs[p] : NULL;
 		account_vm(c, vms[p], file_of(files, p), index[p],
 			   dup_of[p] == NO_POS ? NULL : file_of(files, dup_of[p]));
 	}
@@ -128,15 +131,23 @@ static void account_vms(struct ctx *c, struct vm *const *vms, const char *const 
 struct model *account_build(const struct host *host, struct vm *const *vms,
 			    const char *const *files, size_t nvms, const struct account_config *cfg)
 {
+	return account_build_run(host, vms, files, NULL, nvms, cfg);
+}
+
+struct model *account_build_run(const struct host *host, struct vm *const *vms,
+				const char *const *files, const struct vm_run *runs, size_t nvms,
+				const struct account_config *cfg)
+{
 	static const struct host no_host;
 	struct account_config defaults;
-	struct ctx c = {.cfg = cfg};
+	struct ctx c = {.cfg = cfg, .runs = runs};
 
 	if (cfg == NULL) {
 		account_config_init(&defaults);
 		c.cfg = &defaults;
 	}
 	build_begin(&c, host ? host : &no_host);
+	c.m->runtime = runs != NULL;
 	/* R1-R8 and R10 per VM; each VM's share of the nodes goes into their sums */
 	if (nvms)
 		account_vms(&c, vms, files, nvms);

@@ -99,6 +99,8 @@ static void fill_node(const struct ctx *c, size_t i, struct node_row *r)
 	r->mem_used_pct = arith_pct_ceil(use, r->mem_limit);
 	r->cpu_over = r->vcpus_bound > r->cpu_limit;
 	r->mem_over = use > r->mem_limit;
+	r->mem_resident_vms = a->mem_resident;
+	r->vcpus_running = a->vcpus_running;
 }
 
 static uint64_t take_demand(struct nodeacc *a, uint64_t size_kib)

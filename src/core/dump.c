@@ -8,6 +8,7 @@
 
 #include "core/util.h"
 #include "core/vm.h" /* vm_state_name(), mem_mode_name() */
+#include "core/vmrun.h" /* vmrun_state_name(), vmrun_verdict_name() */
 
 /* ---------------------------------------------------------------- JSON */
 
@@ -66,6 +67,23 @@ static const char *jbool(bool b)
 	return b ? "true" : "false";
 }
 
+/* ,"key":value, or null when the value was not measured. */
+static void json_u64(FILE *f, const char *key, bool known, uint64_t v)
+{
+	if (known)
+		fprintf(f, ",\"%s\":%" PRIu64, key, v);
+	else
+		fprintf(f, ",\"%s\":null", key);
+}
+
+static void json_int(FILE *f, const char *key, int v)
+{
+	if (v >= 0)
+		fprintf(f, ",\"%s\":%d", key, v);
+	else
+		fprintf(f, ",\"%s\":null", key);
+}
+
 static void json_node(FILE *f, const struct model *m, const struct node_row *n)
 {
 	size_t i, first;
@@ -81,11 +99,14 @@ static void json_node(FILE *f, const struct model *m, const struct node_row *n)
 		",\"cpu_headroom\":%" PRId64 ",\"memory_headroom_bytes\":%" PRId64
 		",\"cpu_used_percent\":%" PRIu32 ",\"memory_used_percent\":%" PRIu32
 		",\"cpu_oversubscribed\":%s,\"memory_oversubscribed\":%s"
-		",\"hugepages_oversubscribed\":%s,\"distances\":[",
+		",\"hugepages_oversubscribed\":%s",
 		n->cpu_capacity, n->mem_total, n->mem_free, n->vcpus_bound, n->vcpus_spanning,
 		n->mem_used, n->mem_spanning, n->mem_huge, n->vm_count, n->cpu_limit,
 		n->mem_limit, n->cpu_headroom, n->mem_headroom, n->cpu_used_pct,
 		n->mem_used_pct, jbool(n->cpu_over), jbool(n->mem_over), jbool(n->huge_over));
+	json_u64(f, "memory_resident_by_vms_bytes", m->runtime, n->mem_resident_vms);
+	json_u64(f, "vcpus_running", m->runtime, n->vcpus_running);
+	fputs(",\"distances\":[", f);
 	first = model_dist_lower(m, n->id, 0);
 	for (i = first; i < m->ndists && m->dists[i].node == n->id; i++)
 		fprintf(f, "%s{\"node\":%u,\"distance\":%u}", i > first ? "," : "",
@@ -127,6 +148,9 @@ static void json_vm(FILE *f, const struct model *m, const struct vm_row *v)
 	fprintf(f, ",\"remote_vcpus\":%u,\"hugepage_size_kib\":%" PRIu64 ",\"emulator_cpus\":",
 		v->remote_vcpus, v->huge_kib);
 	json_str(f, v->emulator_cpus);
+	fprintf(f, ",\"runtime_state\":\"%s\"", vmrun_state_name(v->run_state));
+	json_u64(f, "memory_resident_bytes", v->mem_measured, v->mem_resident);
+	json_u64(f, "memory_stray_bytes", v->mem_measured, v->mem_stray);
 	fputs(",\"assign\":[", f);
 	first = model_assign_lower(m, v->index, 0);
 	for (i = first; i < m->nassigns && m->assigns[i].vm == v->index; i++) {
@@ -134,9 +158,11 @@ static void json_vm(FILE *f, const struct model *m, const struct vm_row *v)
 
 		fprintf(f,
 			"%s{\"node\":%u,\"vcpus\":%u,\"vcpus_spanning\":%u,\"memory_bytes\":%" PRIu64
-			",\"memory_spanning_bytes\":%" PRIu64 "}",
+			",\"memory_spanning_bytes\":%" PRIu64,
 			i > first ? "," : "", a->node, a->vcpus, a->vcpus_spanning, a->mem,
 			a->mem_spanning);
+		json_u64(f, "memory_resident_bytes", v->mem_measured, a->mem_resident);
+		fputc('}', f);
 	}
 	fputs("],\"vcpu_pins\":[", f);
 	first = model_vcpu_lower(m, v->index, 0);
@@ -149,8 +175,16 @@ static void json_vm(FILE *f, const struct model *m, const struct vm_row *v)
 			fputs(",\"node\":null", f);
 		else
 			fprintf(f, ",\"node\":%d", c->node);
-		fprintf(f, ",\"cell\":%d,\"remote\":%s,\"thread_id\":%" PRIu64 "}", c->cell,
+		fprintf(f, ",\"cell\":%d,\"remote\":%s,\"thread_id\":%" PRIu64, c->cell,
 			jbool(c->remote), c->tid);
+		fputs(",\"actual_cpus\":", f);
+		if (c->actual)
+			json_str(f, c->actual);
+		else
+			fputs("null", f);
+		json_int(f, "last_cpu", c->last_cpu);
+		json_int(f, "last_node", c->last_node);
+		fprintf(f, ",\"affinity\":\"%s\"}", vmrun_verdict_name(c->verdict));
 	}
 	fputs("]}", f);
 }

@@ -29,6 +29,9 @@ struct node_row {
 	uint32_t cpu_used_pct;  /* ceil(100 x use / limit); 0 when unused; UINT32_MAX when limit 0 */
 	uint32_t mem_used_pct;
 	bool cpu_over, mem_over, huge_over;
+	/* runtime truth (source/runtime), VMs that are gone left out */
+	uint64_t mem_resident_vms; /* bytes of VM memory resident here */
+	unsigned vcpus_running;	   /* vCPUs whose last CPU is on this node */
 };
 
 struct dist_row {
@@ -60,6 +63,13 @@ struct vm_row {
 	unsigned remote_vcpus;
 	uint64_t huge_kib;  /* hugepage size backing its memory, 0 = none */
 	char *emulator_cpus; /* list format, "" = not pinned */
+	/* runtime truth */
+	enum run_state run_state;
+	bool mem_measured;     /* false: resident and stray are not known (served as 0) */
+	uint64_t mem_resident; /* bytes, every node */
+	uint64_t mem_stray;    /* bytes outside the strict/restrictive cells' nodes; else 0 */
+	bool stray_over;       /* mem_stray over strayMemoryThreshold */
+	unsigned vcpus_drifted; /* vCPUs whose verdict is narrowed or escaped */
 };
 
 struct assign_row {
@@ -69,6 +79,7 @@ struct assign_row {
 	unsigned vcpus_spanning; /* spanning vCPUs touching this node */
 	uint64_t mem;            /* bytes attributed here: bound + spanning */
 	uint64_t mem_spanning;   /* bytes of mem from k-node nodesets */
+	uint64_t mem_resident;   /* bytes resident here (runtime; 0 when not measured) */
 };
 
 struct vcpu_row {
@@ -79,6 +90,11 @@ struct vcpu_row {
 	int cell;       /* guest cell, -1 = none */
 	bool remote;
 	uint64_t tid;   /* 0 = unknown */
+	/* runtime truth */
+	char *actual;   /* the thread's allowed CPUs, list format; NULL = not measured */
+	enum affinity_verdict verdict;
+	int last_cpu;   /* -1 = not measured */
+	int last_node;  /* -1 = not measured or a CPU in no node */
 };
 
 struct problem {
@@ -99,6 +115,7 @@ struct model {
 	unsigned vm_misaligned; /* VMs with remote_vcpus > 0 */
 	unsigned cpu_ratio_pct; /* config echoed, 100 = 1.0 */
 	unsigned mem_ratio_pct;
+	bool runtime;           /* runtime facts were joined in (runtimeInterval not 0) */
 	/* Set by the daemon after account_build(), before the snapshot is published: the
 	 * scalars that describe the sources rather than the topology. */
 	uint32_t last_refresh;  /* numaLastRefresh: sysUpTime ticks of this rebuild */

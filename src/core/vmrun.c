@@ -5,6 +5,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+bool vmrun_measurable(const struct vm *vm)
+{
+	return vm->is_status && vm->pid != 0 && vm->state != VM_STATE_SHUTOFF;
+}
+
 void vmrun_clear(struct vm_run *r)
 {
 	size_t i;

@@ -10,6 +10,7 @@
 
 #include "core/cpuset.h"
 #include "core/enums.h"
+#include "core/vm.h"
 
 struct vcpu_run {
 	unsigned id;	       /* vCPU id */
@@ -30,6 +31,9 @@ struct vm_run {
 	struct node_bytes *mem;	  /* resident bytes per host node, sorted by node, zeros kept */
 	size_t nmem;
 };
+
+/* Whether vm has a process to look at: a status file naming a pid, not shut off. */
+bool vmrun_measurable(const struct vm *vm);
 
 /* Frees what r points to (not r itself) and zeroes it; NULL is fine. */
 void vmrun_clear(struct vm_run *r);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core/log.h"
+#include "source/runpass.h"
 #include "source/sysfs.h"
 #include "core/util.h"
 
@@ -28,6 +29,9 @@ struct engine {
 	bool dirty;             /* an event since the last scan, or never scanned */
 	bool read_all;          /* the next build reads all of sysfs and stats every file */
 	uint32_t errors_before; /* parse failures counted by scans since replaced (SIGHUP) */
+	struct runpass *rp;	/* runtime facts; NULL when runtimeInterval is 0 */
+	bool rt_all;		/* the next build reads every VM's runtime facts */
+	size_t rt_read;		/* VMs the last build read */
 };
 
 static void drop_prev(struct engine *e)
@@ -44,6 +48,8 @@ void engine_config_init(struct engine_config *c)
 	c->sysfs_root = xstrdup("/sys");
 	c->xml_dir = xstrdup("/run/libvirt/qemu");
 	c->max_file_size = DOMXML_MAX_SIZE_DEFAULT;
+	c->proc_root = xstrdup("/proc");
+	c->cgroup_root = xstrdup("/sys/fs/cgroup");
 	account_config_init(&c->acct);
 }
 
@@ -51,6 +57,8 @@ void engine_config_clear(struct engine_config *c)
 {
 	free(c->sysfs_root);
 	free(c->xml_dir);
+	free(c->proc_root);
+	free(c->cgroup_root);
 	account_config_clear(&c->acct);
 	memset(c, 0, sizeof(*c));
 }
@@ -60,6 +68,8 @@ void engine_config_copy(struct engine_config *dst, const struct engine_config *s
 	*dst = *src;
 	dst->sysfs_root = xstrdup(src->sysfs_root);
 	dst->xml_dir = xstrdup(src->xml_dir);
+	dst->proc_root = xstrdup(src->proc_root);
+	dst->cgroup_root = xstrdup(src->cgroup_root);
 	dst->acct.reserved =
 	    xmemdup(src->acct.reserved, src->acct.nreserved, sizeof(*src->acct.reserved));
 }
@@ -72,6 +82,9 @@ struct engine *engine_new(const struct engine_config *cfg)
 	e->scan = scan_new(cfg->xml_dir, cfg->max_file_size);
 	e->dirty = true;
 	e->read_all = true;
+	if (cfg->runtime_interval)
+		e->rp = runpass_new(cfg->proc_root, cfg->cgroup_root);
+	e->rt_all = true;
 	return e;
 }
 
@@ -81,6 +94,7 @@ void engine_free(struct engine *e)
 		return;
 	drop_prev(e);
 	scan_free(e->scan);
+	runpass_free(e->rp);
 	engine_config_clear(&e->cfg);
 	free(e);
 }
@@ -94,6 +108,9 @@ void engine_set_config(struct engine *e, const struct engine_config *cfg)
 	engine_config_copy(&e->cfg, cfg);
 	drop_prev(e); /* ratios and reservations change the accounting */
 	e->dirty = e->read_all = true;
+	runpass_free(e->rp); /* the roots may have changed: read everything anew */
+	e->rp = cfg->runtime_interval ? runpass_new(cfg->proc_root, cfg->cgroup_root) : NULL;
+	e->rt_all = true;
 	if (!same_dir) {
 		/* numaParseErrors is a Counter32: it must not go back when the scan is new */
 		e->errors_before += scan_parse_errors(e->scan);
@@ -128,6 +145,21 @@ unsigned engine_take_events(struct engine *e, struct watch *w)
 		engine_dir_changed(e);
 	engine_set_watched(e, watch_on_dir(w));
 	return bits;
+}
+
+void engine_runtime_all(struct engine *e)
+{
+	e->rt_all = true;
+}
+
+double engine_runtime_seconds(const struct engine *e)
+{
+	return e->rp ? runpass_seconds(e->rp) : 0;
+}
+
+size_t engine_runtime_read(const struct engine *e)
+{
+	return e->rt_read;
 }
 
 bool engine_last_reused(const struct engine *e)
@@ -187,7 +219,7 @@ static uint64_t content_hash(const struct model *m)
 		const struct vm_row *vm = &m->vms[i];
 		uint64_t v[] = {vm->index, vm->state, vm->pid, vm->vcpus, vm->vcpus_max,
 				vm->memory, vm->placement, vm->mem_mode, vm->remote_vcpus,
-				vm->huge_kib};
+				vm->huge_kib, vm->run_state, vm->stray_over, vm->vcpus_drifted};
 
 		h = fnv(h, v, sizeof(v));
 		h = fnv_str(h, vm->name);
@@ -205,10 +237,12 @@ static uint64_t content_hash(const struct model *m)
 	for (i = 0; i < m->nvcpus; i++) {
 		const struct vcpu_row *c = &m->vcpus[i];
 		uint64_t v[] = {c->vm, c->vcpu, (uint64_t)(int64_t)c->node,
-				(uint64_t)(int64_t)c->cell, c->remote, c->tid};
+				(uint64_t)(int64_t)c->cell, c->remote, c->tid, c->verdict};
 
+		/* last CPU and resident bytes move on their own, like MemFree: left out */
 		h = fnv(h, v, sizeof(v));
 		h = fnv_str(h, c->affinity);
+		h = fnv_str(h, c->actual ? c->actual : "");
 	}
 	for (i = 0; i < m->ndists; i++) {
 		uint64_t v[] = {m->dists[i].node, m->dists[i].peer, m->dists[i].value};
@@ -276,14 +310,18 @@ struct model *engine_build(struct engine *e, uint32_t now)
 
 	refresh_dir(e);
 	e->read_all = false;
+	/* runtime facts: of the VMs whose file changed, or of every VM when it is time */
+	e->rt_read = e->rp ? runpass_update(e->rp, e->scan, e->rt_all) : 0;
+	e->rt_all = false;
 	gen = scan_generation(e->scan);
 	e->reused = e->prev != NULL && host != NULL && e->prev_host != NULL &&
-		    gen == e->prev_gen && account_host_same(e->prev_host, host);
+		    gen == e->prev_gen && e->rt_read == 0 && account_host_same(e->prev_host, host);
 	if (e->reused) {
 		m = account_refresh(e->prev, host);
 	} else {
 		nvms = scan_vms(e->scan, &vms, &files);
-		m = account_build(host ? host : &empty_host, vms, files, nvms, &e->cfg.acct);
+		m = account_build_run(host ? host : &empty_host, vms, files,
+				      e->rp ? runpass_facts(e->rp) : NULL, nvms, &e->cfg.acct);
 	}
 	scan_add_errors(e->scan, m);
 	e->nnodes = host ? host->nnodes : 0;

@@ -16,6 +16,9 @@ struct engine_config {
 	char *xml_dir;     /* default "/run/libvirt/qemu" */
 	size_t max_file_size;
 	struct account_config acct;
+	unsigned runtime_interval; /* seconds; 0 (the default here; the daemon's is 10) = off */
+	char *proc_root;	   /* default "/proc" */
+	char *cgroup_root;	   /* default "/sys/fs/cgroup" */
 };
 
 struct engine;
@@ -44,6 +47,13 @@ void engine_read_all(struct engine *e);
 /* Both at once, from a watch: drain its events (any marks the directory changed) and say
  * whether it watches the directory itself. Returns the WATCH_* bits it read. */
 unsigned engine_take_events(struct engine *e, struct watch *w);
+
+/* The next build reads the runtime facts of every VM, not only of the VMs whose status file
+ * changed (the runtimeInterval timer, an SNMP request after a second). No-op when off. */
+void engine_runtime_all(struct engine *e);
+/* Seconds the last build spent on runtime reads, and how many VMs it read. */
+double engine_runtime_seconds(const struct engine *e);
+size_t engine_runtime_read(const struct engine *e);
 
 /* True when the last build changed no VM and no topology: it shared the VM rows of the build
  * before (account_refresh) and only the kernel's free counts were read again. */

@@ -91,11 +91,6 @@ void runtime_set_budget_ms(struct runtime *rt, unsigned ms)
 	rt->budget_ms = ms;
 }
 
-bool runtime_measurable(const struct vm *vm)
-{
-	return vm->is_status && vm->pid != 0 && vm->state != VM_STATE_SHUTOFF;
-}
-
 /* Read dirfd/rel whole into rt->buf (NUL-terminated). -1 with errno set (EFBIG: too big). */
 static int slurp(struct runtime *rt, int dirfd, const char *rel, size_t *len)
 {
@@ -365,7 +360,7 @@ void runtime_read_vm(struct runtime *rt, const struct vm *vm, int64_t status_mti
 	struct probe p = {.rt = rt, .vm = vm, .pfd = -1};
 
 	memset(out, 0, sizeof(*out));
-	if (!runtime_measurable(vm)) {
+	if (!vmrun_measurable(vm)) {
 		out->state = RUN_NOT_RUNNING;
 		return;
 	}

@@ -29,9 +29,6 @@ void runtime_free(struct runtime *rt);
 /* Tests: the per-VM time budget in milliseconds (0 gives every measured VM up). */
 void runtime_set_budget_ms(struct runtime *rt, unsigned ms);
 
-/* Whether vm has a process to look at: a status file naming a pid, not shut off. */
-bool runtime_measurable(const struct vm *vm);
-
 /* Measure vm, whose status file was last written at status_mtime (wall clock, seconds), into
  * *out (overwritten; free with vmrun_clear()). Never fails: what cannot be read is unknown. */
 void runtime_read_vm(struct runtime *rt, const struct vm *vm, int64_t status_mtime,
