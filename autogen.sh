@@ -9,6 +9,8 @@ cd "$(dirname "$0")"
 PKGS="build-essential autoconf automake libtool pkg-config libsnmp-dev libxml2-dev \
 libcmocka-dev snmpd snmp snmptrapd smitools prometheus-snmp-exporter curl \
 systemd groff-base libxml2-utils valgrind"
+# snmptt: tests/snmptt.sh feeds numatopd's notifications through it (contrib/snmptt)
+PKGS="$PKGS snmptt"
 
 missing=""
 if command -v dpkg-query >/dev/null 2>&1; then

@@ -104,6 +104,12 @@ if [ -f "$unit" ]; then
 else
 	bad "$unit missing"
 fi
+# the unit's sandbox binds /var/agentx: the package's tmpfiles.d entry makes it at once
+if [ -f /usr/lib/tmpfiles.d/numatopd.conf ] && [ -d /var/agentx ]; then
+	ok "/usr/lib/tmpfiles.d/numatopd.conf installed, /var/agentx exists"
+else
+	bad "/usr/lib/tmpfiles.d/numatopd.conf or /var/agentx missing after installation"
+fi
 # without a running systemd the postinst must still enable the unit (deb-systemd-helper makes
 # the symlinks of its [Install] section), and not start it
 wants=$(find /etc/systemd/system -path '*.wants/numatopd.service' 2>/dev/null)
@@ -127,6 +133,13 @@ if cmp -s "$mib" mibs/NUMA-TOPOLOGY-MIB.txt; then
 	ok "$mib installed, identical to the tree's"
 else
 	bad "$mib missing or different from mibs/NUMA-TOPOLOGY-MIB.txt"
+fi
+# the IETF base modules are not ours to ship (debian/copyright): NUMA-TOPOLOGY-MIB alone
+mibs=$(dpkg -L numatopd | grep '^/usr/share/snmp/mibs/.' || :)
+if [ "$mibs" = "$mib" ]; then
+	ok "the package installs no MIB but $mib"
+else
+	bad "the package installs other MIB files: $mibs"
 fi
 
 dropin=/etc/snmp/snmpd.conf.d/numatopd.conf
@@ -152,8 +165,10 @@ agentx_as_numatopd() {
 	for _ in 1 2 3 4 5; do
 		port=$((20000 + RANDOM % 40000))
 		{
-			cat "$dropin"
-			echo "agentXSocket unix:$d/agentx/master"
+			# the drop-in's two sockets, moved into $d
+			sed -e "/^agentXSocket /s|unix:/var/agentx/master|unix:$d/var-agentx/master|" \
+				-e "/^agentXSocket /s|unix:/var/agentx/numatopd|unix:$d/agentx/master|" \
+				"$dropin"
 			echo "agentaddress udp:127.0.0.1:$port"
 			echo "rocommunity public 127.0.0.1"
 		} >"$d/snmpd.conf"
@@ -161,7 +176,7 @@ agentx_as_numatopd() {
 			-I system_mib,vacm_conf -Lf "$d/snmpd.log" </dev/null >/dev/null 2>&1 &
 		spid=$!
 		for _ in $(seq 50); do
-			[ -S "$d/agentx/master" ] && break
+			[ -S "$d/agentx/master" ] && [ -S "$d/var-agentx/master" ] && break
 			kill -0 "$spid" 2>/dev/null || break
 			sleep 0.1
 		done
@@ -169,8 +184,8 @@ agentx_as_numatopd() {
 		wait "$spid" 2>/dev/null || :
 		grep -q 'Error opening specified endpoint' "$d/snmpd.log" || break
 	done
-	if [ ! -S "$d/agentx/master" ]; then
-		bad "snmpd with $dropin did not start:"; tail -n 20 "$d/snmpd.log" >&2
+	if [ ! -S "$d/agentx/master" ] || [ ! -S "$d/var-agentx/master" ]; then
+		bad "snmpd with $dropin did not start or lacks one of its two sockets:"; tail -n 20 "$d/snmpd.log" >&2
 		kill "$spid" 2>/dev/null || :; wait "$spid" 2>/dev/null || :
 		return
 	fi

@@ -20,7 +20,7 @@ nt_wait_numatopd_registered || exit 1
 echo "numatopd on the fixture host ($FIXTURES/host), served by a private snmpd at $NT_TARGET"
 for t in numaNodeTable numaVmTable numaVmAssignTable; do
 	echo
-	echo "\$ snmptable -v2c -c public -m +NUMA-TOPOLOGY-MIB -Cb -Ci $NT_TARGET $t"
+	echo "\$ snmptable -v2c -c public -m NUMA-TOPOLOGY-MIB -Cb -Ci $NT_TARGET $t"
 	nt_snmp snmptable -Cb -Ci -OU "$t" || exit 1
 done
 echo

@@ -8,6 +8,7 @@ set -u
 . "${TESTS_DIR:-$(dirname "$0")}/lib.sh"
 nt_init install
 nt_need numatopd make snmpd snmpget snmpwalk snmptranslate
+nt_need_mibs
 
 B=${NUMATOPD%/*}
 [ -f "$B/Makefile" ] || { nt_fail "no Makefile beside NUMATOPD='$NUMATOPD'"; nt_done; }
@@ -29,13 +30,15 @@ nt-print-dirs:
 	@echo snmpconfdir='$(snmpconfdir)'
 	@echo systemdsystemunitdir='$(systemdsystemunitdir)'
 	@echo sysusersdir='$(sysusersdir)'
+	@echo tmpfilesdir='$(tmpfilesdir)'
+	@echo builddir='$(abs_top_builddir)'
 	@echo srcdir='$(abs_top_srcdir)'
 EOF
 nt_make -f Makefile -f "$NT_DIR/dirs.mk" nt-print-dirs >"$NT_DIR/dirs" 2>&1 ||
 	{ nt_fail "cannot read the directories from $B/Makefile: $(cat "$NT_DIR/dirs")"; nt_done; }
 . "$NT_DIR/dirs"
 # absolute, and "//" squeezed (distcheck's unit directory is $dc_install_base//lib/...)
-for v in sbindir mibdir man5dir man8dir snmpconfdir systemdsystemunitdir sysusersdir; do
+for v in sbindir mibdir man5dir man8dir snmpconfdir systemdsystemunitdir sysusersdir tmpfilesdir; do
 	eval "d=\$$v"
 	case $d in
 	/*) eval "$v=\$(printf '%s\n' \"\$d\" | tr -s /)" ;;
@@ -43,6 +46,19 @@ for v in sbindir mibdir man5dir man8dir snmpconfdir systemdsystemunitdir sysuser
 	*) nt_fail "$v='$d' is not an absolute path"; nt_done ;;
 	esac
 done
+
+# configure warned when the configuration goes where Net-SNMP does not read it, and only then
+if [ -r "$builddir/config.log" ]; then
+	warned=$(grep -c "WARNING: numatopd.conf and the snmpd drop-in go to" "$builddir/config.log")
+	case $snmpconfdir:$warned in
+	/etc/snmp:0) nt_pass "configured for /etc/snmp: configure did not warn" ;;
+	/etc/snmp:*) nt_fail "configure warned although the configuration goes to /etc/snmp" ;;
+	*:0) nt_fail "configure did not warn that $snmpconfdir is not read by Net-SNMP" ;;
+	*) nt_pass "configure warned that $snmpconfdir is not read by Net-SNMP (--sysconfdir=/etc)" ;;
+	esac
+else
+	nt_fail "no config.log in $builddir"
+fi
 
 if nt_make install DESTDIR="$D" >"$NT_DIR/install.log" 2>&1; then
 	nt_pass "make install DESTDIR=... succeeds"
@@ -55,13 +71,13 @@ fi
 {
 	echo "$sbindir/numatopd 755"
 	echo "$mibdir/NUMA-TOPOLOGY-MIB.txt 644"
-	for m in SNMPv2-SMI SNMPv2-TC SNMPv2-CONF HCNUM-TC SNMP-FRAMEWORK-MIB; do echo "$mibdir/$m.txt 644"; done
 	echo "$man8dir/numatopd.8 644"
 	echo "$man5dir/numatopd.conf.5 644"
 	echo "$snmpconfdir/numatopd.conf 644"
 	echo "$snmpconfdir/snmpd.conf.d/numatopd.conf 644"
 	[ "$systemdsystemunitdir" != no ] && echo "$systemdsystemunitdir/numatopd.service 644"
 	[ "$sysusersdir" != no ] && echo "$sysusersdir/numatopd.conf 644"
+	[ "$tmpfilesdir" != no ] && echo "$tmpfilesdir/numatopd.conf 644"
 } | sort >"$NT_DIR/expected"
 while read -r path mode; do
 	if [ ! -f "$D$path" ]; then
@@ -89,23 +105,25 @@ if [ "$systemdsystemunitdir" != no ]; then
 	grep -q '@[a-z]*@' "$unit" && nt_fail "the installed unit has an unsubstituted @var@" ||
 		nt_pass "no @var@ left in the installed unit"
 fi
-# The installed MIB directory holds every module NUMA-TOPOLOGY-MIB imports but Net-SNMP's own
-# NET-SNMP-MIB: with that one (from libsnmp-base) beside it and nothing else, a client names the
-# tables (what `snmptable -m +NUMA-TOPOLOGY-MIB` on the installed host needs).
+# NUMA-TOPOLOGY-MIB alone goes to the MIB directory (the IETF modules it imports are the tests'
+# copies, not ours to install: "nothing else is installed" above). The installed module loads
+# with the base modules of another directory (snmp-mibs-downloader's role) and NET-SNMP-MIB
+# (libsnmp-base), and the README's quiet client form, -m without "+", says nothing at all.
 netsnmp_mib=
 for d in /usr/share/snmp/mibs /usr/local/share/snmp/mibs; do
 	[ -r "$d/NET-SNMP-MIB.txt" ] && { netsnmp_mib=$d/NET-SNMP-MIB.txt; break; }
 done
 if [ -n "$netsnmp_mib" ] && command -v snmptranslate >/dev/null 2>&1; then
-	mkdir -p "$NT_DIR/netsnmp-mib"
-	cp "$netsnmp_mib" "$NT_DIR/netsnmp-mib/"
-	got=$(snmptranslate -M "$D$mibdir:$NT_DIR/netsnmp-mib" -m NUMA-TOPOLOGY-MIB -On \
+	mkdir -p "$NT_DIR/base-mibs"
+	cp "$netsnmp_mib" "$SHARED_MIBS"/SNMPv2-*.txt "$SHARED_MIBS/HCNUM-TC.txt" \
+		"$SHARED_MIBS/SNMP-FRAMEWORK-MIB.txt" "$NT_DIR/base-mibs/"
+	got=$(snmptranslate -M "$D$mibdir:$NT_DIR/base-mibs" -m NUMA-TOPOLOGY-MIB -On \
 		NUMA-TOPOLOGY-MIB::numaNodeTable 2>"$NT_DIR/translate.err")
 	[ "$got" = .1.3.6.1.4.1.8072.9999.9999.6862.1.2 ] && [ ! -s "$NT_DIR/translate.err" ] &&
-		nt_pass "the installed MIB directory alone (+ NET-SNMP-MIB) loads NUMA-TOPOLOGY-MIB" ||
-		nt_fail "snmptranslate with the installed MIB directory: '$got' $(cat "$NT_DIR/translate.err")"
+		nt_pass "the installed NUMA-TOPOLOGY-MIB loads quietly beside the base MIBs" ||
+		nt_fail "snmptranslate with the installed MIB: '$got' $(cat "$NT_DIR/translate.err")"
 else
-	nt_fail "no NET-SNMP-MIB.txt or snmptranslate to check the installed MIBs with"
+	nt_fail "no NET-SNMP-MIB.txt or snmptranslate to check the installed MIB with"
 fi
 cmp -s "$srcdir/init/numatopd.conf.example" "$D$snmpconfdir/numatopd.conf" &&
 	nt_pass "numatopd.conf is the example" ||
@@ -147,9 +165,10 @@ left=$(cd "$D" && find . ! -type d)
 	nt_fail "after uninstall, left: $left"
 
 # ------------------------------------------------------------------ the drop-in with snmpd
-# Its lines as they are, but for the socket (into $NT_DIR) and the group (ours): snmpd must take
-# them without a complaint, make the socket 0660 for the group, and the view numatopd must show
-# the NUMA subtree and nothing else.
+# Its lines as they are, but for the sockets (into $NT_DIR: the default one at lib.sh's
+# $NT_AGENTX, numatopd's under var-agentx/) and the group (ours): snmpd must take them without a
+# complaint and make both sockets, 0660 for the group; a subagent must register on each; and the
+# view numatopd must show the NUMA subtree and nothing else.
 nt_make install DESTDIR="$D" >"$NT_DIR/install3.log" 2>&1 || nt_fail "third make install failed"
 # snmpd takes gid 0 for "no group" (it says "Can't identify group"): as root, use another
 group=$(id -gn)
@@ -158,9 +177,13 @@ if [ "$(id -g)" = 0 ]; then
 		getent group "$g" >/dev/null 2>&1 && { group=$g; break; }
 	done
 fi
-sed -e "s|^agentXSocket .*|agentXSocket $NT_AGENTX|" \
+own=unix:$NT_DIR/var-agentx/numatopd
+sed -e "/^agentXSocket /s|unix:/var/agentx/master|$NT_AGENTX|" \
+	-e "/^agentXSocket /s|unix:/var/agentx/numatopd|$own|" \
 	-e "s|^\(agentXPerms .*\) numatopd$|\1 $group|" \
 	"$D$snmpconfdir/snmpd.conf.d/numatopd.conf" >"$NT_DIR/dropin.conf"
+grep -qx "agentXSocket $NT_AGENTX,$own" "$NT_DIR/dropin.conf" ||
+	nt_fail "the drop-in has no 'agentXSocket unix:/var/agentx/master,unix:/var/agentx/numatopd' line to adapt"
 grep -q "^agentXPerms .* $group$" "$NT_DIR/dropin.conf" ||
 	nt_fail "the drop-in has no 'agentXPerms ... numatopd' line to adapt"
 echo "rocommunity numaro 127.0.0.1 -V numatopd" >>"$NT_DIR/dropin.conf"
@@ -173,14 +196,40 @@ if [ -s "$NT_DIR/complaints" ]; then
 else
 	nt_pass "snmpd takes the drop-in without a complaint"
 fi
-perm=$(stat -c '%a %G' "${NT_AGENTX#unix:}")
-[ "$perm" = "660 $group" ] && nt_pass "the AgentX socket is 0660, group $group" ||
-	nt_fail "the AgentX socket is '$perm', expected '660 $group'"
+for s in "$NT_AGENTX" "$own"; do
+	perm=$(stat -c '%a %G' "${s#unix:}" 2>&1)
+	[ "$perm" = "660 $group" ] && nt_pass "the AgentX socket ${s#unix:} is 0660, group $group" ||
+		nt_fail "the AgentX socket ${s#unix:} is '$perm', expected '660 $group'"
+done
 
 NUMATOPD=$D$sbindir/numatopd
-nt_start_numatopd --sysfs-root "$host/sys" --libvirt-xml-dir "$host/libvirt" || nt_done
-nt_wait_numatopd_registered || nt_done
-nt_pass "the installed numatopd registers through the drop-in's socket"
+default_agentx=$NT_AGENTX
+for NT_AGENTX in "$default_agentx" "$own"; do
+	nt_start_numatopd --sysfs-root "$host/sys" --libvirt-xml-dir "$host/libvirt" || nt_done
+	nt_wait_numatopd_registered || nt_done
+	nt_pass "the installed numatopd registers through ${NT_AGENTX#unix:}"
+	[ "$NT_AGENTX" = "$own" ] && break
+	nt_stop_numatopd
+done
+# and at the same time another subagent on the default socket, as keepalived or FRR would be
+# (a second snmpd as a subagent, -X, serving UCD-SNMP-MIB's laTable only)
+mkdir -p "$NT_DIR/sub-persist"
+SNMP_PERSISTENT_DIR=$NT_DIR/sub-persist "$(command -v snmpd || echo /usr/sbin/snmpd)" -f -X \
+	-x "$default_agentx" -C -c /dev/null -m '' -I loadave -Lf "$NT_DIR/subagent.log" \
+	</dev/null >/dev/null 2>&1 &
+nt_track $!
+la=
+for _ in $(seq 50); do
+	la=$(snmpget -v2c -c public -t 1 -r 0 -m '' -On "$NT_TARGET" .1.3.6.1.4.1.2021.10.1.2.1 2>&1)
+	case $la in *'"Load-1"'*) break ;; esac
+	sleep 0.1
+done
+numa=$(snmpget -v2c -c public -t 1 -r 0 -m '' -On "$NT_TARGET" \
+	.1.3.6.1.4.1.8072.9999.9999.6862.1.1.1.0 2>&1)
+case $la$numa in
+*'"Load-1"'*'Gauge32: 4'*) nt_pass "a subagent on the default socket and numatopd on its own answer together" ;;
+*) nt_fail "both subagents at once: laNames.1 '$la', numaNodeCount '$numa'" ;;
+esac
 snmpwalk -v2c -c numaro -t 2 -r 1 -m '' -On "$NT_TARGET" .1.3.6.1.4.1.8072.9999.9999.6862.1.1 \
 	>"$NT_DIR/view.out" 2>&1
 grep -q "^$(nt_re .1.3.6.1.4.1.8072.9999.9999.6862.1.1.1.0) = Gauge32: 4\$" "$NT_DIR/view.out" &&

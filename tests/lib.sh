@@ -26,7 +26,9 @@
 #	                               pipeline runs in a subshell, which would lose the pid
 #	                               and port; all nt_start_* refuse to run in a subshell.
 #	nt_stop_snmpd / nt_kill9_snmpd / nt_restart_snmpd [-9]
-#	nt_start_trapd / nt_stop_trapd
+#	nt_start_trapd [LINE...]       snmptrapd; extra snmptrapd.conf lines as arguments (e.g.
+#	                               a traphandle)
+#	nt_stop_trapd
 #	nt_start_numatopd ARGS... / nt_wait_numatopd_registered / nt_stop_numatopd
 #	nt_snmp CMD ARGS...            snmpget/snmpwalk/snmptable... against $NT_TARGET
 #	nt_wait_for_line FILE ERE SECS poll every 0.1 s until a line of FILE matches
@@ -489,12 +491,15 @@ nt_restart_snmpd() {
 # <specific>\t<varbind>...". The record is one line as long as no string value holds a newline.
 # Other lines in the file are snmptrapd's own notices.
 nt__write_trapd_conf() {
-	cat >"$NT_DIR/snmptrapd.conf" <<'EOF'
+	{
+		cat <<'EOF'
 # written by tests/lib.sh
 disableAuthorization yes
 format2 TRAP %b\t%v\n
 format1 TRAP1 %b\t%N %w %q\t%v\n
 EOF
+		if [ $# -gt 0 ]; then printf '%s\n' "$@"; fi
+	} >"$NT_DIR/snmptrapd.conf"
 }
 
 nt__trapd_ready_or_dead() {
@@ -509,7 +514,7 @@ nt_start_trapd() {
 		return 1
 	fi
 	nt_need snmptrapd
-	nt__write_trapd_conf
+	nt__write_trapd_conf "$@"
 	nt__attempt=0
 	while [ $nt__attempt -lt 10 ]; do
 		nt__attempt=$((nt__attempt + 1))

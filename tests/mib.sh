@@ -1,6 +1,6 @@
 #!/bin/sh
 # tests/mib.sh: NUMA-TOPOLOGY-MIB is clean under smilint at level 9 (not one message) and
-# loads in Net-SNMP with exactly the OIDs the agent serves (src/mib.h NUMA_MIB_ROOT).
+# loads in Net-SNMP with exactly the OIDs the agent serves (src/snmp/mib_root.h NUMA_MIB_ROOT).
 #
 # Environment (automake sets it; the defaults fit a manual run from a checkout):
 #   MIBSRC       directory holding NUMA-TOPOLOGY-MIB.txt

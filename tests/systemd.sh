@@ -47,7 +47,7 @@ user=$(val User)
 	nt_fail "User= is '$user': the service must not run as root"
 want AmbientCapabilities CAP_DAC_READ_SEARCH
 want CapabilityBoundingSet CAP_DAC_READ_SEARCH
-for kv in NoNewPrivileges=yes ProtectSystem=strict ProtectHome=yes PrivateTmp=yes \
+for kv in NoNewPrivileges=yes TemporaryFileSystem=/:ro ProtectHome=yes PrivateTmp=yes \
 	PrivateDevices=yes ProtectKernelModules=yes ProtectKernelLogs=yes \
 	ProtectControlGroups=yes RestrictNamespaces=yes LockPersonality=yes \
 	MemoryDenyWriteExecute=yes SystemCallFilter=~@privileged\ @resources \
@@ -71,14 +71,39 @@ grep -q '^After=.*libvirtd\.service' "$unit" && nt_pass "After=libvirtd.service"
 
 # ------------------------------------------------------------------ unit and drop-in agree
 socket=$(printf '%s\n' "$exec_start" | sed -n 's/.* -x \([^ ]*\).*/\1/p')
-dropin_socket=$(sed -n 's/^agentXSocket[[:space:]]*//p' "$dropin")
-[ -n "$socket" ] && [ "$socket" = "$dropin_socket" ] &&
-	nt_pass "unit and drop-in use the AgentX socket $socket" ||
-	nt_fail "unit -x '$socket' and drop-in agentXSocket '$dropin_socket' differ"
-case ${socket#unix:} in
-/run/*) nt_pass "the socket lies under /run" ;;
-*) nt_fail "the socket ${socket#unix:} is not under /run" ;;
+# agentXSocket: one comma-separated list; the last line wins
+dropin_sockets=$(sed -n 's/^agentXSocket[[:space:]]*//p' "$dropin" | tail -n 1)
+case ",$dropin_sockets," in
+*",$socket,"*) nt_pass "the unit's -x $socket is one of the drop-in's sockets ($dropin_sockets)" ;;
+*) nt_fail "unit -x '$socket' is not in the drop-in's agentXSocket '$dropin_sockets'" ;;
 esac
+# beside Net-SNMP's default master socket, never instead of it (other subagents use it)
+case ",$dropin_sockets," in
+*",unix:/var/agentx/master,"* | *",/var/agentx/master,"*)
+	nt_pass "the drop-in keeps the default socket /var/agentx/master" ;;
+*) nt_fail "the drop-in's agentXSocket '$dropin_sockets' drops the default /var/agentx/master" ;;
+esac
+case $socket in
+unix:/var/agentx/master | /var/agentx/master)
+	nt_fail "numatopd uses the default socket, not one of its own" ;;
+*) nt_pass "numatopd has a socket of its own" ;;
+esac
+# access control is left to the SNMPv3 user's view: no other view gains the VM inventory
+if grep -Eq '^[[:space:]]*view[[:space:]]+' "$dropin" &&
+	! grep -E '^[[:space:]]*view[[:space:]]+' "$dropin" | grep -Evq '^[[:space:]]*view[[:space:]]+numatopd[[:space:]]'; then
+	nt_pass "the drop-in's only view is numatopd (no systemonly line)"
+else
+	nt_fail "the drop-in touches a view other than numatopd: $(grep -E '^[[:space:]]*view' "$dropin")"
+fi
+# the sandbox shows numatopd the socket's directory (tests/sandbox.sh builds it), and the
+# tmpfiles.d entry makes that directory before the service starts
+sockdir=$(dirname "${socket#unix:}")
+grep -Eq "^BindReadOnlyPaths=(.*[[:space:]])?-?$sockdir([[:space:]]|\$)" "$unit" &&
+	nt_pass "the unit binds the socket's directory $sockdir" ||
+	nt_fail "the unit does not bind the socket's directory $sockdir (BindReadOnlyPaths=)"
+grep -Eq "^d[[:space:]]+$sockdir[[:space:]]" "$top/init/tmpfiles.d/numatopd.conf" 2>/dev/null &&
+	nt_pass "init/tmpfiles.d/numatopd.conf makes $sockdir" ||
+	nt_fail "init/tmpfiles.d/numatopd.conf does not make $sockdir"
 perms_group=$(awk '$1 == "agentXPerms" { print $5 }' "$dropin")
 [ "$perms_group" = "$(val Group)" ] &&
 	nt_pass "agentXPerms gives the socket to the group $perms_group" ||

@@ -1658,18 +1658,9 @@ static void test_secret_not_in_vm(void **state)
 
 /* ---------------------------------------------------------------- corpus */
 
-static const char *corpus(void)
-{
-	const char *c = getenv("CORPUS"), *req = getenv("NUMATOPD_REQUIRE_ALL");
-	struct stat st;
+/* here rather than with the other includes: it is the corpus section's (skip and exit logic) */
+#include "corpus.h"
 
-	if (c && *c && stat(c, &st) == 0 && S_ISDIR(st.st_mode))
-		return c;
-	if (req && strcmp(req, "1") == 0)
-		fail_msg("CORPUS is unset or missing and NUMATOPD_REQUIRE_ALL=1");
-	skip();
-	return NULL;
-}
 
 /* Files libvirt accepts that we refuse, and why. Everything else we refuse must be a file
  * libvirt refuses too (INDEX.tsv: libvirt-rejects). */
@@ -1887,7 +1878,7 @@ static void corpus_file(const char *c, const struct index *ix, const char *rel, 
  * domain or status file is refused only where libvirt refuses it too (or allow-listed). */
 static void test_corpus_every_file(void **state)
 {
-	const char *c = corpus();
+	const char *c = corpus_full();
 	struct tally t = {.ok = true};
 	struct index ix;
 	char **paths = NULL;
@@ -1997,7 +1988,7 @@ static bool known_difference(const char *name)
  * agree, implied placements included (only id and an added <numatune> may differ). */
 static void test_corpus_inputs_agree_with_libvirt_outputs(void **state)
 {
-	const char *c = corpus();
+	const char *c = corpus_full();
 	char *dir = xasprintf("%s/libvirt/tests/qemuxmlconfdata", c);
 	size_t n, i, pairs = 0;
 	char **names = xml_names(dir, &n);
@@ -2043,7 +2034,7 @@ static void test_corpus_inputs_agree_with_libvirt_outputs(void **state)
 
 static struct vm *live(const char *rel)
 {
-	const char *c = corpus();
+	const char *c = corpus_some();
 	char *path = xasprintf("%s/libvirt-live/%s", c, rel), err[ERRLEN];
 	struct vm *vm = NULL;
 
@@ -2322,5 +2313,5 @@ int main(void)
 	};
 #undef T
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return corpus_exit(cmocka_run_group_tests(tests, NULL, NULL));
 }

@@ -15,6 +15,7 @@
 #include "source/engine.h"
 #include "core/log.h"
 #include "core/util.h"
+#include "corpus.h"
 
 static char root[256];
 static struct model *m;	 /* run-libvirt-qemu: after the runtime changes */
@@ -80,7 +81,7 @@ static struct model *build_dir(char *dir)
 
 static int setup(void **state)
 {
-	const char *corpus = getenv("CORPUS");
+	const char *corpus = corpus_find();
 	char *dir;
 	struct stat st;
 
@@ -117,9 +118,7 @@ static void need_corpus(void)
 {
 	if (m != NULL && mp != NULL)
 		return;
-	if (getenv("NUMATOPD_REQUIRE_ALL") && !strcmp(getenv("NUMATOPD_REQUIRE_ALL"), "1"))
-		fail_msg("CORPUS/libvirt-live is required (NUMATOPD_REQUIRE_ALL=1)");
-	skip();
+	corpus_skip("CORPUS/libvirt-live");
 }
 
 static const struct vm_row *vm_in(const struct model *mm, const char *name)
@@ -372,5 +371,5 @@ int main(void)
 		cmocka_unit_test(test_pristine_lab_auto_and_nopin),
 	};
 
-	return cmocka_run_group_tests_name("libvirt-live", tests, setup, teardown);
+	return corpus_exit(cmocka_run_group_tests_name("libvirt-live", tests, setup, teardown));
 }

@@ -15,10 +15,11 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "snmp/mib.h"
-#include "snmp/mib_table.h"
 #include "core/model.h"
 #include "core/util.h"
+#include "snmp/mib.h"
+#include "snmp/mib_root.h"
+#include "snmp/mib_table.h"
 
 static const oid root[] = {NUMA_MIB_ROOT};
 #define RLEN NUMA_MIB_ROOT_LEN
@@ -343,8 +344,8 @@ static void check_hit(const struct mib_table *t, const struct model *m, const st
 
 	assert_int_equal(h->name_len, t->entry_len + 1 + t->arity);
 	assert_int_equal(h->col, h->name[t->entry_len]);
-	assert_true(h->pos < t->count(m));
-	t->index(m, h->pos, idx);
+	assert_true(h->pos < mib_table_count(t, m));
+	mib_table_index(t, m, h->pos, idx);
 	for (j = 0; j < t->arity; j++)
 		assert_int_equal(idx[j], h->name[t->entry_len + 1 + j]);
 }
@@ -390,6 +391,11 @@ static void test_next_from_outside_root(void **state)
 			 MIB_NO_OBJECT);
 }
 
+static const struct mib_table *const every_table[] = {
+    &mib_scalars_table, &mib_node_table,     &mib_vm_table,	    &mib_assign_table,
+    &mib_vcpu_table,	&mib_distance_table, &mib_hugepage_table,
+};
+
 /* Every table walked by GETNEXT from its table OID: each instance once, in increasing OID
  * order, columns x rows of them, and then the end. */
 static void walk_table(const struct mib_table *t)
@@ -407,19 +413,14 @@ static void walk_table(const struct mib_table *t)
 		qlen = hit.name_len;
 		n++;
 	}
-	assert_int_equal(n, (t->last_col - t->first_col + 1) * t->count(model));
+	assert_int_equal(n, t->ncolumns * mib_table_count(t, model));
 }
 
 static void test_walk_every_table(void **state)
 {
 	(void)state;
-	walk_table(&mib_scalars_table);
-	walk_table(&mib_node_table);
-	walk_table(&mib_vm_table);
-	walk_table(&mib_assign_table);
-	walk_table(&mib_vcpu_table);
-	walk_table(&mib_distance_table);
-	walk_table(&mib_hugepage_table);
+	for (size_t i = 0; i < ARRAY_SIZE(every_table); i++)
+		walk_table(every_table[i]);
 }
 
 static unsigned lower_calls;
@@ -454,7 +455,7 @@ static struct mib_value value(const struct mib_table *t, size_t pos, unsigned co
 	struct mib_value v;
 
 	memset(&v, 0, sizeof(v));
-	assert_int_equal(t->get(model, pos, col, &v), 0);
+	assert_int_equal(mib_table_value(t, model, pos, col, &v), 0);
 	return v;
 }
 
@@ -587,7 +588,7 @@ static void test_strings_carry_their_length(void **state)
 			 c > 1000 ? ",%u" : "%u", c);
 	model->nodes[2].cpulist = long_list;
 	memset(&v, 0, sizeof(v));
-	assert_int_equal(mib_node_table.get(model, 2, 2, &v), 0);
+	assert_int_equal(mib_table_value(&mib_node_table, model, 2, 2, &v), 0);
 	assert_int_equal(v.len, 249 + 3);
 	assert_memory_equal(v.str, long_list, 249);
 	assert_memory_equal(v.str + 249, "...", 3);
@@ -604,7 +605,7 @@ static void test_strings_carry_their_length(void **state)
 		model->vcpus[0].affinity = long_list;
 		for (size_t k = 0; k < ARRAY_SIZE(lists); k++) {
 			memset(&v, 0, sizeof(v));
-			assert_int_equal(lists[k].t->get(model, 0, lists[k].col, &v), 0);
+			assert_int_equal(mib_table_value(lists[k].t, model, 0, lists[k].col, &v), 0);
 			assert_int_equal(v.len, 252);
 			assert_memory_equal(v.str + 245, "1049...", 7);
 		}
@@ -667,9 +668,85 @@ static void test_unknown_column_is_refused(void **state)
 	struct mib_value v;
 
 	(void)state;
-	assert_int_equal(mib_node_table.get(model, 0, 1, &v), -1);
-	assert_int_equal(mib_scalars_table.get(model, 0, 12, &v), -1);
-	assert_int_equal(mib_distance_table.get(model, 0, 3, &v), -1);
+	assert_int_equal(mib_table_value(&mib_node_table, model, 0, 1, &v), -1);
+	assert_int_equal(mib_table_value(&mib_scalars_table, model, 0, 12, &v), -1);
+	assert_int_equal(mib_table_value(&mib_distance_table, model, 0, 3, &v), -1);
+}
+
+/* The wire type each SMI syntax must give: stated again here, apart from mib_table.c. */
+static u_char wire_type(enum mib_syntax syntax)
+{
+	static const u_char types[] = {
+	    [SMI_GAUGE32] = ASN_GAUGE,
+	    [SMI_UNSIGNED32] = ASN_UNSIGNED,
+	    [SMI_COUNTER32] = ASN_COUNTER,
+	    [SMI_TIMESTAMP] = ASN_TIMETICKS,
+	    [SMI_INTEGER32] = ASN_INTEGER,
+	    [SMI_ENUM] = ASN_INTEGER,
+	    [SMI_TRUTHVALUE] = ASN_INTEGER,
+	    [SMI_COUNTERBASEDGAUGE64] = ASN_COUNTER64,
+	    [SMI_DISPLAYSTRING] = ASN_OCTET_STR,
+	    [SMI_SNMPADMINSTRING] = ASN_OCTET_STR,
+	};
+
+	assert_true((size_t)syntax < ARRAY_SIZE(types));
+	return types[syntax];
+}
+
+/* Every descriptor of every table: numbered one after the other, found by number and by
+ * name, and its field read in its syntax (a string syntax on a number would be refused). */
+static void test_every_column_reads_in_its_syntax(void **state)
+{
+	size_t i, j;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(every_table); i++) {
+		const struct mib_table *t = every_table[i];
+
+		assert_true(mib_table_columns_ok(t));
+		for (j = 0; j < t->ncolumns; j++) {
+			const struct mib_column *c = &t->columns[j];
+			struct mib_value v = value(t, 0, c->col);
+
+			assert_ptr_equal(mib_table_column(t, c->col), c);
+			assert_ptr_equal(mib_table_column_named(t, c->name), c);
+			assert_int_equal(v.type, wire_type(c->syntax));
+		}
+		assert_null(mib_table_column_named(t, "numaNoSuchColumn"));
+	}
+}
+
+static void test_column_gaps_are_refused(void **state)
+{
+	static const struct mib_column gap[] = {
+	    {2, "numaA", SMI_GAUGE32, MIB_AT(struct node_row, vm_count, U32)},
+	    {4, "numaB", SMI_GAUGE32, MIB_AT(struct node_row, vm_count, U32)},
+	};
+	struct mib_table t = mib_node_table;
+
+	(void)state;
+	t.columns = gap;
+	t.ncolumns = ARRAY_SIZE(gap);
+	assert_false(mib_table_columns_ok(&t));
+	t.ncolumns = 0;
+	assert_false(mib_table_columns_ok(&t));
+}
+
+/* A descriptor whose syntax and field disagree gives no value rather than a wrong one. */
+static void test_syntax_and_field_must_agree(void **state)
+{
+	static const struct mib_column wrong[] = {
+	    {2, "numaText", SMI_DISPLAYSTRING, MIB_AT(struct node_row, vm_count, U32)},
+	    {3, "numaNumber", SMI_GAUGE32, MIB_AT(struct node_row, cpulist, LIST)},
+	};
+	struct mib_table t = mib_node_table;
+	struct mib_value v;
+
+	(void)state;
+	t.columns = wrong;
+	t.ncolumns = ARRAY_SIZE(wrong);
+	assert_int_equal(mib_table_value(&t, model, 0, 2, &v), -1);
+	assert_int_equal(mib_table_value(&t, model, 0, 3, &v), -1);
 }
 
 static void test_publish_keeps_references(void **state)
@@ -1143,6 +1220,9 @@ int main(void)
 	    cmocka_unit_test(test_long_name_is_cut_on_a_character),
 	    cmocka_unit_test(test_scalars),
 	    cmocka_unit_test(test_unknown_column_is_refused),
+	    cmocka_unit_test(test_every_column_reads_in_its_syntax),
+	    cmocka_unit_test(test_column_gaps_are_refused),
+	    cmocka_unit_test(test_syntax_and_field_must_agree),
 	    cmocka_unit_test(test_publish_keeps_references),
 	    cmocka_unit_test(test_transaction_pins_one_snapshot),
 	};

@@ -20,6 +20,7 @@
 #include "core/cpuset.h"
 #include "source/sysfs.h"
 #include "core/util.h"
+#include "corpus.h"
 
 #define KiB  1024ull
 #define NODE "devices/system/node"
@@ -814,18 +815,6 @@ static void test_parse_number(void **state)
 
 /* ---------------------------------------------------------------- corpus */
 
-static const char *corpus(void)
-{
-	const char *c = getenv("CORPUS"), *req = getenv("NUMATOPD_REQUIRE_ALL");
-	struct stat st;
-
-	if (c && *c && stat(c, &st) == 0 && S_ISDIR(st.st_mode))
-		return c;
-	if (req && strcmp(req, "1") == 0)
-		fail_msg("CORPUS is unset or missing and NUMATOPD_REQUIRE_ALL=1");
-	skip();
-	return NULL;
-}
 
 /* The corpus keeps the kernel's relative symlinks; a copy that could not keep links holds them
  * as small files naming the target ("../linux-resctrl/system/"). Follow either kind to a
@@ -878,7 +867,7 @@ static void corpus_root(struct tree *t, const char *nodedir)
  * snapshot has no node dir. */
 static struct host *read_corpus(const char *rel)
 {
-	char *base = xasprintf("%s/%s", corpus(), rel), *b = resolve_dir(base, 0), *nd, *node;
+	char *base = xasprintf("%s/%s", corpus_some(), rel), *b = resolve_dir(base, 0), *nd, *node;
 	struct tree t;
 	struct host *h;
 
@@ -1075,7 +1064,7 @@ static void test_refresh_corpus(void **state)
 
 	(void)state;
 	for (i = 0; i < ARRAY_SIZE(snaps); i++) {
-		char *base = xasprintf("%s/%s", corpus(), snaps[i]), *b = resolve_dir(base, 0), *nd;
+		char *base = xasprintf("%s/%s", corpus_full(), snaps[i]), *b = resolve_dir(base, 0), *nd;
 		char *node;
 		struct tree t;
 		struct host *h1, *h2;
@@ -1299,7 +1288,7 @@ static bool check_summary_row(const char *line, size_t *nread)
 /* Every snapshot in the README's summary table: read without a warning, same node ids. */
 static void test_corpus_summary_table(void **state)
 {
-	char *readme = xasprintf("%s/README.md", corpus()), *buf, err[ERRLEN], *line, *save;
+	char *readme = xasprintf("%s/README.md", corpus_full()), *buf, err[ERRLEN], *line, *save;
 	size_t len, rows = 0, nread = 0, bad = 0;
 	const char *sec;
 
@@ -1408,7 +1397,7 @@ static bool check_nodeinfo(const char *dir, const char *file, size_t *npairs)
 
 static void test_corpus_libvirt_nodeinfo(void **state)
 {
-	char *dir = xasprintf("%s/libvirt/tests/virhostcpudata", corpus()), **names = NULL;
+	char *dir = xasprintf("%s/libvirt/tests/virhostcpudata", corpus_full()), **names = NULL;
 	size_t n = 0, i, npairs = 0, bad = 0;
 	struct dirent *de;
 	DIR *d;
@@ -1482,5 +1471,5 @@ int main(void)
 	};
 #undef T
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return corpus_exit(cmocka_run_group_tests(tests, NULL, NULL));
 }

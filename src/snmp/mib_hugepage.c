@@ -2,66 +2,28 @@
  * node's hugepage pools against what the VMs demand of them (rule R8). */
 #include "snmp/mib_table.h"
 
-enum {
-	COL_TOTAL = 2,
-	COL_FREE,
-	COL_VM_DEMAND,
-	COL_OVER,
+#define AT(member, kind) MIB_AT(struct huge_row, member, kind)
+
+static const struct mib_column columns[] = {
+    {2, "numaHugepageTotal", SMI_GAUGE32, AT(total, U64)},
+    {3, "numaHugepageFree", SMI_GAUGE32, AT(free, U64)},
+    {4, "numaHugepageVmDemand", SMI_GAUGE32, AT(demand, U64)},
+    {5, "numaHugepageOversubscribed", SMI_TRUTHVALUE, AT(over, BOOL)},
 };
-
-static size_t count(const struct model *m)
-{
-	return m->nhuges;
-}
-
-/* A page size in KiB above 2^32-1 (4 TiB pages) exists on no architecture; were it to, the
- * sub-id would saturate and such rows would share one index (GETNEXT still moves forward). */
-static void index_of(const struct model *m, size_t pos, uint32_t idx[])
-{
-	uint64_t kib = m->huges[pos].size_kib;
-
-	idx[0] = m->huges[pos].node;
-	idx[1] = kib > UINT32_MAX ? UINT32_MAX : (uint32_t)kib;
-}
 
 static size_t lower(const struct model *m, const uint32_t idx[])
 {
 	return model_huge_lower(m, idx[0], idx[1]);
 }
 
-static int get(const struct model *m, size_t pos, unsigned col, struct mib_value *v)
-{
-	const struct huge_row *r = &m->huges[pos];
-
-	switch (col) {
-	case COL_TOTAL:
-		mib_set_gauge(v, r->total);
-		break;
-	case COL_FREE:
-		mib_set_gauge(v, r->free);
-		break;
-	case COL_VM_DEMAND:
-		mib_set_gauge(v, r->demand);
-		break;
-	case COL_OVER:
-		mib_set_truth(v, r->over);
-		break;
-	default:
-		return -1;
-	}
-	return 0;
-}
-
+/* The page size in KiB is a uint64_t: its sub-id saturates at 2^32-1 (mib_key_subid). A page
+ * of 4 TiB exists on no architecture; were it to, such rows would share one index (GETNEXT
+ * still moves forward). */
 const struct mib_table mib_hugepage_table = {
     .name = "numaHugepageTable",
-    .entry = {NUMA_MIB_ROOT, 1, 7, 1},
-    .entry_len = NUMA_MIB_ROOT_LEN + 3,
-    .reg_len = NUMA_MIB_ROOT_LEN + 2,
-    .first_col = COL_TOTAL,
-    .last_col = COL_OVER,
-    .arity = 2,
-    .count = count,
-    .index = index_of,
+    MIB_TABLE_ENTRY(7),
+    MIB_COLUMNS(columns),
+    MIB_ROWS(huges, nhuges),
+    MIB_KEYS(MIB_KEY(struct huge_row, node, U32), MIB_KEY(struct huge_row, size_kib, U64)),
     .lower = lower,
-    .get = get,
 };

@@ -2,136 +2,51 @@
  * node's capacity, what the VMs take of it, headroom and oversubscription flags (rule R9). */
 #include "snmp/mib_table.h"
 
-enum {
-	COL_CPU_LIST = 2,
-	COL_CPU_CAPACITY,
-	COL_MEM_CAPACITY,
-	COL_MEM_FREE,
-	COL_VCPUS_BOUND,
-	COL_VCPUS_SPANNING,
-	COL_MEM_USED,
-	COL_MEM_SPANNING,
-	COL_VM_COUNT,
-	COL_CPU_HEADROOM,
-	COL_MEM_HEADROOM,
-	COL_CPU_USED_PCT,
-	COL_MEM_USED_PCT,
-	COL_CPU_OVER,
-	COL_MEM_OVER,
-	COL_HUGE_OVER,
-};
-
 #define MIB_BYTES 1048576
 
-static size_t count(const struct model *m)
+/* numaNodeMemHeadroom: MiB rounded toward minus infinity (C division truncates toward zero),
+ * so that -1 means "over by up to 1 MiB" as the MIB says. */
+static int64_t mem_headroom_mib(const void *row)
 {
-	return m->nnodes;
+	int64_t bytes = ((const struct node_row *)row)->mem_headroom;
+	int64_t q = bytes / MIB_BYTES;
+
+	return bytes % MIB_BYTES < 0 ? q - 1 : q;
 }
 
-static void index_of(const struct model *m, size_t pos, uint32_t idx[])
-{
-	idx[0] = m->nodes[pos].id;
-}
+#define AT(member, kind) MIB_AT(struct node_row, member, kind)
+
+static const struct mib_column columns[] = {
+    /* what the node has and what the VMs take of it */
+    {2, "numaNodeCpuList", SMI_DISPLAYSTRING, AT(cpulist, LIST)},
+    {3, "numaNodeCpuCapacity", SMI_GAUGE32, AT(cpu_capacity, U32)},
+    {4, "numaNodeMemCapacity", SMI_COUNTERBASEDGAUGE64, AT(mem_total, U64)},
+    {5, "numaNodeMemFree", SMI_COUNTERBASEDGAUGE64, AT(mem_free, U64)},
+    {6, "numaNodeVcpusBound", SMI_GAUGE32, AT(vcpus_bound, U32)},
+    {7, "numaNodeVcpusSpanning", SMI_GAUGE32, AT(vcpus_spanning, U32)},
+    {8, "numaNodeMemUsed", SMI_COUNTERBASEDGAUGE64, AT(mem_used, U64)},
+    {9, "numaNodeMemSpanning", SMI_COUNTERBASEDGAUGE64, AT(mem_spanning, U64)},
+    {10, "numaNodeVmCount", SMI_GAUGE32, AT(vm_count, U32)},
+    /* against the limits (rule R9) */
+    {11, "numaNodeCpuHeadroom", SMI_INTEGER32, AT(cpu_headroom, I64)},
+    {12, "numaNodeMemHeadroom", SMI_INTEGER32, MIB_GETTER(mem_headroom_mib)},
+    {13, "numaNodeCpuUsedPercent", SMI_GAUGE32, AT(cpu_used_pct, U32)},
+    {14, "numaNodeMemUsedPercent", SMI_GAUGE32, AT(mem_used_pct, U32)},
+    {15, "numaNodeCpuOversubscribed", SMI_TRUTHVALUE, AT(cpu_over, BOOL)},
+    {16, "numaNodeMemOversubscribed", SMI_TRUTHVALUE, AT(mem_over, BOOL)},
+    {17, "numaNodeHugepagesOversubscribed", SMI_TRUTHVALUE, AT(huge_over, BOOL)},
+};
 
 static size_t lower(const struct model *m, const uint32_t idx[])
 {
 	return model_node_lower(m, idx[0]);
 }
 
-/* MiB rounded toward minus infinity (C division truncates toward zero), so that -1 means
- * "over by up to 1 MiB" as the MIB says. */
-static int64_t floor_mib(int64_t bytes)
-{
-	int64_t q = bytes / MIB_BYTES;
-
-	return bytes % MIB_BYTES < 0 ? q - 1 : q;
-}
-
-/* Columns 2..10: what the node has and what the VMs take of it. */
-static int get_usage(const struct node_row *n, unsigned col, struct mib_value *v)
-{
-	switch (col) {
-	case COL_CPU_LIST:
-		mib_set_list(v, n->cpulist);
-		break;
-	case COL_CPU_CAPACITY:
-		mib_set_gauge(v, n->cpu_capacity);
-		break;
-	case COL_MEM_CAPACITY:
-		mib_set_counter64(v, n->mem_total);
-		break;
-	case COL_MEM_FREE:
-		mib_set_counter64(v, n->mem_free);
-		break;
-	case COL_VCPUS_BOUND:
-		mib_set_gauge(v, n->vcpus_bound);
-		break;
-	case COL_VCPUS_SPANNING:
-		mib_set_gauge(v, n->vcpus_spanning);
-		break;
-	case COL_MEM_USED:
-		mib_set_counter64(v, n->mem_used);
-		break;
-	case COL_MEM_SPANNING:
-		mib_set_counter64(v, n->mem_spanning);
-		break;
-	case COL_VM_COUNT:
-		mib_set_gauge(v, n->vm_count);
-		break;
-	default:
-		return -1;
-	}
-	return 0;
-}
-
-/* Columns 11..17: against the limits (rule R9). */
-static int get_limits(const struct node_row *n, unsigned col, struct mib_value *v)
-{
-	switch (col) {
-	case COL_CPU_HEADROOM:
-		mib_set_integer(v, n->cpu_headroom);
-		break;
-	case COL_MEM_HEADROOM:
-		mib_set_integer(v, floor_mib(n->mem_headroom));
-		break;
-	case COL_CPU_USED_PCT:
-		mib_set_gauge(v, n->cpu_used_pct);
-		break;
-	case COL_MEM_USED_PCT:
-		mib_set_gauge(v, n->mem_used_pct);
-		break;
-	case COL_CPU_OVER:
-		mib_set_truth(v, n->cpu_over);
-		break;
-	case COL_MEM_OVER:
-		mib_set_truth(v, n->mem_over);
-		break;
-	case COL_HUGE_OVER:
-		mib_set_truth(v, n->huge_over);
-		break;
-	default:
-		return -1;
-	}
-	return 0;
-}
-
-static int get(const struct model *m, size_t pos, unsigned col, struct mib_value *v)
-{
-	const struct node_row *n = &m->nodes[pos];
-
-	return col < COL_CPU_HEADROOM ? get_usage(n, col, v) : get_limits(n, col, v);
-}
-
 const struct mib_table mib_node_table = {
     .name = "numaNodeTable",
-    .entry = {NUMA_MIB_ROOT, 1, 2, 1},
-    .entry_len = NUMA_MIB_ROOT_LEN + 3,
-    .reg_len = NUMA_MIB_ROOT_LEN + 2,
-    .first_col = COL_CPU_LIST,
-    .last_col = COL_HUGE_OVER,
-    .arity = 1,
-    .count = count,
-    .index = index_of,
+    MIB_TABLE_ENTRY(2),
+    MIB_COLUMNS(columns),
+    MIB_ROWS(nodes, nnodes),
+    MIB_KEYS(MIB_KEY(struct node_row, id, U32)),
     .lower = lower,
-    .get = get,
 };

@@ -1,22 +1,102 @@
 /* mib_table.c: the shared read-only handler: maps a request OID to a row position with the
- * model's binary searches (never a scan, never a copy) and answers GET and GETNEXT from it. */
+ * model's binary searches (never a scan, never a copy) and reads the value a column descriptor
+ * points at, for GET and GETNEXT and for the notifications alike. */
 #include "snmp/mib_table.h"
 
 #include <string.h>
 
 #include "core/util.h"
+#include "snmp/mib_pin.h"
+
+/* ---------------------------------------------------------------- rows and columns */
+
+size_t mib_table_count(const struct mib_table *t, const struct model *m)
+{
+	size_t n;
+
+	if (t->scalars)
+		return 1;
+	memcpy(&n, (const char *)m + t->count_at, sizeof(n));
+	return n;
+}
+
+static const void *row_at(const struct mib_table *t, const struct model *m, size_t pos)
+{
+	const char *rows;
+
+	if (t->scalars)
+		return m;
+	/* the array pointer as a char pointer: object pointers share one representation */
+	memcpy(&rows, (const char *)m + t->rows_at, sizeof(rows));
+	return rows + pos * t->stride;
+}
+
+void mib_table_index(const struct mib_table *t, const struct model *m, size_t pos, uint32_t idx[])
+{
+	const void *row = row_at(t, m, pos);
+	size_t j;
+
+	if (t->scalars) {
+		idx[0] = 0;
+		return;
+	}
+	for (j = 0; j < t->arity; j++)
+		idx[j] = mib_key_subid(&t->keys[j], row);
+}
+
+static size_t lower(const struct mib_table *t, const struct model *m, const uint32_t idx[])
+{
+	if (t->scalars)
+		return idx[0] == 0 ? 0 : 1;
+	return t->lower(m, idx);
+}
+
+static unsigned first_col(const struct mib_table *t)
+{
+	return t->columns[0].col;
+}
+
+static unsigned last_col(const struct mib_table *t)
+{
+	return t->columns[t->ncolumns - 1].col;
+}
+
+const struct mib_column *mib_table_column(const struct mib_table *t, unsigned col)
+{
+	if (col < first_col(t) || col > last_col(t))
+		return NULL;
+	return &t->columns[col - first_col(t)];
+}
+
+const struct mib_column *mib_table_column_named(const struct mib_table *t, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < t->ncolumns; i++)
+		if (strcmp(t->columns[i].name, name) == 0)
+			return &t->columns[i];
+	return NULL;
+}
+
+int mib_table_value(const struct mib_table *t, const struct model *m, size_t pos, unsigned col,
+		    struct mib_value *v)
+{
+	const struct mib_column *c = mib_table_column(t, col);
+
+	return c ? mib_column_value(c, row_at(t, m, pos), v) : -1;
+}
 
 /* ---------------------------------------------------------------- OID <-> row (pure) */
 
-static void fill_hit(const struct mib_table *t, const struct model *m, size_t pos, unsigned col,
-		     struct mib_hit *hit)
+void mib_table_instance(const struct mib_table *t, const struct model *m, size_t pos, unsigned col,
+			struct mib_hit *hit)
 {
 	uint32_t idx[MIB_MAX_ARITY];
 	size_t j;
 
 	memcpy(hit->name, t->entry, t->entry_len * sizeof(oid));
 	hit->name[t->entry_len] = col;
-	t->index(m, pos, idx);
+	mib_table_index(t, m, pos, idx);
 	for (j = 0; j < t->arity; j++)
 		hit->name[t->entry_len + 1 + j] = idx[j];
 	hit->name_len = t->entry_len + 1 + t->arity;
@@ -29,7 +109,7 @@ static size_t lower_padded(const struct model *m, const struct mib_table *t, uin
 {
 	for (; j < t->arity; j++)
 		key[j] = 0;
-	return t->lower(m, key);
+	return lower(t, m, key);
 }
 
 /* The first row whose first j index sub-ids are greater than key[0..j-1]: increment the prefix
@@ -40,7 +120,7 @@ static size_t after_prefix(const struct model *m, const struct mib_table *t, uin
 	while (j > 0 && key[j - 1] == UINT32_MAX)
 		j--;
 	if (j == 0)
-		return t->count(m);
+		return mib_table_count(t, m);
 	key[j - 1]++;
 	return lower_padded(m, t, key, j);
 }
@@ -72,7 +152,7 @@ static enum mib_result find_exact(const struct mib_table *t, const struct model 
 
 	if (qlen <= e || memcmp(q, t->entry, e * sizeof(oid)) != 0)
 		return MIB_NO_OBJECT;
-	if (q[e] < t->first_col || q[e] > t->last_col)
+	if (q[e] < first_col(t) || q[e] > last_col(t))
 		return MIB_NO_OBJECT;
 	if (qlen != e + 1 + t->arity)
 		return MIB_NO_INSTANCE;
@@ -81,20 +161,20 @@ static enum mib_result find_exact(const struct mib_table *t, const struct model 
 			return MIB_NO_INSTANCE;
 		key[j] = (uint32_t)q[e + 1 + j];
 	}
-	pos = t->lower(m, key);
-	if (pos >= t->count(m))
+	pos = lower(t, m, key);
+	if (pos >= mib_table_count(t, m))
 		return MIB_NO_INSTANCE;
-	t->index(m, pos, idx);
+	mib_table_index(t, m, pos, idx);
 	if (memcmp(idx, key, t->arity * sizeof(key[0])) != 0)
 		return MIB_NO_INSTANCE;
-	fill_hit(t, m, pos, (unsigned)q[e], hit);
+	mib_table_instance(t, m, pos, (unsigned)q[e], hit);
 	return MIB_FOUND;
 }
 
 static enum mib_result first_instance(const struct mib_table *t, const struct model *m,
 				      struct mib_hit *hit)
 {
-	fill_hit(t, m, 0, t->first_col, hit);
+	mib_table_instance(t, m, 0, first_col(t), hit);
 	return MIB_FOUND;
 }
 
@@ -103,7 +183,7 @@ static enum mib_result first_instance(const struct mib_table *t, const struct mo
 static enum mib_result find_next(const struct mib_table *t, const struct model *m, const oid *q,
 				 size_t qlen, struct mib_hit *hit)
 {
-	size_t e = t->entry_len, n = t->count(m), j, pos;
+	size_t e = t->entry_len, n = mib_table_count(t, m), j, pos;
 	oid col;
 
 	if (n == 0)
@@ -115,18 +195,18 @@ static enum mib_result find_next(const struct mib_table *t, const struct model *
 	if (qlen <= e) /* the entry itself or one of its ancestors */
 		return first_instance(t, m, hit);
 	col = q[e];
-	if (col < t->first_col)
+	if (col < first_col(t))
 		return first_instance(t, m, hit);
-	if (col > t->last_col)
+	if (col > last_col(t))
 		return MIB_END;
 	pos = first_after(m, t, q + e + 1, qlen - e - 1);
 	if (pos < n) {
-		fill_hit(t, m, pos, (unsigned)col, hit);
+		mib_table_instance(t, m, pos, (unsigned)col, hit);
 		return MIB_FOUND;
 	}
-	if (col == t->last_col)
+	if (col == last_col(t))
 		return MIB_END;
-	fill_hit(t, m, 0, (unsigned)col + 1, hit);
+	mib_table_instance(t, m, 0, (unsigned)col + 1, hit);
 	return MIB_FOUND;
 }
 
@@ -136,92 +216,14 @@ enum mib_result mib_table_find(const struct mib_table *t, const struct model *m,
 	return next ? find_next(t, m, q, qlen, hit) : find_exact(t, m, q, qlen, hit);
 }
 
-/* ---------------------------------------------------------------- values */
-
-void mib_set_integer(struct mib_value *v, int64_t x)
-{
-	v->type = ASN_INTEGER;
-	v->i = x < INT32_MIN ? INT32_MIN : x > INT32_MAX ? INT32_MAX : (long)x;
-}
-
-static void set_unsigned_type(struct mib_value *v, u_char type, uint64_t x)
-{
-	v->type = type;
-	v->u = x > UINT32_MAX ? UINT32_MAX : (u_long)x;
-}
-
-void mib_set_gauge(struct mib_value *v, uint64_t x)
-{
-	set_unsigned_type(v, ASN_GAUGE, x);
-}
-
-void mib_set_unsigned(struct mib_value *v, uint64_t x)
-{
-	set_unsigned_type(v, ASN_UNSIGNED, x);
-}
-
-void mib_set_counter(struct mib_value *v, uint32_t x)
-{
-	set_unsigned_type(v, ASN_COUNTER, x);
-}
-
-void mib_set_ticks(struct mib_value *v, uint32_t x)
-{
-	set_unsigned_type(v, ASN_TIMETICKS, x);
-}
-
-void mib_set_counter64(struct mib_value *v, uint64_t x)
-{
-	v->type = ASN_COUNTER64;
-	v->c64.high = (u_long)(x >> 32);
-	v->c64.low = (u_long)(x & UINT32_MAX);
-}
-
-void mib_set_truth(struct mib_value *v, bool b)
-{
-	v->type = ASN_INTEGER;
-	v->i = b ? 1 : 2; /* TruthValue: true(1), false(2) */
-}
-
-void mib_set_string(struct mib_value *v, const char *s)
-{
-	v->type = ASN_OCTET_STR;
-	v->str = s ? s : "";
-	v->len = strnlen(v->str, MIB_STRING_MAX + 1);
-	if (v->len > MIB_STRING_MAX)
-		v->len = utf8_cut(v->str, MIB_STRING_MAX);
-}
-
-void mib_set_list(struct mib_value *v, const char *s)
-{
-	const size_t more = sizeof(MIB_LIST_MORE) - 1;
-	size_t k;
-
-	mib_set_string(v, s);
-	if (strnlen(v->str, MIB_STRING_MAX + 1) <= MIB_STRING_MAX)
-		return;
-	for (k = MIB_STRING_MAX - more; k > 0 && v->str[k] != ','; k--)
-		;
-	memcpy(v->buf, v->str, k);
-	memcpy(v->buf + k, MIB_LIST_MORE, more);
-	v->str = v->buf;
-	v->len = k + more;
-}
-
 /* ---------------------------------------------------------------- the Net-SNMP handler */
 
 static int set_value(netsnmp_variable_list *vb, const struct mib_value *v)
 {
-	switch (v->type) {
-	case ASN_INTEGER:
-		return snmp_set_var_typed_value(vb, v->type, &v->i, sizeof(v->i));
-	case ASN_COUNTER64:
-		return snmp_set_var_typed_value(vb, v->type, &v->c64, sizeof(v->c64));
-	case ASN_OCTET_STR:
-		return snmp_set_var_typed_value(vb, v->type, v->str, v->len);
-	default:
-		return snmp_set_var_typed_value(vb, v->type, &v->u, sizeof(v->u));
-	}
+	size_t len;
+	const void *bytes = mib_value_bytes(v, &len);
+
+	return snmp_set_var_typed_value(vb, v->type, bytes, len);
 }
 
 static void answer(const struct mib_table *t, const struct model *m,
@@ -231,7 +233,7 @@ static void answer(const struct mib_table *t, const struct model *m,
 	struct mib_value v;
 
 	memset(&v, 0, sizeof(v));
-	if (t->get(m, hit->pos, hit->col, &v) != 0 ||
+	if (mib_table_value(t, m, hit->pos, hit->col, &v) != 0 ||
 	    (rename && snmp_set_var_objid(r->requestvb, hit->name, hit->name_len) != 0) ||
 	    set_value(r->requestvb, &v) != 0) {
 		snmp_log(LOG_ERR, "%s: cannot answer column %u of row %zu\n", t->name, hit->col,
@@ -307,11 +309,28 @@ int mib_table_handler(netsnmp_mib_handler *handler, netsnmp_handler_registration
 	return SNMP_ERR_NOERROR;
 }
 
+bool mib_table_columns_ok(const struct mib_table *t)
+{
+	size_t i;
+
+	if (t->ncolumns == 0)
+		return false;
+	for (i = 0; i < t->ncolumns; i++)
+		if (t->columns[i].col != t->columns[0].col + i)
+			return false;
+	return true;
+}
+
 netsnmp_handler_registration *mib_table_register(const struct mib_table *t)
 {
 	netsnmp_handler_registration *reg;
 	int rc;
 
+	if (!mib_table_columns_ok(t)) {
+		snmp_log(LOG_ERR, "%s: its columns are not numbered one after the other\n",
+			 t->name);
+		return NULL;
+	}
 	reg = netsnmp_create_handler_registration(t->name, mib_table_handler, t->entry, t->reg_len,
 						  HANDLER_CAN_RONLY);
 	if (reg == NULL) {

@@ -11,47 +11,62 @@
 #include <net-snmp/net-snmp-includes.h>
 #include <net-snmp/agent/net-snmp-agent-includes.h>
 
-#include "snmp/mib.h"
 #include "core/model.h"
+#include "core/util.h" /* ARRAY_SIZE, for the column arrays */
+#include "snmp/mib_column.h"
+#include "snmp/mib_root.h"
 
 /* Longest INDEX clause of the MIB (two sub-ids: numaVmAssignEntry and friends). */
 #define MIB_MAX_ARITY 2
 /* Longest entry OID: root + numaObjects(1) + table + entry(1). */
 #define MIB_ENTRY_MAX (NUMA_MIB_ROOT_LEN + 3)
-/* DisplayString and SnmpAdminString are SIZE (0..255): longer text is cut to fit (see
- * mib_set_string and mib_set_list) rather than break the MIB. */
-#define MIB_STRING_MAX 255
-/* What a cut CPU or node list ends in: no list syntax, so never read as a list item. */
-#define MIB_LIST_MORE "..."
-
-/* One column value, ready for snmp_set_var_typed_value(). */
-struct mib_value {
-	u_char type; /* ASN_INTEGER, ASN_GAUGE, ASN_COUNTER64, ASN_OCTET_STR, ... */
-	long i;	     /* ASN_INTEGER */
-	u_long u;    /* ASN_GAUGE, ASN_UNSIGNED, ASN_COUNTER, ASN_TIMETICKS */
-	struct counter64 c64;
-	const char *str; /* ASN_OCTET_STR: not NUL-terminated as far as SNMP is concerned */
-	size_t len;
-	char buf[MIB_STRING_MAX + 1]; /* a cut list is built here (str then points into it) */
-};
-
 /* A conceptual table: instances are entry.column.index, index = arity sub-ids, each an
- * Unsigned32. A scalar group is the same shape: entry = the group, one row whose index is 0. */
+ * Unsigned32, read from the rows' key fields. The rows are an array of the snapshot, sorted by
+ * index: the pointer at rows_at and the count at count_at in struct model, stride bytes apart.
+ * A scalar group is the same shape: entry = the group, one row (the model itself) whose index
+ * is 0, and no keys. */
 struct mib_table {
 	const char *name; /* handler name, for logs */
 	oid entry[MIB_ENTRY_MAX];
 	size_t entry_len;
-	size_t reg_len;		      /* registered at entry[0 .. reg_len-1] */
-	unsigned first_col, last_col; /* the accessible columns */
+	size_t reg_len;			  /* registered at entry[0 .. reg_len-1] */
+	const struct mib_column *columns; /* consecutive column numbers, in order */
+	size_t ncolumns;
+	bool scalars; /* the one-row group: no rows_at, count_at, stride or keys */
+	size_t rows_at, count_at, stride;
 	size_t arity;
-	size_t (*count)(const struct model *m);
-	/* The index sub-ids of the row at pos < count. */
-	void (*index)(const struct model *m, size_t pos, uint32_t idx[]);
-	/* The position of the first row whose index is >= idx (count when none). */
+	struct mib_key keys[MIB_MAX_ARITY];
+	/* The position of the first row whose index is >= idx (the count when none): the model's
+	 * binary search. */
 	size_t (*lower)(const struct model *m, const uint32_t idx[]);
-	/* The value of column first_col..last_col of the row at pos; -1 for a column it lacks. */
-	int (*get)(const struct model *m, size_t pos, unsigned col, struct mib_value *v);
 };
+
+/* The entry, entry_len and reg_len of table number n under numaObjects. */
+#define MIB_TABLE_ENTRY(n)                                                                         \
+	.entry = {NUMA_MIB_ROOT, 1, (n), 1}, .entry_len = NUMA_MIB_ROOT_LEN + 3,                   \
+	.reg_len = NUMA_MIB_ROOT_LEN + 2
+/* The columns and ncolumns of a table: an array of struct mib_column. */
+#define MIB_COLUMNS(array) .columns = (array), .ncolumns = ARRAY_SIZE(array)
+/* The keys and arity of a table: its MIB_KEY()s, in INDEX order. */
+#define MIB_KEYS(...)                                                                              \
+	.keys = {__VA_ARGS__},                                                                     \
+	.arity = sizeof((struct mib_key[]){__VA_ARGS__}) / sizeof(struct mib_key)
+/* The rows_at, count_at and stride of the row array model->rows, model->nrows. */
+#define MIB_ROWS(rows, nrows)                                                                      \
+	.rows_at = offsetof(struct model, rows), .count_at = offsetof(struct model, nrows),        \
+	.stride = sizeof(*((struct model *)0)->rows)
+
+/* Row access, the same for every table. */
+size_t mib_table_count(const struct mib_table *t, const struct model *m);
+/* The index sub-ids of the row at pos < count. */
+void mib_table_index(const struct mib_table *t, const struct model *m, size_t pos, uint32_t idx[]);
+/* The column numbered col, or NULL when t has none accessible. */
+const struct mib_column *mib_table_column(const struct mib_table *t, unsigned col);
+/* The column of that MIB name, or NULL. */
+const struct mib_column *mib_table_column_named(const struct mib_table *t, const char *name);
+/* The value of column col of the row at pos: 0, or -1 for a column t does not have. */
+int mib_table_value(const struct mib_table *t, const struct model *m, size_t pos, unsigned col,
+		    struct mib_value *v);
 
 enum mib_result {
 	MIB_FOUND,	 /* hit is filled */
@@ -71,30 +86,17 @@ struct mib_hit {
  * (next=true: the first instance strictly after q, column by column) of q answers from. */
 enum mib_result mib_table_find(const struct mib_table *t, const struct model *m, const oid *q,
 			       size_t qlen, bool next, struct mib_hit *hit);
+/* The instance of column col of the row at pos, as a hit (what a GET of it finds). */
+void mib_table_instance(const struct mib_table *t, const struct model *m, size_t pos, unsigned col,
+			struct mib_hit *hit);
 
 /* The Net-SNMP node handler; handler->myvoid is the struct mib_table. */
 Netsnmp_Node_Handler mib_table_handler;
-/* Create and register the read-only handler for t. NULL (after logging) on failure. */
+/* Columns numbered one after the other, in order (what the handler's lookup relies on). */
+bool mib_table_columns_ok(const struct mib_table *t);
+/* Create and register the read-only handler for t. NULL (after logging) on failure, or when
+ * t's columns are not numbered one after the other. */
 netsnmp_handler_registration *mib_table_register(const struct mib_table *t);
-
-/* The snapshot this request answers from: pinned on the first call for a request and kept
- * by it until it is freed; NULL when nothing is published. Implemented in mib.c. */
-struct model *mib_pin(netsnmp_agent_request_info *reqinfo);
-
-/* Value constructors for the column getters: they clamp to the SMI type's range. */
-void mib_set_integer(struct mib_value *v, int64_t x);
-void mib_set_gauge(struct mib_value *v, uint64_t x);
-void mib_set_unsigned(struct mib_value *v, uint64_t x);
-void mib_set_counter(struct mib_value *v, uint32_t x);
-void mib_set_ticks(struct mib_value *v, uint32_t x);
-void mib_set_counter64(struct mib_value *v, uint64_t x);
-void mib_set_truth(struct mib_value *v, bool b);
-/* Text: over MIB_STRING_MAX bytes, cut at the last UTF-8 character boundary that fits. */
-void mib_set_string(struct mib_value *v, const char *s);
-/* A CPU or node list ("0-3,8,10"): over MIB_STRING_MAX bytes, the longest prefix that ends
- * before a ',' and leaves room for MIB_LIST_MORE, then MIB_LIST_MORE (in v->buf, so v must
- * outlive its use). Never a shorter list that looks complete, never half an item. */
-void mib_set_list(struct mib_value *v, const char *s);
 
 /* Every group, one per mib_*.c file. */
 extern const struct mib_table mib_scalars_table;

@@ -10,37 +10,32 @@
 #include <net-snmp/agent/net-snmp-agent-includes.h>
 #include <net-snmp/agent/agent_callbacks.h>
 
-#include "core/alarm.h"
 #include "core/log.h"
-#include "snmp/mib.h"
-#include "snmp/mib_table.h"
 #include "core/util.h"
+#include "snmp/mib_pin.h"
+#include "snmp/mib_root.h"
+#include "snmp/mib_table.h"
 
-/* Columns of the rows the notifications carry (NUMA-TOPOLOGY-MIB). */
-enum {
-	NODE_CPU_CAPACITY = 3,
-	NODE_MEM_CAPACITY = 4,
-	NODE_VCPUS_BOUND = 6,
-	NODE_MEM_USED = 8,
-	NODE_CPU_HEADROOM = 11,
-	NODE_MEM_HEADROOM = 12,
-	HUGE_TOTAL = 2,
-	HUGE_VM_DEMAND = 4,
-	SCALAR_INVALID_FILES = 8,
-	SCALAR_SOURCE_STATUS = 9,
-};
-
-/* The OBJECTS clause of each notification pair, in MIB order. */
+/* The OBJECTS clause of each notification pair, in MIB order, by the columns' MIB names: the
+ * table's descriptors give their numbers and values (tests/mibcols.sh checks them against the
+ * MIB's OBJECTS clauses). */
 static const struct {
 	const struct mib_table *table;
-	unsigned cols[3];
-	size_t ncols;
+	const char *names[NOTIFY_MAX_OBJECTS + 1]; /* NULL-terminated */
 } objects[] = {
-    [ALARM_CPU] = {&mib_node_table, {NODE_CPU_CAPACITY, NODE_VCPUS_BOUND, NODE_CPU_HEADROOM}, 3},
-    [ALARM_MEM] = {&mib_node_table, {NODE_MEM_CAPACITY, NODE_MEM_USED, NODE_MEM_HEADROOM}, 3},
-    [ALARM_HUGE] = {&mib_hugepage_table, {HUGE_TOTAL, HUGE_VM_DEMAND}, 2},
-    [ALARM_SOURCE] = {&mib_scalars_table, {SCALAR_SOURCE_STATUS, SCALAR_INVALID_FILES}, 2},
+    [ALARM_CPU] = {&mib_node_table,
+		   {"numaNodeCpuCapacity", "numaNodeVcpusBound", "numaNodeCpuHeadroom"}},
+    [ALARM_MEM] = {&mib_node_table,
+		   {"numaNodeMemCapacity", "numaNodeMemUsed", "numaNodeMemHeadroom"}},
+    [ALARM_HUGE] = {&mib_hugepage_table, {"numaHugepageTotal", "numaHugepageVmDemand"}},
+    [ALARM_SOURCE] = {&mib_scalars_table, {"numaSourceStatus", "numaInvalidFiles"}},
 };
+
+const struct mib_table *notify_objects(enum alarm_kind kind, const char *const **names)
+{
+	*names = objects[kind].names;
+	return objects[kind].table;
+}
 
 /* agentx-Notify-PDU (RFC 2741 6.2.10); Net-SNMP's AGENTX_MSG_NOTIFY, in a header it does not
  * install. */
@@ -59,7 +54,7 @@ static struct {
 	bool back;		/* it (re)opened since the last flush */
 	bool lost;		/* a session was lost before that */
 	bool dropping;		/* the queue overflowed during this outage (logged once) */
-} n;
+} notifier;
 
 static uint64_t now_ms(void)
 {
@@ -81,8 +76,8 @@ static int on_session_start(int major, int minor, void *server, void *client)
 	(void)major;
 	(void)minor;
 	(void)client;
-	n.sess = server;
-	n.back = true;
+	notifier.sess = server;
+	notifier.back = true;
 	return SNMPERR_SUCCESS;
 }
 
@@ -93,10 +88,10 @@ static int on_session_stop(int major, int minor, void *server, void *client)
 	(void)minor;
 	(void)server;
 	(void)client;
-	n.sess = NULL;
-	n.lost = true;
-	if (n.st)
-		alarm_master_lost(n.st);
+	notifier.sess = NULL;
+	notifier.lost = true;
+	if (notifier.st)
+		alarm_master_lost(notifier.st);
 	return SNMPERR_SUCCESS;
 }
 
@@ -110,65 +105,46 @@ void notify_init(void)
 
 void notify_configure(const struct daemon_config *cfg)
 {
-	bool was = n.enabled;
+	bool was = notifier.enabled;
 
-	n.enabled = cfg->notifications;
-	n.acfg.hold_down = cfg->hold_down;
-	n.acfg.on_startup = cfg->notify_on_startup;
-	if (!n.enabled) {
+	notifier.enabled = cfg->notifications;
+	notifier.acfg.hold_down = cfg->hold_down;
+	notifier.acfg.on_startup = cfg->notify_on_startup;
+	if (!notifier.enabled) {
 		if (was)
 			log_info("notifications are off");
-		alarm_free(n.st);
-		n.st = NULL;
-		alarm_queue_free(&n.q);
+		alarm_free(notifier.st);
+		notifier.st = NULL;
+		alarm_queue_free(&notifier.q);
 		return;
 	}
-	if (n.st == NULL) {
-		n.st = alarm_new();
-		alarm_queue_init(&n.q, cfg->notify_queue);
+	if (notifier.st == NULL) {
+		notifier.st = alarm_new();
+		alarm_queue_init(&notifier.q, cfg->notify_queue);
 	} else {
-		alarm_queue_set_cap(&n.q, cfg->notify_queue);
+		alarm_queue_set_cap(&notifier.q, cfg->notify_queue);
 	}
 }
 
-/* The value of one column of row 0 of m as a varbind, instanced by the row (never .0 for a
- * table): the same getter and OID a GET of that instance goes through. */
+/* The value of the column named name of row 0 of m as a varbind, instanced by the row (never .0
+ * for a table): the same descriptor, value and OID a GET of that instance goes through. */
 static void add_column(netsnmp_variable_list **vars, const struct mib_table *t,
-		       const struct model *m, unsigned col)
+		       const struct model *m, const char *name)
 {
-	oid name[MIB_ENTRY_MAX + 1 + MIB_MAX_ARITY];
-	uint32_t idx[MIB_MAX_ARITY];
+	const struct mib_column *c = mib_table_column_named(t, name);
 	struct mib_value v;
-	size_t len = t->entry_len, i;
-	const void *val;
-	size_t vlen;
+	struct mib_hit hit;
+	const void *bytes;
+	size_t len;
 
-	if (t->get(m, 0, col, &v) < 0)
+	memset(&v, 0, sizeof(v));
+	if (c == NULL || mib_table_value(t, m, 0, c->col, &v) != 0) {
+		log_err("%s: no column %s to send", t->name, name);
 		return;
-	t->index(m, 0, idx);
-	memcpy(name, t->entry, len * sizeof(oid));
-	name[len++] = col;
-	for (i = 0; i < t->arity; i++)
-		name[len++] = idx[i];
-	switch (v.type) {
-	case ASN_INTEGER:
-		val = &v.i;
-		vlen = sizeof(v.i);
-		break;
-	case ASN_COUNTER64:
-		val = &v.c64;
-		vlen = sizeof(v.c64);
-		break;
-	case ASN_OCTET_STR:
-		val = v.str;
-		vlen = v.len;
-		break;
-	default:
-		val = &v.u;
-		vlen = sizeof(v.u);
-		break;
 	}
-	snmp_varlist_add_variable(vars, name, len, v.type, val, vlen);
+	mib_table_instance(t, m, 0, c->col, &hit);
+	bytes = mib_value_bytes(&v, &len);
+	snmp_varlist_add_variable(vars, hit.name, hit.name_len, v.type, bytes, len);
 }
 
 static void describe(const struct alarm_event *e, char *buf, size_t len)
@@ -200,26 +176,26 @@ static bool send_event(const struct alarm_event *ev)
 	netsnmp_variable_list *vars = NULL;
 	netsnmp_pdu *pdu;
 	u_long up = e.ticks;
-	struct model one;
+	struct model one_row;
 	char what[128];
 	size_t i;
 
-	/* a one-row model, so that the values come out of the table's own getter */
-	memset(&one, 0, sizeof(one));
-	one.nodes = &e.node;
-	one.nnodes = 1;
-	one.huges = &e.huge;
-	one.nhuges = 1;
-	one.source_status = e.source_status;
-	one.invalid_files = e.invalid_files;
+	/* a one-row model, so that the values come out of the table's own descriptors */
+	memset(&one_row, 0, sizeof(one_row));
+	one_row.nodes = &e.node;
+	one_row.nnodes = 1;
+	one_row.huges = &e.huge;
+	one_row.nhuges = 1;
+	one_row.source_status = e.source_status;
+	one_row.invalid_files = e.invalid_files;
 	trap[NUMA_MIB_ROOT_LEN + 1] = alarm_event_subid(&e);
 	/* sysUpTime of when it fell due: a queued notification keeps its time */
 	snmp_varlist_add_variable(&vars, sysuptime_oid, OID_LENGTH(sysuptime_oid), ASN_TIMETICKS,
 				  &up, sizeof(up));
 	snmp_varlist_add_variable(&vars, snmptrapoid_oid, OID_LENGTH(snmptrapoid_oid),
 				  ASN_OBJECT_ID, trap, sizeof(trap));
-	for (i = 0; i < objects[e.kind].ncols; i++)
-		add_column(&vars, objects[e.kind].table, &one, objects[e.kind].cols[i]);
+	for (i = 0; objects[e.kind].names[i]; i++)
+		add_column(&vars, objects[e.kind].table, &one_row, objects[e.kind].names[i]);
 	pdu = snmp_pdu_create(SNMP_MSG_TRAP2);
 	if (pdu == NULL) {
 		snmp_free_varbind(vars);
@@ -228,14 +204,14 @@ static bool send_event(const struct alarm_event *ev)
 	}
 	pdu->variables = vars;
 	pdu->command = AGENTX_NOTIFY_PDU;
-	pdu->version = n.sess->version;
-	pdu->sessid = n.sess->sessid;
+	pdu->version = notifier.sess->version;
+	pdu->sessid = notifier.sess->sessid;
 	describe(&e, what, sizeof(what));
 	/* the master's Response goes to the session's own callback, which ignores it */
-	if (snmp_async_send(n.sess, pdu, NULL, NULL) == 0) {
+	if (snmp_async_send(notifier.sess, pdu, NULL, NULL) == 0) {
 		snmp_free_pdu(pdu);
 		DEBUGMSGTL(("numatopd", "%s (%s) not sent: %s\n", alarm_event_name(&e), what,
-			    snmp_api_errstring(n.sess->s_snmp_errno)));
+			    snmp_api_errstring(notifier.sess->s_snmp_errno)));
 		return false;
 	}
 	log_info("sent %s (%s)%s", alarm_event_name(&e), what,
@@ -247,18 +223,18 @@ void notify_update(const struct model *m)
 {
 	size_t i;
 
-	if (!n.enabled || m == NULL)
+	if (!notifier.enabled || m == NULL)
 		return;
-	n.ev.n = 0;
-	alarm_update(n.st, m, now_ms(), ticks(), &n.acfg, &n.ev);
-	for (i = 0; i < n.ev.n; i++) {
-		if (alarm_queue_push(&n.q, &n.ev.ev[i]) && !n.dropping) {
+	notifier.ev.n = 0;
+	alarm_update(notifier.st, m, now_ms(), ticks(), &notifier.acfg, &notifier.ev);
+	for (i = 0; i < notifier.ev.n; i++) {
+		if (alarm_queue_push(&notifier.q, &notifier.ev.ev[i]) && !notifier.dropping) {
 			log_warn("notification queue full (notificationQueue %zu): dropping the "
 				 "oldest until the master is back",
-				 n.q.cap);
-			n.dropping = true;
+				 notifier.q.cap);
+			notifier.dropping = true;
 		}
-		DEBUGMSGTL(("numatopd", "due: %s\n", alarm_event_name(&n.ev.ev[i])));
+		DEBUGMSGTL(("numatopd", "due: %s\n", alarm_event_name(&notifier.ev.ev[i])));
 	}
 }
 
@@ -268,37 +244,37 @@ void notify_flush(void)
 	uint64_t dropped;
 	size_t i;
 
-	if (!n.enabled || n.sess == NULL || (n.q.n == 0 && !n.back))
+	if (!notifier.enabled || notifier.sess == NULL || (notifier.q.n == 0 && !notifier.back))
 		return;
-	dropped = alarm_queue_take_dropped(&n.q);
+	dropped = alarm_queue_take_dropped(&notifier.q);
 	if (dropped)
 		log_warn("%llu notifications were dropped while the master was unreachable",
 			 (unsigned long long)dropped);
-	n.dropping = false;
+	notifier.dropping = false;
 	/* a failed send stays queued: the loss of the session follows, or the next turn retries */
-	while ((e = alarm_queue_peek(&n.q)) != NULL) {
+	while ((e = alarm_queue_peek(&notifier.q)) != NULL) {
 		if (!send_event(e))
 			return;
-		alarm_queue_pop(&n.q, NULL);
+		alarm_queue_pop(&notifier.q, NULL);
 	}
-	if (!n.back)
+	if (!notifier.back)
 		return;
-	n.back = false;
-	if (!n.lost)
+	notifier.back = false;
+	if (!notifier.lost)
 		return;
-	n.lost = false;
-	n.ev.n = 0;
-	alarm_master_back(n.st, mib_current(), ticks(), &n.acfg, &n.ev);
+	notifier.lost = false;
+	notifier.ev.n = 0;
+	alarm_master_back(notifier.st, mib_current(), ticks(), &notifier.acfg, &notifier.ev);
 	/* a replay that fails is replayed at the next return */
-	for (i = 0; i < n.ev.n && send_event(&n.ev.ev[i]); i++)
+	for (i = 0; i < notifier.ev.n && send_event(&notifier.ev.ev[i]); i++)
 		;
 }
 
 uint64_t notify_next_due(void)
 {
-	if (!n.enabled)
+	if (!notifier.enabled)
 		return UINT64_MAX;
-	return alarm_next_due(n.st, now_ms(), &n.acfg);
+	return alarm_next_due(notifier.st, now_ms(), &notifier.acfg);
 }
 
 void notify_shutdown(void)
@@ -307,9 +283,9 @@ void notify_shutdown(void)
 				 on_session_start, NULL, 1);
 	snmp_unregister_callback(SNMP_CALLBACK_APPLICATION, SNMPD_CALLBACK_INDEX_STOP,
 				 on_session_stop, NULL, 1);
-	alarm_free(n.st);
-	n.st = NULL;
-	alarm_queue_free(&n.q);
-	alarm_events_free(&n.ev);
-	n.enabled = false;
+	alarm_free(notifier.st);
+	notifier.st = NULL;
+	alarm_queue_free(&notifier.q);
+	alarm_events_free(&notifier.ev);
+	notifier.enabled = false;
 }

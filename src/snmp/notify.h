@@ -5,8 +5,14 @@
 
 #include <stdint.h>
 
-#include "snmp/config.h"
+#include "core/alarm.h"
 #include "core/model.h"
+#include "snmp/config.h"
+
+/* The most objects one notification carries. */
+#define NOTIFY_MAX_OBJECTS 3
+
+struct mib_table;
 
 /* Follow the AgentX session (connected, lost, back). Call once, before init_snmp(): the
  * subagent connects while the configuration is read. */
@@ -23,5 +29,9 @@ void notify_flush(void);
 /* Milliseconds until a held-down raise falls due (rebuild then), UINT64_MAX for none. */
 uint64_t notify_next_due(void);
 void notify_shutdown(void);
+
+/* The table whose row notifications of this kind describe, and (names, NULL-terminated) the
+ * MIB names of the columns they carry, in the order of the MIB's OBJECTS clause. */
+const struct mib_table *notify_objects(enum alarm_kind kind, const char *const **names);
 
 #endif
