@@ -51,6 +51,16 @@ void daemon_apply_overrides(struct daemon_config *c, const struct cli_overrides 
 		free(c->eng.xml_dir);
 		c->eng.xml_dir = xstrdup(o->xml_dir);
 	}
+	if (o->proc_root) {
+		free(c->eng.proc_root);
+		c->eng.proc_root = xstrdup(o->proc_root);
+	}
+	if (o->cgroup_root) {
+		free(c->eng.cgroup_root);
+		c->eng.cgroup_root = xstrdup(o->cgroup_root);
+	}
+	if (o->no_runtime)
+		c->eng.runtime_interval = 0;
 }
 
 static void on_signal(int sig)

@@ -27,7 +27,8 @@ static void usage(FILE *f)
 	fprintf(f,
 		"Usage: numatopd [OPTIONS]\n"
 		"       numatopd --dump[=text|json] [--sysfs-root DIR] [--libvirt-xml-dir DIR] "
-		"[-c FILE]\n"
+		"[--proc-root DIR]\n"
+		"                [--cgroup-root DIR] [--no-runtime] [-c FILE]\n"
 		"\n"
 		"NUMA topology AgentX subagent for KVM/libvirt hosts (NUMA-TOPOLOGY-MIB).\n"
 		"\n"
@@ -40,6 +41,9 @@ static void usage(FILE *f)
 		"  --sysfs-root DIR        sysfs root (default /sys)\n"
 		"  --libvirt-xml-dir DIR   libvirt domain XML directory (default "
 		"/run/libvirt/qemu)\n"
+		"  --proc-root DIR         proc root for runtime reads (default /proc)\n"
+		"  --cgroup-root DIR       cgroup root for runtime reads (default /sys/fs/cgroup)\n"
+		"  --no-runtime            configured truth only (runtimeInterval 0)\n"
 		"  --dump[=text|json]      build the model once, print it, exit\n"
 		"  -V, --version           print the version\n"
 		"  -h, --help              this help\n");
@@ -66,6 +70,9 @@ static int parse_args(int argc, char **argv, struct opts *op)
 		{"dump", optional_argument, NULL, 'd'},
 		{"sysfs-root", required_argument, NULL, 's'},
 		{"libvirt-xml-dir", required_argument, NULL, 'l'},
+		{"proc-root", required_argument, NULL, 'p'},
+		{"cgroup-root", required_argument, NULL, 'g'},
+		{"no-runtime", no_argument, NULL, 'n'},
 		{"version", no_argument, NULL, 'V'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
@@ -113,6 +120,15 @@ static int parse_args(int argc, char **argv, struct opts *op)
 		case 'l':
 			op->o.xml_dir = optarg;
 			break;
+		case 'p':
+			op->o.proc_root = optarg;
+			break;
+		case 'g':
+			op->o.cgroup_root = optarg;
+			break;
+		case 'n':
+			op->o.no_runtime = true;
+			break;
 		case 'V':
 			printf("numatopd %s\n", PACKAGE_VERSION);
 			exit(0);
@@ -131,7 +147,7 @@ static int parse_args(int argc, char **argv, struct opts *op)
 	return 0;
 }
 
-#define OWN_PATHS 4 /* -c, --sysfs-root, --libvirt-xml-dir, -x */
+#define OWN_PATHS 6 /* -c, --sysfs-root, --libvirt-xml-dir, -x, --proc-root, --cgroup-root */
 
 /* path made absolute against the working directory (daemon() moves to /); NULL stays NULL.
  * Not realpath(): the libvirt directory may appear only later. */
@@ -166,8 +182,8 @@ static char *absolute_agentx(const char *addr)
 /* Every path of the command line made absolute, before anything reads them. */
 static int absolute_paths(struct opts *op, char *own[OWN_PATHS])
 {
-	const char **slot[OWN_PATHS] = {&op->conf, &op->o.sysfs_root, &op->o.xml_dir,
-					&op->agentx};
+	const char **slot[OWN_PATHS] = {&op->conf,	    &op->o.sysfs_root, &op->o.xml_dir,
+					&op->agentx,	    &op->o.proc_root,  &op->o.cgroup_root};
 
 	for (size_t i = 0; i < OWN_PATHS; i++) {
 		if (*slot[i] == NULL)
@@ -249,7 +265,7 @@ static int run_dump(struct daemon_config *cfg, const struct opts *op)
 int main(int argc, char **argv)
 {
 	struct daemon_config cfg;
-	char *own[OWN_PATHS] = {NULL, NULL, NULL, NULL};
+	char *own[OWN_PATHS] = {NULL, NULL, NULL, NULL, NULL, NULL};
 	struct opts op;
 	int rc;
 

@@ -94,6 +94,9 @@ nt_init() {
 	mkdir "$NT_DIR/clientconf" "$NT_DIR/persist" "$NT_DIR/persist/cert_indexes" || exit 99
 	chmod 700 "$NT_DIR/persist/cert_indexes"
 	SNMPCONFPATH=$NT_DIR/clientconf
+	# numatopd without -c reads numatopd.conf from there: the fixtures' pids are not this
+	# machine's processes, so runtime reads are off unless a test turns them on
+	echo 'runtimeInterval 0' >"$NT_DIR/clientconf/numatopd.conf" || exit 99
 	SNMP_PERSISTENT_DIR=$NT_DIR/persist
 	export SNMPCONFPATH SNMP_PERSISTENT_DIR NT_DIR NT_AGENTX NT_TRAPLOG
 	unset MIBS MIBDIRS

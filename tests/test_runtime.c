@@ -14,11 +14,15 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/account.h"
 #include "core/cpuset.h"
 #include "core/util.h"
 #include "core/vmrun.h"
+#include "core/model.h"
 #include "source/domxml.h"
+#include "source/engine.h"
 #include "source/runtime.h"
+#include "source/sysfs.h"
 
 #define MiB (1024ull * 1024)
 
@@ -633,6 +637,156 @@ static void test_budget_gives_up(void **state)
 	free(cg);
 }
 
+
+/* ---------------------------------------------------------------- joined into the model */
+
+static struct model *build_fixture(unsigned interval)
+{
+	struct engine_config cfg;
+	struct engine *e;
+	struct model *m;
+
+	engine_config_init(&cfg);
+	free(cfg.sysfs_root);
+	free(cfg.xml_dir);
+	free(cfg.proc_root);
+	free(cfg.cgroup_root);
+	cfg.sysfs_root = xasprintf("%s/host/sys", fixtures());
+	cfg.xml_dir = xasprintf("%s/runtime/libvirt", fixtures());
+	cfg.proc_root = xasprintf("%s/runtime/proc-v2", fixtures());
+	cfg.cgroup_root = xasprintf("%s/runtime/cgroup-v2", fixtures());
+	cfg.runtime_interval = interval;
+	e = engine_new(&cfg);
+	m = engine_build(e, 0);
+	engine_free(e);
+	engine_config_clear(&cfg);
+	return m;
+}
+
+static const struct vcpu_row *vcpu_of(const struct model *m, uint32_t vm, unsigned id)
+{
+	size_t i = model_vcpu_lower(m, vm, id);
+
+	assert_true(i < m->nvcpus && m->vcpus[i].vm == vm && m->vcpus[i].vcpu == id);
+	return &m->vcpus[i];
+}
+
+static const struct assign_row *assign_of(const struct model *m, uint32_t vm, unsigned node)
+{
+	size_t i = model_assign_lower(m, vm, node);
+
+	assert_true(i < m->nassigns && m->assigns[i].vm == vm && m->assigns[i].node == node);
+	return &m->assigns[i];
+}
+
+static void test_model_vms(void **state)
+{
+	struct model *m = build_fixture(10);
+	const struct vm_row *v;
+	const struct vcpu_row *c;
+
+	(void)state;
+	assert_true(m->runtime);
+	v = model_vm(m, 31); /* stray: 200 MiB on node 4, outside its strict cells' 0-1 */
+	assert_int_equal(v->run_state, RUN_RUNNING);
+	assert_true(v->mem_measured);
+	assert_int_equal(v->mem_resident, 2100 * MiB);
+	assert_int_equal(v->mem_stray, 200 * MiB);
+	assert_true(v->stray_over);
+	assert_int_equal(assign_of(m, 31, 0)->mem_resident, 1000 * MiB);
+	assert_int_equal(assign_of(m, 31, 4)->mem_resident, 200 * MiB); /* a row of its own */
+	assert_int_equal(assign_of(m, 31, 4)->mem, 0);
+	v = model_vm(m, 32); /* escaped vCPU 1 */
+	assert_int_equal(v->vcpus_drifted, 1);
+	assert_int_equal(v->mem_stray, 0);
+	assert_false(v->stray_over);
+	c = vcpu_of(m, 32, 1);
+	assert_int_equal(c->verdict, AFFINITY_ESCAPED);
+	assert_string_equal(c->actual, "1,4");
+	assert_int_equal(c->last_cpu, 4);
+	assert_int_equal(c->last_node, 1);
+	assert_int_equal(vcpu_of(m, 32, 0)->verdict, AFFINITY_SAME);
+	assert_int_equal(vcpu_of(m, 33, 0)->verdict, AFFINITY_SAME); /* floating, 0-31 */
+	assert_int_equal(vcpu_of(m, 33, 1)->verdict, AFFINITY_NARROWED);
+	assert_false(model_vm(m, 33)->stray_over); /* unbound memory cannot stray */
+	assert_int_equal(model_vm(m, 34)->run_state, RUN_GONE);
+	assert_int_equal(model_vm(m, 35)->run_state, RUN_GONE);
+	assert_int_equal(model_vm(m, 36)->run_state, RUN_GONE);
+	v = model_vm(m, 37);
+	assert_int_equal(v->run_state, RUN_STARTING);
+	c = vcpu_of(m, 37, 0); /* a row, but nothing measured: no thread yet */
+	assert_null(c->actual);
+	assert_int_equal(c->verdict, AFFINITY_UNKNOWN);
+	assert_int_equal(c->last_cpu, -1);
+	assert_false(model_vm(m, 38)->mem_measured); /* hugepages */
+	model_unref(m);
+}
+
+static void test_model_nodes(void **state)
+{
+	struct model *off = build_fixture(0), *on = build_fixture(10);
+	const struct node_row *n1off = model_node(off, 1), *n1 = model_node(on, 1);
+
+	(void)state;
+	/* R9: the gone VMs 34 (CPU 5, 1 GiB strict on node 1) and 35 (CPU 6) free node 1 */
+	assert_int_equal(n1off->vcpus_bound, 4);
+	assert_int_equal(n1->vcpus_bound, 2);
+	assert_int_equal(n1off->mem_used - n1->mem_used, 1024 * MiB);
+	assert_int_equal(n1->vm_count, n1off->vm_count - 2);
+	/* where the vCPUs last ran, and whose memory is where */
+	assert_int_equal(model_node(on, 0)->vcpus_running, 4);
+	assert_int_equal(n1->vcpus_running, 3);
+	assert_int_equal(model_node(on, 0)->mem_resident_vms, 1806 * MiB);
+	assert_int_equal(n1->mem_resident_vms, 1100 * MiB);
+	assert_int_equal(model_node(on, 4)->mem_resident_vms, 200 * MiB);
+	assert_int_equal(model_node(on, 6)->mem_resident_vms, 0);
+	/* runtime off: configured truth only, nothing measured */
+	assert_false(off->runtime);
+	assert_int_equal(model_vm(off, 31)->run_state, RUN_UNKNOWN);
+	assert_int_equal(model_vm(off, 34)->run_state, RUN_UNKNOWN);
+	assert_int_equal(model_vm(off, 1332902969)->run_state, RUN_NOT_RUNNING);
+	assert_int_equal(vcpu_of(off, 32, 1)->verdict, AFFINITY_UNKNOWN);
+	model_unref(off);
+	model_unref(on);
+}
+
+/* rt-stray (cells strict on nodes 0 and 1) with on node 0 and stray bytes on node 4 */
+static bool stray_over(uint64_t on0, uint64_t stray)
+{
+	char *sys = xasprintf("%s/host/sys", fixtures()), err[ERRLEN];
+	struct node_bytes mem[] = {{0, on0}, {4, stray}};
+	struct vm_run run = {.state = RUN_RUNNING, .mem_measured = true, .mem = mem, .nmem = 2};
+	struct host *host = NULL;
+	int64_t mtime;
+	struct vm *vm = load("rt-stray", &mtime);
+	const char *files[] = {"rt-stray.xml"};
+	struct model *m;
+	bool over;
+
+	if (sysfs_read_host(sys, &host, err, sizeof(err)) < 0)
+		fail_msg("%s", err);
+	m = account_build_run(host, &vm, files, &run, 1, NULL);
+	assert_int_equal(model_vm(m, 31)->mem_stray, stray);
+	over = model_vm(m, 31)->stray_over;
+	model_unref(m);
+	vm_free(vm);
+	host_free(host);
+	free(sys);
+	return over;
+}
+
+static void test_stray_threshold(void **state)
+{
+	(void)state;
+	/* defaults: at least 5 % of resident memory and at least 64 MiB, both edges included */
+	assert_true(stray_over(1216 * MiB, 64 * MiB));	      /* exactly 5 % and 64 MiB */
+	assert_false(stray_over(1216 * MiB, 64 * MiB - 1));   /* under 64 MiB */
+	assert_false(stray_over(1217 * MiB, 64 * MiB));	      /* under 5 % */
+	assert_false(stray_over(0, 63 * MiB));		      /* 100 %, but small */
+	assert_true(stray_over(0, 64 * MiB));
+	assert_false(stray_over(64 * MiB, 0));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -653,6 +807,9 @@ int main(void)
 	    cmocka_unit_test(test_broken_proc_files),
 	    cmocka_unit_test(test_cgroup_without_scope),
 	    cmocka_unit_test(test_budget_gives_up),
+	    cmocka_unit_test(test_model_vms),
+	    cmocka_unit_test(test_model_nodes),
+	    cmocka_unit_test(test_stray_threshold),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

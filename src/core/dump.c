@@ -349,6 +349,37 @@ static void text_assign(FILE *f, const struct model *m)
 	}
 }
 
+/* Runtime truth, when it was read: one line per VM, its drifted vCPUs named. */
+static void text_runtime(FILE *f, const struct model *m)
+{
+	size_t i, j;
+
+	if (!m->runtime)
+		return;
+	fprintf(f, "\nVM runtime; memory in MiB\n%-24s %-11s %10s %10s %s\n", "VM", "RUNTIME",
+		"RESIDENT", "STRAY", "VCPU AFFINITY (not same)");
+	for (i = 0; i < m->nvms; i++) {
+		const struct vm_row *v = &m->vms[i];
+		char res[32] = "-", stray[32] = "-";
+		char *name = str_printable_dup(v->name);
+
+		if (v->mem_measured) {
+			mib(res, sizeof(res), v->mem_resident);
+			mib(stray, sizeof(stray), v->mem_stray);
+		}
+		fprintf(f, "%-24s %-11s %10s %10s", name, vmrun_state_name(v->run_state), res,
+			stray);
+		for (j = model_vcpu_lower(m, v->index, 0);
+		     j < m->nvcpus && m->vcpus[j].vm == v->index; j++)
+			if (m->vcpus[j].verdict == AFFINITY_NARROWED ||
+			    m->vcpus[j].verdict == AFFINITY_ESCAPED)
+				fprintf(f, " %u:%s(%s)", m->vcpus[j].vcpu,
+					vmrun_verdict_name(m->vcpus[j].verdict), m->vcpus[j].actual);
+		fputc('\n', f);
+		free(name);
+	}
+}
+
 static void text_problems(FILE *f, const char *title, const struct problem *p, size_t n)
 {
 	size_t i;
@@ -372,6 +403,7 @@ void dump_text(FILE *f, const struct model *m)
 	text_huge(f, m);
 	text_vms(f, m);
 	text_assign(f, m);
+	text_runtime(f, m);
 	text_problems(f, "Invalid files", m->errors, m->nerrors);
 	text_problems(f, "Warnings", m->warnings, m->nwarnings);
 }
