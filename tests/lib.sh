@@ -95,8 +95,11 @@ nt_init() {
 	chmod 700 "$NT_DIR/persist/cert_indexes"
 	SNMPCONFPATH=$NT_DIR/clientconf
 	# numatopd without -c reads numatopd.conf from there: the fixtures' pids are not this
-	# machine's processes, so runtime reads are off unless a test turns them on
+	# machine's processes, so runtime reads are off unless a test turns them on (the same
+	# for nt_start_numatopd and wl_compare, which pass $NT_RUNTIME_ARG: NT_RUNTIME_ARG= in a
+	# test that reads the runtime)
 	echo 'runtimeInterval 0' >"$NT_DIR/clientconf/numatopd.conf" || exit 99
+	NT_RUNTIME_ARG=${NT_RUNTIME_ARG---no-runtime}
 	SNMP_PERSISTENT_DIR=$NT_DIR/persist
 	export SNMPCONFPATH SNMP_PERSISTENT_DIR NT_DIR NT_AGENTX NT_TRAPLOG
 	unset MIBS MIBDIRS
@@ -605,8 +608,8 @@ nt_start_numatopd() {
 		# one leak inside libnetsnmp itself, named and explained in the file
 		nt__vg="$nt__vg --suppressions=$TESTS_DIR/valgrind.supp"
 	fi
-	# shellcheck disable=SC2086 # nt__vg: the valgrind command line, or nothing
-	MIBS='' $nt__vg "$NUMATOPD" -f -x "$NT_AGENTX" -Lf "$NT_DIR/numatopd.log" "$@" \
+	# shellcheck disable=SC2086 # nt__vg: the valgrind command line or nothing; NT_RUNTIME_ARG likewise
+	MIBS='' $nt__vg "$NUMATOPD" -f -x "$NT_AGENTX" -Lf "$NT_DIR/numatopd.log" $NT_RUNTIME_ARG "$@" \
 		</dev/null >>"$NT_DIR/numatopd.out" 2>&1 &
 	NT_NUMATOPD_PID=$!
 	return 0

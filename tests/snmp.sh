@@ -363,7 +363,7 @@ for p in $(daemon_pid); do kill "$p"; done
 # after it (Net-SNMP's own default would be 15 s)
 nt_stop_snmpd
 mkdir "$NT_DIR/rel" && cp -R "$HOST/sys" "$HOST/libvirt" "$NT_DIR/rel/" &&
-	printf 'cpuAllocationRatio 1.5\n' >"$NT_DIR/rel/rel.conf" || exit 1
+	printf 'cpuAllocationRatio 1.5\nruntimeInterval 0\n' >"$NT_DIR/rel/rel.conf" || exit 1
 st=0
 # -x unix:../agentx.sock is the master's socket, relative to the start directory too
 (cd "$NT_DIR/rel" && MIBS='' "$NUMATOPD" -x unix:../agentx.sock -Lf "$NT_DIR/daemon.log" \

@@ -88,7 +88,8 @@ wl_compare() {
 	WL_N=$((WL_N + 1))
 	wl__base=$NT_DIR/cmp$WL_N
 	wl__json=$wl__base.json
-	if ! "$NUMATOPD" --dump=json "$@" >"$wl__json" 2>"$wl__base.dump.err"; then
+	# shellcheck disable=SC2086 # NT_RUNTIME_ARG (lib.sh): --no-runtime or nothing
+	if ! "$NUMATOPD" --dump=json $NT_RUNTIME_ARG "$@" >"$wl__json" 2>"$wl__base.dump.err"; then
 		nt_fail "$wl__label: numatopd --dump=json $* failed:" \
 			"$(head -n 3 "$wl__base.dump.err")"
 		return 1
