@@ -338,8 +338,9 @@ static enum run_state measure(struct probe *p, int64_t mtime, struct vm_run *out
 	p->pfd = openat(p->rt->proc_fd, dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (p->pfd < 0)
 		return no_pid_dir(p, errno, out);
+	/* hidepid=invisible lets the directory open and hides what is in it */
 	if (slurp(p->rt, p->pfd, "stat", &len) < 0)
-		return errno == ENOENT || errno == ESRCH ? RUN_GONE : RUN_UNKNOWN;
+		return errno == ENOENT || errno == ESRCH ? no_pid_dir(p, ENOENT, out) : RUN_UNKNOWN;
 	if (runtime_parse_stat(p->rt->buf, len, &ps, err, sizeof(err)) < 0)
 		return RUN_UNKNOWN;
 	if (ps.state == 'Z' || ps.state == 'X')
