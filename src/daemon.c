@@ -36,6 +36,7 @@ static struct {
 	struct watch *watch;
 	struct timespec last_build;
 	unsigned refresh_alarm;
+	unsigned runtime_alarm; /* every runtimeInterval, 0 = off */
 	unsigned delay_alarm; /* the pending eventDelay rebuild, 0 = none */
 	unsigned hold_alarm;  /* the next hold-down expiry, 0 = none */
 	bool vm_tables, vcpu_table;
@@ -157,19 +158,32 @@ static void rebuild(void)
 	mib_publish(m);
 	notify_update(m);
 	DEBUGMSGTL(("numatopd",
-		    "rebuilt: %zu nodes, %zu VMs, %zu invalid files, %u files parsed%s\n",
+		    "rebuilt: %zu nodes, %zu VMs, %zu invalid files, %u files parsed%s, "
+		    "runtime of %zu VMs read in %.1f ms\n",
 		    m->nnodes, m->nvms, m->nerrors, engine_files_parsed(d.eng),
-		    engine_last_reused(d.eng) ? ", VM rows reused" : ""));
+		    engine_last_reused(d.eng) ? ", VM rows reused" : "",
+		    engine_runtime_read(d.eng), engine_runtime_seconds(d.eng) * 1000.0));
 	model_unref(m);
 	clock_gettime(CLOCK_MONOTONIC, &d.last_build);
 	arm_hold();
 }
 
-/* A request arrived: serve fresh data, but rebuild at most once per second. */
+/* A request arrived: serve fresh data, but rebuild (and read every VM's runtime facts: nothing
+ * announces a change made behind libvirt's back) at most once per second. */
 static void on_request(void)
 {
-	if (since(&d.last_build) >= 1.0)
+	if (since(&d.last_build) >= 1.0) {
+		engine_runtime_all(d.eng);
 		rebuild();
+	}
+}
+
+static void on_runtime(unsigned int reg, void *arg)
+{
+	(void)reg;
+	(void)arg;
+	engine_runtime_all(d.eng);
+	rebuild();
 }
 
 static void on_timer(unsigned int reg, void *arg)
@@ -209,6 +223,10 @@ static void arm_timer(void)
 	if (d.refresh_alarm)
 		snmp_alarm_unregister(d.refresh_alarm);
 	d.refresh_alarm = snmp_alarm_register(d.cfg->refresh_interval, SA_REPEAT, on_timer, NULL);
+	cancel(&d.runtime_alarm);
+	if (d.cfg->eng.runtime_interval)
+		d.runtime_alarm = snmp_alarm_register(d.cfg->eng.runtime_interval, SA_REPEAT,
+						      on_runtime, NULL);
 }
 
 static int register_tables(void)

@@ -347,7 +347,7 @@ static void read_in(const char *proc, const char *cg, const char *name, struct v
 	int64_t mtime;
 	struct vm *vm = load(name, &mtime);
 
-	runtime_read_vm(rt, vm, mtime, out);
+	runtime_read_vm(rt, vm, mtime, NULL, out);
 	vm_free(vm);
 	runtime_free(rt);
 }
@@ -627,7 +627,7 @@ static void test_budget_gives_up(void **state)
 	(void)state;
 	/* a VM whose reads outlast the budget (a stuck QEMU) is unknown, with no facts */
 	runtime_set_budget_ms(rt, 0);
-	runtime_read_vm(rt, vm, mtime, &r);
+	runtime_read_vm(rt, vm, mtime, NULL, &r);
 	assert_int_equal(r.state, RUN_UNKNOWN);
 	assert_int_equal(r.nvcpus, 0);
 	vmrun_clear(&r);

@@ -20,6 +20,7 @@ void vmrun_clear(struct vm_run *r)
 		cpuset_free(r->vcpus[i].actual);
 	free(r->vcpus);
 	free(r->mem);
+	free(r->memcg);
 	memset(r, 0, sizeof(*r));
 }
 

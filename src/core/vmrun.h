@@ -30,6 +30,10 @@ struct vm_run {
 	bool mem_measured;	  /* false: hugepage-backed, no memory cgroup, unreadable */
 	struct node_bytes *mem;	  /* resident bytes per host node, sorted by node, zeros kept */
 	size_t nmem;
+	/* what the next read of the same process may reuse (source/runtime) */
+	uint64_t pid, start; /* the process measured and its start time (clock ticks) */
+	char *memcg;	     /* its memory.numa_stat path, NULL = none found */
+	bool memcg_v1;
 };
 
 /* Whether vm has a process to look at: a status file naming a pid, not shut off. */

@@ -64,14 +64,18 @@ size_t runpass_update(struct runpass *p, struct scan *s, bool all)
 		/* both lists are sorted by file name: one merge walk finds the old facts */
 		while (j < p->n && strcmp(p->files[j], files[i]) < 0)
 			j++;
+		const struct vm_run *prev = NULL;
+
 		nf[i] = xstrdup(files[i]);
-		if (!all && j < p->n && strcmp(p->files[j], files[i]) == 0 &&
-		    scan_stamp_equal(&p->stamps[j], &st[i])) {
-			nr[i] = p->runs[j];
-			memset(&p->runs[j], 0, sizeof(p->runs[j]));
-			continue;
+		if (j < p->n && strcmp(p->files[j], files[i]) == 0) {
+			prev = &p->runs[j];
+			if (!all && scan_stamp_equal(&p->stamps[j], &st[i])) {
+				nr[i] = p->runs[j];
+				memset(&p->runs[j], 0, sizeof(p->runs[j]));
+				continue;
+			}
 		}
-		runtime_read_vm(p->rt, vms[i], (int64_t)st[i].mtime.tv_sec, &nr[i]);
+		runtime_read_vm(p->rt, vms[i], (int64_t)st[i].mtime.tv_sec, prev, &nr[i]);
 		read++;
 	}
 	drop(p->files, p->runs, p->n);

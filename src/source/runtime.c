@@ -36,7 +36,8 @@ struct runtime {
 struct probe {
 	struct runtime *rt;
 	const struct vm *vm;
-	int pfd;		/* /proc/PID, O_PATH */
+	char pid[24];		/* "PID/": paths below the proc root */
+	const struct vm_run *prev; /* the last measurement of this VM, or NULL */
 	struct timespec start;	/* of this VM's reads, for the budget */
 	size_t owned;		/* vCPU threads found in the process */
 	size_t named;		/* vCPU threads the status file names (thread id not 0) */
@@ -114,6 +115,11 @@ static int slurp(struct runtime *rt, int dirfd, const char *rel, size_t *len)
 		r = read(fd, rt->buf + n, rt->cap - n);
 		if (r < 0 && errno == EINTR)
 			continue;
+		if (r > 0 && (size_t)r < rt->cap - n) {
+			/* a short read of a regular or seq_file is its end: no second read */
+			n += (size_t)r;
+			break;
+		}
 		if (r < 0) {
 			int e = errno;
 
@@ -139,6 +145,21 @@ static bool over_budget(const struct probe *p)
 	return ts_seconds(&p->start, &now) * 1000.0 > (double)p->rt->budget_ms;
 }
 
+/* sched_getaffinity(tid) as a set; -1 when it fails. */
+static int affinity_of(pid_t tid, struct cpuset **out)
+{
+	cpu_set_t set;
+	unsigned c;
+
+	if (sched_getaffinity(tid, sizeof(set), &set) < 0)
+		return -1;
+	*out = cpuset_new(CPUSET_MAX_CPUS);
+	for (c = 0; c < CPU_SETSIZE && c < CPUSET_MAX_CPUS; c++)
+		if (CPU_ISSET(c, &set))
+			cpuset_set(*out, c);
+	return 0;
+}
+
 static int cmp_vcpu(const void *a, const void *b)
 {
 	const struct vcpu_run *x = a, *y = b;
@@ -155,15 +176,19 @@ static bool read_vcpu(struct probe *p, uint64_t tid, struct vcpu_run *v)
 	char rel[64], err[ERRLEN];
 	size_t len;
 
-	snprintf(rel, sizeof(rel), "task/%" PRIu64 "/status", tid);
-	if (slurp(rt, p->pfd, rel, &len) < 0)
+	/* task/TID/stat: the thread is the process's, and its last CPU */
+	snprintf(rel, sizeof(rel), "%stask/%" PRIu64 "/stat", p->pid, tid);
+	if (slurp(rt, rt->proc_fd, rel, &len) < 0)
 		return errno != ENOENT && errno != ESRCH; /* unreadable, but there */
-	if (runtime_parse_allowed(rt->buf, len, &v->actual, err, sizeof(err)) < 0)
-		v->actual = NULL;
-	snprintf(rel, sizeof(rel), "task/%" PRIu64 "/stat", tid);
-	if (slurp(rt, p->pfd, rel, &len) == 0 &&
-	    runtime_parse_stat(rt->buf, len, &ps, err, sizeof(err)) == 0)
+	if (runtime_parse_stat(rt->buf, len, &ps, err, sizeof(err)) == 0)
 		v->last_cpu = ps.processor;
+	/* the kernel's /proc: one system call instead of making and parsing a status file */
+	if (rt->real_proc && tid <= INT32_MAX && affinity_of((pid_t)tid, &v->actual) == 0)
+		return true;
+	snprintf(rel, sizeof(rel), "%stask/%" PRIu64 "/status", p->pid, tid);
+	if (slurp(rt, rt->proc_fd, rel, &len) < 0 ||
+	    runtime_parse_allowed(rt->buf, len, &v->actual, err, sizeof(err)) < 0)
+		v->actual = NULL;
 	return true;
 }
 
@@ -193,22 +218,33 @@ static bool read_vcpus(struct probe *p, struct vm_run *out)
 	return true;
 }
 
-/* memory.numa_stat of dir (relative to the controller's mount) into out; -1 when absent. */
-static int read_numa_stat(struct probe *p, const char *base, const char *dir, size_t dirlen,
-			  bool v1, struct vm_run *out)
+/* A memory.numa_stat file into out; -1 when absent or unreadable. */
+static int numa_stat_at(struct runtime *rt, const char *path, bool v1, struct vm_run *out)
 {
-	struct runtime *rt = p->rt;
-	char *path = xasprintf("%s%.*s/memory.numa_stat", base, (int)dirlen, dir), err[ERRLEN];
+	char err[ERRLEN];
 	size_t len;
-	int rc = slurp(rt, AT_FDCWD, path, &len);
 
-	free(path);
-	if (rc < 0)
+	if (slurp(rt, AT_FDCWD, path, &len) < 0)
 		return -1;
 	if (runtime_parse_numa_stat(rt->buf, len, v1, rt->page_size, &out->mem, &out->nmem, err,
 				    sizeof(err)) < 0)
 		return -1;
 	out->mem_measured = true;
+	return 0;
+}
+
+/* memory.numa_stat of dir (relative to the controller's mount) into out, remembering where. */
+static int read_numa_stat(struct probe *p, const char *base, const char *dir, size_t dirlen,
+			  bool v1, struct vm_run *out)
+{
+	char *path = xasprintf("%s%.*s/memory.numa_stat", base, (int)dirlen, dir);
+
+	if (numa_stat_at(p->rt, path, v1, out) < 0) {
+		free(path);
+		return -1;
+	}
+	out->memcg = path;
+	out->memcg_v1 = v1;
 	return 0;
 }
 
@@ -236,9 +272,21 @@ static void read_memory(struct probe *p, struct vm_run *out)
 	size_t len, depth, n;
 	bool v1;
 
+	char rel[64];
+
 	if (p->vm->hugepages)
 		return; /* numa_stat leaves hugetlb pages out: not measured */
-	if (slurp(rt, p->pfd, "cgroup", &len) < 0 ||
+	/* the same process stays in its cgroup (libvirt never moves QEMU): no need to look */
+	if (p->prev && p->prev->memcg && p->prev->pid == out->pid && p->prev->start == out->start) {
+		out->memcg = xstrdup(p->prev->memcg);
+		out->memcg_v1 = p->prev->memcg_v1;
+		if (numa_stat_at(rt, out->memcg, out->memcg_v1, out) == 0)
+			return;
+		free(out->memcg);
+		out->memcg = NULL;
+	}
+	snprintf(rel, sizeof(rel), "%scgroup", p->pid);
+	if (slurp(rt, rt->proc_fd, rel, &len) < 0 ||
 	    runtime_parse_cgroup(rt->buf, len, &v1, &path, err, sizeof(err)) < 0)
 		return;
 	base = xasprintf("%s%s", rt->cgroup_root, v1 ? "/memory" : "");
@@ -271,8 +319,6 @@ static enum run_state read_hidden(struct probe *p, struct vm_run *out)
 	out->vcpus = xcalloc(vm->ntids ? vm->ntids : 1, sizeof(*out->vcpus));
 	for (i = 0; i < vm->ntids; i++) {
 		struct vcpu_run *v = &out->vcpus[out->nvcpus];
-		cpu_set_t set;
-		unsigned c;
 
 		if (vm->tids[i].tid == 0 || vm->tids[i].tid > INT32_MAX)
 			continue;
@@ -284,12 +330,8 @@ static enum run_state read_hidden(struct probe *p, struct vm_run *out)
 		    errno == ESRCH)
 			continue;
 		p->owned++;
-		if (sched_getaffinity((pid_t)vm->tids[i].tid, sizeof(set), &set) < 0)
-			continue;
-		v->actual = cpuset_new(CPUSET_MAX_CPUS);
-		for (c = 0; c < CPU_SETSIZE && c < CPUSET_MAX_CPUS; c++)
-			if (CPU_ISSET(c, &set))
-				cpuset_set(v->actual, c);
+		if (affinity_of((pid_t)vm->tids[i].tid, &v->actual) < 0)
+			v->actual = NULL;
 	}
 	if (out->nvcpus > 1)
 		qsort(out->vcpus, out->nvcpus, sizeof(*out->vcpus), cmp_vcpu);
@@ -329,20 +371,20 @@ static bool same_process(const struct probe *p, const struct proc_stat *ps, int6
 static enum run_state measure(struct probe *p, int64_t mtime, struct vm_run *out)
 {
 	struct proc_stat ps;
-	char err[ERRLEN], dir[64];
+	char err[ERRLEN], rel[64];
 	size_t len;
 
 	if (p->rt->proc_fd < 0)
 		return RUN_UNKNOWN;
-	snprintf(dir, sizeof(dir), "%" PRIu64, p->vm->pid);
-	p->pfd = openat(p->rt->proc_fd, dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (p->pfd < 0)
-		return no_pid_dir(p, errno, out);
-	/* hidepid=invisible lets the directory open and hides what is in it */
-	if (slurp(p->rt, p->pfd, "stat", &len) < 0)
+	snprintf(p->pid, sizeof(p->pid), "%" PRIu64 "/", p->vm->pid);
+	snprintf(rel, sizeof(rel), "%sstat", p->pid);
+	/* missing, or hidden (hidepid=invisible lets the directory open, hides its files) */
+	if (slurp(p->rt, p->rt->proc_fd, rel, &len) < 0)
 		return errno == ENOENT || errno == ESRCH ? no_pid_dir(p, ENOENT, out) : RUN_UNKNOWN;
 	if (runtime_parse_stat(p->rt->buf, len, &ps, err, sizeof(err)) < 0)
 		return RUN_UNKNOWN;
+	out->pid = p->vm->pid;
+	out->start = ps.starttime;
 	if (ps.state == 'Z' || ps.state == 'X')
 		return RUN_GONE;
 	if (!read_vcpus(p, out))
@@ -356,9 +398,9 @@ static enum run_state measure(struct probe *p, int64_t mtime, struct vm_run *out
 }
 
 void runtime_read_vm(struct runtime *rt, const struct vm *vm, int64_t status_mtime,
-		     struct vm_run *out)
+		     const struct vm_run *prev, struct vm_run *out)
 {
-	struct probe p = {.rt = rt, .vm = vm, .pfd = -1};
+	struct probe p = {.rt = rt, .vm = vm, .prev = prev};
 
 	memset(out, 0, sizeof(*out));
 	if (!vmrun_measurable(vm)) {
@@ -367,8 +409,6 @@ void runtime_read_vm(struct runtime *rt, const struct vm *vm, int64_t status_mti
 	}
 	clock_gettime(CLOCK_MONOTONIC, &p.start);
 	out->state = measure(&p, status_mtime, out);
-	if (p.pfd >= 0)
-		close(p.pfd);
 	if (out->state != RUN_RUNNING && out->state != RUN_STARTING) {
 		/* a dead or unmeasured process's facts are not facts */
 		struct vm_run keep = {.state = out->state};

@@ -15,7 +15,7 @@
 /* No /proc or cgroup file we read is near this; a bigger one is refused, not truncated. */
 #define RUNTIME_FILE_MAX ((size_t)1 << 20)
 /* A VM whose reads take longer than this is given up as unknown (a stuck QEMU). */
-#define RUNTIME_VM_BUDGET_MS 50
+#define RUNTIME_VM_BUDGET_MS 250
 /* A process that started more than this after its status file was written is not the one the
  * file names (btime is whole seconds and start times are clock ticks: allow for rounding). */
 #define RUNTIME_START_SLACK_S 2
@@ -30,9 +30,11 @@ void runtime_free(struct runtime *rt);
 void runtime_set_budget_ms(struct runtime *rt, unsigned ms);
 
 /* Measure vm, whose status file was last written at status_mtime (wall clock, seconds), into
- * *out (overwritten; free with vmrun_clear()). Never fails: what cannot be read is unknown. */
+ * *out (overwritten; free with vmrun_clear()). Never fails: what cannot be read is unknown.
+ * prev, when not NULL, is the last measurement of the same file: its memory cgroup is reused
+ * for the same process (pid and start time), saving the read of /proc/PID/cgroup. */
 void runtime_read_vm(struct runtime *rt, const struct vm *vm, int64_t status_mtime,
-		     struct vm_run *out);
+		     const struct vm_run *prev, struct vm_run *out);
 
 /* ---------------------------------------------------------------- pure parsers (fuzzed) */
 
