@@ -54,7 +54,7 @@ int main(void)
 
 	for (size_t i = 0; i < ARRAY_SIZE(tables); i++) {
 		if (!mib_table_columns_ok(tables[i])) {
-			fprintf(stderr, "%s: columns not numbered one after the other\n",
+			fprintf(stderr, "%s: columns not numbered in ascending order\n",
 				tables[i]->name);
 			return 1;
 		}

@@ -715,7 +715,7 @@ static void test_model_vms(void **state)
 	v = model_vm(m, 37);
 	assert_int_equal(v->run_state, RUN_STARTING);
 	c = vcpu_of(m, 37, 0); /* a row, but nothing measured: no thread yet */
-	assert_null(c->actual);
+	assert_string_equal(c->actual, "");
 	assert_int_equal(c->verdict, AFFINITY_UNKNOWN);
 	assert_int_equal(c->last_cpu, -1);
 	assert_false(model_vm(m, 38)->mem_measured); /* hugepages */

@@ -22,9 +22,10 @@ void account_run_vcpu(struct ctx *c, struct vcpu_row *r, const struct cpuset *co
 	const struct vcpu_run *f = c->run ? vmrun_vcpu(c->run, r->vcpu) : NULL;
 	size_t p;
 
-	r->actual = NULL;
 	r->verdict = AFFINITY_UNKNOWN;
 	r->last_cpu = r->last_node = -1;
+	if (f == NULL || f->actual == NULL)
+		r->actual = xstrdup("");
 	if (f == NULL)
 		return;
 	if (f->actual) {

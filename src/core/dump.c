@@ -178,7 +178,7 @@ static void json_vm(FILE *f, const struct model *m, const struct vm_row *v)
 		fprintf(f, ",\"cell\":%d,\"remote\":%s,\"thread_id\":%" PRIu64, c->cell,
 			jbool(c->remote), c->tid);
 		fputs(",\"actual_cpus\":", f);
-		if (c->actual)
+		if (c->actual && c->actual[0])
 			json_str(f, c->actual);
 		else
 			fputs("null", f);

@@ -91,7 +91,7 @@ struct vcpu_row {
 	bool remote;
 	uint64_t tid;   /* 0 = unknown */
 	/* runtime truth */
-	char *actual;   /* the thread's allowed CPUs, list format; NULL = not measured */
+	char *actual;   /* the thread's allowed CPUs, list format; "" = not measured */
 	enum affinity_verdict verdict;
 	int last_cpu;   /* -1 = not measured */
 	int last_node;  /* -1 = not measured or a CPU in no node */

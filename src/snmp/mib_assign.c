@@ -9,6 +9,7 @@ static const struct mib_column columns[] = {
     {2, "numaVmAssignVcpusSpanning", SMI_GAUGE32, AT(vcpus_spanning, U32)},
     {3, "numaVmAssignMemory", SMI_COUNTERBASEDGAUGE64, AT(mem, U64)},
     {4, "numaVmAssignMemSpanning", SMI_COUNTERBASEDGAUGE64, AT(mem_spanning, U64)},
+    {7, "numaVmAssignMemResident", SMI_COUNTERBASEDGAUGE64, AT(mem_resident, U64)},
 };
 
 static size_t lower(const struct model *m, const uint32_t idx[])

@@ -35,6 +35,8 @@ static const struct mib_column columns[] = {
     {15, "numaNodeCpuOversubscribed", SMI_TRUTHVALUE, AT(cpu_over, BOOL)},
     {16, "numaNodeMemOversubscribed", SMI_TRUTHVALUE, AT(mem_over, BOOL)},
     {17, "numaNodeHugepagesOversubscribed", SMI_TRUTHVALUE, AT(huge_over, BOOL)},
+    {30, "numaNodeMemResidentByVms", SMI_COUNTERBASEDGAUGE64, AT(mem_resident_vms, U64)},
+    {31, "numaNodeVcpusRunning", SMI_GAUGE32, AT(vcpus_running, U32)},
 };
 
 static size_t lower(const struct model *m, const uint32_t idx[])

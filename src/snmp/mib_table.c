@@ -61,11 +61,28 @@ static unsigned last_col(const struct mib_table *t)
 	return t->columns[t->ncolumns - 1].col;
 }
 
+/* Columns ascend but may leave numbers out (a number the MIB gives to another column): the
+ * position of col, or of the first column after it; ncolumns when none. */
+static size_t col_pos(const struct mib_table *t, unsigned col)
+{
+	size_t lo = 0, hi = t->ncolumns;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (t->columns[mid].col < col)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 const struct mib_column *mib_table_column(const struct mib_table *t, unsigned col)
 {
-	if (col < first_col(t) || col > last_col(t))
-		return NULL;
-	return &t->columns[col - first_col(t)];
+	size_t p = col_pos(t, col);
+
+	return p < t->ncolumns && t->columns[p].col == col ? &t->columns[p] : NULL;
 }
 
 const struct mib_column *mib_table_column_named(const struct mib_table *t, const char *name)
@@ -152,7 +169,7 @@ static enum mib_result find_exact(const struct mib_table *t, const struct model 
 
 	if (qlen <= e || memcmp(q, t->entry, e * sizeof(oid)) != 0)
 		return MIB_NO_OBJECT;
-	if (q[e] < first_col(t) || q[e] > last_col(t))
+	if (q[e] > UINT_MAX || mib_table_column(t, (unsigned)q[e]) == NULL)
 		return MIB_NO_OBJECT;
 	if (qlen != e + 1 + t->arity)
 		return MIB_NO_INSTANCE;
@@ -185,6 +202,7 @@ static enum mib_result find_next(const struct mib_table *t, const struct model *
 {
 	size_t e = t->entry_len, n = mib_table_count(t, m), j, pos;
 	oid col;
+	size_t cp;
 
 	if (n == 0)
 		return MIB_END;
@@ -199,14 +217,19 @@ static enum mib_result find_next(const struct mib_table *t, const struct model *
 		return first_instance(t, m, hit);
 	if (col > last_col(t))
 		return MIB_END;
-	pos = first_after(m, t, q + e + 1, qlen - e - 1);
-	if (pos < n) {
-		mib_table_instance(t, m, pos, (unsigned)col, hit);
-		return MIB_FOUND;
+	cp = col_pos(t, (unsigned)col);
+	if (t->columns[cp].col == col) {
+		pos = first_after(m, t, q + e + 1, qlen - e - 1);
+		if (pos < n) {
+			mib_table_instance(t, m, pos, (unsigned)col, hit);
+			return MIB_FOUND;
+		}
+		cp++;
 	}
-	if (col == last_col(t))
+	/* the first row of the next column there is */
+	if (cp >= t->ncolumns)
 		return MIB_END;
-	mib_table_instance(t, m, 0, (unsigned)col + 1, hit);
+	mib_table_instance(t, m, 0, t->columns[cp].col, hit);
 	return MIB_FOUND;
 }
 
@@ -315,10 +338,10 @@ bool mib_table_columns_ok(const struct mib_table *t)
 
 	if (t->ncolumns == 0)
 		return false;
-	for (i = 0; i < t->ncolumns; i++)
-		if (t->columns[i].col != t->columns[0].col + i)
+	for (i = 1; i < t->ncolumns; i++)
+		if (t->columns[i].col <= t->columns[i - 1].col)
 			return false;
-	return true;
+	return t->columns[0].col > 0;
 }
 
 netsnmp_handler_registration *mib_table_register(const struct mib_table *t)

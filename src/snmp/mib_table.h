@@ -92,7 +92,8 @@ void mib_table_instance(const struct mib_table *t, const struct model *m, size_t
 
 /* The Net-SNMP node handler; handler->myvoid is the struct mib_table. */
 Netsnmp_Node_Handler mib_table_handler;
-/* Columns numbered one after the other, in order (what the handler's lookup relies on). */
+/* Columns numbered in ascending order, each once (what the handler's lookup relies on); numbers
+ * may be left out (a number the MIB gives to a column another build serves). */
 bool mib_table_columns_ok(const struct mib_table *t);
 /* Create and register the read-only handler for t. NULL (after logging) on failure, or when
  * t's columns are not numbered one after the other. */

@@ -19,6 +19,9 @@ static const struct mib_column columns[] = {
     {13, "numaVmRemoteVcpus", SMI_GAUGE32, AT(remote_vcpus, U32)},
     {14, "numaVmHugepageSize", SMI_UNSIGNED32, AT(huge_kib, U64)},
     {15, "numaVmEmulatorCpus", SMI_DISPLAYSTRING, AT(emulator_cpus, LIST)},
+    {23, "numaVmRuntimeState", SMI_ENUM, AT(run_state, ENUM)},
+    {24, "numaVmMemResident", SMI_COUNTERBASEDGAUGE64, AT(mem_resident, U64)},
+    {25, "numaVmMemStray", SMI_COUNTERBASEDGAUGE64, AT(mem_stray, U64)},
 };
 
 static size_t lower(const struct model *m, const uint32_t idx[])

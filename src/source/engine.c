@@ -242,7 +242,7 @@ static uint64_t content_hash(const struct model *m)
 		/* last CPU and resident bytes move on their own, like MemFree: left out */
 		h = fnv(h, v, sizeof(v));
 		h = fnv_str(h, c->affinity);
-		h = fnv_str(h, c->actual ? c->actual : "");
+		h = fnv_str(h, c->actual);
 	}
 	for (i = 0; i < m->ndists; i++) {
 		uint64_t v[] = {m->dists[i].node, m->dists[i].peer, m->dists[i].value};
