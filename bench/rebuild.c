@@ -37,8 +37,11 @@ static double now_ms(void)
 /* One build the way the daemon's rebuild() does it: pending events first. */
 static struct model *build(struct engine *e, struct watch *w, uint32_t now)
 {
-	if (w != NULL)
-		engine_take_events(e, w);
+	if (w != NULL) {
+		if (watch_read(w))
+			engine_dir_changed(e);
+		engine_set_watched(e, watch_on_dir(w));
+	}
 	return engine_build(e, now);
 }
 

@@ -9,7 +9,10 @@
 #	B2 snmpbulkwalk -Cr25 of the whole subtree and of numaVcpuTable: s and varbinds/s; the ratio
 #	   t(largest)/t(10x smaller)
 #	B3 numatopd's VmHWM after the walks
-#	B5 idle CPU: utime+stime of numatopd over BENCH_IDLE_SECONDS (default 60) with 1,000 VMs
+#	B5 a Prometheus scrape through snmp_exporter with the shipped modules (bench/scrape.sh: s,
+#	   CPU s of exporter + snmpd + numatopd, samples, varbinds; at 1,000 VMs also the module
+#	   design choices side by side)
+#	idle CPU: utime+stime of numatopd over BENCH_IDLE_SECONDS (default 60) with 1,000 VMs
 #	B4 bench/latency.sh over BENCH_LATENCY_EVENTS events (default 50, as the spec asks; median, max)
 # Exit 1 when a measurement failed; a missed target is reported, not an error.
 set -u
@@ -74,13 +77,24 @@ for n in $SIZES; do
 	rss=$(awk '$1 == "VmRSS:" { print $2 }' "/proc/$NT_NUMATOPD_PID/status")
 	echo "B2 $n $tall $nall $tv $nv $tstart" >>"$RES"
 	echo "B3 $n $hwm $rss" >>"$RES"
-	# B5 on the 1,000-VM host: nothing changes, nobody asks
+	# B5; the design choices of the module at 1,000 VMs only (BENCH_SCRAPES rounds each)
+	variants=0
+	[ "$n" = 1000 ] && variants=1
+	B5_PIDS="$NT_SNMPD_PID $NT_NUMATOPD_PID" sh "$BENCH_DIR/scrape.sh" "$NT_TARGET" "$n" \
+		$variants >"$NT_DIR/scrape.$n" 2>&1
+	case $? in
+	77) echo "   B5 skipped: $(tail -n 1 "$NT_DIR/scrape.$n")" ;;
+	0) ;;
+	*) echo "FAIL: B5 at $n VMs:" >&2; grep -v '^B5 ' "$NT_DIR/scrape.$n" | tail -n 5 >&2; rc=1 ;;
+	esac
+	grep '^B5 ' "$NT_DIR/scrape.$n" >>"$RES"
+	# idle CPU on the 1,000-VM host: nothing changes, nobody asks
 	if [ "$n" = 1000 ] && [ "$IDLE" -gt 0 ]; then
 		echo "   idle CPU over $IDLE s..."
 		c0=$(ticks)
 		sleep "$IDLE"
 		c1=$(ticks)
-		echo "B5 $n $((c1 - c0)) $IDLE $HZ" >>"$RES"
+		echo "IDLE $n $((c1 - c0)) $IDLE $HZ" >>"$RES"
 	fi
 	nt_stop_numatopd
 	rm -rf "$h"
@@ -101,7 +115,10 @@ awk -v lat="$lat" '
 		one[n] = $6; xml[n] = $9; cat_[n] = $10 }
 	$1 == "B2" { n = $2; tall[n] = $3; nall[n] = $4; tv[n] = $5; nv[n] = $6; tst[n] = $7 }
 	$1 == "B3" { hwm[$2] = $3; rss[$2] = $4 }
-	$1 == "B5" { idle_n = $2; idle = $3 / $5; idle_s = $4 }
+	$1 == "IDLE" { idle_n = $2; idle = $3 / $5; idle_s = $4 }
+	$1 == "B5" { n = $2; b5[n, $3] = $4; b5min[n, $3] = $5; b5s[n, $3] = $6; b5v[n, $3] = $7
+		b5w[n, $3] = $8; b5c[n, $3] = $9; b5cpu[n, $3] = $10
+		if ($3 ~ /_(rep|nolookups|vcpu)/) var[++nvar] = n " " $3 }
 	END {
 		print ""
 		print "numatopd benchmarks (8 nodes x 32 CPUs; ~10 KB status files)"
@@ -130,6 +147,19 @@ awk -v lat="$lat" '
 		row("B2 walk numaVcpuTable (varbinds/s)", r2, "%14d")
 		for (i = 1; i <= ns; i++) mib[size[i]] = hwm[size[i]] / 1024
 		row("B3 peak RSS, VmHWM (MiB)", mib, "%14.1f")
+		split("numatopd numatopd_nodes numatopd_vms", mods, " ")
+		for (k = 1; k <= 3; k++) {
+			for (i = 1; i <= ns; i++) { n = size[i]; t[n] = b5[n, mods[k]]
+				smp[n] = b5s[n, mods[k]]; vb[n] = b5v[n, mods[k]]; bc[n] = b5cpu[n, mods[k]] }
+			row("B5 scrape " mods[k] " (s, median)", t, "%14.2f")
+			row("B5 scrape " mods[k] " (CPU s)", bc, "%14.2f")
+			row("B5 scrape " mods[k] " (samples)", smp, "%14d")
+			row("B5 scrape " mods[k] " (varbinds)", vb, "%14d")
+		}
+		if (nvar) print "B5 module choices (s median / min / walk median; CPU s; samples; varbinds):"
+		for (k = 1; k <= nvar; k++) { split(var[k], va, " "); n = va[1]; m = va[2]
+			printf "  %6d VMs %-20s %6.2f / %5.2f / %5.2f; %5.2f; %6d; %6d\n", n, m, b5[n, m],
+				b5min[n, m], b5w[n, m], b5cpu[n, m], b5s[n, m], b5v[n, m] }
 		print ""
 		print "targets:"
 		for (i = 1; i <= ns; i++) { n = size[i]
@@ -150,10 +180,21 @@ awk -v lat="$lat" '
 		for (i = 1; i <= ns; i++) if (size[i] == 10000)
 			printf "  VmHWM at 10000 VMs %.1f MiB (< 64): %s\n", mib[10000],
 				verdict(mib[10000] < 64)
+		for (i = 1; i <= ns; i++) if (size[i] == 1000 && ((1000, "numatopd") in b5))
+			printf "  B5 scrape of numatopd at 1000 VMs %.2f s (< 3): %s\n", b5[1000, "numatopd"],
+				verdict(b5[1000, "numatopd"] < 3 && b5c[1000, "numatopd"] == 200)
+		for (i = 1; i <= ns; i++) { n = size[i]; if (!((n, "numatopd") in b5)) continue
+			printf "  B5 at %d VMs inside the 10 s scrape timeout: numatopd %s, " \
+				"numatopd_nodes %s, numatopd_vms %s\n", n, in10(n, "numatopd"),
+				in10(n, "numatopd_nodes"), in10(n, "numatopd_vms") }
 		if (idle_s)
 			printf "  idle CPU, %d VMs, %d s: %.2f %% of a core (< 1 %%): %s\n", idle_n,
 				idle_s, 100 * idle / idle_s, verdict(100 * idle / idle_s < 1)
 		print "  B4 " lat
+	}
+	function in10(n, m) {
+		if (b5c[n, m] != 200) return "FAILED (HTTP " b5c[n, m] ")"
+		return b5[n, m] < 10 ? "yes" : "NO"
 	}
 	function row(label, v, fmt,    i) {
 		printf "%-40s", label

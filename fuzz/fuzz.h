@@ -17,10 +17,6 @@ int fuzz_sysfs(const uint8_t *data, size_t size);
 int fuzz_domxml(const uint8_t *data, size_t size);
 int fuzz_xmlsafe(const uint8_t *data, size_t size);
 
-#ifdef NUMATOPD_LIBFUZZER
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-#endif
-
 /* Not assert(): it must stay on in every build, NDEBUG or not. */
 #define FUZZ_CHECK(cond)                                                                           \
 	do {                                                                                       \
@@ -31,14 +27,37 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 		}                                                                                  \
 	} while (0)
 
+/* A parser's reason for a refusal: a non-empty string that fits its buffer. Returns its
+ * length, for what a target checks on top. */
+static inline size_t fuzz_reason_fits(const char *err, size_t errlen)
+{
+	size_t n = strnlen(err, errlen);
+
+	FUZZ_CHECK(n > 0 && n < errlen);
+	return n;
+}
+
 /* A parser's reason is logged as is: one line of printable ASCII. */
 static inline void fuzz_check_reason(const char *err, size_t errlen)
 {
-	size_t n = strnlen(err, errlen), i;
+	size_t n = fuzz_reason_fits(err, errlen), i;
 
-	FUZZ_CHECK(n > 0 && n < errlen);
 	for (i = 0; i < n; i++)
 		FUZZ_CHECK(isprint((unsigned char)err[i]));
 }
+
+/* FUZZ_ENTRY(fuzz_x), last in fuzz/fuzz_x.c: libFuzzer's entry point calling fuzz_x() in the
+ * clang build (-DNUMATOPD_LIBFUZZER, one target a binary); nothing in tests/replay, which
+ * links all targets into one program. */
+#ifdef NUMATOPD_LIBFUZZER
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+#define FUZZ_ENTRY(target)                                                                         \
+	int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)                               \
+	{                                                                                          \
+		return target(data, size);                                                         \
+	}
+#else
+#define FUZZ_ENTRY(target)
+#endif
 
 #endif

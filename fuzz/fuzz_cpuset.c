@@ -17,10 +17,7 @@ static const unsigned limits[NLIM] = {CPUSET_MAX_CPUS, CPUSET_MAX_NODES};
 /* A reason is one line that fits the buffer (callers log it as is). */
 static void check_reason(const char *err, size_t errlen)
 {
-	size_t n = strnlen(err, errlen);
-
-	FUZZ_CHECK(n > 0 && n < errlen);
-	FUZZ_CHECK(memchr(err, '\n', n) == NULL);
+	FUZZ_CHECK(memchr(err, '\n', fuzz_reason_fits(err, errlen)) == NULL);
 }
 
 /* Members below the limit, iteration and count agree, and the canonical list is a fixed
@@ -169,9 +166,4 @@ int fuzz_cpuset(const uint8_t *data, size_t size)
 	return 0;
 }
 
-#ifdef NUMATOPD_LIBFUZZER
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
-{
-	return fuzz_cpuset(data, size);
-}
-#endif
+FUZZ_ENTRY(fuzz_cpuset)

@@ -266,9 +266,4 @@ int fuzz_domxml(const uint8_t *data, size_t size)
 	return 0;
 }
 
-#ifdef NUMATOPD_LIBFUZZER
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
-{
-	return fuzz_domxml(data, size);
-}
-#endif
+FUZZ_ENTRY(fuzz_domxml)

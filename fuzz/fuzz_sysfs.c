@@ -8,13 +8,6 @@
 #include "source/sysfs.h"
 #include "core/util.h"
 
-static void check_reason(const char *err, size_t errlen)
-{
-	size_t n = strnlen(err, errlen);
-
-	FUZZ_CHECK(n > 0 && n < errlen);
-}
-
 /* The three fields are kB in the file, so bytes are whole KiB; an absent field stays 0. */
 static void meminfo(const char *buf, size_t len)
 {
@@ -22,7 +15,7 @@ static void meminfo(const char *buf, size_t len)
 	struct meminfo mi;
 
 	if (sysfs_parse_meminfo(buf, len, &mi, err, sizeof(err)) < 0) {
-		check_reason(err, sizeof(err));
+		fuzz_reason_fits(err, sizeof(err));
 		return;
 	}
 	FUZZ_CHECK(mi.total % 1024 == 0 && mi.free % 1024 == 0 && mi.used % 1024 == 0);
@@ -39,7 +32,7 @@ static void distance(const char *buf, size_t len)
 	size_t n = 0, m = 0, i, o = 0;
 
 	if (sysfs_parse_distance(buf, len, &v, &n, err, sizeof(err)) < 0) {
-		check_reason(err, sizeof(err));
+		fuzz_reason_fits(err, sizeof(err));
 		return;
 	}
 	FUZZ_CHECK(n <= len);
@@ -61,7 +54,7 @@ static void number(const char *buf, size_t len)
 	int n;
 
 	if (sysfs_parse_number(buf, len, &x, err, sizeof(err)) < 0) {
-		check_reason(err, sizeof(err));
+		fuzz_reason_fits(err, sizeof(err));
 		return;
 	}
 	n = snprintf(out, sizeof(out), "%" PRIu64 "\n", x);
@@ -76,7 +69,7 @@ static void cpulist(const char *buf, size_t len)
 
 	s = cpuset_parse(buf, len, CPUSET_MAX_CPUS, CPUSET_KERNEL, err, sizeof(err));
 	if (s == NULL) {
-		check_reason(err, sizeof(err));
+		fuzz_reason_fits(err, sizeof(err));
 		return;
 	}
 	fmt = cpuset_format(s);
@@ -98,9 +91,4 @@ int fuzz_sysfs(const uint8_t *data, size_t size)
 	return 0;
 }
 
-#ifdef NUMATOPD_LIBFUZZER
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
-{
-	return fuzz_sysfs(data, size);
-}
-#endif
+FUZZ_ENTRY(fuzz_sysfs)

@@ -70,9 +70,4 @@ int fuzz_xmlsafe(const uint8_t *data, size_t size)
 	return 0;
 }
 
-#ifdef NUMATOPD_LIBFUZZER
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
-{
-	return fuzz_xmlsafe(data, size);
-}
-#endif
+FUZZ_ENTRY(fuzz_xmlsafe)

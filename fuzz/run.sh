@@ -5,18 +5,16 @@
 # Per target: fuzz/corpus/T (grows across runs), fuzz/artifacts/T/ (what failed), and
 # fuzz/artifacts/T.log (libFuzzer's output). A failing input goes to tests/regress/T/ with its fix.
 set -u
+. "$(dirname "$0")/lib.sh"
 
-if [ $# -lt 4 ]; then
-	echo "usage: run.sh SECONDS SRCDIR CORPUS TARGET..." >&2
-	exit 2
-fi
+fuzz_args 4 - "SECONDS SRCDIR CORPUS TARGET..." "$@"
 secs=$1
 src=$2
 corpus=$3
 shift 3
 case $secs in
 '' | *[!0-9]*)
-	echo "run.sh: FUZZ_SECONDS must be a whole number of seconds, not '$secs'" >&2
+	echo "$fuzz_me: FUZZ_SECONDS must be a whole number of seconds, not '$secs'" >&2
 	exit 2
 	;;
 esac

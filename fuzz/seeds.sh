@@ -5,25 +5,25 @@
 # CORPUS may be missing (a bare clone): the seeds then come from the tree alone, unless
 # NUMATOPD_REQUIRE_ALL=1 (CI), which makes a missing corpus an error.
 set -eu
+. "$(dirname "$0")/lib.sh"
 
-if [ $# -ne 3 ]; then
-	echo "usage: seeds.sh SRCDIR CORPUS OUTDIR" >&2
-	exit 2
-fi
+fuzz_args 3 3 "SRCDIR CORPUS OUTDIR" "$@"
 src=$1
 corpus=$2
 out=$3
 if [ ! -d "$corpus" ]; then
 	if [ "${NUMATOPD_REQUIRE_ALL:-0}" = 1 ]; then
-		echo "seeds.sh: the corpus '$corpus' is not a directory (NUMATOPD_REQUIRE_ALL=1; configure --with-shared-dir=DIR names it)" >&2
-		exit 1
+		fuzz_die "the corpus '$corpus' is not a directory (NUMATOPD_REQUIRE_ALL=1;" \
+			"configure --with-shared-dir=DIR names it)"
 	fi
-	echo "seeds.sh: no corpus at '$corpus': seeds from the tree alone" >&2
+	echo "$fuzz_me: no corpus at '$corpus': seeds from the tree alone" >&2
 	corpus=
 fi
 
 rm -rf "$out"
-mkdir -p "$out/cpuset" "$out/sysfs" "$out/domxml" "$out/xmlsafe"
+for t in $FUZZ_ALL_TARGETS; do
+	mkdir -p "$out/$t"
+done
 
 # Named by content, as libFuzzer names its own corpus files: the same seed from two places
 # is one file.
@@ -46,7 +46,7 @@ trees() {
 }
 
 # The committed seeds
-for t in cpuset sysfs domxml xmlsafe; do
+for t in $FUZZ_ALL_TARGETS; do
 	[ -d "$src/fuzz/seeds/$t" ] && find "$src/fuzz/seeds/$t" -type f | each "$t"
 done
 
@@ -79,7 +79,7 @@ find "$src/fixtures/host/libvirt" -type f | each domxml
 # xmlsafe: the boundary reads any XML, so every domxml seed is one of its seeds too
 find "$out/domxml" -type f | each xmlsafe
 
-for t in cpuset sysfs domxml xmlsafe; do
+for t in $FUZZ_ALL_TARGETS; do
 	printf '%s: %s seeds  ' "$t" "$(find "$out/$t" -type f | wc -l)"
 done
 echo "(in $out${corpus:+, with $corpus})"

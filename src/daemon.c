@@ -22,6 +22,7 @@
 #include "snmp/mib.h"
 #include "snmp/notify.h"
 #include "core/util.h"
+#include "source/engine.h"
 #include "source/watch.h"
 
 #define APPNAME "numatopd"
@@ -29,6 +30,7 @@
 static volatile sig_atomic_t got_term, got_hup;
 static int sigpipe_fd[2] = {-1, -1};
 
+/* The running subagent: what the loop's callbacks share (one thread, so plain statics). */
 static struct {
 	struct daemon_config *cfg;
 	const struct cli_overrides *o;
@@ -39,8 +41,8 @@ static struct {
 	unsigned runtime_alarm; /* every runtimeInterval, 0 = off */
 	unsigned delay_alarm; /* the pending eventDelay rebuild, 0 = none */
 	unsigned hold_alarm;  /* the next hold-down expiry, 0 = none */
-	bool vm_tables, vcpu_table;
-} d;
+	bool vm_tables, vcpu_table; /* what mib_register() was given */
+} agent;
 
 void daemon_apply_overrides(struct daemon_config *c, const struct cli_overrides *o)
 {
@@ -127,11 +129,24 @@ static void cancel(unsigned *reg)
 
 static void rebuild(void);
 
+/* Drain the watch into the engine: any event marks the directory changed, and the engine
+ * trusts its scan between full reads only while the directory itself is watched. Returns the
+ * WATCH_* bits read. */
+static unsigned take_events(void)
+{
+	unsigned bits = watch_read(agent.watch);
+
+	if (bits)
+		engine_dir_changed(agent.eng);
+	engine_set_watched(agent.eng, watch_on_dir(agent.watch));
+	return bits;
+}
+
 static void on_hold(unsigned int reg, void *arg)
 {
 	(void)reg;
 	(void)arg;
-	d.hold_alarm = 0;
+	agent.hold_alarm = 0;
 	rebuild();
 }
 
@@ -140,9 +155,9 @@ static void arm_hold(void)
 {
 	uint64_t ms = notify_next_due();
 
-	cancel(&d.hold_alarm);
+	cancel(&agent.hold_alarm);
 	if (ms != UINT64_MAX)
-		d.hold_alarm = alarm_in(ms + 5, on_hold);
+		agent.hold_alarm = alarm_in(ms + 5, on_hold);
 }
 
 static void rebuild(void)
@@ -150,21 +165,21 @@ static void rebuild(void)
 	struct model *m;
 
 	/* events not read yet belong to this build: without them it would trust a stale scan */
-	engine_take_events(d.eng, d.watch);
-	m = engine_build(d.eng, (uint32_t)netsnmp_get_agent_uptime());
+	take_events();
+	m = engine_build(agent.eng, (uint32_t)netsnmp_get_agent_uptime());
 
 	/* this build reads every change the pending one would have */
-	cancel(&d.delay_alarm);
+	cancel(&agent.delay_alarm);
 	mib_publish(m);
 	notify_update(m);
 	DEBUGMSGTL(("numatopd",
 		    "rebuilt: %zu nodes, %zu VMs, %zu invalid files, %u files parsed%s, "
 		    "runtime of %zu VMs read in %.1f ms\n",
-		    m->nnodes, m->nvms, m->nerrors, engine_files_parsed(d.eng),
-		    engine_last_reused(d.eng) ? ", VM rows reused" : "",
-		    engine_runtime_read(d.eng), engine_runtime_seconds(d.eng) * 1000.0));
+		    m->nnodes, m->nvms, m->nerrors, engine_files_parsed(agent.eng),
+		    engine_last_reused(agent.eng) ? ", VM rows reused" : "",
+		    engine_runtime_read(agent.eng), engine_runtime_seconds(agent.eng) * 1000.0));
 	model_unref(m);
-	clock_gettime(CLOCK_MONOTONIC, &d.last_build);
+	clock_gettime(CLOCK_MONOTONIC, &agent.last_build);
 	arm_hold();
 }
 
@@ -172,8 +187,8 @@ static void rebuild(void)
  * announces a change made behind libvirt's back) at most once per second. */
 static void on_request(void)
 {
-	if (since(&d.last_build) >= 1.0) {
-		engine_runtime_all(d.eng);
+	if (since(&agent.last_build) >= 1.0) {
+		engine_runtime_all(agent.eng);
 		rebuild();
 	}
 }
@@ -182,7 +197,7 @@ static void on_runtime(unsigned int reg, void *arg)
 {
 	(void)reg;
 	(void)arg;
-	engine_runtime_all(d.eng);
+	engine_runtime_all(agent.eng);
 	rebuild();
 }
 
@@ -190,8 +205,8 @@ static void on_timer(unsigned int reg, void *arg)
 {
 	(void)reg;
 	(void)arg;
-	watch_retry(d.watch);
-	engine_read_all(d.eng); /* the safety net: all of sysfs, every file stat'ed */
+	watch_retry(agent.watch);
+	engine_read_all(agent.eng); /* the safety net: all of sysfs, every file stat'ed */
 	rebuild();
 }
 
@@ -199,7 +214,7 @@ static void on_delay(unsigned int reg, void *arg)
 {
 	(void)reg;
 	(void)arg;
-	d.delay_alarm = 0;
+	agent.delay_alarm = 0;
 	rebuild();
 }
 
@@ -208,32 +223,33 @@ static void on_delay(unsigned int reg, void *arg)
  * the event queue overflowed. */
 static void on_watch(void)
 {
-	unsigned bits = engine_take_events(d.eng, d.watch);
+	unsigned bits = take_events();
 
-	if (bits & WATCH_RESCAN || (bits & WATCH_CHANGED && d.cfg->event_delay_ms == 0)) {
+	if (bits & WATCH_RESCAN || (bits & WATCH_CHANGED && agent.cfg->event_delay_ms == 0)) {
 		rebuild();
 		return;
 	}
-	if (bits & WATCH_CHANGED && d.delay_alarm == 0)
-		d.delay_alarm = alarm_in(d.cfg->event_delay_ms, on_delay);
+	if (bits & WATCH_CHANGED && agent.delay_alarm == 0)
+		agent.delay_alarm = alarm_in(agent.cfg->event_delay_ms, on_delay);
 }
 
 static void arm_timer(void)
 {
-	if (d.refresh_alarm)
-		snmp_alarm_unregister(d.refresh_alarm);
-	d.refresh_alarm = snmp_alarm_register(d.cfg->refresh_interval, SA_REPEAT, on_timer, NULL);
-	cancel(&d.runtime_alarm);
-	if (d.cfg->eng.runtime_interval)
-		d.runtime_alarm = snmp_alarm_register(d.cfg->eng.runtime_interval, SA_REPEAT,
-						      on_runtime, NULL);
+	if (agent.refresh_alarm)
+		snmp_alarm_unregister(agent.refresh_alarm);
+	agent.refresh_alarm =
+	    snmp_alarm_register(agent.cfg->refresh_interval, SA_REPEAT, on_timer, NULL);
+	cancel(&agent.runtime_alarm);
+	if (agent.cfg->eng.runtime_interval)
+		agent.runtime_alarm = snmp_alarm_register(agent.cfg->eng.runtime_interval,
+							  SA_REPEAT, on_runtime, NULL);
 }
 
 static int register_tables(void)
 {
-	d.vm_tables = d.cfg->vm_tables;
-	d.vcpu_table = d.cfg->vcpu_table;
-	return mib_register(d.vm_tables, d.vcpu_table);
+	agent.vm_tables = agent.cfg->vm_tables;
+	agent.vcpu_table = agent.cfg->vcpu_table;
+	return mib_register(agent.vm_tables, agent.vcpu_table);
 }
 
 /* A -c file that cannot be read would read as an empty file, i.e. every default: refuse it.
@@ -265,31 +281,31 @@ static void reload(void)
 		free(fresh);
 		return;
 	}
-	daemon_config_init(fresh);
-	config_begin(fresh);
+	settings_init(fresh);
+	settings_begin(fresh);
 	free_config();
-	config_read();
-	if (config_end() > 0) {
+	settings_read();
+	if (settings_end() > 0) {
 		log_err("configuration has errors; keeping the previous configuration");
-		daemon_config_clear(fresh);
+		settings_clear(fresh);
 		free(fresh);
 		return;
 	}
-	daemon_apply_overrides(fresh, d.o);
-	same_dir = strcmp(fresh->eng.xml_dir, d.cfg->eng.xml_dir) == 0;
-	daemon_config_clear(d.cfg);
-	*d.cfg = *fresh;
+	daemon_apply_overrides(fresh, agent.o);
+	same_dir = strcmp(fresh->eng.xml_dir, agent.cfg->eng.xml_dir) == 0;
+	settings_clear(agent.cfg);
+	*agent.cfg = *fresh;
 	free(fresh);
-	engine_set_config(d.eng, &d.cfg->eng);
+	engine_set_config(agent.eng, &agent.cfg->eng);
 	/* the ping timer running now keeps its period; the next (re)connection takes this one */
 	netsnmp_ds_set_int(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_AGENTX_PING_INTERVAL,
-			   (int)d.cfg->agentx_ping);
+			   (int)agent.cfg->agentx_ping);
 	if (!same_dir) {
-		watch_free(d.watch);
-		d.watch = watch_new(d.cfg->eng.xml_dir);
+		watch_free(agent.watch);
+		agent.watch = watch_new(agent.cfg->eng.xml_dir);
 	}
-	notify_configure(d.cfg);
-	if (d.vm_tables != d.cfg->vm_tables || d.vcpu_table != d.cfg->vcpu_table) {
+	notify_configure(agent.cfg);
+	if (agent.vm_tables != agent.cfg->vm_tables || agent.vcpu_table != agent.cfg->vcpu_table) {
 		mib_unregister();
 		register_tables();
 	}
@@ -334,7 +350,7 @@ static void loop(void)
 		FD_ZERO(&fds);
 		snmp_select_info(&nfds, &fds, &tv, &block);
 		watch_fd_set(sigpipe_fd[0], &fds, &nfds);
-		wfd = watch_fd(d.watch);
+		wfd = watch_fd(agent.watch);
 		watch_fd_set(wfd, &fds, &nfds);
 		rc = select(nfds, &fds, NULL, NULL, block ? NULL : &tv);
 		if (rc < 0) {
@@ -360,7 +376,7 @@ static void loop(void)
 	}
 }
 
-/* agentxPingInterval is ours (checked by config.c), the library only uses it: set it after the
+/* agentxPingInterval is ours (checked by settings.c), the library only uses it: set it after the
  * file is read and before the subagent's own POST_READ_CONFIG hook, registered later by
  * init_agent(), connects and arms the ping with it. */
 static int apply_ping(int major, int minor, void *server, void *client)
@@ -370,7 +386,7 @@ static int apply_ping(int major, int minor, void *server, void *client)
 	(void)server;
 	(void)client;
 	netsnmp_ds_set_int(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_AGENTX_PING_INTERVAL,
-			   (int)d.cfg->agentx_ping);
+			   (int)agent.cfg->agentx_ping);
 	return SNMP_ERR_NOERROR;
 }
 
@@ -388,8 +404,8 @@ static int on_session(int major, int minor, void *server, void *client)
 
 int daemon_run(struct daemon_config *cfg, const struct cli_overrides *o)
 {
-	d.cfg = cfg;
-	d.o = o;
+	agent.cfg = cfg;
+	agent.o = o;
 	netsnmp_ds_set_boolean(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_ROLE, 1);
 	netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_ALARM_DONT_USE_SIG, 1);
 	if (setup_signals() < 0)
@@ -403,22 +419,22 @@ int daemon_run(struct daemon_config *cfg, const struct cli_overrides *o)
 	snmp_register_callback(SNMP_CALLBACK_APPLICATION, SNMPD_CALLBACK_INDEX_START, on_session,
 			       NULL);
 	init_agent(APPNAME);
-	config_register_after_agent();
+	settings_register_after_agent();
 	init_snmp(APPNAME);
-	if (config_end() > 0) {
+	if (settings_end() > 0) {
 		snmp_shutdown(APPNAME);
 		return 1;
 	}
 	daemon_apply_overrides(cfg, o);
 	notify_configure(cfg);
-	d.eng = engine_new(&cfg->eng);
+	agent.eng = engine_new(&cfg->eng);
 	/* watch before the first build, so that no change falls between the two */
-	d.watch = watch_new(cfg->eng.xml_dir);
+	agent.watch = watch_new(cfg->eng.xml_dir);
 	rebuild();
 	if (register_tables() < 0) {
 		notify_shutdown();
-		watch_free(d.watch);
-		engine_free(d.eng);
+		watch_free(agent.watch);
+		engine_free(agent.eng);
 		snmp_shutdown(APPNAME);
 		return 1;
 	}
@@ -428,13 +444,13 @@ int daemon_run(struct daemon_config *cfg, const struct cli_overrides *o)
 		 cfg->eng.xml_dir);
 	loop();
 	log_info("numatopd stopping");
-	cancel(&d.delay_alarm);
-	cancel(&d.hold_alarm);
+	cancel(&agent.delay_alarm);
+	cancel(&agent.hold_alarm);
 	mib_unregister();
 	notify_shutdown();
 	snmp_shutdown(APPNAME);
 	mib_publish(NULL);
-	watch_free(d.watch);
-	engine_free(d.eng);
+	watch_free(agent.watch);
+	engine_free(agent.eng);
 	return 0;
 }

@@ -5,7 +5,7 @@
 
 #include <stdbool.h>
 
-#include "snmp/config.h"
+#include "snmp/settings.h"
 
 struct cli_overrides {
 	const char *sysfs_root;

@@ -13,7 +13,7 @@
 #include <net-snmp/net-snmp-includes.h>
 #include <net-snmp/agent/net-snmp-agent-includes.h>
 
-#include "snmp/config.h"
+#include "snmp/settings.h"
 #include "daemon.h"
 #include "core/dump.h"
 #include "source/engine.h"
@@ -201,11 +201,11 @@ static int absolute_paths(struct opts *op, char *own[OWN_PATHS])
  * init_snmp() in daemon_run(). */
 static int check_config(struct daemon_config *cfg)
 {
-	config_begin(cfg);
-	config_read();
-	if (config_end() > 0)
+	settings_begin(cfg);
+	settings_read();
+	if (settings_end() > 0)
 		return -1;
-	config_begin(cfg);
+	settings_begin(cfg);
 	return 0;
 }
 
@@ -244,7 +244,7 @@ static int run_dump(struct daemon_config *cfg, const struct opts *op)
 	int rc;
 
 	read_configs();
-	if (config_end() > 0)
+	if (settings_end() > 0)
 		return 1;
 	daemon_apply_overrides(cfg, &op->o);
 	e = engine_new(&cfg->eng);
@@ -270,7 +270,7 @@ int main(int argc, char **argv)
 	int rc;
 
 	memset(&op, 0, sizeof(op));
-	daemon_config_init(&cfg);
+	settings_init(&cfg);
 	/* A subagent needs no MIB files (it serves OIDs, it never parses names) and no persistent
 	 * state: loading Debian's default MIB list would print a page of "Cannot find module", and
 	 * writing /var/lib/snmp is impossible under the hardened unit. */
@@ -287,8 +287,8 @@ int main(int argc, char **argv)
 		rc = 1;
 		goto out;
 	}
-	config_register();
-	config_begin(&cfg);
+	settings_register();
+	settings_begin(&cfg);
 	if (op.dump) {
 		rc = run_dump(&cfg, &op);
 	} else if (check_config(&cfg) < 0) {
@@ -310,7 +310,7 @@ int main(int argc, char **argv)
 out:
 	for (size_t i = 0; i < OWN_PATHS; i++)
 		free(own[i]);
-	daemon_config_clear(&cfg);
+	settings_clear(&cfg);
 	xmlCleanupParser();
 	return rc;
 }

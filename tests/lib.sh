@@ -583,6 +583,20 @@ nt_wait_for_trap() {
 	nt_wait_for_line "$NT_TRAPLOG" "^TRAP.*$1" "${2:-10}"
 }
 
+# nt_trap_re NOTIFICATION_OID VARBIND...: an ERE for the nt_traps record of that notification
+# whose varbinds after sysUpTime.0 and snmpTrapOID.0 are exactly the given "OID = TYPE: value"
+# strings, in order.
+nt_trap_re() {
+	nt__tab=$(printf '\t')
+	nt__re="^TRAP [^$nt__tab]*$nt__tab$(nt_re .1.3.6.1.2.1.1.3.0) = Timeticks: \([0-9]+\) [^$nt__tab]*"
+	nt__re="$nt__re$nt__tab$(nt_re ".1.3.6.1.6.3.1.1.4.1.0 = OID: $1")"
+	shift
+	for nt__vb in "$@"; do
+		nt__re="$nt__re$nt__tab$(nt_re "$nt__vb")"
+	done
+	echo "$nt__re\$"
+}
+
 # ERE-quote: nt_re .1.3.6 -> \.1\.3\.6
 nt_re() {
 	printf '%s\n' "$1" | sed 's/[][\.*^$+?(){}|/]/\\&/g'

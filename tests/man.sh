@@ -1,10 +1,10 @@
 #!/bin/sh
 # man.sh: the manual pages render without a groff warning at any width from 60 to 140 columns,
-# and document what the code has: every directive of src/snmp/config.c in numatopd.conf.5 (with the
-# default config.c states, and an example numatopd accepts), in the example numatopd.conf and in
-# README.md's table, every long option of src/main.c in numatopd.8 and README.md, every short one
-# in numatopd.8. Names come from the sources, so a new undocumented directive or option fails
-# here.
+# and document what the code has: every directive of src/snmp/settings.c in numatopd.conf.5 (with
+# the default settings.c states, and an example numatopd accepts), in the example numatopd.conf
+# and in README.md's table, every long option of src/main.c in numatopd.8 and README.md, every
+# short one in numatopd.8. Names come from the sources, so a new undocumented directive or option
+# fails here.
 set -u
 . "${TESTS_DIR:-$(dirname "$0")}/lib.sh"
 nt_init man
@@ -14,7 +14,8 @@ top=$(cd "${TESTS_DIR:-$(dirname "$0")}/.." && pwd)
 page8=$top/man/numatopd.8
 page5=$top/man/numatopd.conf.5
 example=$top/init/numatopd.conf.example
-for f in "$page8" "$page5" "$example" "$top/src/snmp/config.c" "$top/src/main.c" "$top/README.md"; do
+for f in "$page8" "$page5" "$example" "$top/src/snmp/settings.c" "$top/src/main.c" \
+	"$top/README.md"; do
 	[ -r "$f" ] || { nt_fail "$f is missing"; nt_done; }
 done
 
@@ -66,12 +67,12 @@ entries() {
 }
 
 # ------------------------------------------------------------------ directives
-# src/snmp/config.c registers {"name", handler, "ARGS (default X; ...)"} rows.
+# src/snmp/settings.c registers {"name", handler, "ARGS (default X; ...)"} rows.
 sed -n 's/^[[:space:]]*{"\([A-Za-z][A-Za-z]*\)", *h_[a-z_]*, *"\(.*\)"},.*$/\1	\2/p' \
-	"$top/src/snmp/config.c" >"$NT_DIR/directives"
+	"$top/src/snmp/settings.c" >"$NT_DIR/directives"
 ndir=$(wc -l <"$NT_DIR/directives")
-[ "$ndir" -ge 10 ] && nt_pass "$ndir directives found in src/snmp/config.c" ||
-	nt_fail "only $ndir directives parsed from src/snmp/config.c: has its table changed form?"
+[ "$ndir" -ge 10 ] && nt_pass "$ndir directives found in src/snmp/settings.c" ||
+	nt_fail "only $ndir directives parsed from src/snmp/settings.c: has its table changed form?"
 
 entries "$page5" DIRECTIVES >"$NT_DIR/dir5"
 tab=$(printf '\t')
@@ -81,7 +82,7 @@ while IFS=$tab read -r name help; do
 	if [ -z "$line" ]; then
 		nt_fail "numatopd.conf.5 has no entry for the directive $name"
 	elif [ -z "$def" ]; then
-		nt_fail "src/snmp/config.c states no default for $name: '$help'"
+		nt_fail "src/snmp/settings.c states no default for $name: '$help'"
 	elif printf '%s\n' "$line" | grep -qF "Default: $def."; then
 		nt_pass "numatopd.conf.5 documents $name, default $def"
 	else
@@ -128,11 +129,11 @@ fi
 # nothing documented that the code does not know (a renamed or removed directive)
 cut -f1 "$NT_DIR/dir5" | awk '{ print $1 }' | while read -r name; do
 	grep -q "^$name$tab" "$NT_DIR/directives" ||
-		echo "numatopd.conf.5 documents '$name', which src/snmp/config.c does not register"
+		echo "numatopd.conf.5 documents '$name', which src/snmp/settings.c does not register"
 done >"$NT_DIR/stale"
 sed -n 's/^#\([A-Za-z][A-Za-z]*\) .*/\1/p' "$example" | while read -r name; do
 	grep -q "^$name$tab" "$NT_DIR/directives" ||
-		echo "the example numatopd.conf has '$name', which src/snmp/config.c does not register"
+		echo "the example numatopd.conf has '$name', which src/snmp/settings.c does not register"
 done >>"$NT_DIR/stale"
 [ -s "$NT_DIR/stale" ] && nt_fail "$(cat "$NT_DIR/stale")" ||
 	nt_pass "no stale directive in numatopd.conf.5 or the example"

@@ -4,7 +4,8 @@
 # directory raise and clear each notification with the MIB's varbinds; the directory appears
 # late; hold-down, a master that is down when a raise falls due, and no storm. refreshInterval is
 # 600 s here, so everything seen comes from inotify (or a request). Then, numatopd restarted
-# each time: notifications no; a queue bound overflowed while the master is down; the sysfs root
+# each time: notifications no; alarms that never stick across a master killed while conditions
+# flap (one notification per condition waits, the difference of state is sent); the sysfs root
 # losing and regaining its node directory and invalid files 0 -> 2 -> 0 at run time; a burst of
 # changes coalesced into few rebuilds.
 set -u
@@ -25,13 +26,9 @@ CONF=$NT_DIR/numatopd.conf
 # A trap record of notification ROOT.0.SUBID whose varbinds after snmpTrapOID.0 are exactly
 # the given "OID = TYPE: value" strings, in order.
 trap_re() {
-	tr__re="^TRAP [^$TAB]*$TAB$(nt_re .1.3.6.1.2.1.1.3.0) = Timeticks: \([0-9]+\) [^$TAB]*"
-	tr__re="$tr__re$TAB$(nt_re ".1.3.6.1.6.3.1.1.4.1.0 = OID: $ROOT.0.$1")"
+	tr__subid=$1
 	shift
-	for tr__vb in "$@"; do
-		tr__re="$tr__re$TAB$(nt_re "$tr__vb")"
-	done
-	echo "$tr__re\$"
+	nt_trap_re "$ROOT.0.$tr__subid" "$@"
 }
 
 count() {
@@ -360,53 +357,161 @@ del cpu-hog
 wait_vmcount 4 || nt_fail "numaVmCount did not return to 4"
 nt_stop_numatopd
 
-# 13. a bounded queue: notificationQueue 2, five notifications fall due while the master is
-#     down. The log names the 3 dropped, and the 2 newest arrive once it is back, in order.
+# 13. alarms never stick. The NMS saw node 4's CPU raise; snmpd is killed (-9); node 4 clears,
+#     node 1's 1G hugepage row clears and comes back, nodes 0 and 1 flap (44 notifications fall
+#     due, against a notificationQueue of 2 that used to drop the oldest, node 4's clear first).
+#     Once snmpd is back exactly the difference arrives: node 4's clear, one hugepage raise,
+#     node 0's raise (it ends raised); nothing of node 1, which the NMS never saw raised.
+#     Then the same with snmpd killed and restarted while three nodes flap: the last
+#     notification of every condition matches its state.
+vm_xml 41 node0-hog 1 "<vcpu placement='static' cpuset='0-3,12-15'>8</vcpu>" \
+	>"$NT_DIR/vms/node0-hog.xml"
+vm_xml 42 node1-hog 1 "<vcpu placement='static' cpuset='4-7,16-19'>8</vcpu>" \
+	>"$NT_DIR/vms/node1-hog.xml"
+# in_out NAME: rename a VM file from vms/ into the libvirt directory or back, as a migration
+# or a virsh start/destroy moves it; one notification falls due (5 s)
+in_out() {
+	io__d0=$(dues)
+	if [ -f "$QEMU/$1.xml" ]; then
+		mv "$QEMU/$1.xml" "$NT_DIR/vms/$1.xml"
+	else
+		mv "$NT_DIR/vms/$1.xml" "$QEMU/$1.xml"
+	fi
+	wait_dues "$io__d0" 5 || nt_fail "moving $1 made nothing due"
+}
+# node_re SUBID NODE: a notification SUBID (1 raise, 2 clear, [12] either: an ERE) of
+# numaNodeCpu* for NODE
+node_re() {
+	echo "$(nt_re "OID: $ROOT.0.")$1$TAB$(nt_re "$ROOT.1.2.1.3.$2 = ")"
+}
+# since K RE: records after the first K matching RE
+since() {
+	nt_traps | tail -n +$(($1 + 1)) | grep -c -E -- "$2"
+}
+ours_re="$(nt_re "OID: $ROOT.0.")[0-9]+$TAB"
 h0=$(count "$HUGE_UP")
-restart "$reload_lines" "notificationQueue 2"
-# notifyOnStartup: the hugepage raise of huge-1g, sent before the outage
-wait_more "$HUGE_UP" "$h0" 5 || nt_fail "queue: no startup numaHugepageOversubscription"
-nt_stop_snmpd
+restart "eventDelay 0" "refreshInterval 600" "agentxPingInterval 1" "notificationQueue 2"
+grep -q 'notificationQueue is obsolete and ignored' "$NT_DIR/numatopd.log" &&
+	nt_pass "stick: 'notificationQueue is obsolete and ignored' logged" ||
+	nt_fail "stick: no warning that notificationQueue is obsolete"
+wait_more "$HUGE_UP" "$h0" 5 || nt_fail "stick: no startup numaHugepageOversubscription"
+expect "stick: node 4's raise reaches the NMS" "$CPU_UP" add cpu-hog
+nt_kill9_snmpd
 nt_wait_for_line "$NT_DIR/numatopd.log" "AgentX master disconnected us" 5 ||
-	nt_fail "numatopd did not notice the master leaving"
-cu0=$(count "$CPU_UP") cd0=$(count "$CPU_DOWN") mu0=$(count "$MEM_UP")
-md0=$(count "$MEM_DOWN") hd0=$(count "$HUGE_DOWN")
-qn=0
-for step in "add cpu-hog" "del cpu-hog" "add mem-hog" "del mem-hog" "del huge-1g"; do
-	d0=$(dues)
-	$step
-	wait_dues "$d0" 5 && qn=$((qn + 1)) || nt_fail "queue: '$step' made nothing due"
+	nt_fail "numatopd did not notice the master being killed"
+d0=$(dues)
+in_out cpu-hog
+del huge-1g
+in_out huge-1g
+i=0
+while [ $i -lt 10 ]; do
+	in_out node0-hog
+	in_out node1-hog
+	in_out node0-hog
+	in_out node1-hog
+	i=$((i + 1))
 done
-[ $qn = 5 ] && nt_pass "queue: 5 notifications fell due while the master was down"
-grep -q 'notification queue full (notificationQueue 2): dropping the oldest' \
-	"$NT_DIR/numatopd.log" && nt_pass "queue: 'notification queue full' logged" ||
-	nt_fail "queue: no 'notification queue full (notificationQueue 2)' warning"
+in_out node0-hog
+[ $(($(dues) - d0)) -ge 44 ] &&
+	nt_pass "stick: $(($(dues) - d0)) notifications fell due while the master was down" ||
+	nt_fail "stick: only $(($(dues) - d0)) notifications fell due while the master was down"
+k=$(nt_traps | wc -l)
+cd0=$(count "$CPU_DOWN")
 nt_restart_snmpd || nt_done
-if nt_wait_for_line "$NT_DIR/numatopd.log" \
-	'3 notifications were dropped while the master was unreachable' 10; then
-	nt_pass "queue: the log names the 3 dropped notifications"
+wait_more "$CPU_DOWN" "$cd0" 10 &&
+	nt_pass "stick: node 4's clear arrives after the outage" ||
+	nt_fail "stick: node 4's numaNodeCpuOversubCleared never arrived after the outage"
+nt_wait_for_line "$NT_DIR/numatopd.log" "the master is back: 3 notifications waited, 0 more" 5 &&
+	nt_pass "stick: the log names 3 notifications that waited, one per condition" ||
+	nt_fail "stick: no 'the master is back: 3 notifications waited, 0 more' line:" \
+		"$(grep 'master is back' "$NT_DIR/numatopd.log")"
+sleep 1
+after=$(nt_traps | tail -n +$((k + 1)) | grep -E -- "$ours_re")
+if [ "$(printf '%s\n' "$after" | grep -c .)" = 3 ] &&
+	printf '%s\n' "$after" | sed -n 1p | grep -q -E -- "$CPU_DOWN" &&
+	printf '%s\n' "$after" | sed -n 2p | grep -q -E -- "$HUGE_UP" &&
+	printf '%s\n' "$after" | sed -n 3p | grep -q -E -- "$(node_re 1 0)"; then
+	nt_pass "stick: after the outage, in order: node 4 cleared, hugepage raise, node 0 raise"
 else
-	nt_fail "queue: no '3 notifications were dropped' line:"
-	grep -E 'dropped|queue' "$NT_DIR/numatopd.log" | tail -n 3 >&2
+	nt_fail "stick: after the outage, want node 4's clear, the hugepage raise, node 0's raise:"
+	printf '%s\n' "$after" >&2
 fi
-wait_more "$HUGE_DOWN" "$hd0" 5 && wait_more "$MEM_DOWN" "$md0" 5 &&
-	nt_pass "queue: the 2 newest (numaNodeMemOversubCleared," \
-		"numaHugepageOversubCleared) arrived after the restart" ||
-	nt_fail "queue: the newest notifications did not arrive"
-# the order they fell due in: the memory clear, then the hugepage clear
-last2=$(nt_traps | grep -n -E -- "$MEM_DOWN|$HUGE_DOWN" | tail -n 2 | cut -d: -f1 | tr '\n' ' ')
-set -- $last2
-[ $# = 2 ] && [ "$(nt_traps | sed -n "${1}p" | grep -c -E -- "$MEM_DOWN")" = 1 ] &&
-	nt_pass "queue: delivered in the order they fell due" ||
-	nt_fail "queue: the two survivors came out of order"
+[ "$(since "$k" "$(node_re '[12]' 1)")" = 0 ] && [ "$(since "$k" "$HUGE_DOWN")" = 0 ] &&
+	nt_pass "stick: nothing of what the NMS never saw raised, no hugepage clear" ||
+	nt_fail "stick: node 1 or a hugepage clear was sent after the outage"
+
+# the same while the conditions flap: snmpd killed 1 s in and back 1.5 s later while they flap;
+# killed again at 4 s, the flapping ends at 4.5 s (node 0 raised, nodes 1 and 4 cleared) while
+# it is down, and it is back at 5 s
+flap() {
+	fl__end=$(($(now_ds) + 45))
+	fl__i=0
+	while [ "$(now_ds)" -lt "$fl__end" ]; do
+		case $((fl__i % 3)) in
+		0) fl__vm=node0-hog ;;
+		1) fl__vm=node1-hog ;;
+		*) fl__vm=cpu-hog ;;
+		esac
+		if [ -f "$QEMU/$fl__vm.xml" ]; then
+			mv "$QEMU/$fl__vm.xml" "$NT_DIR/vms/"
+		else
+			mv "$NT_DIR/vms/$fl__vm.xml" "$QEMU/"
+		fi
+		fl__i=$((fl__i + 1))
+		sleep 0.0$((fl__i % 7 + 3))
+	done
+	[ -f "$NT_DIR/vms/node0-hog.xml" ] && mv "$NT_DIR/vms/node0-hog.xml" "$QEMU/"
+	for fl__vm in node1-hog cpu-hog; do
+		[ -f "$QEMU/$fl__vm.xml" ] && mv "$QEMU/$fl__vm.xml" "$NT_DIR/vms/"
+	done
+	return 0
+}
+backs() {
+	grep -c 'the master is back' "$NT_DIR/numatopd.log"
+}
+b0=$(backs)
+l0=$(wc -l <"$NT_DIR/numatopd.log")
+d0=$(dues)
+flap &
+flapper=$!
+nt_track "$flapper"
+sleep 1
+nt_kill9_snmpd
+sleep 1.5
+nt_restart_snmpd || nt_done
+sleep 1.5
+nt_kill9_snmpd
+wait "$flapper"
 sleep 0.5
-[ "$(count "$CPU_UP")" = "$cu0" ] && [ "$(count "$CPU_DOWN")" = "$cd0" ] &&
-	[ "$(count "$MEM_UP")" = "$mu0" ] &&
-	nt_pass "queue: the 3 oldest were dropped, not sent" ||
-	nt_fail "queue: a dropped notification was sent anyway"
-add huge-1g
-wait_vmcount 4 || nt_fail "numaVmCount did not return to 4"
+nt_restart_snmpd || nt_done
+nt__poll 50 eval '[ "$(backs)" -ge $((b0 + 2)) ]' ||
+	nt_fail "stick: numatopd did not come back to both restarted masters"
+sleep 1.5
+# what fell due between a master's death and numatopd's return to the next one
+down=$(awk -v l0="$l0" 'NR <= l0 { next } /AgentX master disconnected us/ { on = 1 }
+	on && /due: / { n++ } /the master is back/ { on = 0 } END { print n + 0 }' \
+	"$NT_DIR/numatopd.log")
+[ "$down" -ge 1 ] &&
+	nt_pass "stick: $(($(dues) - d0)) fell due while three nodes flapped, $down of them with" \
+		"the master down" ||
+	nt_fail "stick: nothing fell due while the master was down: the outages missed the flapping"
+for node in 0 1 4; do
+	want=$(snmpget -v2c -c public -t 1 -r 1 -m '' -On -Oqv "$NT_TARGET" \
+		"$ROOT.1.2.1.15.$node" 2>/dev/null)
+	last=$(nt_traps | grep -E -- "$(node_re '[12]' "$node")" | tail -n 1 |
+		sed -n "s/.*OID: $(nt_re "$ROOT.0.")\([12]\)$TAB.*/\1/p")
+	case $node:$want:$last in
+	0:1:1 | 1:2:2 | 1:2: | 4:2:2)
+		nt_pass "stick: node $node's last CPU notification matches its state ($want)" ;;
+	*) nt_fail "stick: node $node: numaNodeCpuOversubscribed $want, last notification" \
+		"'${last:-none}' (1 raise, 2 clear)" ;;
+	esac
+done
+nt_traps | grep -E -- "$HUGE_UP|$HUGE_DOWN" | tail -n 1 | grep -q -E -- "$HUGE_UP" &&
+	nt_pass "stick: the hugepage row's last notification is its raise, as it is over" ||
+	nt_fail "stick: the hugepage row's last notification is not its raise"
 nt_stop_numatopd
+mv "$QEMU/node0-hog.xml" "$NT_DIR/vms/"
 
 # 14. numaSourceError / numaSourceRecovered at run time: the sysfs root loses its node directory
 #     (renamed away: tests run as root, whom chmod 000 does not stop) and gets it back; two
@@ -437,8 +542,12 @@ wait_more "$SRC_OK" "$ok0" 5 &&
 	nt_fail "sysfs back: no numaSourceRecovered"
 sleep 0.5 # the hugepage raise that came back with the node directory has arrived
 b0=$(count "$SRC_BAD2") ok0=$(count "$SRC_OK") n0=$(ours)
-printf '<domain><name>bad1</name><vcpu\n' | put bad1
-printf '<domain><name>bad2</name><vcpu\n' | put bad2
+# both in one mv (two renames microseconds apart), so one rebuild sees 2 invalid files even on
+# a loaded machine, where two separate puts may straddle the eventDelay rebuild
+mkdir -p "$NT_DIR/stage"
+printf '<domain><name>bad1</name><vcpu\n' >"$NT_DIR/stage/bad1.xml"
+printf '<domain><name>bad2</name><vcpu\n' >"$NT_DIR/stage/bad2.xml"
+mv "$NT_DIR/stage/bad1.xml" "$NT_DIR/stage/bad2.xml" "$QEMU/"
 wait_more "$SRC_BAD2" "$b0" 5 &&
 	nt_pass "invalid files 0 -> 2: numaSourceError, degraded(2), numaInvalidFiles 2" ||
 	{ nt_fail "invalid files 0 -> 2: no numaSourceError with 2 invalid files:"; nt_traps | tail -n 3 >&2; }

@@ -1,11 +1,17 @@
 #!/bin/sh
-# tests/prometheus.sh: contrib/prometheus/snmp.yml works with Debian's prometheus-snmp-exporter:
-# the exporter scrapes numatopd (fixture host) through a private snmpd, and the metrics carry the
-# fixture's values with node/vm/uuid/size labels, byte values as exact gauges, booleans as 0/1.
+# tests/prometheus.sh: contrib/prometheus works with Debian's prometheus-snmp-exporter 0.21:
+# - snmp.yml and snmp-0.23.yml are what contrib/prometheus/generate.sh makes from generator.yml
+#   and the MIB now (prometheus-snmp-generator); a column of the MIB without the override its
+#   SYNTAX needs is named; snmp-0.23.yml has the >= 0.23 layout (checked against 0.23's config
+#   fields: Debian 12 has no 0.23 exporter to load it);
+# - the exporter scrapes numatopd (fixture host) through a private snmpd, and the metrics carry
+#   the fixture's values with node/vm/uuid/size labels, byte values as exact gauges, booleans as
+#   0/1; numatopd_nodes and numatopd_vms together give what numatopd gives.
 #
-# Environment: as for every test of tests/lib.sh (FIXTURES, NUMATOPD, TESTS_DIR, ...), and
-#   SNMP_EXPORTER  the exporter to run (default: prometheus-snmp-exporter in PATH)
-#   SNMP_YML       the config to test (default: contrib/prometheus/snmp.yml beside tests/)
+# Environment: as for every test of tests/lib.sh (FIXTURES, NUMATOPD, TESTS_DIR, MIBSRC,
+# SHARED_MIBS, ...), and
+#   SNMP_EXPORTER   the exporter to run (default: prometheus-snmp-exporter in PATH)
+#   SNMP_GENERATOR  the generator (default: prometheus-snmp-generator in PATH)
 # Exit: 0 all passed, 1 a check failed, 77 skipped (a tool missing, NUMATOPD_REQUIRE_ALL unset).
 
 . "${TESTS_DIR:-$(dirname "$0")}/lib.sh"
@@ -13,11 +19,88 @@ nt_init prometheus
 
 here=$(cd "$(dirname "$0")" && pwd)
 : "${FIXTURES:=$here/../fixtures}"
-: "${SNMP_YML:=$here/../contrib/prometheus/snmp.yml}"
-nt_need snmpd curl "${SNMP_EXPORTER:-prometheus-snmp-exporter}"
-SNMP_EXPORTER=$(command -v "${SNMP_EXPORTER:-prometheus-snmp-exporter}")
+PROM=$here/../contrib/prometheus
+SNMP_YML=$PROM/snmp.yml
+SNMP_GENERATOR=${SNMP_GENERATOR:-prometheus-snmp-generator}
+nt_need snmpd curl "${SNMP_EXPORTER:-prometheus-snmp-exporter}" "$SNMP_GENERATOR" python3
+nt_need_mibs
+python3 -c 'import yaml' 2>/dev/null ||
+	nt__skip_or_fail "python3 cannot import yaml (apt-get install python3-yaml)"
+. "$here/promlib.sh"
 
-if "$SNMP_EXPORTER" --config.file="$SNMP_YML" --dry-run >"$NT_DIR/dryrun.log" 2>&1; then
+# ------------------------------------------------------------------ generated = shipped
+
+if MIBDIRS=$MIBSRC:$SHARED_MIBS SNMP_GENERATOR=$SNMP_GENERATOR \
+	sh "$PROM/generate.sh" "$NT_DIR/gen" >"$NT_DIR/generate.log" 2>&1; then
+	nt_pass "generate.sh ran prometheus-snmp-generator without a warning"
+else
+	nt_fail "generate.sh failed:"
+	cat "$NT_DIR/generate.log" >&2
+	nt_done
+fi
+for f in snmp.yml snmp-0.23.yml; do
+	if diff -u "$PROM/$f" "$NT_DIR/gen/$f" >"$NT_DIR/$f.diff"; then
+		nt_pass "contrib/prometheus/$f is what generate.sh makes of generator.yml and the MIB"
+	else
+		nt_fail "contrib/prometheus/$f differs from what generate.sh makes now (run it):"
+		head -n 40 "$NT_DIR/$f.diff" >&2
+	fi
+done
+
+# Each metric's SYNTAX in the MIB against its type in the module: the overrides the 0.21
+# generator needs by name (generator.yml says why) exist for every walked column and scalar.
+awk '
+	FNR == 1 { file++ }
+	file == 1 && $2 == "OBJECT-TYPE" { obj = $1; next }
+	file == 1 && $1 == "SYNTAX" && obj != "" {
+		syn[obj] = $2 == "INTEGER" && $3 == "{" ? "enum" : $2; obj = ""; next }
+	file == 2 && /^  - name: / { m = $3; next }
+	file == 2 && /^    type: / { type[m] = $2; next }
+	file == 2 && /^    regex_extracts:/ { rx[m] = 1; next }
+	END {
+		for (m in type) {
+			want = ""
+			if (syn[m] == "CounterBasedGauge64" && type[m] != "gauge")
+				want = "{type: gauge}"
+			if (syn[m] == "TruthValue" && (type[m] != "DisplayString" || !rx[m]))
+				want = "*truth"
+			if (syn[m] == "enum" && type[m] !~ /^EnumAs(Info|StateSet)$/)
+				want = "{type: EnumAsInfo} or {type: EnumAsStateSet}"
+			if (want != "")
+				printf "%s (SYNTAX %s) comes out as %s: add \"%s: %s\" to overrides: " \
+					"in generator.yml\n", m, syn[m], type[m], m, want
+			n++
+		}
+		print n > "/dev/stderr"
+	}' "$MIBSRC/NUMA-TOPOLOGY-MIB.txt" "$NT_DIR/gen/snmp.yml" >"$NT_DIR/overrides.out" \
+	2>"$NT_DIR/overrides.n"
+if [ -s "$NT_DIR/overrides.out" ]; then
+	nt_fail "metrics without the override their SYNTAX needs:"
+	cat "$NT_DIR/overrides.out" >&2
+else
+	nt_pass "every CounterBasedGauge64, TruthValue and enumeration of the module has its override"
+fi
+# the check must have read the module (a format change of the generator would blind it)
+n=$(cat "$NT_DIR/overrides.n")
+if [ "$n" -ge 40 ]; then
+	nt_pass "the SYNTAX check read $n metrics"
+else
+	nt_fail "the SYNTAX check read $n metrics of the module, want >= 40"
+fi
+
+# snmp-0.23.yml: the fields of snmp_exporter 0.23's config structs (config/config.go at v0.23.0),
+# the modules of snmp.yml with version/auth moved into auths.numatopd_v2
+if python3 "$here/prom-layout.py" "$SNMP_YML" "$PROM/snmp-0.23.yml" >"$NT_DIR/layout.out" 2>&1
+then
+	nt_pass "snmp-0.23.yml has the >= 0.23 layout: $(cat "$NT_DIR/layout.out")"
+else
+	nt_fail "snmp-0.23.yml:"
+	cat "$NT_DIR/layout.out" >&2
+fi
+
+# ------------------------------------------------------------------ the exporter
+
+if "$PX_EXPORTER" --config.file="$SNMP_YML" --dry-run >"$NT_DIR/dryrun.log" 2>&1; then
 	nt_pass "the exporter accepts $SNMP_YML"
 else
 	nt_fail "the exporter rejects $SNMP_YML:"
@@ -25,70 +108,37 @@ else
 	nt_done
 fi
 
-nt_start_snmpd || exit 1
+nt_start_snmpd </dev/null || exit 1
 nt_start_numatopd --sysfs-root "$FIXTURES/host/sys" --libvirt-xml-dir "$FIXTURES/host/libvirt" ||
 	exit 1
 nt_wait_numatopd_registered || exit 1
+px_start_exporter "$SNMP_YML" || exit 1
 
-# ------------------------------------------------------------------ the exporter
-
-tcp_port_busy() {
-	if command -v ss >/dev/null 2>&1; then
-		ss -Hnlt 2>/dev/null | awk -v p="$1" '
-			{ n = split($4, a, ":"); if (a[n] == p) found = 1 }
-			END { exit !found }'
-		return
+for m in numatopd numatopd_nodes numatopd_vms; do
+	px_scrape $m "$NT_DIR/$m.out"
+	if [ "$PX_CODE" = 200 ]; then
+		nt_pass "GET /snmp?module=$m&target=$NT_TARGET: 200"
+	else
+		nt_fail "GET /snmp?module=$m&target=$NT_TARGET: HTTP '$PX_CODE'"
+		tail -n 20 "$NT_DIR/$m.out" >&2
+		nt_done
 	fi
-	hex=$(printf '%04X' "$1")
-	cat /proc/net/tcp /proc/net/tcp6 2>/dev/null |
-		awk -v h="$hex" '$4 == "0A" { n = split($2, a, ":"); if (a[n] == h) found = 1 }
-			END { exit !found }'
-}
-
-exporter_ready_or_dead() {
-	nt_alive "$EXPORTER_PID" || return 0
-	curl -s -o /dev/null --max-time 1 "http://127.0.0.1:$HTTP_PORT/"
-}
-
-# Start it on a free TCP port of 127.0.0.1; another port when the bind races with someone else.
-start_exporter() {
-	attempt=0
-	while [ $attempt -lt 10 ]; do
-		attempt=$((attempt + 1))
-		HTTP_PORT=$(nt_free_udp_port) || return 1
-		tcp_port_busy "$HTTP_PORT" && continue
-		"$SNMP_EXPORTER" --config.file="$SNMP_YML" \
-			--web.listen-address="127.0.0.1:$HTTP_PORT" \
-			</dev/null >"$NT_DIR/exporter.log" 2>&1 &
-		EXPORTER_PID=$!
-		nt_track "$EXPORTER_PID"
-		nt__poll 100 exporter_ready_or_dead || :
-		nt_alive "$EXPORTER_PID" && exporter_ready_or_dead && return 0
-		if nt_alive "$EXPORTER_PID"; then
-			echo "FAIL: the exporter does not answer on 127.0.0.1:$HTTP_PORT after 10 s" >&2
-			return 1
-		fi
-		grep -q 'address already in use' "$NT_DIR/exporter.log" || {
-			echo "FAIL: the exporter exited during start-up" >&2
-			return 1
-		}
-	done
-	echo "FAIL: the exporter could not bind a TCP port in 10 attempts" >&2
-	return 1
-}
-
-start_exporter || { tail -n 20 "$NT_DIR/exporter.log" >&2; exit 1; }
-
-url="http://127.0.0.1:$HTTP_PORT/snmp?module=numatopd&target=$NT_TARGET"
-code=$(curl -s -o "$NT_DIR/metrics.out" -w '%{http_code}' --max-time 30 "$url")
-if [ "$code" = 200 ]; then
-	nt_pass "GET /snmp?module=numatopd&target=$NT_TARGET: 200"
+	grep -v -e '^#' -e '^snmp_scrape_' "$NT_DIR/$m.out" | sort >"$NT_DIR/$m.samples"
+done
+cp "$NT_DIR/numatopd.out" "$NT_DIR/metrics.out"
+cp "$NT_DIR/numatopd.samples" "$NT_DIR/samples"
+sort -m "$NT_DIR/numatopd_nodes.samples" "$NT_DIR/numatopd_vms.samples" >"$NT_DIR/halves"
+if cmp -s "$NT_DIR/halves" "$NT_DIR/samples"; then
+	nt_pass "numatopd_nodes + numatopd_vms = numatopd ($(wc -l <"$NT_DIR/samples") samples)"
 else
-	nt_fail "GET $url: HTTP '$code'"
-	tail -n 20 "$NT_DIR/metrics.out" >&2
-	nt_done
+	nt_fail "numatopd_nodes + numatopd_vms differ from numatopd:"
+	diff "$NT_DIR/samples" "$NT_DIR/halves" | head -n 20 >&2
 fi
-grep -v '^#' "$NT_DIR/metrics.out" >"$NT_DIR/samples"
+if grep -q '^numaVm[A-Z][A-Za-z]*{' "$NT_DIR/numatopd_nodes.samples"; then
+	nt_fail "numatopd_nodes has VM rows"
+else
+	nt_pass "numatopd_nodes has no VM rows"
+fi
 
 # has LINE: the scrape has exactly this sample line (labels in the exporter's sorted order)
 has() {
@@ -123,9 +173,9 @@ has 'numaSourceStatus{numaSourceStatus="ok"} 0'
 # nodes: 64-bit byte values as exact gauges in Prometheus float format
 has 'numaNodeCpuCapacity{node="4"} 8'
 has 'numaNodeCpuCapacity{node="6"} 0'
-has 'numaNodeMemUsed{node="1"} 1.5032385536e+10'
-has 'numaNodeMemUsed{node="0"} 1.0200547329e+10'
-has 'numaNodeMemSpanning{node="0"} 5.36870913e+08'
+has 'numaNodeMemUsed{node="1"} 1.5032909824e+10'
+has 'numaNodeMemUsed{node="0"} 1.0201071616e+10'
+has 'numaNodeMemSpanning{node="0"} 5.373952e+08'
 has 'numaNodeCpuHeadroom{node="4"} -7'
 has 'numaNodeMemHeadroom{node="4"} -2048'
 has 'numaNodeCpuList{node="0",numaNodeCpuList="0-3,12-15"} 1'
@@ -137,6 +187,9 @@ count numaNodeMemCapacity 4
 # VMs: name and UUID looked up from the index, the index itself dropped
 has "numaVmMemory{uuid=\"$WEB\",vm=\"web-local\"} 4.294967296e+09"
 has "numaVmVcpus{uuid=\"$DB\",vm=\"db-multinode\"} 4"
+has "numaVmMemDevices{uuid=\"$DB\",vm=\"db-multinode\"} 5.36870912e+08"
+has "numaVmMemPersistent{uuid=\"$DB\",vm=\"db-multinode\"} 0"
+count numaVmMemEnclave 14
 has "numaVmPlacement_info{numaVmPlacement=\"spanning\",uuid=\"$BATCH\",vm=\"batch-span\"} 1"
 has "numaVmState_info{numaVmState=\"defined\",uuid=\"$BATCH\",vm=\"batch-span\"} 1"
 count numaVmVcpus 14
@@ -147,7 +200,7 @@ else
 fi
 # assignments: VM x node
 has "numaVmAssignMemory{node=\"1\",uuid=\"$DB\",vm=\"db-multinode\"} 2.68435456e+09"
-has "numaVmAssignMemory{node=\"0\",uuid=\"$BATCH\",vm=\"batch-span\"} 5.36870913e+08"
+has "numaVmAssignMemory{node=\"0\",uuid=\"$BATCH\",vm=\"batch-span\"} 5.373952e+08"
 has "numaVmAssignVcpusSpanning{node=\"1\",uuid=\"$BATCH\",vm=\"batch-span\"} 2"
 count numaVmAssignMemory 17
 # hugepages: node x size (KiB)

@@ -213,6 +213,7 @@ static void tb_vm_free(struct vm *vm)
 	free(vm->memnodes);
 	free(vm->pages);
 	free(vm->memdevs);
+	free(vm->devs);
 	free(vm->vcpus);
 	free(vm->tids);
 	cpuset_free(vm->vcpu_cpuset);
@@ -617,8 +618,9 @@ static void r4_cells_and_memory_devices(void **state)
 	world_clear(&w);
 }
 
-/* R4: without cells the implicit cell 0 holds <memory> (4 GiB), every vCPU and the memory
- * devices that target no node or node 0 (1 + 1 GiB): 6 GiB, all bound to node 1. */
+/* R4: <memory> (4 GiB) already includes the memory devices: the implicit cell 0 holds the
+ * initial 2 GiB and every vCPU, the devices that target no node or node 0 (1 + 1 GiB) follow
+ * it: 4 GiB, all bound to node 1, 2 GiB of it devices. */
 static void r4_implicit_cell(void **state)
 {
 	struct world w;
@@ -631,8 +633,9 @@ static void r4_implicit_cell(void **state)
 	tb_memdev(vm, GiB, 0);
 	tb_numatune(vm, MEM_MODE_STRICT, "1");
 	build(&w);
-	assert_int_equal(vm_named(w.m, "a")->memory, 6 * GiB);
-	assert_int_equal(node_at(w.m, 1)->mem_used, 6 * GiB);
+	assert_int_equal(vm_named(w.m, "a")->memory, 4 * GiB);
+	assert_int_equal(vm_named(w.m, "a")->mem_devices, 2 * GiB);
+	assert_int_equal(node_at(w.m, 1)->mem_used, 4 * GiB);
 	assert_int_equal(node_at(w.m, 1)->mem_spanning, 0);
 	assert_int_equal(nwarnings_for(w.m, "a.xml"), 0);
 	assert_vcpu(w.m, "a", 1, "", -1, 0, false);
@@ -761,7 +764,8 @@ static void r6_remainder_split(void **state)
 
 /* R7: cells 0 (vCPUs 0-1) -> node 0, 1 (vCPUs 2-3) -> node 1; vCPU 4 is in no cell.
  * vCPU 0 on CPU 0: local. vCPU 1 on CPU 4 (node 1, cell bound to 0): remote. vCPU 2 on CPU 5:
- * local. vCPU 3 on 0,4: spanning, never remote. vCPU 4 on CPU 1: cell -1, never remote.
+ * local. vCPU 3 on 0,4: spanning, never remote. vCPU 4 is in no cell, so in cell 0 as libvirt
+ * puts it: on CPU 1 (node 0), local.
  * b: unbound memory, vCPU on node 1: never remote. remote_vcpus a=1, b=0; misaligned 1. */
 static void r7_remote_vcpu(void **state)
 {
@@ -787,7 +791,7 @@ static void r7_remote_vcpu(void **state)
 	assert_vcpu(w.m, "a", 1, "4", 1, 0, true);
 	assert_vcpu(w.m, "a", 2, "5", 1, 1, false);
 	assert_vcpu(w.m, "a", 3, "0,4", -1, 1, false);
-	assert_vcpu(w.m, "a", 4, "1", 0, -1, false);
+	assert_vcpu(w.m, "a", 4, "1", 0, 0, false);
 	assert_int_equal(vm_named(w.m, "a")->remote_vcpus, 1);
 	assert_vcpu(w.m, "b", 0, "4", 1, 0, false);
 	assert_int_equal(vm_named(w.m, "b")->remote_vcpus, 0);
@@ -1177,6 +1181,152 @@ static const struct placement_case placement_cases[] = {
 };
 
 /* R10: spanning > floating > partial > local/multinode, one VM per case (2 vCPUs, 1 GiB). */
+
+/* ---------------------------------------------------------------- R11: passthrough devices */
+
+static void tb_dev(struct vm *vm, enum dev_kind kind, unsigned bus, const char *uuid)
+{
+	struct vm_dev *d = PUSH(&vm->devs, &vm->ndevs);
+
+	d->kind = kind;
+	d->addr.bus = bus;
+	if (uuid)
+		snprintf(d->uuid, sizeof(d->uuid), "%s", uuid);
+}
+
+static int cmp_host_dev(const void *a, const void *b)
+{
+	return host_dev_cmp(a, b);
+}
+
+/* What source/pcidev.c would find: bus 0x3b on node 0, 0xaf on node 1, 0x1f with numa_node -1,
+ * 0x5e absent; mdev "m1" with a parent (0xd8) on node 1, "m2" absent, "m3" not PCI. */
+static void tb_host_devs(struct host *h)
+{
+	static const struct host_dev devs[] = {
+	    {DEV_KIND_PCI, {0, 0x3b, 0, 0}, "", true, false, 0},
+	    {DEV_KIND_PCI, {0, 0xaf, 0, 0}, "", true, false, 1},
+	    {DEV_KIND_PCI, {0, 0x1f, 0, 0}, "", true, false, -1},
+	    {DEV_KIND_PCI, {0, 0x5e, 0, 0}, "", false, false, -1},
+	    {DEV_KIND_MDEV, {0, 0xd8, 0, 0}, "m1", true, false, 1},
+	    {DEV_KIND_MDEV, {0}, "m2", false, false, -1},
+	    {DEV_KIND_MDEV, {0}, "m3", false, true, -1},
+	};
+
+	h->devs = xmemdup(devs, ARRAY_SIZE(devs), sizeof(devs[0]));
+	h->ndevs = ARRAY_SIZE(devs);
+	qsort(h->devs, h->ndevs, sizeof(*h->devs), cmp_host_dev);
+}
+
+/* The remote rule alone: known node, not one of the VM's; a floating VM is not judged. */
+static void r11_remote_rule(void **state)
+{
+	struct cpuset *n0 = NODES("0"), *n01 = NODES("0-1"), *none = cpuset_new(CPUSET_MAX_NODES);
+
+	(void)state;
+	assert_false(account_dev_remote(0, n0));
+	assert_true(account_dev_remote(1, n0));
+	assert_false(account_dev_remote(1, n01));
+	assert_false(account_dev_remote(-1, n0));
+	assert_false(account_dev_remote(1, none));
+	assert_false(account_dev_remote(-1, none));
+	assert_true(account_dev_remote(7, n01)); /* a node the host lacks is still not the VM's */
+	cpuset_free(n0);
+	cpuset_free(n01);
+	cpuset_free(none);
+}
+
+static bool has_warning(const struct model *m, const char *file, const char *reason)
+{
+	size_t i;
+
+	for (i = 0; i < m->nwarnings; i++)
+		if (strcmp(m->warnings[i].file, file) == 0 && strcmp(m->warnings[i].reason, reason) == 0)
+			return true;
+	return false;
+}
+
+static const struct dev_row *dev_of(const struct model *m, const char *vm, unsigned ord)
+{
+	size_t i = model_dev_lower(m, vm_named(m, vm)->index, ord);
+
+	assert_true(i < m->ndevs);
+	assert_int_equal(m->devs[i].ord, ord);
+	return &m->devs[i];
+}
+
+static void r11_devices(void **state)
+{
+	struct world w;
+	struct vm *vm;
+
+	(void)state;
+	world_init(&w, two_nodes, 2);
+	tb_host_devs(w.host);
+	vm = add_vm(&w, "vf-local", 2, GiB); /* vCPUs and memory on node 0, the VF too */
+	tb_cpuset(vm, "0-1");
+	tb_numatune(vm, MEM_MODE_STRICT, "0");
+	tb_dev(vm, DEV_KIND_PCI, 0x3b, NULL);
+	vm = add_vm(&w, "gpu-remote", 2, GiB); /* on node 0, the GPU on node 1 */
+	tb_cpuset(vm, "0-1");
+	tb_numatune(vm, MEM_MODE_STRICT, "0");
+	tb_dev(vm, DEV_KIND_PCI, 0xaf, NULL);
+	tb_dev(vm, DEV_KIND_PCI, 0x3b, NULL);
+	vm = add_vm(&w, "spanning", 2, GiB); /* vCPU 1 touches node 1: the GPU is one of its */
+	tb_pin(vm, 0, "0");
+	tb_pin(vm, 1, "4");
+	tb_dev(vm, DEV_KIND_PCI, 0xaf, NULL);
+	vm = add_vm(&w, "mem-on-1", 2, GiB); /* floating vCPUs, memory on node 1 */
+	tb_numatune(vm, MEM_MODE_STRICT, "1");
+	tb_dev(vm, DEV_KIND_PCI, 0xaf, NULL);
+	vm = add_vm(&w, "floating", 2, GiB);
+	tb_dev(vm, DEV_KIND_PCI, 0xaf, NULL);
+	vm = add_vm(&w, "unknown", 2, GiB);
+	tb_cpuset(vm, "0-1");
+	tb_dev(vm, DEV_KIND_PCI, 0x1f, NULL);
+	tb_dev(vm, DEV_KIND_PCI, 0x5e, NULL);
+	tb_dev(vm, DEV_KIND_MDEV, 0, "m2");
+	tb_dev(vm, DEV_KIND_MDEV, 0, "m3");
+	vm = add_vm(&w, "vgpu", 2, GiB);
+	tb_cpuset(vm, "0-1");
+	tb_dev(vm, DEV_KIND_MDEV, 0, "m1");
+	build(&w);
+
+	assert_false(dev_of(w.m, "vf-local", 1)->remote);
+	assert_string_equal(dev_of(w.m, "vf-local", 1)->address, "0000:3b:00.0");
+	assert_int_equal(vm_named(w.m, "vf-local")->remote_devices, 0);
+	assert_true(dev_of(w.m, "gpu-remote", 1)->remote);
+	assert_int_equal(dev_of(w.m, "gpu-remote", 1)->node, 1);
+	assert_false(dev_of(w.m, "gpu-remote", 2)->remote);
+	assert_int_equal(vm_named(w.m, "gpu-remote")->remote_devices, 1);
+	assert_false(dev_of(w.m, "spanning", 1)->remote);
+	assert_false(dev_of(w.m, "mem-on-1", 1)->remote);
+	assert_false(dev_of(w.m, "floating", 1)->remote);
+	assert_int_equal(dev_of(w.m, "unknown", 1)->node, -1);
+	assert_false(dev_of(w.m, "unknown", 1)->remote);
+	assert_int_equal(dev_of(w.m, "unknown", 2)->node, -1);
+	assert_string_equal(dev_of(w.m, "unknown", 2)->address, "0000:5e:00.0");
+	assert_string_equal(dev_of(w.m, "unknown", 3)->address, "");
+	assert_int_equal(dev_of(w.m, "unknown", 3)->kind, DEV_KIND_MDEV);
+	assert_string_equal(dev_of(w.m, "unknown", 4)->address, "");
+	assert_true(dev_of(w.m, "vgpu", 1)->remote);
+	assert_string_equal(dev_of(w.m, "vgpu", 1)->address, "0000:d8:00.0");
+	assert_int_equal(w.m->ndevs, 11);
+	/* per node: the VF twice on 0; the GPU 4 times and the vGPU's parent on 1 */
+	assert_int_equal(model_node(w.m, 0)->pci_devices, 2);
+	assert_int_equal(model_node(w.m, 1)->pci_devices, 5);
+	/* warnings: the absent device, the absent mdev, the mdev without a PCI parent */
+	assert_true(has_warning(w.m, "unknown.xml",
+				"PCI device 0000:5e:00.0 does not exist on the host; its node is "
+				"unknown"));
+	assert_true(has_warning(w.m, "unknown.xml",
+				"mediated device m2 does not exist on the host; its node is unknown"));
+	assert_true(has_warning(w.m, "unknown.xml",
+				"mediated device m3 has no PCI parent; its node is unknown"));
+	assert_int_equal(nwarnings_for(w.m, "unknown.xml"), 3);
+	world_clear(&w);
+}
+
 static void r10_placement_classes(void **state)
 {
 	struct world w;
@@ -1695,6 +1845,8 @@ int main(void)
 	    cmocka_unit_test(allocation_ratios),
 	    cmocka_unit_test(reserved_memory),
 	    cmocka_unit_test(r10_placement_classes),
+	    cmocka_unit_test(r11_remote_rule),
+	    cmocka_unit_test(r11_devices),
 	    cmocka_unit_test(memory_modes),
 	    cmocka_unit_test(vm_row_fields),
 	    cmocka_unit_test(host_rows),

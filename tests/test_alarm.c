@@ -1,5 +1,6 @@
 /* test_alarm.c: the notification rules without Net-SNMP: raise and clear per node and per
- * hugepage row, hold-down, startup, rows that vanish, source health, master return, the queue. */
+ * hugepage row, hold-down, startup, rows that vanish, source health, the per-condition queue
+ * and what a master that comes back is sent. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -314,43 +315,9 @@ static void source_error_per_bad_status_then_one_recovery(void **state)
 	alarm_free(s);
 }
 
-static void master_back_replays_raises_sent_to_the_old_master(void **state)
-{
-	struct alarm_state *s = alarm_new();
-	struct host h;
-
-	(void)state;
-	host_init(&h);
-	update(s, &h, 0, &plain);
-	cpu_over(&h, true);
-	assert_int_equal(update(s, &h, 100, &plain), 1);
-	alarm_master_lost(s);
-	/* raised during the outage: the caller's queue delivers it, no replay */
-	h.nodes[0].mem_over = true;
-	assert_int_equal(update(s, &h, 200, &plain), 1);
-	ev.n = 0;
-	alarm_master_back(s, &h.m, 30, &plain, &ev);
-	assert_int_equal(ev.n, 1);
-	assert_int_equal(ev.ev[0].kind, ALARM_CPU);
-	assert_true(ev.ev[0].raise);
-	assert_true(ev.ev[0].replay);
-	assert_int_equal(ev.ev[0].node.id, 4);
-	assert_int_equal(ev.ev[0].node.vcpus_bound, 10);
-	assert_int_equal(ev.ev[0].ticks, 30);
-	/* once per return */
-	ev.n = 0;
-	alarm_master_back(s, &h.m, 40, &plain, &ev);
-	assert_int_equal(ev.n, 0);
-	/* without notifyOnStartup a return sends nothing */
-	alarm_master_lost(s);
-	ev.n = 0;
-	alarm_master_back(s, &h.m, 50, &(struct alarm_config){0, false}, &ev);
-	assert_int_equal(ev.n, 0);
-	alarm_free(s);
-}
-
 static void unrelated_changes_send_nothing(void **state)
 {
+	static struct vm_row vms[100]; /* VMs without remote devices: no condition */
 	struct alarm_state *s = alarm_new();
 	struct host h;
 	unsigned i;
@@ -364,87 +331,428 @@ static void unrelated_changes_send_nothing(void **state)
 		h.nodes[0].vm_count = i;
 		h.nodes[1].vcpus_bound = 9 + i % 3; /* over all along */
 		h.huges[0].free = i;
+		vms[i].index = i + 1;
+		vms[i].state = VM_STATE_RUNNING;
+		h.m.vms = vms;
 		h.m.nvms = i;
 		assert_int_equal(update(s, &h, 100 + i, &plain), 0);
 	}
 	alarm_free(s);
 }
 
-static struct alarm_event tagged(uint32_t tag)
+/* numaVmRemoteDevice: per VM, raised when a running VM has a remote device, with its name,
+ * UUID and first remote device; cleared by a re-pin (the raise's device, its values now) and
+ * when the VM stops (row gone: 0 and empty strings); a defined VM raises nothing. */
+static void vm_with_remote_device_raises_and_clears(void **state)
+{
+	struct vm_row vms[2] = {
+	    {.index = 31, .name = "nfv-local", .uuid = "u31", .state = VM_STATE_RUNNING},
+	    {.index = 32, .name = "gpu-remote", .uuid = "u32", .state = VM_STATE_RUNNING,
+	     .remote_devices = 1},
+	};
+	struct dev_row devs[2] = {
+	    {.vm = 32, .ord = 1, .address = "0000:3b:02.1", .kind = DEV_KIND_PCI, .node = 0},
+	    {.vm = 32, .ord = 2, .address = "0000:af:00.0", .kind = DEV_KIND_PCI, .node = 1,
+	     .remote = true},
+	};
+	struct alarm_state *s = alarm_new();
+	struct host h;
+
+	(void)state;
+	host_init(&h);
+	h.m.vms = vms;
+	h.m.nvms = 2;
+	h.m.devs = devs;
+	h.m.ndevs = 2;
+	assert_int_equal(update(s, &h, 0, &plain), 1);
+	assert_int_equal(ev.ev[0].kind, ALARM_DEVICE);
+	assert_true(ev.ev[0].raise);
+	assert_int_equal(alarm_event_subid(&ev.ev[0]), 9);
+	assert_string_equal(alarm_event_name(&ev.ev[0]), "numaVmRemoteDevice");
+	assert_int_equal(ev.ev[0].vm.index, 32);
+	assert_int_equal(ev.ev[0].vm.remote_devices, 1);
+	assert_null(ev.ev[0].vm.name); /* the event owns its strings */
+	assert_string_equal(ev.ev[0].vm_name, "gpu-remote");
+	assert_string_equal(ev.ev[0].vm_uuid, "u32");
+	assert_int_equal(ev.ev[0].dev.ord, 2);
+	assert_int_equal(ev.ev[0].dev.node, 1);
+	assert_string_equal(ev.ev[0].dev_address, "0000:af:00.0");
+	/* re-pinned onto node 1: cleared, the same device row with its values now */
+	vms[1].remote_devices = 0;
+	devs[1].remote = false;
+	assert_int_equal(update(s, &h, 10, &plain), 1);
+	assert_false(ev.ev[0].raise);
+	assert_string_equal(alarm_event_name(&ev.ev[0]), "numaVmRemoteDeviceCleared");
+	assert_int_equal(ev.ev[0].dev.ord, 2);
+	assert_false(ev.ev[0].dev.remote);
+	/* remote again, then the VM stops: its row is gone */
+	vms[1].remote_devices = 1;
+	devs[1].remote = true;
+	assert_int_equal(update(s, &h, 20, &plain), 1);
+	h.m.nvms = 1;
+	h.m.ndevs = 0;
+	assert_int_equal(update(s, &h, 30, &plain), 1);
+	assert_false(ev.ev[0].raise);
+	assert_int_equal(ev.ev[0].vm.index, 32);
+	assert_string_equal(ev.ev[0].vm_name, "");
+	assert_int_equal(ev.ev[0].dev.ord, 2);
+	assert_string_equal(ev.ev[0].dev_address, "");
+	/* a defined (not running) VM with a remote device raises nothing */
+	h.m.nvms = 2;
+	h.m.ndevs = 2;
+	vms[1].state = VM_STATE_DEFINED;
+	assert_int_equal(update(s, &h, 40, &plain), 0);
+	alarm_free(s);
+}
+
+/* An event of one condition, as alarm_update() would make it. */
+static struct alarm_event cond_event(enum alarm_kind kind, unsigned node, uint64_t size_kib,
+				     bool raise, uint32_t ticks)
 {
 	struct alarm_event e;
 
 	memset(&e, 0, sizeof(e));
-	e.ticks = tag;
+	e.kind = kind;
+	e.raise = raise;
+	e.ticks = ticks;
+	e.node.id = node;
+	e.huge.node = node;
+	e.huge.size_kib = size_kib;
 	return e;
 }
 
-static void queue_drops_the_oldest_when_full(void **state)
+/* Push e and deliver it (the queue was empty): the NMS saw it. */
+static void push_seen(struct alarm_queue *q, struct alarm_event e)
+{
+	alarm_queue_push(q, &e);
+	assert_int_equal(q->n, 1);
+	alarm_queue_delivered(q);
+	assert_int_equal(q->n, 0);
+}
+
+/* alarm_update(), its events pushed into q; returns how many fell due. */
+static size_t update_q(struct alarm_state *s, struct host *h, uint64_t ms,
+		       const struct alarm_config *cfg, struct alarm_queue *q)
+{
+	size_t i, due = update(s, h, ms, cfg);
+
+	for (i = 0; i < due; i++)
+		alarm_queue_push(q, &ev.ev[i]);
+	return due;
+}
+
+/* Assert that e is a raise or clear of kind, replayed or not. */
+static void is_event(const struct alarm_event *e, enum alarm_kind kind, bool raise, bool replay)
+{
+	assert_int_equal(e->kind, kind);
+	assert_int_equal(e->raise, raise);
+	assert_int_equal(e->replay, replay);
+}
+
+static size_t deliver_all(struct alarm_queue *q)
+{
+	size_t k = 0;
+
+	while (alarm_queue_peek(q)) {
+		alarm_queue_delivered(q);
+		k++;
+	}
+	return k;
+}
+
+static void queue_keeps_one_notification_per_condition_in_order_of_its_latest(void **state)
 {
 	struct alarm_queue q;
-	struct alarm_event e;
 	uint32_t i;
 
 	(void)state;
-	alarm_queue_init(&q, 3);
-	for (i = 1; i <= 3; i++) {
-		e = tagged(i);
-		assert_false(alarm_queue_push(&q, &e));
+	alarm_queue_init(&q);
+	push_seen(&q, cond_event(ALARM_CPU, 4, 0, true, 1));
+	push_seen(&q, cond_event(ALARM_MEM, 0, 0, true, 2));
+	/* 3000 changes of three conditions while the master is away */
+	for (i = 0; i < 1000; i++) {
+		struct alarm_event c = cond_event(ALARM_CPU, 4, 0, i % 2 == 0, 10 * i);
+		struct alarm_event m = cond_event(ALARM_MEM, 0, 0, i % 2 == 1, 10 * i + 1);
+		struct alarm_event h = cond_event(ALARM_HUGE, 4, 2048, i % 2 == 0, 10 * i + 2);
+
+		alarm_queue_push(&q, &c);
+		alarm_queue_push(&q, &m);
+		alarm_queue_push(&q, &h);
+		assert_true(q.n <= 3);
 	}
-	for (i = 4; i <= 5; i++) {
-		e = tagged(i);
-		assert_true(alarm_queue_push(&q, &e));
-	}
-	assert_int_equal(alarm_queue_take_dropped(&q), 2);
-	assert_int_equal(alarm_queue_take_dropped(&q), 0);
-	/* peek leaves it in place (a send that fails keeps its event) */
-	assert_non_null(alarm_queue_peek(&q));
-	assert_int_equal(alarm_queue_peek(&q)->ticks, 3);
-	for (i = 3; i <= 5; i++) {
-		assert_true(alarm_queue_pop(&q, &e));
-		assert_int_equal(e.ticks, i);
-	}
-	assert_false(alarm_queue_pop(&q, &e));
-	assert_null(alarm_queue_peek(&q));
+	/* the last changes: CPU 4 cleared, MEM 0 raised, the hugepage row raised then cleared
+	 * without the NMS ever seeing it (nothing) */
+	assert_int_equal(q.n, 2);
+	assert_int_equal(q.ev[0].kind, ALARM_CPU);
+	assert_false(q.ev[0].raise);
+	assert_int_equal(q.ev[0].ticks, 9990);
+	assert_int_equal(q.ev[1].kind, ALARM_MEM);
+	assert_true(q.ev[1].raise);
+	assert_int_equal(q.ev[1].ticks, 9991);
+	assert_int_equal(alarm_queue_take_superseded(&q), 2998);
+	assert_int_equal(alarm_queue_take_superseded(&q), 0);
 	alarm_queue_free(&q);
 }
 
-static void queue_keeps_order_across_wrap_and_growth(void **state)
+static void queue_raise_then_clear_the_nms_never_saw_sends_nothing(void **state)
 {
 	struct alarm_queue q;
 	struct alarm_event e;
-	uint32_t i, next = 0;
 
 	(void)state;
-	alarm_queue_init(&q, 100);
-	for (i = 0; i < 10; i++) {
-		e = tagged(i);
-		alarm_queue_push(&q, &e);
-	}
-	for (i = 0; i < 5; i++) {
-		assert_true(alarm_queue_pop(&q, &e));
-		assert_int_equal(e.ticks, next++);
-	}
-	for (i = 10; i < 60; i++) {
-		e = tagged(i);
-		assert_false(alarm_queue_push(&q, &e));
-	}
-	while (alarm_queue_pop(&q, &e))
-		assert_int_equal(e.ticks, next++);
-	assert_int_equal(next, 60);
-	/* a smaller bound on reload keeps the newest */
-	for (i = 0; i < 5; i++) {
-		e = tagged(100 + i);
-		alarm_queue_push(&q, &e);
-	}
-	alarm_queue_set_cap(&q, 2);
-	assert_int_equal(alarm_queue_take_dropped(&q), 3);
-	assert_true(alarm_queue_pop(&q, &e));
-	assert_int_equal(e.ticks, 103);
-	assert_true(alarm_queue_pop(&q, &e));
-	assert_int_equal(e.ticks, 104);
-	assert_false(alarm_queue_pop(&q, &e));
+	alarm_queue_init(&q);
+	e = cond_event(ALARM_CPU, 4, 0, true, 1);
+	alarm_queue_push(&q, &e);
+	e = cond_event(ALARM_SOURCE, 0, 0, true, 2);
+	e.source_status = SOURCE_DEGRADED;
+	alarm_queue_push(&q, &e);
+	e = cond_event(ALARM_CPU, 4, 0, false, 3);
+	alarm_queue_push(&q, &e);
+	e = cond_event(ALARM_SOURCE, 0, 0, false, 4);
+	alarm_queue_push(&q, &e);
+	assert_int_equal(q.n, 0);
+	assert_null(alarm_queue_peek(&q));
+	/* a clear of what the NMS never held waits for nothing either */
+	e = cond_event(ALARM_MEM, 1, 0, false, 5);
+	alarm_queue_push(&q, &e);
+	assert_int_equal(q.n, 0);
 	alarm_queue_free(&q);
+}
+
+static void queue_clear_then_raise_of_a_held_condition_leaves_the_new_raise(void **state)
+{
+	struct alarm_queue q;
+	struct alarm_event e;
+
+	(void)state;
+	alarm_queue_init(&q);
+	e = cond_event(ALARM_CPU, 4, 0, true, 100);
+	e.node.vcpus_bound = 10;
+	push_seen(&q, e);
+	e = cond_event(ALARM_CPU, 4, 0, false, 200);
+	e.node.vcpus_bound = 8;
+	alarm_queue_push(&q, &e);
+	e = cond_event(ALARM_CPU, 4, 0, true, 300);
+	e.node.vcpus_bound = 12;
+	alarm_queue_push(&q, &e);
+	assert_int_equal(q.n, 1);
+	assert_true(q.ev[0].raise);
+	assert_false(q.ev[0].replay);
+	assert_int_equal(q.ev[0].node.vcpus_bound, 12);
+	assert_int_equal(q.ev[0].ticks, 300);
+	/* and a source that went ok, then bad with another status: that status's raise */
+	e = cond_event(ALARM_SOURCE, 0, 0, true, 400);
+	e.source_status = SOURCE_DEGRADED;
+	alarm_queue_delivered(&q);
+	push_seen(&q, e);
+	e = cond_event(ALARM_SOURCE, 0, 0, false, 500);
+	alarm_queue_push(&q, &e);
+	e = cond_event(ALARM_SOURCE, 0, 0, true, 600);
+	e.source_status = SOURCE_UNAVAILABLE;
+	alarm_queue_push(&q, &e);
+	assert_int_equal(q.n, 1);
+	assert_true(q.ev[0].raise);
+	assert_int_equal(q.ev[0].source_status, SOURCE_UNAVAILABLE);
+	alarm_queue_free(&q);
+}
+
+static void queue_delivery_records_what_the_nms_holds(void **state)
+{
+	struct alarm_queue q;
+	struct alarm_event up = cond_event(ALARM_HUGE, 0, 1048576, true, 1);
+	struct alarm_event down = cond_event(ALARM_HUGE, 0, 1048576, false, 2);
+	struct alarm_event other = cond_event(ALARM_HUGE, 0, 2048, true, 3);
+
+	(void)state;
+	alarm_queue_init(&q);
+	alarm_queue_delivered(&q); /* nothing waits: nothing happens */
+	alarm_queue_push(&q, &up);
+	assert_false(alarm_queue_holds(&q, &up));
+	/* a send that fails leaves it in place */
+	assert_ptr_equal(alarm_queue_peek(&q), alarm_queue_peek(&q));
+	assert_int_equal(alarm_queue_peek(&q)->ticks, 1);
+	alarm_queue_delivered(&q);
+	assert_true(alarm_queue_holds(&q, &up));
+	assert_true(alarm_queue_holds(&q, &down)); /* the condition, not the event */
+	assert_false(alarm_queue_holds(&q, &other)); /* another page size, another condition */
+	alarm_queue_push(&q, &down);
+	assert_true(alarm_queue_holds(&q, &up)); /* until the clear is delivered */
+	alarm_queue_delivered(&q);
+	assert_false(alarm_queue_holds(&q, &up));
+	alarm_queue_push(&q, &down);
+	assert_int_equal(q.n, 0);
+	alarm_queue_free(&q);
+}
+
+/* The issue's reproduction: raise sent, master lost, clear queued, flapping on the other node
+ * (which filled the old 100-event queue) while it is away: the clear is still there. */
+static void queue_clear_survives_an_outage_of_flapping_elsewhere(void **state)
+{
+	struct alarm_state *s = alarm_new();
+	struct alarm_queue q;
+	struct host h;
+	unsigned i;
+
+	(void)state;
+	alarm_queue_init(&q);
+	host_init(&h);
+	update_q(s, &h, 0, &plain, &q);
+	cpu_over(&h, true);
+	assert_int_equal(update_q(s, &h, 100, &plain, &q), 1);
+	assert_int_equal(deliver_all(&q), 1);
+	/* the master is lost */
+	cpu_over(&h, false);
+	assert_int_equal(update_q(s, &h, 200, &plain, &q), 1);
+	for (i = 0; i < 1000; i++) {
+		h.nodes[0].cpu_over = i % 2 == 0;
+		h.nodes[0].mem_over = i % 2 == 0;
+		h.huges[0].over = i % 2 == 0;
+		assert_int_equal(update_q(s, &h, 300 + i, &plain, &q), 3);
+		assert_true(q.n <= 2 * 2 + 3 + 1);
+	}
+	assert_int_equal(q.n, 1);
+	assert_int_equal(q.ev[0].kind, ALARM_CPU);
+	assert_false(q.ev[0].raise);
+	assert_int_equal(q.ev[0].node.id, 4);
+	assert_int_equal(q.ev[0].node.vcpus_bound, 8);
+	assert_int_equal(q.ev[0].ticks, 20);
+	alarm_master_back(s, &q, &h.m, 5000, &plain);
+	assert_int_equal(q.n, 1); /* the waiting clear is the difference */
+	assert_int_equal(deliver_all(&q), 1);
+	assert_false(alarm_queue_holds(&q, &(struct alarm_event){.kind = ALARM_CPU, .node.id = 4}));
+	alarm_queue_free(&q);
+	alarm_free(s);
+}
+
+/* Before the outage the NMS saw CPU 4, MEM 0 and hugepage row (0, 1G) raised; while it is away
+ * MEM 0 clears and row (4, 2M) is raised. */
+static void outage(struct alarm_state *s, struct host *h, struct alarm_queue *q,
+		   const struct alarm_config *cfg)
+{
+	host_init(h);
+	update_q(s, h, 0, cfg, q);
+	cpu_over(h, true);
+	h->nodes[0].mem_over = true;
+	h->huges[1].over = true;
+	assert_int_equal(update_q(s, h, 100, cfg, q), 3);
+	assert_int_equal(deliver_all(q), 3);
+	h->nodes[0].mem_over = false;
+	h->huges[2].over = true;
+	h->huges[2].demand = 600;
+	assert_int_equal(update_q(s, h, 200, cfg, q), 2);
+}
+
+static void master_back_sends_the_difference_of_state(void **state)
+{
+	struct alarm_state *s = alarm_new();
+	struct alarm_queue q;
+	struct host h;
+
+	(void)state;
+	alarm_queue_init(&q);
+	outage(s, &h, &q, &plain);
+	alarm_master_back(s, &q, &h.m, 77, &plain);
+	assert_int_equal(q.n, 4);
+	/* what waited, as it fell due */
+	is_event(&q.ev[0], ALARM_MEM, false, false);
+	assert_int_equal(q.ev[0].ticks, 20);
+	is_event(&q.ev[1], ALARM_HUGE, true, false);
+	assert_int_equal(q.ev[1].huge.node, 4);
+	assert_int_equal(q.ev[1].ticks, 20);
+	/* then every other condition raised now, with the values of now */
+	is_event(&q.ev[2], ALARM_CPU, true, true);
+	assert_int_equal(q.ev[2].node.id, 4);
+	assert_int_equal(q.ev[2].node.vcpus_bound, 10);
+	assert_int_equal(q.ev[2].ticks, 77);
+	is_event(&q.ev[3], ALARM_HUGE, true, true);
+	assert_int_equal(q.ev[3].huge.node, 0);
+	assert_int_equal(q.ev[3].huge.size_kib, 1048576);
+	assert_int_equal(q.ev[3].huge.total, 2);
+	assert_int_equal(deliver_all(&q), 4);
+	/* another return with nothing changed: the three raised conditions, nothing else */
+	alarm_master_back(s, &q, &h.m, 88, &plain);
+	assert_int_equal(q.n, 3);
+	assert_true(q.ev[0].replay && q.ev[1].replay && q.ev[2].replay);
+	alarm_queue_free(&q);
+	alarm_free(s);
+}
+
+static void master_back_without_notify_on_startup_sends_what_changed_only(void **state)
+{
+	const struct alarm_config cfg = {0, false};
+	struct alarm_state *s = alarm_new();
+	struct alarm_queue q;
+	struct host h;
+
+	(void)state;
+	alarm_queue_init(&q);
+	outage(s, &h, &q, &cfg);
+	alarm_master_back(s, &q, &h.m, 77, &cfg);
+	/* what changed since the NMS last saw it, no raise it already holds */
+	assert_int_equal(q.n, 2);
+	is_event(&q.ev[0], ALARM_MEM, false, false);
+	is_event(&q.ev[1], ALARM_HUGE, true, false);
+	alarm_queue_free(&q);
+	alarm_free(s);
+}
+
+/* The difference comes from the state, not from the events that waited: conditions the NMS
+ * holds and no state says are raised (here a state that never saw them, node 4 gone) clear. */
+static void master_back_clears_what_the_nms_holds_and_is_no_longer_true(void **state)
+{
+	struct alarm_state *s = alarm_new(), *fresh = alarm_new();
+	struct alarm_queue q;
+	struct host h;
+
+	(void)state;
+	alarm_queue_init(&q);
+	outage(s, &h, &q, &plain);
+	deliver_all(&q); /* held now: CPU 4, hugepage rows (0, 1G) and (4, 2M) */
+	h.m.nnodes = 1;
+	h.m.nhuges = 2;
+	update(fresh, &h, 300, &plain);
+	alarm_master_back(fresh, &q, &h.m, 99, &plain);
+	/* (0, 1G) is over still and is raised (its row, now true) */
+	assert_int_equal(q.n, 3);
+	is_event(&q.ev[0], ALARM_CPU, false, false);
+	assert_int_equal(q.ev[0].node.id, 4);
+	assert_int_equal(q.ev[0].node.cpu_capacity, 0);
+	assert_int_equal(q.ev[0].ticks, 99);
+	is_event(&q.ev[1], ALARM_HUGE, false, false);
+	assert_int_equal(q.ev[1].huge.node, 4);
+	assert_int_equal(q.ev[1].huge.total, 0);
+	is_event(&q.ev[2], ALARM_HUGE, true, true);
+	assert_int_equal(q.ev[2].huge.node, 0);
+	alarm_queue_free(&q);
+	alarm_free(fresh);
+	alarm_free(s);
+}
+
+static void master_back_leaves_a_source_waiting_for_its_hold_down(void **state)
+{
+	const struct alarm_config cfg = {5, true};
+	struct alarm_state *s = alarm_new();
+	struct alarm_queue q;
+	struct host h;
+
+	(void)state;
+	alarm_queue_init(&q);
+	host_init(&h);
+	update_q(s, &h, 0, &cfg, &q);
+	h.m.source_status = SOURCE_DEGRADED;
+	update_q(s, &h, 1000, &cfg, &q);
+	assert_int_equal(update_q(s, &h, 6000, &cfg, &q), 1);
+	assert_int_equal(deliver_all(&q), 1);
+	/* while the master is away it turns unavailable, which waits 5 s */
+	h.m.source_status = SOURCE_UNAVAILABLE;
+	assert_int_equal(update_q(s, &h, 7000, &cfg, &q), 0);
+	alarm_master_back(s, &q, &h.m, 700, &cfg);
+	assert_int_equal(q.n, 0); /* not recovered, and its new raise is not due yet */
+	assert_int_equal(update_q(s, &h, 12000, &cfg, &q), 1);
+	assert_int_equal(q.n, 1);
+	assert_int_equal(q.ev[0].source_status, SOURCE_UNAVAILABLE);
+	alarm_queue_free(&q);
+	alarm_free(s);
 }
 
 static void event_names_follow_the_mib(void **state)
@@ -463,15 +771,15 @@ static void event_names_follow_the_mib(void **state)
 	    {ALARM_HUGE, false, 6, "numaHugepageOversubCleared"},
 	    {ALARM_SOURCE, true, 7, "numaSourceError"},
 	    {ALARM_SOURCE, false, 8, "numaSourceRecovered"},
+	    {ALARM_DEVICE, true, 9, "numaVmRemoteDevice"},
+	    {ALARM_DEVICE, false, 10, "numaVmRemoteDeviceCleared"},
 	};
 	size_t i;
 
 	(void)state;
 	for (i = 0; i < ARRAY_SIZE(t); i++) {
-		struct alarm_event e = tagged(0);
+		struct alarm_event e = cond_event(t[i].kind, 0, 0, t[i].raise, 0);
 
-		e.kind = t[i].kind;
-		e.raise = t[i].raise;
 		assert_int_equal(alarm_event_subid(&e), t[i].subid);
 		assert_string_equal(alarm_event_name(&e), t[i].name);
 	}
@@ -488,10 +796,17 @@ int main(void)
 	    cmocka_unit_test(startup_without_notify_on_startup_is_silent_until_a_new_condition),
 	    cmocka_unit_test(row_that_disappears_clears_with_zero_values),
 	    cmocka_unit_test(source_error_per_bad_status_then_one_recovery),
-	    cmocka_unit_test(master_back_replays_raises_sent_to_the_old_master),
 	    cmocka_unit_test(unrelated_changes_send_nothing),
-	    cmocka_unit_test(queue_drops_the_oldest_when_full),
-	    cmocka_unit_test(queue_keeps_order_across_wrap_and_growth),
+	    cmocka_unit_test(vm_with_remote_device_raises_and_clears),
+	    cmocka_unit_test(queue_keeps_one_notification_per_condition_in_order_of_its_latest),
+	    cmocka_unit_test(queue_raise_then_clear_the_nms_never_saw_sends_nothing),
+	    cmocka_unit_test(queue_clear_then_raise_of_a_held_condition_leaves_the_new_raise),
+	    cmocka_unit_test(queue_delivery_records_what_the_nms_holds),
+	    cmocka_unit_test(queue_clear_survives_an_outage_of_flapping_elsewhere),
+	    cmocka_unit_test(master_back_sends_the_difference_of_state),
+	    cmocka_unit_test(master_back_without_notify_on_startup_sends_what_changed_only),
+	    cmocka_unit_test(master_back_clears_what_the_nms_holds_and_is_no_longer_true),
+	    cmocka_unit_test(master_back_leaves_a_source_waiting_for_its_hold_down),
 	    cmocka_unit_test(event_names_follow_the_mib),
 	};
 

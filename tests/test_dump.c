@@ -82,6 +82,7 @@ static void flatten_nodes(const struct model *m)
 		fact(tf(n->cpu_over), "%s.cpu_oversubscribed", p);
 		fact(tf(n->mem_over), "%s.memory_oversubscribed", p);
 		fact(tf(n->huge_over), "%s.hugepages_oversubscribed", p);
+		fact(tf(n->mem_known), "%s.memory_known", p);
 		free((char *)p);
 	}
 	for (size_t i = 0; i < m->nhuges; i++) {
@@ -106,6 +107,9 @@ static void flatten_vms(const struct model *m)
 		fact(u64(v->vcpus), "%s.vcpus", p);
 		fact(u64(v->vcpus_max), "%s.vcpus_max", p);
 		fact(u64(v->memory), "%s.memory_bytes", p);
+		fact(u64(v->mem_devices), "%s.memory_devices_bytes", p);
+		fact(u64(v->mem_persistent), "%s.memory_persistent_bytes", p);
+		fact(u64(v->mem_enclave), "%s.memory_enclave_bytes", p);
 		fact(placement_name(v->placement), "%s.placement", p);
 		fact(mem_mode_name(v->mem_mode), "%s.memory_mode", p);
 		fact(v->nodes, "%s.nodes", p);

@@ -18,6 +18,7 @@
 #include "source/engine.h"
 #include "core/log.h"
 #include "core/util.h"
+#include "tmpdir.h"
 
 static char root[256]; /* temp dir: sys/ and libvirt/ */
 static struct engine_config cfg;
@@ -61,8 +62,7 @@ static int setup(void **state)
 
 	(void)state;
 	assert_non_null(fx);
-	snprintf(root, sizeof(root), "/tmp/numatopd-test-engine.XXXXXX");
-	assert_non_null(mkdtemp(root));
+	assert_int_equal(tmpdir_make(root, sizeof(root), "engine"), 0);
 	sh("cp -R '%s/host/sys' '%s/host/libvirt' '%s'", fx, fx, root);
 	engine_config_init(&cfg);
 	free(cfg.sysfs_root);
@@ -78,7 +78,7 @@ static int teardown(void **state)
 	(void)state;
 	log_set_hook(NULL);
 	engine_config_clear(&cfg);
-	sh("rm -rf '%s'", root);
+	assert_int_equal(tmpdir_remove(root), 0);
 	return 0;
 }
 

@@ -16,6 +16,7 @@
 #include "core/log.h"
 #include "core/util.h"
 #include "corpus.h"
+#include "tmpdir.h"
 
 static char root[256];
 static struct model *m;	 /* run-libvirt-qemu: after the runtime changes */
@@ -43,8 +44,7 @@ static void make_host(void)
 {
 	char *dir;
 
-	snprintf(root, sizeof(root), "%s/liveXXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-	assert_non_null(mkdtemp(root));
+	assert_int_equal(tmpdir_make(root, sizeof(root), "live"), 0);
 	dir = xasprintf("mkdir -p '%s/devices/system/node/node0/hugepages/hugepages-2048kB'", root);
 	assert_int_equal(system(dir), 0);
 	free(dir);
@@ -101,16 +101,11 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	char *cmd;
-
 	(void)state;
 	model_unref(m);
 	model_unref(mp);
-	if (root[0]) {
-		cmd = xasprintf("rm -rf '%s'", root);
-		assert_int_equal(system(cmd), 0);
-		free(cmd);
-	}
+	if (root[0])
+		assert_int_equal(tmpdir_remove(root), 0);
 	return 0;
 }
 

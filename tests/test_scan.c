@@ -1,5 +1,5 @@
-/* test_scan.c: the directory scan and its per-file cache: what is read, what is skipped, and
- * that a bad file is logged once per change. */
+/* test_scan.c: the directory scan and its per-file cache: what is read, what is skipped, that
+ * a bad file is logged once per change, and that a directory that cannot be read keeps its VMs. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -18,6 +19,7 @@
 #include "core/log.h"
 #include "source/scan.h"
 #include "core/util.h"
+#include "tmpdir.h"
 
 static char dir[256];
 static int warnings;
@@ -64,8 +66,7 @@ static void put_domain(const char *name, unsigned id)
 static int setup(void **state)
 {
 	(void)state;
-	snprintf(dir, sizeof(dir), "%s/scanXXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-	assert_non_null(mkdtemp(dir));
+	assert_int_equal(tmpdir_make(dir, sizeof(dir), "scan"), 0);
 	warnings = 0;
 	last_warning[0] = '\0';
 	log_set_hook(count_log);
@@ -74,11 +75,8 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	char cmd[512];
-
 	(void)state;
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	assert_int_equal(system(cmd), 0);
+	assert_int_equal(tmpdir_remove(dir), 0);
 	log_set_hook(NULL);
 	return 0;
 }
@@ -305,6 +303,66 @@ static void test_missing_directory(void **state)
 	scan_free(s);
 }
 
+/* Run scan_run() with the file descriptor table full (EMFILE, for real: RLIMIT_NOFILE at the
+ * lowest free descriptor). */
+static int run_without_fds(struct scan *s, char *err, size_t errlen)
+{
+	struct rlimit old, low;
+	int fd = dup(0), r;
+
+	assert_true(fd >= 0);
+	close(fd);
+	assert_int_equal(getrlimit(RLIMIT_NOFILE, &old), 0);
+	low = old;
+	low.rlim_cur = (rlim_t)fd;
+	assert_int_equal(setrlimit(RLIMIT_NOFILE, &low), 0);
+	r = scan_run(s, err, errlen);
+	assert_int_equal(setrlimit(RLIMIT_NOFILE, &old), 0);
+	return r;
+}
+
+static void test_unreadable_directory_keeps_the_last_vms(void **state)
+{
+	struct vm *const *vms;
+	const char *const *files;
+	char err[ERRLEN], path[512];
+	struct scan *s;
+	uint64_t gen;
+
+	(void)state;
+	put_domain("alpha", 1);
+	put_domain("beta", 2);
+	s = scan_new(dir, 0);
+	/* never read yet: nothing to keep, as if it were not there */
+	assert_int_equal(run_without_fds(s, err, sizeof(err)), -1);
+	assert_true(scan_dir_missing(s));
+	assert_false(scan_stale(s));
+	assert_int_equal(scan_run(s, err, sizeof(err)), 2);
+	gen = scan_generation(s);
+	assert_int_equal(run_without_fds(s, err, sizeof(err)), -2);
+	assert_non_null(strstr(err, strerror(EMFILE)));
+	assert_true(scan_stale(s));
+	assert_false(scan_dir_missing(s));
+	assert_false(scan_dir_unchanged(s)); /* the next rebuild tries again */
+	assert_int_equal(scan_vms(s, &vms, &files), 2);
+	assert_string_equal(vms[0]->name, "alpha");
+	assert_int_equal(scan_generation(s), gen);
+	/* readable again: the same VMs, nothing parsed */
+	assert_int_equal(scan_run(s, err, sizeof(err)), 0);
+	assert_false(scan_stale(s));
+	assert_int_equal(scan_vms(s, &vms, &files), 2);
+	assert_int_equal(scan_generation(s), gen);
+	/* gone (ENOENT) empties it, and then a read error has nothing to keep */
+	snprintf(path, sizeof(path), "%s.away", dir);
+	assert_int_equal(rename(dir, path), 0);
+	assert_int_equal(scan_run(s, err, sizeof(err)), -1);
+	assert_int_equal(scan_vms(s, &vms, &files), 0);
+	assert_int_equal(rename(path, dir), 0);
+	assert_int_equal(run_without_fds(s, err, sizeof(err)), -1);
+	assert_int_equal(scan_run(s, err, sizeof(err)), 2);
+	scan_free(s);
+}
+
 static void test_size_cap(void **state)
 {
 	char err[ERRLEN];
@@ -335,6 +393,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_symlink_is_rejected, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_vanished_files_are_dropped, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_missing_directory, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_unreadable_directory_keeps_the_last_vms, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_size_cap, setup, teardown),
 	};
 

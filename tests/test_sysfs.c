@@ -8,7 +8,6 @@
 
 #include <dirent.h>
 #include <errno.h>
-#include <ftw.h>
 #include <libgen.h>
 #include <limits.h>
 #include <stdio.h>
@@ -18,9 +17,12 @@
 #include <unistd.h>
 
 #include "core/cpuset.h"
+#include "source/pcidev.h"
 #include "source/sysfs.h"
 #include "core/util.h"
+#include "source/read_file.h"
 #include "corpus.h"
+#include "tmpdir.h"
 
 #define KiB  1024ull
 #define NODE "devices/system/node"
@@ -28,7 +30,7 @@
 /* ---------------------------------------------------------------- temp trees */
 
 struct tree {
-	char root[64];
+	char root[256];
 };
 
 static char *tpath(const struct tree *t, const char *rel)
@@ -113,19 +115,11 @@ static void put_cpulist(const struct tree *t, unsigned id, const char *list)
 	put(t, rel, list);
 }
 
-static int rm_entry(const char *p, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb;
-	(void)ftw;
-	return flag == FTW_DP ? rmdir(p) : unlink(p);
-}
-
 static int tree_setup(void **state)
 {
 	struct tree *t = xcalloc(1, sizeof(*t));
 
-	snprintf(t->root, sizeof(t->root), "/tmp/test_sysfs.XXXXXX");
-	if (mkdtemp(t->root) == NULL)
+	if (tmpdir_make(t->root, sizeof(t->root), "sysfs") < 0)
 		return -1;
 	*state = t;
 	return 0;
@@ -134,7 +128,7 @@ static int tree_setup(void **state)
 static int tree_teardown(void **state)
 {
 	struct tree *t = *state;
-	int rc = nftw(t->root, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	int rc = tmpdir_remove(t->root);
 
 	free(t);
 	return rc;
@@ -813,6 +807,118 @@ static void test_parse_number(void **state)
 	}
 }
 
+
+/* numastat: the six counters with their bits; other keys ignored; a missing line is no value
+ * (its bit clear), never 0; a key twice or a bad number refuses the file. */
+static void test_parse_numastat(void **state)
+{
+	static const char full[] = "numa_hit 5183012\nnuma_miss 1024\nnuma_foreign 2048\n"
+				   "interleave_hit 37113\nlocal_node 5180377\nother_node 3659\n";
+	struct numastat st;
+	char err[ERRLEN] = "";
+
+	(void)state;
+	assert_int_equal(sysfs_parse_numastat(full, sizeof(full), &st, err, sizeof(err)), 0);
+	assert_int_equal(st.has, 0x3f);
+	assert_int_equal(st.v[NUMASTAT_HIT], 5183012);
+	assert_int_equal(st.v[NUMASTAT_INTERLEAVE], 37113);
+	assert_int_equal(st.v[NUMASTAT_OTHER], 3659);
+	assert_int_equal(sysfs_parse_numastat("numa_hit 7\nfuture_key 9\nlocal_node 18446744073709551615\n",
+					      56, &st, err, sizeof(err)),
+			 0);
+	assert_int_equal(st.has, (1u << NUMASTAT_HIT) | (1u << NUMASTAT_LOCAL));
+	assert_true(numastat_has(&st, NUMASTAT_HIT));
+	assert_false(numastat_has(&st, NUMASTAT_MISS));
+	assert_int_equal(st.v[NUMASTAT_LOCAL], UINT64_MAX);
+	assert_int_equal(sysfs_parse_numastat("numa_hit 1\nnuma_hit 2\n", 22, &st, err, sizeof(err)),
+			 -1);
+	assert_string_equal(err, "line 2: numa_hit appears twice");
+	assert_int_equal(st.has, 0);
+	assert_int_equal(sysfs_parse_numastat("numa_miss x\n", 12, &st, err, sizeof(err)), -1);
+	assert_string_equal(err, "line 1: numa_miss: 'x' is not a number");
+	assert_int_equal(sysfs_parse_numastat("", 0, &st, err, sizeof(err)), 0);
+	assert_int_equal(st.has, 0);
+}
+
+/* numa_node files and mdev link targets. */
+static void test_pcidev_parsers(void **state)
+{
+	char a[PCI_ADDR_STRLEN];
+	struct pci_addr pa;
+
+	(void)state;
+	assert_int_equal(pcidev_parse_node("1\n", 2), 1);
+	assert_int_equal(pcidev_parse_node("-1\n", 3), -1);
+	assert_int_equal(pcidev_parse_node("0", 1), 0);
+	assert_int_equal(pcidev_parse_node("1024\n", 5), -1); /* over the node limit */
+	assert_int_equal(pcidev_parse_node("x\n", 2), -1);
+	assert_int_equal(pcidev_parse_node("-2\n", 3), -1);
+	assert_int_equal(pcidev_parse_parent("../../../devices/pci0000:d7/0000:d7:00.0/0000:d8:00.0/"
+					     "4b20d080-1b54-4048-85b3-a6a62d165c01",
+					     &pa),
+			 0);
+	pci_addr_format(&pa, a);
+	assert_string_equal(a, "0000:d8:00.0");
+	assert_int_equal(pcidev_parse_parent("../../../devices/pci0000:00/0000:00:02.0/u/", &pa), 0);
+	pci_addr_format(&pa, a);
+	assert_string_equal(a, "0000:00:02.0");
+	/* vfio-ccw and vfio-ap parents are not PCI devices */
+	assert_int_equal(pcidev_parse_parent("../../../devices/css0/0.0.0023/u", &pa), -1);
+	assert_int_equal(pcidev_parse_parent("../../../devices/vfio_ap/matrix/u", &pa), -1);
+	assert_int_equal(pcidev_parse_parent("u", &pa), -1);
+	assert_int_equal(pci_addr_parse("10000:00:00.0", &pa), 0);
+	assert_int_equal(pci_addr_parse("0000:00:20.0", &pa), -1);
+	assert_int_equal(pci_addr_parse("0000:00:1f.8", &pa), -1);
+	assert_int_equal(pci_addr_parse("000:00:1f.0", &pa), -1);
+	assert_int_equal(pci_addr_parse("0000:00:1f.0x", &pa), -1);
+}
+
+/* The device host: numastat for node 0 only, and each device the VMs name looked up. */
+static void test_read_pcihost(void **state)
+{
+	const char *fx = getenv("FIXTURES");
+	char *root, err[ERRLEN];
+	struct host *h = NULL;
+	struct vm vm = {0};
+	struct vm *vms[] = {&vm};
+	struct vm_dev devs[4] = {
+	    {.kind = DEV_KIND_PCI, .addr = {0, 0x3b, 2, 1}},
+	    {.kind = DEV_KIND_PCI, .addr = {0, 0x5e, 0, 0}},
+	    {.kind = DEV_KIND_MDEV, .uuid = "4b20d080-1b54-4048-85b3-a6a62d165c01"},
+	    {.kind = DEV_KIND_PCI, .addr = {0, 0x3b, 2, 1}},
+	};
+	const struct host_dev *d;
+
+	(void)state;
+	if (fx == NULL)
+		skip();
+	root = xasprintf("%s/pcihost/sys", fx);
+	assert_int_equal(sysfs_read_host(root, &h, err, sizeof(err)), 0);
+	assert_int_equal(h->nwarnings, 0);
+	assert_int_equal(h->nodes[0].numastat.has, 0x3f);
+	assert_int_equal(h->nodes[0].numastat.v[NUMASTAT_MISS], 1024);
+	assert_int_equal(h->nodes[1].numastat.has, 0);
+	vm.devs = devs;
+	vm.ndevs = 4;
+	pcidev_read(root, vms, 1, h);
+	assert_int_equal(h->ndevs, 3); /* the VF twice is one entry */
+	d = host_dev_find(h, DEV_KIND_PCI, &devs[0].addr, "");
+	assert_non_null(d);
+	assert_true(d->found);
+	assert_int_equal(d->node, 0);
+	d = host_dev_find(h, DEV_KIND_PCI, &devs[1].addr, "");
+	assert_non_null(d);
+	assert_false(d->found);
+	assert_int_equal(d->node, -1);
+	d = host_dev_find(h, DEV_KIND_MDEV, NULL, devs[2].uuid);
+	assert_non_null(d);
+	assert_true(d->found);
+	assert_int_equal(d->node, 1);
+	assert_int_equal(d->addr.bus, 0xd8);
+	host_free(h);
+	free(root);
+}
+
 /* ---------------------------------------------------------------- corpus */
 
 
@@ -880,12 +986,11 @@ static struct host *read_corpus(const char *rel)
 	free(base);
 	if (node == NULL)
 		return NULL;
-	snprintf(t.root, sizeof(t.root), "/tmp/test_sysfs.XXXXXX");
-	assert_non_null(mkdtemp(t.root));
+	assert_int_equal(tmpdir_make(t.root, sizeof(t.root), "sysfs"), 0);
 	corpus_root(&t, node);
 	free(node);
 	h = read_ok(&t);
-	assert_int_equal(nftw(t.root, rm_entry, 16, FTW_DEPTH | FTW_PHYS), 0);
+	assert_int_equal(tmpdir_remove(t.root), 0);
 	return h;
 }
 
@@ -1073,8 +1178,7 @@ static void test_refresh_corpus(void **state)
 		nd = xasprintf("%s/node", b);
 		node = resolve_dir(nd, 0);
 		assert_non_null(node);
-		snprintf(t.root, sizeof(t.root), "/tmp/test_sysfs.XXXXXX");
-		assert_non_null(mkdtemp(t.root));
+		assert_int_equal(tmpdir_make(t.root, sizeof(t.root), "sysfs"), 0);
 		corpus_root(&t, node);
 		h1 = read_ok(&t);
 		if (sysfs_refresh_host(t.root, h1, &h2) == 0) {
@@ -1085,7 +1189,7 @@ static void test_refresh_corpus(void **state)
 			print_message("%s: refused (%zu warnings)\n", snaps[i], h1->nwarnings);
 		}
 		host_free(h1);
-		assert_int_equal(nftw(t.root, rm_entry, 16, FTW_DEPTH | FTW_PHYS), 0);
+		assert_int_equal(tmpdir_remove(t.root), 0);
 		free(node);
 		free(nd);
 		free(b);
@@ -1457,6 +1561,9 @@ int main(void)
 	    cmocka_unit_test(test_parse_meminfo_table),
 	    cmocka_unit_test(test_parse_distance),
 	    cmocka_unit_test(test_parse_number),
+	    cmocka_unit_test(test_parse_numastat),
+	    cmocka_unit_test(test_pcidev_parsers),
+	    cmocka_unit_test(test_read_pcihost),
 	    cmocka_unit_test(test_corpus_nvidiagpunumanodes),
 	    cmocka_unit_test(test_corpus_48amd64_sparse),
 	    cmocka_unit_test_setup_teardown(test_refresh_reads_what_moves, tree_setup, tree_teardown),

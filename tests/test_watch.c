@@ -17,6 +17,7 @@
 #include "core/log.h"
 #include "core/util.h"
 #include "source/watch.h"
+#include "tmpdir.h"
 
 static char base[256];
 static int warnings, infos;
@@ -33,9 +34,7 @@ static void quiet(int prio, const char *msg)
 static int setup(void **state)
 {
 	(void)state;
-	snprintf(base, sizeof(base), "%s/numatopd-watch.XXXXXX",
-		 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-	assert_non_null(mkdtemp(base));
+	assert_int_equal(tmpdir_make(base, sizeof(base), "watch"), 0);
 	warnings = infos = 0;
 	log_set_hook(quiet);
 	return 0;
@@ -43,11 +42,8 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	char *cmd = xasprintf("rm -rf '%s'", base);
-
 	(void)state;
-	assert_int_equal(system(cmd), 0);
-	free(cmd);
+	assert_int_equal(tmpdir_remove(base), 0);
 	log_set_hook(NULL);
 	return 0;
 }
@@ -189,15 +185,14 @@ static void missing_directory_is_awaited_from_its_nearest_parent(void **state)
 
 static void directory_removed_and_recreated_is_followed(void **state)
 {
-	char *dir = path("gone"), *cmd;
+	char *dir = path("gone");
 	struct watch *w;
 
 	(void)state;
 	assert_int_equal(mkdir(dir, 0755), 0);
 	put("gone/a.xml");
 	w = watch_new(dir);
-	cmd = xasprintf("rm -rf '%s'", dir);
-	assert_int_equal(system(cmd), 0);
+	assert_int_equal(tmpdir_remove(dir), 0);
 	assert_true(settle(w) & WATCH_RESCAN);
 	assert_false(watch_on_dir(w));
 	assert_true(watch_fd(w) >= 0);
@@ -207,7 +202,6 @@ static void directory_removed_and_recreated_is_followed(void **state)
 	put("gone/b.xml");
 	assert_int_equal(settle(w), WATCH_CHANGED);
 	watch_free(w);
-	free(cmd);
 	free(dir);
 }
 

@@ -208,6 +208,14 @@ static const struct jv *get(const struct jv *o, const char *key)
 	exit(2);
 }
 
+static bool has(const struct jv *o, const char *key)
+{
+	for (size_t i = 0; o && o->t == J_OBJ && i < o->n; i++)
+		if (!strcmp(o->key[i], key))
+			return true;
+	return false;
+}
+
 static const char *num(const struct jv *o, const char *key)
 {
 	const struct jv *v = get(o, key);
@@ -355,8 +363,10 @@ static void expect_node(const struct jv *n)
 		NULL, NULL, "cpus", "cpu_capacity", "memory_total_bytes", "memory_free_bytes",
 		"vcpus_bound", "vcpus_spanning", "memory_used_bytes", "memory_spanning_bytes",
 		"vm_count", "cpu_headroom", NULL, "cpu_used_percent", "memory_used_percent"};
+	static const char *const stat_keys[] = {"numa_hit",	  "numa_miss",	"numa_foreign",
+						"interleave_hit", "local_node", "other_node"};
 	const char *id = num(n, "id");
-	const struct jv *d = get(n, "distances"), *h = get(n, "hugepages");
+	const struct jv *d = get(n, "distances"), *h = get(n, "hugepages"), *st = get(n, "numastat");
 
 	for (int c = 2; c <= 14; c++) {
 		if (c == 12)
@@ -370,6 +380,11 @@ static void expect_node(const struct jv *n)
 	expect(false, truth(n, "cpu_oversubscribed"), ROOT ".1.2.1.15.%s", id);
 	expect(false, truth(n, "memory_oversubscribed"), ROOT ".1.2.1.16.%s", id);
 	expect(false, truth(n, "hugepages_oversubscribed"), ROOT ".1.2.1.17.%s", id);
+	expect(false, num(n, "pci_devices"), ROOT ".1.2.1.23.%s", id);
+	/* numastat: a counter the dump lacks must be a hole in the walk */
+	for (int k = 0; k < 6; k++)
+		if (has(st, stat_keys[k]))
+			expect(false, num(st, stat_keys[k]), ROOT ".1.2.1.%d.%s", 24 + k, id);
 	for (size_t i = 0; i < d->n; i++)
 		expect(false, num(d->kid[i], "distance"), ROOT ".1.6.1.2.%s.%s", id,
 		       num(d->kid[i], "node"));
@@ -392,8 +407,9 @@ static void expect_vm(const struct jv *v, bool vcpu_table)
 					     "floating", NULL};
 	static const char *const modes[] = {"none", "strict", "interleave", "preferred",
 					    "restrictive", "mixed", NULL};
+	static const char *const kinds[] = {"pci", "mdev", NULL};
 	const char *ix = num(v, "index");
-	const struct jv *a = get(v, "assign"), *p = get(v, "vcpu_pins");
+	const struct jv *a = get(v, "assign"), *p = get(v, "vcpu_pins"), *pd = get(v, "pci_devices");
 
 	expect(false, text_value(str(v, "name")), ROOT ".1.3.1.2.%s", ix);
 	expect(false, text_value(str(v, "uuid")), ROOT ".1.3.1.3.%s", ix);
@@ -409,6 +425,18 @@ static void expect_vm(const struct jv *v, bool vcpu_table)
 	expect(false, num(v, "remote_vcpus"), ROOT ".1.3.1.13.%s", ix);
 	expect(false, num(v, "hugepage_size_kib"), ROOT ".1.3.1.14.%s", ix);
 	expect(false, list_value(str(v, "emulator_cpus")), ROOT ".1.3.1.15.%s", ix);
+	expect(false, num(v, "memory_devices_bytes"), ROOT ".1.3.1.19.%s", ix);
+	expect(false, num(v, "memory_persistent_bytes"), ROOT ".1.3.1.20.%s", ix);
+	expect(false, num(v, "memory_enclave_bytes"), ROOT ".1.3.1.21.%s", ix);
+	expect(false, num(v, "remote_pci_devices"), ROOT ".1.3.1.22.%s", ix);
+	for (size_t i = 0; i < pd->n; i++) { /* numaVmDeviceIndex: the position, from 1 */
+		const struct jv *dv = pd->kid[i];
+
+		expect(false, str(dv, "address"), ROOT ".1.8.1.2.%s.%zu", ix, i + 1);
+		expect(false, enum_of(str(dv, "kind"), kinds), ROOT ".1.8.1.3.%s.%zu", ix, i + 1);
+		expect(false, num(dv, "node"), ROOT ".1.8.1.4.%s.%zu", ix, i + 1);
+		expect(false, truth(dv, "remote"), ROOT ".1.8.1.5.%s.%zu", ix, i + 1);
+	}
 	for (size_t i = 0; i < a->n; i++) {
 		const char *nd = num(a->kid[i], "node");
 

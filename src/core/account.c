@@ -4,6 +4,7 @@
  * and account_vcpu.c (R1-R3, R7), the nodes' in account_node.c (R9). */
 #include "core/account_impl.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "core/util.h"
@@ -62,6 +63,40 @@ static void topo_clear(struct topo *t)
 	free(t->pos);
 }
 
+/* What the host reader could not see, said as what it is: a node without meminfo has unknown
+ * memory (not 0 bytes); CPUs that cpu/online lists but no node names are a gap in sysfs. */
+static void host_gaps(struct model *m, const struct host *h)
+{
+	char msg[256];
+	struct cpuset *gap;
+	size_t i;
+
+	for (i = 0; i < h->nnodes; i++) {
+		if (h->nodes[i].has_meminfo)
+			continue;
+		snprintf(msg, sizeof(msg),
+			 "node%u/meminfo: missing or unreadable; the node's memory is unknown (no "
+			 "limit, headroom or oversubscription verdict)",
+			 h->nodes[i].id);
+		model_add_problem(&m->warnings, &m->nwarnings, "sysfs", msg);
+	}
+	if (h->online_cpus == NULL || h->cpus == NULL)
+		return;
+	gap = cpuset_dup(h->online_cpus);
+	cpuset_subtract(gap, h->cpus);
+	if (!cpuset_empty(gap)) {
+		char *list = cpuset_format(gap);
+
+		snprintf(msg, sizeof(msg),
+			 "cpu/online lists CPUs %.160s that no node directory names (no cpulist, no "
+			 "cpu<N> entries)",
+			 list);
+		model_add_problem(&m->warnings, &m->nwarnings, "sysfs", msg);
+		free(list);
+	}
+	cpuset_free(gap);
+}
+
 /* The model's header and the host's warnings; the host indexed; a zero sum per node. */
 static void build_begin(struct ctx *c, const struct host *host)
 {
@@ -74,6 +109,7 @@ static void build_begin(struct ctx *c, const struct host *host)
 	c->m->source_status = SOURCE_OK; /* the daemon overrides it from the scan */
 	for (i = 0; i < host->nwarnings; i++)
 		model_add_problem(&c->m->warnings, &c->m->nwarnings, "sysfs", host->warnings[i]);
+	host_gaps(c->m, host);
 	topo_init(&c->topo, host);
 	c->acc = xcalloc(host->nnodes, sizeof(*c->acc));
 }

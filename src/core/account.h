@@ -4,6 +4,8 @@
 #ifndef NUMATOPD_ACCOUNT_H
 #define NUMATOPD_ACCOUNT_H
 
+#include <time.h>
+
 #include "core/vm.h"
 #include "core/vmrun.h"
 #include "core/model.h"
@@ -45,15 +47,26 @@ struct model *account_build_run(const struct host *host, struct vm *const *vms,
 				const struct account_config *cfg);
 
 /* True when a and b are the same host for accounting: everything account_build() reads is
- * equal but the values the kernel moves on its own (MemFree, MemUsed, free and surplus
- * hugepages). NULL equals only NULL. */
+ * equal (passthrough devices included) but the values the kernel moves on its own (MemFree,
+ * MemUsed, free and surplus hugepages, numastat). NULL equals only NULL. */
 bool account_host_same(const struct host *a, const struct host *b);
 
 /* The model account_build() would make from host and the VMs and config prev was built from,
  * made without accounting again: prev's VM rows and warnings are shared (prev stays
- * referenced through vm_owner), node and hugepage rows are copied with host's free values.
+ * referenced through vm_owner), node and hugepage rows are copied with host's free values
+ * and numastat counters.
  * Only for a host where account_host_same(the host of prev, host). Holds one reference. */
 struct model *account_refresh(struct model *prev, const struct host *host);
+
+/* The remote-device rule: a device on node (-1: unknown) is remote for a VM whose nodes (those
+ * of its assignment rows) are vm_nodes when its node is known and is not one of them; a VM
+ * without any node (floating) is not judged. */
+bool account_dev_remote(int node, const struct cpuset *vm_nodes);
+/* One UUID is one VM: true when file fa (VM a, modified at ma) is the VM rather than fb, both
+ * holding the same UUID. The file named <name>.xml after its own domain wins, then the newer
+ * one, then the name that sorts first (so the choice never depends on the input order). */
+bool account_file_preferred(const struct vm *a, const char *fa, const struct timespec *ma,
+			    const struct vm *b, const char *fb, const struct timespec *mb);
 
 /* numaVmIndex for a VM without a domain id: FNV-1a of the UUID text, masked to 30 bits, with
  * bit 30 set (so 1073741824..2147483647); collisions are probed linearly by the builder. */

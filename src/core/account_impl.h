@@ -72,6 +72,7 @@ struct demand {
 
 struct nodeacc { /* R9 sums for one host node */
 	unsigned vcpus_bound, vcpus_spanning, vm_count;
+	unsigned pci_devices; /* passthrough devices on it, of every VM */
 	uint64_t mem_used, mem_spanning, mem_huge;
 	uint64_t mem_resident; /* runtime: resident bytes of VMs */
 	unsigned vcpus_running; /* runtime: vCPUs that last ran here */
@@ -86,7 +87,7 @@ struct ctx {
 	struct model *m;
 	const struct vm_run *runs; /* parallel to the input VMs; NULL: no runtime facts */
 	const struct vm_run *run;  /* the facts of the VM being accounted, NULL: none */
-	size_t capvms, capassigns, capvcpus, capdists, caphuges;
+	size_t capvms, capassigns, capvcpus, capdists, caphuges, capdevs;
 };
 
 /* ---------------------------------------------------------------- one VM */
@@ -105,7 +106,7 @@ struct share { /* one VM's part of one host node */
 struct gcell { /* a guest cell with its binding (R4, R5, R8) */
 	unsigned id;
 	const struct cpuset *vcpus; /* guest vCPU ids; NULL: every vCPU (the implicit cell) */
-	uint64_t mem;		    /* bytes, memory devices included */
+	uint64_t mem;		    /* bytes, the memory devices that follow it included */
 	struct cpuset *nodes;	    /* host nodes it is bound to; NULL: unbound */
 	enum mem_mode mode;	    /* MEM_MODE_NONE when unbound */
 	uint64_t huge_kib;	    /* 0: not hugepage-backed */
@@ -113,7 +114,7 @@ struct gcell { /* a guest cell with its binding (R4, R5, R8) */
 
 /* Where a set naming missing host ids came from, for the one warning per VM. */
 enum { SRC_VCPUPIN, SRC_VCPU_CPUSET, SRC_NUMAD_CPUSET };
-enum { SRC_MEMNODE, SRC_NUMATUNE, SRC_NUMAD_NODESET };
+enum { SRC_MEMNODE, SRC_NUMATUNE, SRC_NUMAD_NODESET, SRC_MEMDEV };
 
 struct vmctx {
 	const struct vm *vm;
@@ -123,7 +124,10 @@ struct vmctx {
 	size_t ncells;
 	size_t *cellpos;     /* guest cell id -> position + 1 in cells, 0 = none */
 	unsigned ncellpos;   /* ids below this are indexed */
-	uint64_t memory;     /* every cell plus memory devices that fit no cell */
+	uint64_t memory;     /* guest RAM: every cell, device backends, devices that fit no cell */
+	struct gcell *devs;  /* RAM devices with a backend of their own (nodemask, pagesize) */
+	size_t ndevs;
+	uint64_t mem_devices, mem_persistent, mem_enclave; /* bytes, per device family */
 	struct share *share; /* parallel to host->nodes */
 	size_t nshare;
 	struct cpuset *numad_cpus; /* CPUs of the numad nodeset, computed once */
@@ -157,6 +161,12 @@ void account_drop_missing(struct cpuset *set, const struct cpuset *exist, struct
 void account_vcpus(struct ctx *c, struct vmctx *v);
 /* What libvirt pins to under automatic placement: numad's cpuset, else its nodes' CPUs. */
 const struct cpuset *account_numad_cpus(const struct ctx *c, struct vmctx *v);
+
+/* account_dev.c: one VM's passthrough devices: a row each, counted on their node, remote
+ * (account_dev_remote) ones counted in r->remote_devices. nodes: the VM's nodes (its
+ * assignment rows). */
+void account_devs(struct ctx *c, const struct vmctx *v, const struct cpuset *nodes,
+		  struct vm_row *r);
 
 /* account_node.c: R9. Fold one VM's share of a node (and its hugepage demand) into the node's
  * sums; then one node row per host node, its hugepage and distance rows; then every table

@@ -156,3 +156,26 @@ void account_index_assign(struct vm *const *vms, const char *const *files, size_
 	idmap_clear(&map);
 	free(e);
 }
+
+/* ---------------------------------------------------------------- one UUID, one VM */
+
+static bool named_after(const struct vm *vm, const char *file)
+{
+	size_t n = vm->name ? strlen(vm->name) : 0;
+
+	return n > 0 && strncmp(file, vm->name, n) == 0 && strcmp(file + n, ".xml") == 0;
+}
+
+bool account_file_preferred(const struct vm *a, const char *fa, const struct timespec *ma,
+			    const struct vm *b, const char *fb, const struct timespec *mb)
+{
+	bool na = named_after(a, fa), nb = named_after(b, fb);
+
+	if (na != nb)
+		return na;
+	if (ma->tv_sec != mb->tv_sec)
+		return ma->tv_sec > mb->tv_sec;
+	if (ma->tv_nsec != mb->tv_nsec)
+		return ma->tv_nsec > mb->tv_nsec;
+	return strcmp(fa, fb) < 0;
+}

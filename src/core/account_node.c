@@ -99,6 +99,15 @@ static void fill_node(const struct ctx *c, size_t i, struct node_row *r)
 	r->mem_used_pct = arith_pct_ceil(use, r->mem_limit);
 	r->cpu_over = r->vcpus_bound > r->cpu_limit;
 	r->mem_over = use > r->mem_limit;
+	r->mem_known = n->has_meminfo;
+	if (!r->mem_known) { /* unknown, not 0: no limit, no headroom, no verdict */
+		r->mem_limit = 0;
+		r->mem_headroom = 0;
+		r->mem_used_pct = 0;
+		r->mem_over = false;
+	}
+	r->pci_devices = a->pci_devices;
+	r->numastat = n->numastat;
 	r->mem_resident_vms = a->mem_resident;
 	r->vcpus_running = a->vcpus_running;
 }
@@ -219,6 +228,13 @@ static int cmp_vcpu_row(const void *a, const void *b)
 	return cmp_key2(x->vm, x->vcpu, y->vm, y->vcpu);
 }
 
+static int cmp_dev_row(const void *a, const void *b)
+{
+	const struct dev_row *x = a, *y = b;
+
+	return cmp_key2(x->vm, x->ord, y->vm, y->ord);
+}
+
 void account_sort_rows(struct model *m)
 {
 	qsort_empty_ok(m->nodes, m->nnodes, sizeof(*m->nodes), cmp_node_row);
@@ -227,4 +243,5 @@ void account_sort_rows(struct model *m)
 	qsort_empty_ok(m->vms, m->nvms, sizeof(*m->vms), cmp_vm_row);
 	qsort_empty_ok(m->assigns, m->nassigns, sizeof(*m->assigns), cmp_assign_row);
 	qsort_empty_ok(m->vcpus, m->nvcpus, sizeof(*m->vcpus), cmp_vcpu_row);
+	qsort_empty_ok(m->devs, m->ndevs, sizeof(*m->devs), cmp_dev_row);
 }

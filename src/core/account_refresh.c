@@ -29,14 +29,24 @@ static bool same_node(const struct node *a, const struct node *b)
 	return true;
 }
 
+static bool same_dev(const struct host_dev *a, const struct host_dev *b)
+{
+	return host_dev_cmp(a, b) == 0 && a->found == b->found && a->not_pci == b->not_pci &&
+	       a->node == b->node && pci_addr_cmp(&a->addr, &b->addr) == 0;
+}
+
 bool account_host_same(const struct host *a, const struct host *b)
 {
 	size_t i;
 
 	if (a == NULL || b == NULL)
 		return a == b;
-	if (a->nnodes != b->nnodes || a->nwarnings != b->nwarnings)
+	if (a->nnodes != b->nnodes || a->nwarnings != b->nwarnings || a->ndevs != b->ndevs ||
+	    a->base_page_kib != b->base_page_kib)
 		return false;
+	for (i = 0; i < a->ndevs; i++)
+		if (!same_dev(&a->devs[i], &b->devs[i]))
+			return false;
 	for (i = 0; i < a->nnodes; i++)
 		if (!same_node(&a->nodes[i], &b->nodes[i]))
 			return false;
@@ -64,8 +74,10 @@ struct model *account_refresh(struct model *prev, const struct host *host)
 
 		m->nodes[i] = prev->nodes[i];
 		m->nodes[i].cpulist = xstrdup(prev->nodes[i].cpulist);
-		if (n != NULL)
+		if (n != NULL) {
 			m->nodes[i].mem_free = n->mem_free;
+			m->nodes[i].numastat = n->numastat;
+		}
 	}
 	m->dists = xmemdup(prev->dists, prev->ndists, sizeof(*m->dists));
 	m->huges = xmemdup(prev->huges, prev->nhuges, sizeof(*m->huges));

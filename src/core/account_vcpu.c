@@ -171,6 +171,8 @@ static int place_vcpu(const struct ctx *c, struct vmctx *v, const struct cpuset 
 	return (int)h->nodes[first].id;
 }
 
+/* The cell listing the vCPU; one that no cell lists is in cell 0, as libvirt puts it there
+ * (virDomainNumaFillCPUsInNode), else the first cell when no cell has id 0. */
 static const struct gcell *vcpu_cell(const struct vmctx *v, unsigned id)
 {
 	size_t i;
@@ -178,7 +180,9 @@ static const struct gcell *vcpu_cell(const struct vmctx *v, unsigned id)
 	for (i = 0; i < v->ncells; i++)
 		if (v->cells[i].vcpus == NULL || cpuset_test(v->cells[i].vcpus, id))
 			return &v->cells[i];
-	return NULL;
+	if (v->ncells == 0)
+		return NULL;
+	return v->ncellpos > 0 && v->cellpos[0] ? &v->cells[v->cellpos[0] - 1] : &v->cells[0];
 }
 
 static void account_vcpu(struct ctx *c, struct vmctx *v, unsigned id)

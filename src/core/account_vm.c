@@ -10,7 +10,7 @@
 
 static const char *const cpu_src_names[] = {"vcpupin", "vcpu cpuset", "numad cpuset"};
 static const char *const node_src_names[] = {"numatune memnode", "numatune memory",
-					     "numad nodeset"};
+					     "numad nodeset", "memory device nodemask"};
 
 /* ---------------------------------------------------------------- warnings */
 
@@ -46,7 +46,8 @@ void account_drop_missing(struct cpuset *set, const struct cpuset *exist, struct
 
 /* "vcpupin names host CPUs 63 that do not exist; ignored" */
 static void warn_missing(struct ctx *c, const struct vmctx *v, const char *const *names,
-			 size_t nnames, unsigned mask, const struct cpuset *bad, const char *what)
+			 size_t nnames, unsigned mask, const struct cpuset *bad, const char *what,
+			 const char *why)
 {
 	char srcs[128] = "";
 	size_t i, nsrc = 0;
@@ -62,9 +63,32 @@ static void warn_missing(struct ctx *c, const struct vmctx *v, const char *const
 		strcat(srcs, names[i]);
 	}
 	list = cpuset_format(bad);
-	warnf(c, v, "%s %s host %s %s that do not exist; ignored", srcs,
-	      nsrc > 1 ? "name" : "names", what, list);
+	warnf(c, v, "%s %s host %s %s %s; ignored", srcs, nsrc > 1 ? "name" : "names", what, list,
+	      why);
 	free(list);
+}
+
+/* CPUs that cpu/online lists but no node directory names are a gap in sysfs (the host's own
+ * warning says so), not CPUs that do not exist. */
+static void warn_missing_cpus(struct ctx *c, struct vmctx *v)
+{
+	const struct cpuset *online = c->topo.host->online_cpus;
+	struct cpuset *gap;
+
+	if (v->bad_cpus == NULL || online == NULL || !cpuset_intersects(v->bad_cpus, online)) {
+		warn_missing(c, v, cpu_src_names, ARRAY_SIZE(cpu_src_names), v->bad_cpu_src,
+			     v->bad_cpus, "CPUs", "that do not exist");
+		return;
+	}
+	gap = cpuset_dup(v->bad_cpus);
+	cpuset_intersect(gap, online);
+	cpuset_subtract(v->bad_cpus, online);
+	warn_missing(c, v, cpu_src_names, ARRAY_SIZE(cpu_src_names), v->bad_cpu_src, gap, "CPUs",
+		     "that no host node lists (sysfs names no node for them)");
+	if (!cpuset_empty(v->bad_cpus))
+		warn_missing(c, v, cpu_src_names, ARRAY_SIZE(cpu_src_names), v->bad_cpu_src,
+			     v->bad_cpus, "CPUs", "that do not exist");
+	cpuset_free(gap);
 }
 
 /* ---------------------------------------------------------------- R4: guest cells */
@@ -91,60 +115,78 @@ static struct gcell *find_cell(struct vmctx *v, unsigned id)
 	return &v->cells[v->cellpos[id] - 1];
 }
 
-/* A memory device adds to the cell it targets; one that targets no cell still counts in the
- * VM's memory (nothing is silently dropped) but in no host node. */
-static uint64_t add_memdev(struct ctx *c, struct vmctx *v, size_t i)
-{
-	const struct memdev *d = &v->vm->memdevs[i];
-	struct gcell *g = NULL;
+/* libvirt rounds what it starts (qemuDomainAlignMemorySizes): a status file holds the rounded
+ * sizes already, a config file does not. ppc64 rounds everything to 256 MiB; elsewhere cells
+ * and the initial memory to 1 MiB, DIMMs to 2 MiB. */
+#define ALIGN_PPC64 (256ull << 20)
+#define ALIGN_CELL  (1ull << 20)
+#define ALIGN_DIMM  (2ull << 20)
 
-	if (d->node < 0 && v->ncells == 1)
-		g = &v->cells[0];
-	else if (d->node >= 0)
-		g = find_cell(v, (unsigned)d->node);
-	if (g) {
-		add_sat(&g->mem, d->size);
-		return 0;
-	}
-	if (d->node < 0)
-		warnf(c, v,
-		      "memory device %zu has no target node and the domain has %zu cells; "
-		      "its %llu bytes count in no host node",
-		      i, v->ncells, (unsigned long long)d->size);
-	else
-		warnf(c, v,
-		      "memory device %zu targets guest cell %d, which does not exist; "
-		      "its %llu bytes count in no host node",
-		      i, d->node, (unsigned long long)d->size);
-	return d->size;
+static uint64_t round_up(uint64_t bytes, uint64_t align)
+{
+	uint64_t r = bytes % align;
+
+	if (r == 0)
+		return bytes;
+	return bytes > UINT64_MAX - (align - r) ? UINT64_MAX : bytes + (align - r);
 }
 
-static void build_cells(struct ctx *c, struct vmctx *v)
+static uint64_t align_cell(const struct vm *vm, uint64_t bytes)
+{
+	if (vm->is_status)
+		return bytes;
+	return round_up(bytes, vm->ppc64 ? ALIGN_PPC64 : ALIGN_CELL);
+}
+
+static bool is_ram(const struct memdev *d)
+{
+	return d->model == MEMDEV_DIMM || d->model == MEMDEV_VIRTIO_MEM;
+}
+
+/* The guest RAM a device adds: a DIMM's size (rounded as libvirt will), what virtio-mem has
+ * plugged. Persistent and enclave devices add none. */
+static uint64_t device_ram(const struct vm *vm, const struct memdev *d)
+{
+	if (d->model == MEMDEV_VIRTIO_MEM)
+		return d->plugged;
+	if (d->model != MEMDEV_DIMM)
+		return 0;
+	if (vm->is_status)
+		return d->size;
+	return round_up(d->size, vm->ppc64 ? ALIGN_PPC64 : ALIGN_DIMM);
+}
+
+/* libvirt's initial memory (virDomainDefGetMemoryInitial): <memory> minus every device. */
+static uint64_t initial_memory(const struct vm *vm)
+{
+	uint64_t devs = 0;
+	size_t i;
+
+	for (i = 0; i < vm->nmemdevs; i++)
+		add_sat(&devs, vm->memdevs[i].size);
+	return align_cell(vm, vm->memory > devs ? vm->memory - devs : 0);
+}
+
+static void build_cells(struct vmctx *v)
 {
 	const struct vm *vm = v->vm;
-	uint64_t lost = 0;
 	size_t i;
 
 	if (vm->ncells == 0) {
-		/* the implicit cell 0: id 0, every vCPU, <memory> */
+		/* the implicit cell 0: id 0, every vCPU, the initial memory */
 		v->ncells = 1;
 		v->cells = xcalloc(1, sizeof(*v->cells));
-		v->cells[0].mem = vm->memory;
+		v->cells[0].mem = initial_memory(vm);
 	} else {
 		v->ncells = vm->ncells;
 		v->cells = xcalloc(v->ncells, sizeof(*v->cells));
 		for (i = 0; i < vm->ncells; i++) {
 			v->cells[i].id = vm->cells[i].id;
 			v->cells[i].vcpus = vm->cells[i].cpus;
-			v->cells[i].mem = vm->cells[i].memory;
+			v->cells[i].mem = align_cell(vm, vm->cells[i].memory);
 		}
 	}
 	index_cells(v);
-	for (i = 0; i < vm->nmemdevs; i++)
-		add_sat(&lost, add_memdev(c, v, i));
-	v->memory = lost;
-	for (i = 0; i < v->ncells; i++)
-		add_sat(&v->memory, v->cells[i].mem);
 }
 
 /* ---------------------------------------------------------------- R5: cell binding */
@@ -208,9 +250,15 @@ static void bind_cell(struct ctx *c, struct vmctx *v, struct gcell *g)
 
 /* ---------------------------------------------------------------- R8: hugepages */
 
+/* A page of the host's base size is ordinary memory to libvirt, not a hugepage: 0. */
+static uint64_t huge_kib(const struct ctx *c, uint64_t kib)
+{
+	return kib == c->topo.host->base_page_kib ? 0 : kib;
+}
+
 static uint64_t page_kib(const struct ctx *c, const struct hugepage *p)
 {
-	return p->size_kib ? p->size_kib : c->cfg->default_huge_kib;
+	return huge_kib(c, p->size_kib ? p->size_kib : c->cfg->default_huge_kib);
 }
 
 /* The page size backing each guest cell, 0 for none: the first entry whose nodeset holds the
@@ -228,7 +276,7 @@ static void cell_page_sizes(const struct ctx *c, struct vmctx *v)
 		return;
 	if (vm->npages == 0) {
 		for (i = 0; i < v->ncells; i++)
-			v->cells[i].huge_kib = c->cfg->default_huge_kib;
+			v->cells[i].huge_kib = huge_kib(c, c->cfg->default_huge_kib);
 		return;
 	}
 	set = xcalloc(v->ncells ? v->ncells : 1, sizeof(*set));
@@ -276,6 +324,114 @@ static void add_huge_bytes(struct share *s, uint64_t size_kib, uint64_t bytes)
 	h = array_push(&s->huge, &s->nhuge, &s->caphuge, sizeof(*h));
 	h->size_kib = size_kib;
 	h->bytes = bytes;
+}
+
+/* ---------------------------------------------------------------- R4: memory devices */
+
+/* The cell a device targets: <target><node>, or the only cell; NULL when it fits none. */
+static struct gcell *device_cell(struct vmctx *v, const struct memdev *d)
+{
+	if (d->node < 0)
+		return v->ncells == 1 ? &v->cells[0] : NULL;
+	return find_cell(v, (unsigned)d->node);
+}
+
+static void warn_lost(struct ctx *c, const struct vmctx *v, size_t i, uint64_t bytes)
+{
+	const struct memdev *d = &v->vm->memdevs[i];
+
+	if (d->node < 0)
+		warnf(c, v,
+		      "memory device %zu has no target node and the domain has %zu cells; "
+		      "its %llu bytes count in no host node",
+		      i, v->ncells, (unsigned long long)bytes);
+	else
+		warnf(c, v,
+		      "memory device %zu targets guest cell %d, which does not exist; "
+		      "its %llu bytes count in no host node",
+		      i, d->node, (unsigned long long)bytes);
+}
+
+/* A RAM device with its own <source><nodemask> or <pagesize> is a backend of its own
+ * (qemuBuildMemoryBackendProps): bound to that nodemask, with that page size; what it does
+ * not say comes from its target cell (binding, mode, page size). */
+static void own_backend(struct ctx *c, struct vmctx *v, const struct memdev *d,
+			const struct gcell *g, uint64_t ram)
+{
+	const struct vm *vm = v->vm;
+	struct gcell *b = &v->devs[v->ndevs++];
+
+	b->id = g ? g->id : 0;
+	b->mem = ram;
+	b->huge_kib = d->page_kib ? huge_kib(c, d->page_kib) : g ? g->huge_kib : 0;
+	b->mode = MEM_MODE_NONE;
+	if (d->nodemask == NULL) {
+		if (g && g->nodes) {
+			b->nodes = cpuset_dup(g->nodes);
+			b->mode = g->mode;
+		}
+		return;
+	}
+	b->nodes = cpuset_dup(d->nodemask);
+	account_drop_missing(b->nodes, c->topo.node_ids, &v->bad_nodes, &v->bad_node_src,
+			     SRC_MEMDEV);
+	if (cpuset_empty(b->nodes)) {
+		cpuset_free(b->nodes);
+		b->nodes = NULL;
+		return;
+	}
+	b->mode = g && g->nodes ? g->mode
+				: bound_mode(vm->has_numatune_memory ? vm->mem_mode : MEM_MODE_STRICT);
+}
+
+/* Each device by its family: RAM (dimm, virtio-mem) follows its cell or is a backend of its
+ * own; persistent (nvdimm, virtio-pmem: host files) and enclave (sgx-epc) memory is counted
+ * per VM only. Returns the RAM bytes that fit no cell and have no backend of their own. */
+static uint64_t place_devices(struct ctx *c, struct vmctx *v)
+{
+	const struct vm *vm = v->vm;
+	uint64_t lost = 0;
+	size_t i;
+
+	v->devs = xcalloc(vm->nmemdevs ? vm->nmemdevs : 1, sizeof(*v->devs));
+	for (i = 0; i < vm->nmemdevs; i++) {
+		const struct memdev *d = &vm->memdevs[i];
+		struct gcell *g = device_cell(v, d);
+		uint64_t ram = device_ram(vm, d);
+
+		if (d->model == MEMDEV_NVDIMM || d->model == MEMDEV_VIRTIO_PMEM) {
+			add_sat(&v->mem_persistent, d->size);
+			continue;
+		}
+		if (!is_ram(d)) {
+			add_sat(&v->mem_enclave, d->size);
+			continue;
+		}
+		add_sat(&v->mem_devices, ram);
+		if (d->nodemask || d->page_kib) {
+			own_backend(c, v, d, g, ram);
+		} else if (g) {
+			add_sat(&g->mem, ram);
+		} else {
+			warn_lost(c, v, i, ram);
+			add_sat(&lost, ram);
+		}
+	}
+	return lost;
+}
+
+/* The VM's guest RAM: its cells (with the devices that follow them), its device backends and
+ * what fits nowhere. */
+static uint64_t vm_ram(const struct vmctx *v, uint64_t lost)
+{
+	uint64_t sum = lost;
+	size_t i;
+
+	for (i = 0; i < v->ncells; i++)
+		add_sat(&sum, v->cells[i].mem);
+	for (i = 0; i < v->ndevs; i++)
+		add_sat(&sum, v->devs[i].mem);
+	return sum;
 }
 
 /* ---------------------------------------------------------------- R6: memory attribution */
@@ -368,13 +524,15 @@ static enum placement classify(const struct vmctx *v, const struct cpuset *nodes
 	bool span = v->nspanning > 0, bound = false, unbound = false;
 	size_t i;
 
-	for (i = 0; i < v->ncells; i++) {
-		if (v->cells[i].nodes == NULL) {
+	for (i = 0; i < v->ncells + v->ndevs; i++) {
+		const struct gcell *g = i < v->ncells ? &v->cells[i] : &v->devs[i - v->ncells];
+
+		if (g->nodes == NULL) {
 			unbound = true;
 			continue;
 		}
 		bound = true;
-		if (cpuset_count(v->cells[i].nodes) > 1)
+		if (cpuset_count(g->nodes) > 1)
 			span = true;
 	}
 	if (span)
@@ -442,6 +600,9 @@ static void emit_vm(struct ctx *c, struct vmctx *v)
 	r->vcpus = v->nonline;
 	r->vcpus_max = vm->vcpu_max;
 	r->memory = v->memory;
+	r->mem_devices = v->mem_devices;
+	r->mem_persistent = v->mem_persistent;
+	r->mem_enclave = v->mem_enclave;
 	r->placement = classify(v, nodes);
 	r->nodes = cpuset_format(nodes);
 	r->mem_mode = vm_mem_mode(v);
@@ -449,7 +610,11 @@ static void emit_vm(struct ctx *c, struct vmctx *v)
 	for (i = 0; i < v->ncells; i++)
 		if (v->cells[i].huge_kib > r->huge_kib)
 			r->huge_kib = v->cells[i].huge_kib;
+	for (i = 0; i < v->ndevs; i++)
+		if (v->devs[i].huge_kib > r->huge_kib)
+			r->huge_kib = v->devs[i].huge_kib;
 	r->emulator_cpus = emulator_cpus(c, v);
+	account_devs(c, v, nodes, r);
 	if (r->placement == PLACEMENT_FLOATING)
 		c->m->vm_floating++;
 	if (r->remote_vcpus)
@@ -465,6 +630,9 @@ static void vmctx_clear(struct vmctx *v)
 	for (i = 0; i < v->ncells; i++)
 		cpuset_free(v->cells[i].nodes);
 	free(v->cells);
+	for (i = 0; i < v->ndevs; i++)
+		cpuset_free(v->devs[i].nodes);
+	free(v->devs);
 	free(v->cellpos);
 	for (i = 0; v->share != NULL && i < v->nshare; i++)
 		free(v->share[i].huge);
@@ -489,19 +657,21 @@ void account_vm(struct ctx *c, const struct vm *vm, const char *file, uint32_t i
 		      "domain id %lld is also claimed by %s; numaVmIndex %u is derived "
 		      "from the UUID instead",
 		      vm->id, dup_file, index);
-	build_cells(c, &v);
+	build_cells(&v);
 	cell_page_sizes(c, &v);
-	for (j = 0; j < v.ncells; j++) {
+	for (j = 0; j < v.ncells; j++)
 		bind_cell(c, &v, &v.cells[j]);
+	v.memory = vm_ram(&v, place_devices(c, &v));
+	for (j = 0; j < v.ncells; j++)
 		attribute_cell(c, &v, &v.cells[j]);
-	}
+	for (j = 0; j < v.ndevs; j++)
+		attribute_cell(c, &v, &v.devs[j]);
 	if (!account_run_gone(c))
 		add_vm_demand(c, &v);
 	account_vcpus(c, &v);
-	warn_missing(c, &v, cpu_src_names, ARRAY_SIZE(cpu_src_names), v.bad_cpu_src, v.bad_cpus,
-		     "CPUs");
+	warn_missing_cpus(c, &v);
 	warn_missing(c, &v, node_src_names, ARRAY_SIZE(node_src_names), v.bad_node_src, v.bad_nodes,
-		     "nodes");
+		     "nodes", "that do not exist");
 	emit_vm(c, &v);
 	vmctx_clear(&v);
 }

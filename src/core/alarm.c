@@ -1,7 +1,8 @@
 /* alarm.c: raise/clear transitions per row with hold-down, startup and master-return rules (the
- * DESCRIPTION of numaNodeCpuOversubscription states them), and the bounded event queue. Pure. */
+ * DESCRIPTION of numaNodeCpuOversubscription states them), and the per-condition queue. Pure. */
 #include "core/alarm.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,19 +14,18 @@ struct cond {
 	enum alarm_kind kind;
 	unsigned node;
 	uint64_t size_kib;
-	int value;	/* SOURCE: the status of this episode; another bad status is a new raise */
+	int value;	/* SOURCE: the status of this episode; another bad status is a new raise;
+			 * DEVICE: the numaVmDeviceIndex of the first remote device when it began */
 	uint64_t since; /* ms when it (or, for SOURCE, its current value) became true */
 	bool due;	/* its raise waits for the hold-down */
 	bool sent;	/* a raise was sent: its end sends the clear */
 	bool muted;	/* true at startup without notifyOnStartup: it sends nothing */
-	unsigned epoch; /* the master session its last raise went to (see alarm_master_lost) */
 };
 
 struct alarm_state {
 	struct cond *c;
 	size_t n, cap;
 	bool started;
-	unsigned epoch;
 };
 
 /* One row of the new model seen as a condition, true or not. */
@@ -37,6 +37,7 @@ struct obs {
 	int value;
 	const struct node_row *nrow;
 	const struct huge_row *hrow;
+	const struct vm_row *vrow;
 };
 
 /* What one update works with. */
@@ -55,6 +56,7 @@ static const struct {
     [ALARM_MEM] = {"numaNodeMemOversubscription", "numaNodeMemOversubCleared"},
     [ALARM_HUGE] = {"numaHugepageOversubscription", "numaHugepageOversubCleared"},
     [ALARM_SOURCE] = {"numaSourceError", "numaSourceRecovered"},
+    [ALARM_DEVICE] = {"numaVmRemoteDevice", "numaVmRemoteDeviceCleared"},
 };
 
 const char *alarm_event_name(const struct alarm_event *e)
@@ -99,12 +101,31 @@ static int cmp_key(enum alarm_kind ak, unsigned an, uint64_t as, enum alarm_kind
 	return 0;
 }
 
+/* The numaVmDeviceIndex of the VM's first remote device, 0 when it has none. */
+static unsigned first_remote(const struct model *m, uint32_t vm)
+{
+	size_t i;
+
+	for (i = model_dev_lower(m, vm, 0); i < m->ndevs && m->devs[i].vm == vm; i++)
+		if (m->devs[i].remote)
+			return m->devs[i].ord;
+	return 0;
+}
+
+/* A VM "started with a remote device": it has one and is not stopped (a plain <domain>
+ * file, or a status file saying shutoff, describes no running guest). */
+static bool device_active(const struct vm_row *v)
+{
+	return v->remote_devices > 0 && v->state != VM_STATE_SHUTOFF &&
+	       v->state != VM_STATE_DEFINED;
+}
+
 /* Every row of m as a condition, sorted by key: CPU and MEM per node, HUGE per (node, size),
- * then the one SOURCE condition. */
+ * then the one SOURCE condition, then DEVICE per VM. */
 static struct obs *observe(const struct model *m, size_t *count)
 {
 	size_t n = 0, i;
-	struct obs *o = xcalloc(2 * m->nnodes + m->nhuges + 1, sizeof(*o));
+	struct obs *o = xcalloc(2 * m->nnodes + m->nhuges + 1 + m->nvms, sizeof(*o));
 
 	for (i = 0; i < m->nnodes; i++)
 		o[n++] = (struct obs){.kind = ALARM_CPU,
@@ -125,15 +146,49 @@ static struct obs *observe(const struct model *m, size_t *count)
 	o[n++] = (struct obs){.kind = ALARM_SOURCE,
 			      .active = m->source_status != SOURCE_OK,
 			      .value = m->source_status};
+	for (i = 0; i < m->nvms; i++)
+		o[n++] = (struct obs){.kind = ALARM_DEVICE,
+				      .node = m->vms[i].index,
+				      .active = device_active(&m->vms[i]),
+				      .value = (int)first_remote(m, m->vms[i].index),
+				      .vrow = &m->vms[i]};
 	*count = n;
 	return o;
 }
 
-/* Append the event for c; o is its row in m, NULL when the row is gone (values 0). */
-static void emit(struct pass *p, const struct cond *c, const struct obs *o, bool raise)
+/* DEVICE: the VM's row and its device row numbered ord, strings copied into the event. */
+static void fill_device(struct alarm_event *e, const struct model *m, const struct cond *c,
+			const struct obs *o)
 {
-	struct alarm_event *e = array_push(&p->out->ev, &p->out->n, &p->out->cap, sizeof(*e));
+	size_t i;
 
+	if (o) {
+		size_t len = strlen(o->vrow->name);
+
+		if (len >= sizeof(e->vm_name))
+			len = utf8_cut(o->vrow->name, sizeof(e->vm_name) - 1);
+		memcpy(e->vm_name, o->vrow->name, len);
+		e->vm_name[len] = '\0';
+		e->vm = *o->vrow;
+		snprintf(e->vm_uuid, sizeof(e->vm_uuid), "%s", o->vrow->uuid);
+	}
+	e->vm.index = c->node;
+	e->vm.name = e->vm.uuid = e->vm.file = e->vm.display_name = NULL;
+	e->vm.nodes = e->vm.emulator_cpus = NULL;
+	i = model_dev_lower(m, c->node, (unsigned)c->value);
+	if (o && i < m->ndevs && m->devs[i].vm == c->node && m->devs[i].ord == (unsigned)c->value) {
+		e->dev = m->devs[i];
+		snprintf(e->dev_address, sizeof(e->dev_address), "%s", m->devs[i].address);
+	}
+	e->dev.vm = c->node;
+	e->dev.ord = (unsigned)c->value;
+	e->dev.address = NULL;
+}
+
+/* The event for c; o is its row in m, NULL when the row is gone (values 0). */
+static void fill(struct alarm_event *e, const struct pass *p, const struct cond *c,
+		 const struct obs *o, bool raise)
+{
 	memset(e, 0, sizeof(*e));
 	e->kind = c->kind;
 	e->raise = raise;
@@ -156,16 +211,24 @@ static void emit(struct pass *p, const struct cond *c, const struct obs *o, bool
 		e->source_status = p->m->source_status;
 		e->invalid_files = p->m->invalid_files;
 		break;
+	case ALARM_DEVICE:
+		fill_device(e, p->m, c, o);
+		break;
 	}
 }
 
-static void raise_if_due(struct pass *p, struct cond *c, const struct obs *o, unsigned epoch)
+static void emit(struct pass *p, const struct cond *c, const struct obs *o, bool raise)
+{
+	fill(array_push(&p->out->ev, &p->out->n, &p->out->cap, sizeof(struct alarm_event)), p, c,
+	     o, raise);
+}
+
+static void raise_if_due(struct pass *p, struct cond *c, const struct obs *o)
 {
 	if (!c->due || p->now < c->since || p->now - c->since < p->hold_ms)
 		return;
 	c->due = false;
 	c->sent = true;
-	c->epoch = epoch;
 	emit(p, c, o, true);
 }
 
@@ -235,7 +298,7 @@ void alarm_update(struct alarm_state *s, const struct model *m, uint64_t now_ms,
 		} else {
 			*slot = start(ob, now_ms, muted);
 		}
-		raise_if_due(&p, slot, ob, s->epoch);
+		raise_if_due(&p, slot, ob);
 	}
 	free(o);
 	free(s->c);
@@ -264,11 +327,6 @@ uint64_t alarm_next_due(const struct alarm_state *s, uint64_t now_ms,
 	return best;
 }
 
-void alarm_master_lost(struct alarm_state *s)
-{
-	s->epoch++;
-}
-
 /* The row of m a condition stands for, as an observation; false when m has none. */
 static bool find_row(const struct model *m, const struct cond *c, struct obs *o)
 {
@@ -289,108 +347,188 @@ static bool find_row(const struct model *m, const struct cond *c, struct obs *o)
 		return true;
 	case ALARM_SOURCE:
 		return true;
+	case ALARM_DEVICE:
+		o->vrow = model_vm(m, c->node);
+		return o->vrow != NULL;
 	}
 	return false;
 }
 
-void alarm_master_back(struct alarm_state *s, const struct model *m, uint32_t ticks,
-		       const struct alarm_config *cfg, struct alarm_events *out)
-{
-	struct pass p = {m, 0, ticks, 0, out};
-	size_t i, first;
-
-	if (!cfg->on_startup || m == NULL)
-		return;
-	for (i = 0; i < s->n; i++) {
-		struct cond *c = &s->c[i];
-		struct obs o;
-
-		/* a raise still due, or sent during the outage, goes out anyway */
-		if (!c->sent || c->due || c->muted || c->epoch == s->epoch || !find_row(m, c, &o))
-			continue;
-		first = out->n;
-		emit(&p, c, &o, true);
-		out->ev[first].replay = true;
-		c->epoch = s->epoch;
-	}
-}
-
 /* ---------------------------------------------------------------- the queue */
 
-void alarm_queue_init(struct alarm_queue *q, size_t cap)
+static struct alarm_key key_of(const struct alarm_event *e)
+{
+	struct alarm_key k = {e->kind, 0, 0};
+
+	switch (e->kind) {
+	case ALARM_CPU:
+	case ALARM_MEM:
+		k.node = e->node.id;
+		break;
+	case ALARM_HUGE:
+		k.node = e->huge.node;
+		k.size_kib = e->huge.size_kib;
+		break;
+	case ALARM_SOURCE:
+		break;
+	case ALARM_DEVICE:
+		k.node = e->vm.index;
+		break;
+	}
+	return k;
+}
+
+static bool same_key(const struct alarm_key *a, const struct alarm_key *b)
+{
+	return cmp_key(a->kind, a->node, a->size_kib, b->kind, b->node, b->size_kib) == 0;
+}
+
+/* The index of the event waiting for k, q->n when none does. */
+static size_t waiting(const struct alarm_queue *q, const struct alarm_key *k)
+{
+	size_t i;
+
+	for (i = 0; i < q->n; i++) {
+		struct alarm_key w = key_of(&q->ev[i]);
+
+		if (same_key(&w, k))
+			break;
+	}
+	return i;
+}
+
+/* The index of k among the conditions the NMS holds, q->nheld when it holds no such one. */
+static size_t held(const struct alarm_queue *q, const struct alarm_key *k)
+{
+	size_t i;
+
+	for (i = 0; i < q->nheld && !same_key(&q->held[i], k); i++)
+		;
+	return i;
+}
+
+static void remove_waiting(struct alarm_queue *q, size_t i)
+{
+	memmove(&q->ev[i], &q->ev[i + 1], (q->n - i - 1) * sizeof(*q->ev));
+	q->n--;
+}
+
+void alarm_queue_init(struct alarm_queue *q)
 {
 	memset(q, 0, sizeof(*q));
-	q->cap = cap ? cap : 1;
 }
 
 void alarm_queue_free(struct alarm_queue *q)
 {
-	free(q->ring);
+	free(q->ev);
+	free(q->held);
 	memset(q, 0, sizeof(*q));
 }
 
-bool alarm_queue_pop(struct alarm_queue *q, struct alarm_event *e)
+void alarm_queue_push(struct alarm_queue *q, const struct alarm_event *e)
 {
-	if (q->n == 0)
-		return false;
-	if (e)
-		*e = q->ring[q->head];
-	q->head = (q->head + 1) % q->alloc;
-	q->n--;
-	return true;
+	struct alarm_key k = key_of(e);
+	size_t i = waiting(q, &k);
+
+	if (i < q->n) {
+		remove_waiting(q, i);
+		q->superseded++;
+	}
+	if (!e->raise && held(q, &k) == q->nheld) {
+		q->superseded++; /* nothing to clear at the NMS: the pair cancels out */
+		return;
+	}
+	*(struct alarm_event *)array_push(&q->ev, &q->n, &q->cap, sizeof(*e)) = *e;
 }
 
 const struct alarm_event *alarm_queue_peek(const struct alarm_queue *q)
 {
-	return q->n ? &q->ring[q->head] : NULL;
+	return q->n ? &q->ev[0] : NULL;
 }
 
-/* Room for one more below cap: a ring grows only as far as it is used. */
-static void grow(struct alarm_queue *q)
+void alarm_queue_delivered(struct alarm_queue *q)
 {
-	size_t alloc = q->alloc ? q->alloc * 2 : 8, i;
-	struct alarm_event *r;
+	struct alarm_key k;
+	size_t h;
 
-	if (alloc > q->cap)
-		alloc = q->cap;
-	r = xcalloc(alloc, sizeof(*r));
-	for (i = 0; i < q->n; i++)
-		r[i] = q->ring[(q->head + i) % q->alloc];
-	free(q->ring);
-	q->ring = r;
-	q->head = 0;
-	q->alloc = alloc;
+	if (q->n == 0)
+		return;
+	k = key_of(&q->ev[0]);
+	h = held(q, &k);
+	if (q->ev[0].raise && h == q->nheld)
+		*(struct alarm_key *)array_push(&q->held, &q->nheld, &q->capheld, sizeof(k)) = k;
+	else if (!q->ev[0].raise && h < q->nheld)
+		q->held[h] = q->held[--q->nheld];
+	remove_waiting(q, 0);
 }
 
-bool alarm_queue_push(struct alarm_queue *q, const struct alarm_event *e)
+bool alarm_queue_holds(const struct alarm_queue *q, const struct alarm_event *e)
 {
-	bool dropped = false;
+	struct alarm_key k = key_of(e);
 
-	if (q->n >= q->cap) {
-		alarm_queue_pop(q, NULL);
-		q->dropped++;
-		dropped = true;
-	}
-	if (q->n == q->alloc)
-		grow(q);
-	q->ring[(q->head + q->n) % q->alloc] = *e;
-	q->n++;
-	return dropped;
+	return held(q, &k) < q->nheld;
 }
 
-void alarm_queue_set_cap(struct alarm_queue *q, size_t cap)
+uint64_t alarm_queue_take_superseded(struct alarm_queue *q)
 {
-	q->cap = cap ? cap : 1;
-	while (q->n > q->cap) {
-		alarm_queue_pop(q, NULL);
-		q->dropped++;
-	}
-}
+	uint64_t d = q->superseded;
 
-uint64_t alarm_queue_take_dropped(struct alarm_queue *q)
-{
-	uint64_t d = q->dropped;
-
-	q->dropped = 0;
+	q->superseded = 0;
 	return d;
+}
+
+/* ---------------------------------------------------------------- the master comes back */
+
+/* The condition of s with key k, NULL when it is not true in the last model. */
+static const struct cond *find_cond(const struct alarm_state *s, const struct alarm_key *k)
+{
+	size_t i;
+
+	for (i = 0; i < s->n; i++)
+		if (cmp_key(s->c[i].kind, s->c[i].node, s->c[i].size_kib, k->kind, k->node,
+			    k->size_kib) == 0)
+			return &s->c[i];
+	return NULL;
+}
+
+/* Queue the event of c with the values of its row in m (0 when m has none). */
+static void requeue(struct alarm_queue *q, const struct pass *p, const struct cond *c, bool raise)
+{
+	struct alarm_event e;
+	struct obs o;
+
+	fill(&e, p, c, find_row(p->m, c, &o) ? &o : NULL, raise);
+	e.replay = raise;
+	alarm_queue_push(q, &e);
+}
+
+void alarm_master_back(const struct alarm_state *s, struct alarm_queue *q, const struct model *m,
+		       uint32_t ticks, const struct alarm_config *cfg)
+{
+	struct pass p = {m, 0, ticks, 0, NULL};
+	size_t i;
+
+	if (m == NULL)
+		return;
+	/* clears first (queueing one leaves q->held as it is) */
+	for (i = 0; i < q->nheld; i++) {
+		const struct alarm_key k = q->held[i];
+		const struct cond *c = find_cond(s, &k);
+		struct cond gone = {.kind = k.kind, .node = k.node, .size_kib = k.size_kib};
+
+		/* still raised: a source whose new status waits for its hold-down too */
+		if ((c && c->sent && !c->muted) || waiting(q, &k) < q->n)
+			continue;
+		requeue(q, &p, &gone, false);
+	}
+	if (!cfg->on_startup)
+		return;
+	for (i = 0; i < s->n; i++) {
+		const struct cond *c = &s->c[i];
+		const struct alarm_key k = {c->kind, c->node, c->size_kib};
+
+		if (!c->sent || c->due || c->muted || waiting(q, &k) < q->n)
+			continue;
+		requeue(q, &p, c, true);
+	}
 }

@@ -8,13 +8,17 @@
 #include <stdint.h>
 
 #include "core/model.h"
+#include "core/pciaddr.h"
+#include "core/uuid.h"
 
-/* One condition per row: a node's CPU or memory, a (node, size) hugepage row, the sources. */
+/* One condition per row: a node's CPU or memory, a (node, size) hugepage row, the sources, a
+ * VM with a remote passthrough device. */
 enum alarm_kind {
 	ALARM_CPU,
 	ALARM_MEM,
 	ALARM_HUGE,
 	ALARM_SOURCE,
+	ALARM_DEVICE,
 };
 
 /* A notification due: the kind's raise (numaNodeCpuOversubscription, ..., numaSourceError) or
@@ -29,6 +33,14 @@ struct alarm_event {
 	struct huge_row huge;	/* HUGE: the row; all 0 but node and size_kib once it is gone */
 	int source_status;	/* SOURCE: numaSourceStatus */
 	unsigned invalid_files; /* SOURCE: numaInvalidFiles */
+	/* DEVICE: the VM's row and that of its first remote device (the raise's device for a
+	 * clear); their strings are NULL and copied into the arrays below, so that the event
+	 * owns them: the sender points the rows at them. All 0 but the indexes once it is gone. */
+	struct vm_row vm;
+	struct dev_row dev;
+	char vm_name[256];		    /* numaVmName, cut at a UTF-8 boundary as SNMP cuts it */
+	char vm_uuid[UUID_STRLEN + 1];
+	char dev_address[PCI_ADDR_STRLEN];
 };
 
 struct alarm_events {
@@ -59,40 +71,69 @@ void alarm_update(struct alarm_state *s, const struct model *m, uint64_t now_ms,
 uint64_t alarm_next_due(const struct alarm_state *s, uint64_t now_ms,
 			const struct alarm_config *cfg);
 
-/* The master went away: what falls due from now on is queued by the caller. */
-void alarm_master_lost(struct alarm_state *s);
-/* The master is back (after alarm_master_lost): with cfg->on_startup, append a raise for every
- * condition still true whose raise was sent before the master went away, as at startup; values
- * from m, the model of the last alarm_update(). */
-void alarm_master_back(struct alarm_state *s, const struct model *m, uint32_t ticks,
-		       const struct alarm_config *cfg, struct alarm_events *out);
-
 void alarm_events_free(struct alarm_events *e);
 
-/* A bounded FIFO of events: when full, the oldest is dropped and counted. */
+/* What is waiting for the master, and what the NMS saw. "The NMS saw" a notification when it
+ * was sent successfully to a master session; the NMS "holds" a condition when the last
+ * notification of that condition it saw is a raise.
+ *
+ * The queue keeps at most one notification per condition (a node's CPU, a node's memory, a
+ * (node, page size) hugepage row, the sources): the latest change of that condition, so it is
+ * bounded by the number of conditions, never by the number of events, and nothing is dropped.
+ * A new event for a condition replaces the one waiting, by this rule:
+ *   - a raise always waits (in place of a waiting clear): the NMS learns that the condition is
+ *     true now, with the values of now. So a clear then a raise of a condition the NMS holds
+ *     leaves one raise: it sees the new episode's values, and an NMS that keys alarms on the
+ *     instance keeps one alarm, never one without its clear.
+ *   - a clear waits only if the NMS holds the condition; otherwise it cancels the waiting raise
+ *     and leaves nothing: a raise then its clear of a condition the NMS never saw raised sends
+ *     nothing at all.
+ * Waiting notifications go out in the order their latest change fell due, each with the
+ * values and sysUpTime of that change. */
+struct alarm_key {
+	enum alarm_kind kind;
+	unsigned node;
+	uint64_t size_kib; /* HUGE only */
+};	/* DEVICE: node is the numaVmIndex */
+
 struct alarm_queue {
-	struct alarm_event *ring;
-	size_t head, n, alloc; /* ring[head] is the oldest of n; alloc grows up to cap */
-	size_t cap;
-	uint64_t dropped; /* since the last alarm_queue_take_dropped() */
+	struct alarm_event *ev; /* waiting, oldest first, one per condition */
+	size_t n, cap;
+	struct alarm_key *held; /* the conditions the NMS holds, in no order */
+	size_t nheld, capheld;
+	uint64_t superseded; /* events replaced or cancelled since alarm_queue_take_superseded() */
 };
 
-void alarm_queue_init(struct alarm_queue *q, size_t cap);
+void alarm_queue_init(struct alarm_queue *q);
 void alarm_queue_free(struct alarm_queue *q);
-/* Append e; returns true when the queue was full and its oldest event was dropped. */
-bool alarm_queue_push(struct alarm_queue *q, const struct alarm_event *e);
-/* Remove the oldest into *e (e may be NULL); false when empty. */
-bool alarm_queue_pop(struct alarm_queue *q, struct alarm_event *e);
-/* The oldest, left in place; NULL when empty. */
+/* Queue e for its condition, by the rule above. */
+void alarm_queue_push(struct alarm_queue *q, const struct alarm_event *e);
+/* The oldest waiting, left in place (a send that fails keeps it); NULL when none waits. */
 const struct alarm_event *alarm_queue_peek(const struct alarm_queue *q);
-/* Change the bound (reload), dropping (and counting) the oldest events beyond it. */
-void alarm_queue_set_cap(struct alarm_queue *q, size_t cap);
-/* The number dropped since the last call, and reset it. */
-uint64_t alarm_queue_take_dropped(struct alarm_queue *q);
+/* The oldest was sent to a master session: remove it and remember what the NMS now holds. */
+void alarm_queue_delivered(struct alarm_queue *q);
+/* Whether the NMS holds the condition of e. */
+bool alarm_queue_holds(const struct alarm_queue *q, const struct alarm_event *e);
+/* The number of events replaced or cancelled since the last call, and reset it. */
+uint64_t alarm_queue_take_superseded(struct alarm_queue *q);
+
+/* The master is back after it went away: queue the difference between what is true now and
+ * what the NMS holds, so no alarm sticks and none is missing:
+ *   - a clear for every condition the NMS holds that is no longer raised (always: a clear is
+ *     never optional), unless one waits already;
+ *   - with cfg->on_startup (notifyOnStartup yes), a raise for every condition raised now
+ *     (marked replay), unless one waits already: as at startup, a new master (and an NMS that
+ *     lost its state with it) learns every alarm. Without it, only what changed since the NMS
+ *     last saw it goes out: what waits in the queue, and the clears above.
+ * "Raised now": true in the last model and its raise fell due (a raise still in its hold-down,
+ * or a startup condition notifyOnStartup no keeps silent, is not). Values from m, the model of
+ * the last alarm_update(); a row m has no more clears with 0 for its objects. */
+void alarm_master_back(const struct alarm_state *s, struct alarm_queue *q, const struct model *m,
+		       uint32_t ticks, const struct alarm_config *cfg);
 
 /* The MIB name of the notification an event is ("numaNodeCpuOversubCleared"). */
 const char *alarm_event_name(const struct alarm_event *e);
-/* Its sub-identifier under numaNotifications (1..8). */
+/* Its sub-identifier under numaNotifications (1..10). */
 unsigned alarm_event_subid(const struct alarm_event *e);
 
 #endif

@@ -84,6 +84,41 @@ static void json_int(FILE *f, const char *key, int v)
 		fprintf(f, ",\"%s\":null", key);
 }
 
+/* Only the counters the kernel gave: a missing one is absent, never 0. */
+static void json_numastat(FILE *f, const struct numastat *s)
+{
+	const char *sep = "";
+	int k;
+
+	for (k = 0; k < NUMASTAT_KEYS; k++) {
+		if (!numastat_has(s, (enum numastat_key)k))
+			continue;
+		fprintf(f, "%s\"%s\":%" PRIu64, sep, numastat_name((enum numastat_key)k), s->v[k]);
+		sep = ",";
+	}
+}
+
+static const char *dev_kind_name(enum dev_kind k)
+{
+	return k == DEV_KIND_MDEV ? "mdev" : "pci";
+}
+
+static void json_devs(FILE *f, const struct model *m, const struct vm_row *v)
+{
+	size_t i, first = model_dev_lower(m, v->index, 0);
+
+	fputs(",\"pci_devices\":[", f);
+	for (i = first; i < m->ndevs && m->devs[i].vm == v->index; i++) {
+		const struct dev_row *d = &m->devs[i];
+
+		fprintf(f, "%s{\"address\":", i > first ? "," : "");
+		json_str(f, d->address);
+		fprintf(f, ",\"kind\":\"%s\",\"node\":%d,\"remote\":%s}", dev_kind_name(d->kind),
+			d->node, jbool(d->remote));
+	}
+	fprintf(f, "],\"remote_pci_devices\":%u", v->remote_devices);
+}
+
 static void json_node(FILE *f, const struct model *m, const struct node_row *n)
 {
 	size_t i, first;
@@ -99,11 +134,12 @@ static void json_node(FILE *f, const struct model *m, const struct node_row *n)
 		",\"cpu_headroom\":%" PRId64 ",\"memory_headroom_bytes\":%" PRId64
 		",\"cpu_used_percent\":%" PRIu32 ",\"memory_used_percent\":%" PRIu32
 		",\"cpu_oversubscribed\":%s,\"memory_oversubscribed\":%s"
-		",\"hugepages_oversubscribed\":%s",
+		",\"hugepages_oversubscribed\":%s,\"memory_known\":%s",
 		n->cpu_capacity, n->mem_total, n->mem_free, n->vcpus_bound, n->vcpus_spanning,
 		n->mem_used, n->mem_spanning, n->mem_huge, n->vm_count, n->cpu_limit,
 		n->mem_limit, n->cpu_headroom, n->mem_headroom, n->cpu_used_pct,
-		n->mem_used_pct, jbool(n->cpu_over), jbool(n->mem_over), jbool(n->huge_over));
+		n->mem_used_pct, jbool(n->cpu_over), jbool(n->mem_over), jbool(n->huge_over),
+		jbool(n->mem_known));
 	json_u64(f, "memory_resident_by_vms_bytes", m->runtime, n->mem_resident_vms);
 	json_u64(f, "vcpus_running", m->runtime, n->vcpus_running);
 	fputs(",\"distances\":[", f);
@@ -123,7 +159,9 @@ static void json_node(FILE *f, const struct model *m, const struct node_row *n)
 			i > first ? "," : "", h->size_kib, h->total, h->free, h->surplus, h->demand,
 			jbool(h->over));
 	}
-	fputs("]}", f);
+	fprintf(f, "],\"pci_devices\":%u,\"numastat\":{", n->pci_devices);
+	json_numastat(f, &n->numastat);
+	fputs("}}", f);
 }
 
 static void json_vm(FILE *f, const struct model *m, const struct vm_row *v)
@@ -151,7 +189,10 @@ static void json_vm(FILE *f, const struct model *m, const struct vm_row *v)
 	fprintf(f, ",\"runtime_state\":\"%s\"", vmrun_state_name(v->run_state));
 	json_u64(f, "memory_resident_bytes", v->mem_measured, v->mem_resident);
 	json_u64(f, "memory_stray_bytes", v->mem_measured, v->mem_stray);
-	fputs(",\"assign\":[", f);
+	fprintf(f,
+		",\"memory_devices_bytes\":%" PRIu64 ",\"memory_persistent_bytes\":%" PRIu64
+		",\"memory_enclave_bytes\":%" PRIu64 ",\"assign\":[",
+		v->mem_devices, v->mem_persistent, v->mem_enclave);
 	first = model_assign_lower(m, v->index, 0);
 	for (i = first; i < m->nassigns && m->assigns[i].vm == v->index; i++) {
 		const struct assign_row *a = &m->assigns[i];
@@ -186,7 +227,9 @@ static void json_vm(FILE *f, const struct model *m, const struct vm_row *v)
 		json_int(f, "last_node", c->last_node);
 		fprintf(f, ",\"affinity\":\"%s\"}", vmrun_verdict_name(c->verdict));
 	}
-	fputs("]}", f);
+	fputc(']', f);
+	json_devs(f, m, v);
+	fputc('}', f);
 }
 
 static void json_problems(FILE *f, const char *key, const struct problem *p, size_t n)
@@ -397,6 +440,24 @@ static void text_problems(FILE *f, const char *title, const struct problem *p, s
 	}
 }
 
+/* Only when some VM has one: hosts without passthrough devices print what they always did. */
+static void text_devs(FILE *f, const struct model *m)
+{
+	size_t i;
+
+	if (m->ndevs == 0)
+		return;
+	fprintf(f, "\nPassthrough devices (%zu)\n%10s %3s %-16s %-4s %4s %s\n", m->ndevs, "VM", "#",
+		"ADDRESS", "KIND", "NODE", "REMOTE");
+	for (i = 0; i < m->ndevs; i++) {
+		const struct dev_row *d = &m->devs[i];
+
+		fprintf(f, "%10" PRIu32 " %3u %-16s %-4s %4d %s\n", d->vm, d->ord,
+			d->address[0] ? d->address : "-", dev_kind_name(d->kind), d->node,
+			flag(d->remote));
+	}
+}
+
 void dump_text(FILE *f, const struct model *m)
 {
 	text_nodes(f, m);
@@ -404,6 +465,7 @@ void dump_text(FILE *f, const struct model *m)
 	text_vms(f, m);
 	text_assign(f, m);
 	text_runtime(f, m);
+	text_devs(f, m);
 	text_problems(f, "Invalid files", m->errors, m->nerrors);
 	text_problems(f, "Warnings", m->warnings, m->nwarnings);
 }

@@ -1,6 +1,6 @@
 /* enums.h: the enumerations the MIB shows (numaVmState, numaVmMemMode, numaVmPlacement,
- * numaSourceStatus, numaVmRuntimeState, numaVcpuAffinityVerdict), in a header of their own so
- * the snapshot need not see the domain model. */
+ * numaVmDeviceKind, numaSourceStatus, numaVmRuntimeState, numaVcpuAffinityVerdict), in a
+ * header of their own so the snapshot need not see the domain model. */
 #ifndef NUMATOPD_ENUMS_H
 #define NUMATOPD_ENUMS_H
 
@@ -52,6 +52,13 @@ enum affinity_verdict {
 	AFFINITY_NARROWED = 2, /* a strict subset of the configured CPUs */
 	AFFINITY_ESCAPED = 3,  /* holds a CPU outside the configured set */
 	AFFINITY_UNKNOWN = 4,
+};
+
+/* Values are the MIB's numaVmDeviceKind enumeration: a PCI device passed through whole, or a
+ * mediated device (a slice of its parent PCI device). */
+enum dev_kind {
+	DEV_KIND_PCI = 1,
+	DEV_KIND_MDEV = 2,
 };
 
 /* Values are the MIB's numaSourceStatus enumeration. */

@@ -2,7 +2,9 @@
  * (sysfs.c), the accounting and tests that build a host by hand alike. Pure. */
 #include "core/host.h"
 
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 void host_free(struct host *h)
 {
@@ -18,9 +20,11 @@ void host_free(struct host *h)
 	for (i = 0; i < h->nwarnings; i++)
 		free(h->warnings[i]);
 	free(h->warnings);
+	free(h->devs);
 	free(h->nodes);
 	cpuset_free(h->node_ids);
 	cpuset_free(h->cpus);
+	cpuset_free(h->online_cpus);
 	free(h);
 }
 
@@ -62,5 +66,38 @@ const struct hugepool *host_node_pool(const struct node *n, uint64_t size_kib)
 	for (i = 0; i < n->nhuge; i++)
 		if (n->huge[i].size_kib == size_kib)
 			return &n->huge[i];
+	return NULL;
+}
+
+int host_dev_cmp(const struct host_dev *a, const struct host_dev *b)
+{
+	if (a->kind != b->kind)
+		return a->kind < b->kind ? -1 : 1;
+	if (a->kind == DEV_KIND_MDEV)
+		return strcmp(a->uuid, b->uuid);
+	return pci_addr_cmp(&a->addr, &b->addr);
+}
+
+const struct host_dev *host_dev_find(const struct host *h, enum dev_kind kind,
+				     const struct pci_addr *addr, const char *uuid)
+{
+	struct host_dev key = {.kind = kind};
+	size_t lo = 0, hi = h->ndevs;
+
+	if (kind == DEV_KIND_MDEV)
+		snprintf(key.uuid, sizeof(key.uuid), "%s", uuid);
+	else
+		key.addr = *addr;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = host_dev_cmp(&h->devs[mid], &key);
+
+		if (c == 0)
+			return &h->devs[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
 	return NULL;
 }

@@ -56,6 +56,9 @@ void model_free(struct model *m)
 		free(m->vcpus[i].actual);
 	}
 	free(m->vcpus);
+	for (i = 0; i < m->ndevs; i++)
+		free(m->devs[i].address);
+	free(m->devs);
 	free_problems(m->warnings, m->nwarnings);
 	free(m);
 }
@@ -129,6 +132,11 @@ size_t model_assign_lower(const struct model *m, uint32_t vm, unsigned node)
 size_t model_vcpu_lower(const struct model *m, uint32_t vm, unsigned vcpu)
 {
 	LOWER_BOUND(m->vcpus, m->nvcpus, vm, vcpu, vm, vcpu);
+}
+
+size_t model_dev_lower(const struct model *m, uint32_t vm, unsigned ord)
+{
+	LOWER_BOUND(m->devs, m->ndevs, vm, ord, vm, ord);
 }
 
 size_t model_dist_lower(const struct model *m, unsigned node, unsigned peer)

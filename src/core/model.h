@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "core/enums.h"
+#include "core/numastat.h"
 
 struct node_row {
 	unsigned id;
@@ -32,6 +33,9 @@ struct node_row {
 	/* runtime truth (source/runtime), VMs that are gone left out */
 	uint64_t mem_resident_vms; /* bytes of VM memory resident here */
 	unsigned vcpus_running;	   /* vCPUs whose last CPU is on this node */
+	bool mem_known; /* false: no readable meminfo; memory limit, headroom, percent are 0 */
+	unsigned pci_devices;	  /* passthrough devices (of every VM) whose numa_node is this node */
+	struct numastat numastat; /* the kernel's counters, moving on their own like mem_free */
 };
 
 struct dist_row {
@@ -56,7 +60,10 @@ struct vm_row {
 	uint64_t pid;
 	unsigned vcpus;     /* online */
 	unsigned vcpus_max;
-	uint64_t memory;    /* bytes: what accounting attributes (cells + memory devices) */
+	uint64_t memory;    /* bytes of guest RAM: the cells + mem_devices (R4) */
+	uint64_t mem_devices;    /* bytes: dimm sizes + virtio-mem plugged (in memory) */
+	uint64_t mem_persistent; /* bytes: nvdimm + virtio-pmem, host files (not in memory) */
+	uint64_t mem_enclave;    /* bytes: sgx-epc (not in memory) */
 	enum placement placement;
 	char *nodes;        /* host nodes the VM has anything on, list format */
 	enum mem_mode mem_mode;
@@ -70,6 +77,16 @@ struct vm_row {
 	uint64_t mem_stray;    /* bytes outside the strict/restrictive cells' nodes; else 0 */
 	bool stray_over;       /* mem_stray over strayMemoryThreshold */
 	unsigned vcpus_drifted; /* vCPUs whose verdict is narrowed or escaped */
+	unsigned remote_devices; /* passthrough devices on a node the VM has nothing on */
+};
+
+struct dev_row {
+	uint32_t vm;   /* numaVmIndex */
+	unsigned ord;  /* numaVmDeviceIndex: 1.. in document order */
+	char *address; /* canonical "0000:3b:00.1" (an mdev's parent); "" when unknown */
+	enum dev_kind kind;
+	int node;      /* numa_node; -1 unknown (platform silent, or not on the host) */
+	bool remote;   /* node known and not one of the VM's nodes */
 };
 
 struct assign_row {
@@ -109,6 +126,7 @@ struct model {
 	struct vm_row *vms; size_t nvms;             /* by index */
 	struct assign_row *assigns; size_t nassigns; /* by (vm, node) */
 	struct vcpu_row *vcpus; size_t nvcpus;       /* by (vm, vcpu) */
+	struct dev_row *devs; size_t ndevs;          /* by (vm, ord) */
 	struct problem *errors; size_t nerrors;      /* invalid files */
 	struct problem *warnings; size_t nwarnings;  /* sysfs and per-VM warnings */
 	unsigned vm_floating;   /* VMs with placement floating */
@@ -124,7 +142,7 @@ struct model {
 	unsigned invalid_files; /* numaInvalidFiles */
 	int source_status;      /* numaSourceStatus: SOURCE_OK / _DEGRADED / _UNAVAILABLE */
 	unsigned refs;          /* readers holding it; see model_ref/model_unref */
-	/* NULL, or the snapshot that owns vms, assigns, vcpus and warnings: a rebuild in which
+	/* NULL, or the snapshot that owns vms, assigns, vcpus, devs and warnings: a rebuild in which
 	 * no VM and no topology changed shares them (account_refresh) and holds a reference. */
 	struct model *vm_owner;
 };
@@ -143,6 +161,7 @@ const struct vm_row *model_vm(const struct model *m, uint32_t index);
 size_t model_vm_lower(const struct model *m, uint32_t index);
 size_t model_assign_lower(const struct model *m, uint32_t vm, unsigned node);
 size_t model_vcpu_lower(const struct model *m, uint32_t vm, unsigned vcpu);
+size_t model_dev_lower(const struct model *m, uint32_t vm, unsigned ord);
 size_t model_node_lower(const struct model *m, unsigned id);
 size_t model_dist_lower(const struct model *m, unsigned node, unsigned peer);
 size_t model_huge_lower(const struct model *m, unsigned node, uint64_t size_kib);

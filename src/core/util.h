@@ -37,15 +37,6 @@ int parse_u64(const char *s, size_t len, uint64_t max, uint64_t *out, char *err,
 /* Same, for a NUL-terminated string with optional surrounding white space. */
 int parse_u64_str(const char *s, uint64_t max, uint64_t *out, char *err, size_t errlen);
 
-/* Read a whole file into a NUL-terminated buffer, at most max bytes (more is an error).
- * Opens with O_NONBLOCK (a FIFO never blocks) and, when nofollow, O_NOFOLLOW; refuses anything
- * that is not a regular file after fstat. Does not trust st_size (sysfs reports 4096).
- * Returns 0, or -1 with a reason in err ("not a regular file", "larger than 16777216 bytes",
- * strerror text). *st_out, when not NULL, receives the fstat of the opened file. */
-struct stat;
-int read_file(const char *path, size_t max, bool nofollow, char **buf, size_t *len,
-	      struct stat *st_out, char *err, size_t errlen);
-
 /* Replace every control byte (below 0x20, and 0x7f) of s with '?', in place, and return s: a
  * file name or a string from a libvirt XML file (tenant-controlled) printed in a log line or the
  * text dump can then never start a line of its own. str_printable_dup() does it on a copy. */

@@ -70,7 +70,10 @@ void vm_free(struct vm *vm)
 	for (i = 0; i < vm->ncells; i++)
 		cpuset_free(vm->cells[i].cpus);
 	free(vm->cells);
+	for (i = 0; i < vm->nmemdevs; i++)
+		cpuset_free(vm->memdevs[i].nodemask);
 	free(vm->memdevs);
+	free(vm->devs);
 	for (i = 0; i < vm->npages; i++)
 		cpuset_free(vm->pages[i].nodeset);
 	free(vm->pages);

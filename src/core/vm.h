@@ -9,8 +9,13 @@
 
 #include "core/cpuset.h"
 #include "core/enums.h"
+#include "core/pciaddr.h"
+#include "core/uuid.h"
 
 #define VM_MAX_VCPUS 16384 /* libvirt's own limit is lower; bounds our arrays */
+/* Host CPU ids a domain may name (<vcpupin cpuset>, <vcpu cpuset>, ...): libvirt accepts
+ * 0..16383 (VIR_DOMAIN_CPUMASK_LEN); ids no host has are dropped by the accounting (R2). */
+#define VM_MAX_CPU_ID 16384
 
 struct vcpu_enabled {
 	unsigned id;
@@ -39,14 +44,36 @@ struct cell {
 	uint64_t memory;     /* bytes */
 };
 
+/* <devices><memory model=...>: each is its own QEMU memory backend. */
+enum memdev_model {
+	MEMDEV_DIMM,	    /* RAM */
+	MEMDEV_VIRTIO_MEM,  /* RAM, plugged in blocks: <requested> (status: <current>) */
+	MEMDEV_NVDIMM,	    /* a host file (<source><path>), persistent */
+	MEMDEV_VIRTIO_PMEM, /* likewise */
+	MEMDEV_SGX_EPC,	    /* SGX enclave page cache */
+};
+
 struct memdev {
-	uint64_t size; /* bytes */
-	int node;      /* guest cell from <target><node>, -1 when absent */
+	enum memdev_model model;
+	uint64_t size;		 /* <target><size>, bytes */
+	uint64_t plugged;	 /* virtio-mem: <current>, else <requested>, bytes; else = size */
+	int node;		 /* guest cell from <target><node>, -1 when absent */
+	struct cpuset *nodemask; /* <source><nodemask>: host nodes; NULL when absent */
+	uint64_t page_kib;	 /* <source><pagesize>, 0 when absent */
 };
 
 struct hugepage {
 	uint64_t size_kib;	/* 0: <hugepages/> without <page>, i.e. the default size */
 	struct cpuset *nodeset; /* guest cell ids (limit CPUSET_MAX_NODES); NULL = all cells */
+};
+
+/* A passthrough device: <hostdev type='pci'> or <interface type='hostdev'> (the PCI address
+ * of the host device), or <hostdev type='mdev'> (the mediated device's UUID; its parent PCI
+ * device is found in sysfs). */
+struct vm_dev {
+	enum dev_kind kind;
+	struct pci_addr addr;	    /* DEV_KIND_PCI */
+	char uuid[UUID_STRLEN + 1]; /* DEV_KIND_MDEV: canonical; "" for PCI */
 };
 
 struct vm {
@@ -92,8 +119,14 @@ struct vm {
 	struct memdev *memdevs; /* <devices><memory><target> */
 	size_t nmemdevs;
 
-	uint64_t memory;	 /* <memory>, bytes */
+	uint64_t memory;	 /* <memory> (cells + devices when absent), bytes */
+	bool has_memory;	 /* <memory> present */
 	uint64_t current_memory; /* <currentMemory>, bytes (= memory when absent) */
+
+	bool ppc64;	/* <os><type arch='ppc64|ppc64le'>: libvirt's 256 MiB alignment */
+
+	struct vm_dev *devs; /* passthrough devices, in document order */
+	size_t ndevs;
 
 	bool hugepages; /* <memoryBacking><hugepages> present */
 	struct hugepage *pages;

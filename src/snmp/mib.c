@@ -6,7 +6,7 @@
 #include "core/util.h"
 
 /* One slot per group, in registration order; NULL = not registered. */
-static netsnmp_handler_registration *regs[7];
+static netsnmp_handler_registration *regs[8];
 
 int mib_register(bool vm_tables, bool vcpu_table)
 {
@@ -23,6 +23,8 @@ int mib_register(bool vm_tables, bool vcpu_table)
 	}
 	tables[n++] = &mib_distance_table;
 	tables[n++] = &mib_hugepage_table;
+	if (vm_tables)
+		tables[n++] = &mib_device_table;
 
 	mib_unregister();
 	for (i = 0; i < n; i++) {

@@ -103,6 +103,7 @@ static const struct {
     [SMI_ENUM] = {"INTEGER", ASN_INTEGER, TO_INT32},
     [SMI_TRUTHVALUE] = {"TruthValue", ASN_INTEGER, TO_TRUTH},
     [SMI_COUNTERBASEDGAUGE64] = {"CounterBasedGauge64", ASN_COUNTER64, TO_UINT64},
+    [SMI_COUNTER64] = {"Counter64", ASN_COUNTER64, TO_UINT64},
     [SMI_DISPLAYSTRING] = {"DisplayString", ASN_OCTET_STR, TO_TEXT},
     [SMI_SNMPADMINSTRING] = {"SnmpAdminString", ASN_OCTET_STR, TO_TEXT},
 };

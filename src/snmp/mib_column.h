@@ -38,6 +38,7 @@ enum mib_syntax {
 	SMI_ENUM,		 /* INTEGER { ... }: an enumeration */
 	SMI_TRUTHVALUE,		 /* TruthValue: true(1), false(2) */
 	SMI_COUNTERBASEDGAUGE64, /* CounterBasedGauge64: Counter64 on the wire */
+	SMI_COUNTER64,		 /* Counter64 */
 	SMI_DISPLAYSTRING,	 /* DisplayString */
 	SMI_SNMPADMINSTRING,	 /* SnmpAdminString */
 };
@@ -67,14 +68,20 @@ struct mib_column {
 	size_t offset; /* into the row struct */
 	/* MIB_FIELD_GETTER: a value computed from the row, then clamped to the syntax */
 	int64_t (*get)(const void *row);
+	/* NULL: every row has a value; else false for a row that has none in this column (a hole
+	 * in the table: GET says noSuchInstance, GETNEXT steps over it) */
+	bool (*present)(const void *row);
 };
 
 /* The field, offset and get of a column whose value is a member of the row struct:
  * MIB_AT(struct node_row, cpu_capacity, U32). A member of another C type than the kind says
  * does not compile (an enum kind: of another size than int). */
-#define MIB_AT(type, member, kind) MIB_FIELD_##kind, MIB_OFFSET(type, member, kind), NULL
+#define MIB_AT(type, member, kind) MIB_FIELD_##kind, MIB_OFFSET(type, member, kind), NULL, NULL
+/* The same for a member only the rows for which present(row) is true have a value in. */
+#define MIB_AT_IF(type, member, kind, present)                                                     \
+	MIB_FIELD_##kind, MIB_OFFSET(type, member, kind), NULL, (present)
 /* The same for a value computed by fn(row). */
-#define MIB_GETTER(fn) MIB_FIELD_GETTER, 0, (fn)
+#define MIB_GETTER(fn) MIB_FIELD_GETTER, 0, (fn), NULL
 
 /* offsetof(type, member), plus a zero that only compiles when the member has the kind's type:
  * comparing its address with a ctype pointer is a "distinct pointer types" error (-Werror),

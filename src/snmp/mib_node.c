@@ -14,7 +14,21 @@ static int64_t mem_headroom_mib(const void *row)
 	return bytes % MIB_BYTES < 0 ? q - 1 : q;
 }
 
+/* A numastat counter: present only for a node whose numastat file has its line. */
+#define NUMASTAT_PRESENT(fn, key)                                                                  \
+	static bool fn(const void *row)                                                            \
+	{                                                                                          \
+		return numastat_has(&((const struct node_row *)row)->numastat, key);               \
+	}
+NUMASTAT_PRESENT(has_hit, NUMASTAT_HIT)
+NUMASTAT_PRESENT(has_miss, NUMASTAT_MISS)
+NUMASTAT_PRESENT(has_foreign, NUMASTAT_FOREIGN)
+NUMASTAT_PRESENT(has_interleave, NUMASTAT_INTERLEAVE)
+NUMASTAT_PRESENT(has_local, NUMASTAT_LOCAL)
+NUMASTAT_PRESENT(has_other, NUMASTAT_OTHER)
+
 #define AT(member, kind) MIB_AT(struct node_row, member, kind)
+#define NUMASTAT(key, present) MIB_AT_IF(struct node_row, numastat.v[key], U64, present)
 
 static const struct mib_column columns[] = {
     /* what the node has and what the VMs take of it */
@@ -35,6 +49,14 @@ static const struct mib_column columns[] = {
     {15, "numaNodeCpuOversubscribed", SMI_TRUTHVALUE, AT(cpu_over, BOOL)},
     {16, "numaNodeMemOversubscribed", SMI_TRUTHVALUE, AT(mem_over, BOOL)},
     {17, "numaNodeHugepagesOversubscribed", SMI_TRUTHVALUE, AT(huge_over, BOOL)},
+    /* passthrough devices and the kernel's memory-traffic counters */
+    {23, "numaNodeAssignedDevices", SMI_GAUGE32, AT(pci_devices, U32)},
+    {24, "numaNodeNumaHit", SMI_COUNTER64, NUMASTAT(NUMASTAT_HIT, has_hit)},
+    {25, "numaNodeNumaMiss", SMI_COUNTER64, NUMASTAT(NUMASTAT_MISS, has_miss)},
+    {26, "numaNodeNumaForeign", SMI_COUNTER64, NUMASTAT(NUMASTAT_FOREIGN, has_foreign)},
+    {27, "numaNodeInterleaveHit", SMI_COUNTER64, NUMASTAT(NUMASTAT_INTERLEAVE, has_interleave)},
+    {28, "numaNodeLocalNode", SMI_COUNTER64, NUMASTAT(NUMASTAT_LOCAL, has_local)},
+    {29, "numaNodeOtherNode", SMI_COUNTER64, NUMASTAT(NUMASTAT_OTHER, has_other)},
     {30, "numaNodeMemResidentByVms", SMI_COUNTERBASEDGAUGE64, AT(mem_resident_vms, U64)},
     {31, "numaNodeVcpusRunning", SMI_GAUGE32, AT(vcpus_running, U32)},
 };

@@ -3,6 +3,7 @@
  * points at, for GET and GETNEXT and for the notifications alike. */
 #include "snmp/mib_table.h"
 
+#include <limits.h>
 #include <string.h>
 
 #include "core/util.h"
@@ -31,6 +32,15 @@ static const void *row_at(const struct mib_table *t, const struct model *m, size
 	return rows + pos * t->stride;
 }
 
+/* Whether the row at pos has a value in column c: a column may leave a row out (a counter the
+ * kernel does not give for that node), a hole a GET answers with noSuchInstance and a walk
+ * steps over. */
+static bool has_value(const struct mib_table *t, const struct model *m, size_t pos,
+		      const struct mib_column *c)
+{
+	return c->present == NULL || c->present(row_at(t, m, pos));
+}
+
 void mib_table_index(const struct mib_table *t, const struct model *m, size_t pos, uint32_t idx[])
 {
 	const void *row = row_at(t, m, pos);
@@ -51,38 +61,23 @@ static size_t lower(const struct mib_table *t, const struct model *m, const uint
 	return t->lower(m, idx);
 }
 
-static unsigned first_col(const struct mib_table *t)
+/* The first column numbered col or higher, NULL when none: columns are strictly increasing,
+ * and the MIB may leave numbers out (a column retired, or one a build does not serve). */
+static const struct mib_column *column_from(const struct mib_table *t, unsigned long col)
 {
-	return t->columns[0].col;
-}
+	size_t i;
 
-static unsigned last_col(const struct mib_table *t)
-{
-	return t->columns[t->ncolumns - 1].col;
-}
-
-/* Columns ascend but may leave numbers out (a number the MIB gives to another column): the
- * position of col, or of the first column after it; ncolumns when none. */
-static size_t col_pos(const struct mib_table *t, unsigned col)
-{
-	size_t lo = 0, hi = t->ncolumns;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (t->columns[mid].col < col)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
+	for (i = 0; i < t->ncolumns; i++)
+		if (t->columns[i].col >= col)
+			return &t->columns[i];
+	return NULL;
 }
 
 const struct mib_column *mib_table_column(const struct mib_table *t, unsigned col)
 {
-	size_t p = col_pos(t, col);
+	const struct mib_column *c = column_from(t, col);
 
-	return p < t->ncolumns && t->columns[p].col == col ? &t->columns[p] : NULL;
+	return c && c->col == col ? c : NULL;
 }
 
 const struct mib_column *mib_table_column_named(const struct mib_table *t, const char *name)
@@ -100,7 +95,9 @@ int mib_table_value(const struct mib_table *t, const struct model *m, size_t pos
 {
 	const struct mib_column *c = mib_table_column(t, col);
 
-	return c ? mib_column_value(c, row_at(t, m, pos), v) : -1;
+	if (c == NULL || (c->present != NULL && !c->present(row_at(t, m, pos))))
+		return -1;
+	return mib_column_value(c, row_at(t, m, pos), v);
 }
 
 /* ---------------------------------------------------------------- OID <-> row (pure) */
@@ -182,17 +179,35 @@ static enum mib_result find_exact(const struct mib_table *t, const struct model 
 	if (pos >= mib_table_count(t, m))
 		return MIB_NO_INSTANCE;
 	mib_table_index(t, m, pos, idx);
-	if (memcmp(idx, key, t->arity * sizeof(key[0])) != 0)
+	if (memcmp(idx, key, t->arity * sizeof(key[0])) != 0 ||
+	    !has_value(t, m, pos, mib_table_column(t, (unsigned)q[e])))
 		return MIB_NO_INSTANCE;
 	mib_table_instance(t, m, pos, (unsigned)q[e], hit);
 	return MIB_FOUND;
 }
 
+/* The first instance from row pos of column c on, column by column: a row without a value in
+ * a column is skipped. */
+static enum mib_result from_column(const struct mib_table *t, const struct model *m,
+				   const struct mib_column *c, size_t pos, struct mib_hit *hit)
+{
+	size_t n = mib_table_count(t, m);
+
+	for (; c < t->columns + t->ncolumns; c++, pos = 0) {
+		while (pos < n && !has_value(t, m, pos, c))
+			pos++;
+		if (pos < n) {
+			mib_table_instance(t, m, pos, c->col, hit);
+			return MIB_FOUND;
+		}
+	}
+	return MIB_END;
+}
+
 static enum mib_result first_instance(const struct mib_table *t, const struct model *m,
 				      struct mib_hit *hit)
 {
-	mib_table_instance(t, m, 0, first_col(t), hit);
-	return MIB_FOUND;
+	return from_column(t, m, t->columns, 0, hit);
 }
 
 /* Instances are ordered column by column (entry.col.index), so "next" is the next row of the
@@ -201,8 +216,8 @@ static enum mib_result find_next(const struct mib_table *t, const struct model *
 				 size_t qlen, struct mib_hit *hit)
 {
 	size_t e = t->entry_len, n = mib_table_count(t, m), j, pos;
+	const struct mib_column *c;
 	oid col;
-	size_t cp;
 
 	if (n == 0)
 		return MIB_END;
@@ -213,24 +228,13 @@ static enum mib_result find_next(const struct mib_table *t, const struct model *
 	if (qlen <= e) /* the entry itself or one of its ancestors */
 		return first_instance(t, m, hit);
 	col = q[e];
-	if (col < first_col(t))
-		return first_instance(t, m, hit);
-	if (col > last_col(t))
+	c = col > UINT_MAX ? NULL : column_from(t, (unsigned long)col);
+	if (c == NULL)
 		return MIB_END;
-	cp = col_pos(t, (unsigned)col);
-	if (t->columns[cp].col == col) {
-		pos = first_after(m, t, q + e + 1, qlen - e - 1);
-		if (pos < n) {
-			mib_table_instance(t, m, pos, (unsigned)col, hit);
-			return MIB_FOUND;
-		}
-		cp++;
-	}
-	/* the first row of the next column there is */
-	if (cp >= t->ncolumns)
-		return MIB_END;
-	mib_table_instance(t, m, 0, t->columns[cp].col, hit);
-	return MIB_FOUND;
+	if (c->col != col) /* before the first column, or in a gap: its first row */
+		return from_column(t, m, c, 0, hit);
+	pos = first_after(m, t, q + e + 1, qlen - e - 1);
+	return from_column(t, m, c, pos, hit);
 }
 
 enum mib_result mib_table_find(const struct mib_table *t, const struct model *m, const oid *q,
@@ -341,7 +345,7 @@ bool mib_table_columns_ok(const struct mib_table *t)
 	for (i = 1; i < t->ncolumns; i++)
 		if (t->columns[i].col <= t->columns[i - 1].col)
 			return false;
-	return t->columns[0].col > 0;
+	return true;
 }
 
 netsnmp_handler_registration *mib_table_register(const struct mib_table *t)
@@ -350,7 +354,7 @@ netsnmp_handler_registration *mib_table_register(const struct mib_table *t)
 	int rc;
 
 	if (!mib_table_columns_ok(t)) {
-		snmp_log(LOG_ERR, "%s: its columns are not numbered one after the other\n",
+		snmp_log(LOG_ERR, "%s: its column numbers do not increase\n",
 			 t->name);
 		return NULL;
 	}

@@ -30,7 +30,7 @@ struct mib_table {
 	oid entry[MIB_ENTRY_MAX];
 	size_t entry_len;
 	size_t reg_len;			  /* registered at entry[0 .. reg_len-1] */
-	const struct mib_column *columns; /* consecutive column numbers, in order */
+	const struct mib_column *columns; /* column numbers strictly increasing */
 	size_t ncolumns;
 	bool scalars; /* the one-row group: no rows_at, count_at, stride or keys */
 	size_t rows_at, count_at, stride;
@@ -64,7 +64,8 @@ void mib_table_index(const struct mib_table *t, const struct model *m, size_t po
 const struct mib_column *mib_table_column(const struct mib_table *t, unsigned col);
 /* The column of that MIB name, or NULL. */
 const struct mib_column *mib_table_column_named(const struct mib_table *t, const char *name);
-/* The value of column col of the row at pos: 0, or -1 for a column t does not have. */
+/* The value of column col of the row at pos: 0, or -1 for a column t does not have or one
+ * the row has no value in (mib_column.present). */
 int mib_table_value(const struct mib_table *t, const struct model *m, size_t pos, unsigned col,
 		    struct mib_value *v);
 
@@ -92,11 +93,11 @@ void mib_table_instance(const struct mib_table *t, const struct model *m, size_t
 
 /* The Net-SNMP node handler; handler->myvoid is the struct mib_table. */
 Netsnmp_Node_Handler mib_table_handler;
-/* Columns numbered in ascending order, each once (what the handler's lookup relies on); numbers
- * may be left out (a number the MIB gives to a column another build serves). */
+/* Column numbers strictly increasing (what the handler's lookup relies on); the MIB may leave
+ * numbers out. */
 bool mib_table_columns_ok(const struct mib_table *t);
 /* Create and register the read-only handler for t. NULL (after logging) on failure, or when
- * t's columns are not numbered one after the other. */
+ * t's column numbers do not increase. */
 netsnmp_handler_registration *mib_table_register(const struct mib_table *t);
 
 /* Every group, one per mib_*.c file. */
@@ -107,5 +108,6 @@ extern const struct mib_table mib_assign_table;
 extern const struct mib_table mib_vcpu_table;
 extern const struct mib_table mib_distance_table;
 extern const struct mib_table mib_hugepage_table;
+extern const struct mib_table mib_device_table;
 
 #endif

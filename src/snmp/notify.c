@@ -22,19 +22,35 @@
 static const struct {
 	const struct mib_table *table;
 	const char *names[NOTIFY_MAX_OBJECTS + 1]; /* NULL-terminated */
+	const struct mib_table *table2;		   /* NULL, or the table of the other names */
 } objects[] = {
     [ALARM_CPU] = {&mib_node_table,
-		   {"numaNodeCpuCapacity", "numaNodeVcpusBound", "numaNodeCpuHeadroom"}},
+		   {"numaNodeCpuCapacity", "numaNodeVcpusBound", "numaNodeCpuHeadroom"},
+		   NULL},
     [ALARM_MEM] = {&mib_node_table,
-		   {"numaNodeMemCapacity", "numaNodeMemUsed", "numaNodeMemHeadroom"}},
-    [ALARM_HUGE] = {&mib_hugepage_table, {"numaHugepageTotal", "numaHugepageVmDemand"}},
-    [ALARM_SOURCE] = {&mib_scalars_table, {"numaSourceStatus", "numaInvalidFiles"}},
+		   {"numaNodeMemCapacity", "numaNodeMemUsed", "numaNodeMemHeadroom"},
+		   NULL},
+    [ALARM_HUGE] = {&mib_hugepage_table, {"numaHugepageTotal", "numaHugepageVmDemand"}, NULL},
+    [ALARM_SOURCE] = {&mib_scalars_table, {"numaSourceStatus", "numaInvalidFiles"}, NULL},
+    [ALARM_DEVICE] = {&mib_vm_table,
+		      {"numaVmName", "numaVmUuid", "numaVmRemoteDevices", "numaVmDeviceAddress",
+		       "numaVmDeviceNode"},
+		      &mib_device_table},
 };
 
 const struct mib_table *notify_objects(enum alarm_kind kind, const char *const **names)
 {
 	*names = objects[kind].names;
 	return objects[kind].table;
+}
+
+const struct mib_table *notify_object_table(enum alarm_kind kind, const char *name)
+{
+	if (mib_table_column_named(objects[kind].table, name) != NULL)
+		return objects[kind].table;
+	if (objects[kind].table2 != NULL && mib_table_column_named(objects[kind].table2, name))
+		return objects[kind].table2;
+	return NULL;
 }
 
 /* agentx-Notify-PDU (RFC 2741 6.2.10); Net-SNMP's AGENTX_MSG_NOTIFY, in a header it does not
@@ -46,6 +62,7 @@ static const oid snmptrapoid_oid[] = {1, 3, 6, 1, 6, 3, 1, 1, 4, 1, 0};
 
 static struct {
 	bool enabled;
+	bool vm_tables; /* numaVmRemoteDevice and its clear are sent only with them */
 	struct alarm_config acfg;
 	struct alarm_state *st;
 	struct alarm_queue q;
@@ -53,7 +70,6 @@ static struct {
 	netsnmp_session *sess;	/* the AgentX session while it is open */
 	bool back;		/* it (re)opened since the last flush */
 	bool lost;		/* a session was lost before that */
-	bool dropping;		/* the queue overflowed during this outage (logged once) */
 } notifier;
 
 static uint64_t now_ms(void)
@@ -90,8 +106,7 @@ static int on_session_stop(int major, int minor, void *server, void *client)
 	(void)client;
 	notifier.sess = NULL;
 	notifier.lost = true;
-	if (notifier.st)
-		alarm_master_lost(notifier.st);
+	alarm_queue_take_superseded(&notifier.q); /* count from here what the outage coalesces */
 	return SNMPERR_SUCCESS;
 }
 
@@ -108,6 +123,7 @@ void notify_configure(const struct daemon_config *cfg)
 	bool was = notifier.enabled;
 
 	notifier.enabled = cfg->notifications;
+	notifier.vm_tables = cfg->vm_tables;
 	notifier.acfg.hold_down = cfg->hold_down;
 	notifier.acfg.on_startup = cfg->notify_on_startup;
 	if (!notifier.enabled) {
@@ -120,9 +136,7 @@ void notify_configure(const struct daemon_config *cfg)
 	}
 	if (notifier.st == NULL) {
 		notifier.st = alarm_new();
-		alarm_queue_init(&notifier.q, cfg->notify_queue);
-	} else {
-		alarm_queue_set_cap(&notifier.q, cfg->notify_queue);
+		alarm_queue_init(&notifier.q);
 	}
 }
 
@@ -162,6 +176,9 @@ static void describe(const struct alarm_event *e, char *buf, size_t len)
 		snprintf(buf, len, "numaSourceStatus %d, %u invalid files", e->source_status,
 			 e->invalid_files);
 		break;
+	case ALARM_DEVICE:
+		snprintf(buf, len, "VM %u, %u remote devices", e->vm.index, e->vm.remote_devices);
+		break;
 	}
 }
 
@@ -180,8 +197,18 @@ static bool send_event(const struct alarm_event *ev)
 	char what[128];
 	size_t i;
 
+	/* 'vmTables no' hides VM names: their notifications are dropped as if sent */
+	if (e.kind == ALARM_DEVICE && !notifier.vm_tables)
+		return true;
 	/* a one-row model, so that the values come out of the table's own descriptors */
 	memset(&one_row, 0, sizeof(one_row));
+	e.vm.name = e.vm_name;
+	e.vm.uuid = e.vm_uuid;
+	e.dev.address = e.dev_address;
+	one_row.vms = &e.vm;
+	one_row.nvms = 1;
+	one_row.devs = &e.dev;
+	one_row.ndevs = 1;
 	one_row.nodes = &e.node;
 	one_row.nnodes = 1;
 	one_row.huges = &e.huge;
@@ -195,7 +222,8 @@ static bool send_event(const struct alarm_event *ev)
 	snmp_varlist_add_variable(&vars, snmptrapoid_oid, OID_LENGTH(snmptrapoid_oid),
 				  ASN_OBJECT_ID, trap, sizeof(trap));
 	for (i = 0; objects[e.kind].names[i]; i++)
-		add_column(&vars, objects[e.kind].table, &one_row, objects[e.kind].names[i]);
+		add_column(&vars, notify_object_table(e.kind, objects[e.kind].names[i]), &one_row,
+			   objects[e.kind].names[i]);
 	pdu = snmp_pdu_create(SNMP_MSG_TRAP2);
 	if (pdu == NULL) {
 		snmp_free_varbind(vars);
@@ -228,46 +256,40 @@ void notify_update(const struct model *m)
 	notifier.ev.n = 0;
 	alarm_update(notifier.st, m, now_ms(), ticks(), &notifier.acfg, &notifier.ev);
 	for (i = 0; i < notifier.ev.n; i++) {
-		if (alarm_queue_push(&notifier.q, &notifier.ev.ev[i]) && !notifier.dropping) {
-			log_warn("notification queue full (notificationQueue %zu): dropping the "
-				 "oldest until the master is back",
-				 notifier.q.cap);
-			notifier.dropping = true;
-		}
+		alarm_queue_push(&notifier.q, &notifier.ev.ev[i]);
 		DEBUGMSGTL(("numatopd", "due: %s\n", alarm_event_name(&notifier.ev.ev[i])));
 	}
+}
+
+/* The master came back after it went away: queue the difference between what is true now and
+ * what the NMS holds (alarm_master_back), after what waits already. */
+static void master_back(void)
+{
+	uint64_t superseded = alarm_queue_take_superseded(&notifier.q);
+	size_t waiting = notifier.q.n;
+
+	alarm_master_back(notifier.st, &notifier.q, mib_current(), ticks(), &notifier.acfg);
+	log_info("the master is back: %zu notifications waited, %zu more bring it up to date, "
+		 "%llu were superseded by a later change while it was away",
+		 waiting, notifier.q.n - waiting, (unsigned long long)superseded);
 }
 
 void notify_flush(void)
 {
 	const struct alarm_event *e;
-	uint64_t dropped;
-	size_t i;
 
 	if (!notifier.enabled || notifier.sess == NULL || (notifier.q.n == 0 && !notifier.back))
 		return;
-	dropped = alarm_queue_take_dropped(&notifier.q);
-	if (dropped)
-		log_warn("%llu notifications were dropped while the master was unreachable",
-			 (unsigned long long)dropped);
-	notifier.dropping = false;
+	if (notifier.back && notifier.lost)
+		master_back();
+	notifier.back = false;
+	notifier.lost = false;
 	/* a failed send stays queued: the loss of the session follows, or the next turn retries */
 	while ((e = alarm_queue_peek(&notifier.q)) != NULL) {
 		if (!send_event(e))
 			return;
-		alarm_queue_pop(&notifier.q, NULL);
+		alarm_queue_delivered(&notifier.q);
 	}
-	if (!notifier.back)
-		return;
-	notifier.back = false;
-	if (!notifier.lost)
-		return;
-	notifier.lost = false;
-	notifier.ev.n = 0;
-	alarm_master_back(notifier.st, mib_current(), ticks(), &notifier.acfg, &notifier.ev);
-	/* a replay that fails is replayed at the next return */
-	for (i = 0; i < notifier.ev.n && send_event(&notifier.ev.ev[i]); i++)
-		;
 }
 
 uint64_t notify_next_due(void)

@@ -10,6 +10,7 @@
 
 #include <libxml/tree.h>
 
+#include "core/pciaddr.h"
 #include "core/units.h"
 #include "core/util.h"
 #include "core/uuid.h"
@@ -119,12 +120,11 @@ static int parse_number_attr(struct mapper *p, xmlNodePtr n, const char *where, 
 
 enum { SET_OPTIONAL = 0, SET_REQUIRED = 1, SET_NONEMPTY = 2 };
 
-/* A cpuset/nodeset attribute in libvirt syntax. *out stays NULL when absent and optional, and
- * on every error. */
-static int set_attr(struct mapper *p, xmlNodePtr n, const char *where, const char *attr,
-		    unsigned limit, int flags, struct cpuset **out)
+/* A cpuset/nodeset value in libvirt syntax (s NULL: absent). *out stays NULL when absent and
+ * optional, and on every error. */
+static int set_value(struct mapper *p, const char *where, const char *attr, const char *s,
+		     unsigned limit, int flags, struct cpuset **out)
 {
-	const char *s = prop(p, n, attr);
 	char e[ERRLEN], v[48];
 
 	*out = NULL;
@@ -150,6 +150,12 @@ static int set_attr(struct mapper *p, xmlNodePtr n, const char *where, const cha
 		return fail(p, "%s: %s '%s' selects nothing", where, attr, v);
 	}
 	return 0;
+}
+
+static int set_attr(struct mapper *p, xmlNodePtr n, const char *where, const char *attr,
+		    unsigned limit, int flags, struct cpuset **out)
+{
+	return set_value(p, where, attr, prop(p, n, attr), limit, flags, out);
 }
 
 /* <name unit='...'>value</name>, or the value and unit in attributes of one element. */
@@ -283,13 +289,19 @@ static void parse_nova(struct mapper *p, xmlNodePtr dom)
 static int parse_memory(struct mapper *p, xmlNodePtr dom)
 {
 	struct vm *vm = p->vm;
+	const char *s;
 	xmlNodePtr n;
 
-	if ((n = child(dom, "memory")) == NULL)
-		return fail(p, "domain: missing <memory>");
-	if (scaled_bytes(p, "memory", node_text(p, n), prop(p, n, "unit"), &vm->memory) < 0)
+	/* absent: the cells' sum, known once they are read (memory_from_cells) */
+	n = child(dom, "memory");
+	if (n != NULL &&
+	    scaled_bytes(p, "memory", node_text(p, n), prop(p, n, "unit"), &vm->memory) < 0)
 		return -1;
+	vm->has_memory = n != NULL;
 	vm->current_memory = vm->memory;
+	n = child(child(dom, "os"), "type");
+	if (n != NULL && (s = prop(p, n, "arch")) != NULL)
+		vm->ppc64 = strncmp(s, "ppc64", 5) == 0;
 	n = child(dom, "currentMemory");
 	if (n != NULL && scaled_bytes(p, "currentMemory", node_text(p, n), prop(p, n, "unit"),
 				      &vm->current_memory) < 0)
@@ -327,7 +339,7 @@ static int parse_vcpu(struct mapper *p, xmlNodePtr dom)
 	vm->vcpu_placement_auto = r == 1;
 	/* libvirt ignores cpuset under automatic placement: numad decides. */
 	if (!vm->vcpu_placement_auto &&
-	    set_attr(p, n, "vcpu", "cpuset", CPUSET_MAX_CPUS, SET_NONEMPTY, &vm->vcpu_cpuset) < 0)
+	    set_attr(p, n, "vcpu", "cpuset", VM_MAX_CPU_ID, SET_NONEMPTY, &vm->vcpu_cpuset) < 0)
 		return -1;
 	return 0;
 }
@@ -406,7 +418,7 @@ static int parse_vcpupins(struct mapper *p, xmlNodePtr tune, struct cpuset *seen
 		pin = array_push(&vm->vcpupins, &vm->nvcpupins, &cap, sizeof(*pin));
 		pin->id = id;
 		snprintf(where, sizeof(where), "cputune/vcpupin[vcpu=%u]", id);
-		if (set_attr(p, n, where, "cpuset", CPUSET_MAX_CPUS, SET_REQUIRED | SET_NONEMPTY,
+		if (set_attr(p, n, where, "cpuset", VM_MAX_CPU_ID, SET_REQUIRED | SET_NONEMPTY,
 			     &pin->cpus) < 0)
 			return -1;
 	}
@@ -446,7 +458,7 @@ static int parse_iothreadpins(struct mapper *p, xmlNodePtr tune)
 		*(unsigned *)array_push(&ids, &vm->niothreadpins, &cap, sizeof(*ids)) =
 		    (unsigned)id;
 		snprintf(where, sizeof(where), "cputune/iothreadpin[iothread=%u]", (unsigned)id);
-		if (set_attr(p, n, where, "cpuset", CPUSET_MAX_CPUS, SET_REQUIRED | SET_NONEMPTY,
+		if (set_attr(p, n, where, "cpuset", VM_MAX_CPU_ID, SET_REQUIRED | SET_NONEMPTY,
 			     &cpus) < 0)
 			goto out;
 		cpuset_free(cpus);
@@ -484,7 +496,7 @@ static int parse_cputune(struct mapper *p, xmlNodePtr dom)
 		return 0;
 	if (next_sibling(n) != NULL)
 		return fail(p, "cputune: more than one <emulatorpin>");
-	return set_attr(p, n, "cputune/emulatorpin", "cpuset", CPUSET_MAX_CPUS,
+	return set_attr(p, n, "cputune/emulatorpin", "cpuset", VM_MAX_CPU_ID,
 			SET_REQUIRED | SET_NONEMPTY, &p->vm->emulatorpin);
 }
 
@@ -623,6 +635,112 @@ static int parse_numatune(struct mapper *p, xmlNodePtr dom)
 	return parse_memnodes(p, tune);
 }
 
+/* <memory> absent: libvirt's total is the cells' sum plus every memory device
+ * (virDomainDefPostParseMemory); without cells there is no size at all. */
+static int memory_from_cells(struct mapper *p, xmlNodePtr dom)
+{
+	struct vm *vm = p->vm;
+	uint64_t sum = 0;
+	size_t i;
+
+	if (vm->has_memory)
+		return 0;
+	if (vm->ncells == 0)
+		return fail(p, "domain: missing <memory> and no <cpu><numa> cells");
+	for (i = 0; i < vm->ncells; i++)
+		if (__builtin_add_overflow(sum, vm->cells[i].memory, &sum))
+			sum = UINT64_MAX;
+	for (i = 0; i < vm->nmemdevs; i++)
+		if (__builtin_add_overflow(sum, vm->memdevs[i].size, &sum))
+			sum = UINT64_MAX;
+	vm->memory = sum;
+	if (child(dom, "currentMemory") == NULL)
+		vm->current_memory = sum;
+	return 0;
+}
+
+static int memdev_model(struct mapper *p, const char *where, const char *s,
+			enum memdev_model *out)
+{
+	static const char *const names[] = {"dimm", "virtio-mem", "nvdimm", "virtio-pmem",
+					    "sgx-epc"};
+	char v[48];
+	size_t i;
+
+	*out = MEMDEV_DIMM; /* before libvirt required the model, a device was a DIMM */
+	if (s == NULL)
+		return 0;
+	for (i = 0; i < ARRAY_SIZE(names); i++) {
+		if (strcmp(s, names[i]) == 0) {
+			*out = (enum memdev_model)i;
+			return 0;
+		}
+	}
+	str_ascii_copy(v, sizeof(v), s, 40);
+	return fail(p, "%s: unknown model '%s'", where, v);
+}
+
+/* An optional size element below parent: 0 when absent. */
+static int opt_bytes(struct mapper *p, const char *where, xmlNodePtr parent, const char *name,
+		     uint64_t *out)
+{
+	xmlNodePtr n = child(parent, name);
+
+	*out = 0;
+	if (n == NULL)
+		return 0;
+	return scaled_bytes(p, where, node_text(p, n), prop(p, n, "unit"), out);
+}
+
+/* <source><nodemask>/<pagesize>: a backend of its own (qemuBuildMemoryBackendProps). */
+static int memdev_source(struct mapper *p, const char *where, xmlNodePtr src, struct memdev *d)
+{
+	xmlNodePtr mask = child(src, "nodemask");
+
+	if (mask != NULL && set_value(p, where, "nodemask", node_text(p, mask), CPUSET_MAX_NODES,
+				      SET_NONEMPTY, &d->nodemask) < 0)
+		return -1;
+	if (opt_bytes(p, where, src, "pagesize", &d->page_kib) < 0)
+		return -1;
+	if (d->page_kib % 1024 != 0)
+		return fail(p, "%s: pagesize is not a multiple of 1 KiB", where);
+	d->page_kib /= 1024;
+	return 0;
+}
+
+static int parse_memdev(struct mapper *p, xmlNodePtr n, struct memdev *d, const char *where)
+{
+	xmlNodePtr target = child(n, "target"), size = child(target, "size");
+	xmlNodePtr node = child(target, "node");
+	char tw[80], sw[80];
+	uint64_t v;
+
+	snprintf(tw, sizeof(tw), "%s/target", where);
+	snprintf(sw, sizeof(sw), "%s/source", where);
+	d->node = -1;
+	if (memdev_model(p, where, prop(p, n, "model"), &d->model) < 0)
+		return -1;
+	if (size == NULL)
+		return fail(p, "%s: missing <size>", tw);
+	if (scaled_bytes(p, tw, node_text(p, size), prop(p, size, "unit"), &d->size) < 0)
+		return -1;
+	d->plugged = d->size;
+	if (d->model == MEMDEV_VIRTIO_MEM) {
+		/* what the guest has: the status file's <current>, else what was asked for */
+		if (opt_bytes(p, tw, target, "current", &d->plugged) < 0)
+			return -1;
+		if (child(target, "current") == NULL &&
+		    opt_bytes(p, tw, target, "requested", &d->plugged) < 0)
+			return -1;
+	}
+	if (node != NULL) {
+		if (parse_number(p, tw, "node", node_text(p, node), true, INT_MAX, &v) < 0)
+			return -1;
+		d->node = (int)v;
+	}
+	return memdev_source(p, sw, child(n, "source"), d);
+}
+
 static int parse_memdevs(struct mapper *p, xmlNodePtr dom)
 {
 	struct vm *vm = p->vm;
@@ -630,28 +748,148 @@ static int parse_memdevs(struct mapper *p, xmlNodePtr dom)
 	size_t cap = 0;
 
 	for (n = child(child(dom, "devices"), "memory"); n != NULL; n = next_sibling(n)) {
-		xmlNodePtr target = child(n, "target"), size = child(target, "size");
-		xmlNodePtr node = child(target, "node");
-		struct memdev *d;
 		char where[64];
-		uint64_t v;
 
 		if (vm->nmemdevs == DOMXML_MAX_MEMDEVS)
 			return fail(p, "devices: too many <memory> elements (more than %u)",
 				    DOMXML_MAX_MEMDEVS);
-		snprintf(where, sizeof(where), "devices/memory[%zu]/target", vm->nmemdevs + 1);
-		if (size == NULL)
-			return fail(p, "%s: missing <size>", where);
-		d = array_push(&vm->memdevs, &vm->nmemdevs, &cap, sizeof(*d));
-		d->node = -1;
-		if (scaled_bytes(p, where, node_text(p, size), prop(p, size, "unit"), &d->size) < 0)
+		snprintf(where, sizeof(where), "devices/memory[%zu]", vm->nmemdevs + 1);
+		array_push(&vm->memdevs, &vm->nmemdevs, &cap, sizeof(*vm->memdevs));
+		if (parse_memdev(p, n, &vm->memdevs[vm->nmemdevs - 1], where) < 0)
 			return -1;
-		if (node != NULL) {
-			if (parse_number(p, where, "node", node_text(p, node), true, INT_MAX, &v) <
-			    0)
-				return -1;
-			d->node = (int)v;
+	}
+	return memory_from_cells(p, dom);
+}
+
+/* ---------------------------------------------------------------- passthrough devices */
+
+/* One attribute of a host PCI address, read as libvirt reads it (C base-0 syntax); absent = 0,
+ * as in libvirt. */
+static int pci_attr(struct mapper *p, xmlNodePtr n, const char *where, const char *attr,
+		    uint64_t max, uint64_t *out)
+{
+	const char *s = prop(p, n, attr);
+	char e[ERRLEN], v[48];
+
+	*out = 0;
+	if (s == NULL)
+		return 0;
+	if (pci_number_parse(s, max, out, e, sizeof(e)) == 0)
+		return 0;
+	str_ascii_copy(v, sizeof(v), s, 40);
+	return fail(p, "%s: %s '%s': %s", where, attr, v, e);
+}
+
+/* <source><address domain bus slot function> of a PCI hostdev or a hostdev interface. */
+static int pci_source(struct mapper *p, xmlNodePtr dev, const char *where, struct pci_addr *a)
+{
+	xmlNodePtr n = child(child(dev, "source"), "address");
+	const char *type;
+	uint64_t d, b, s, f;
+
+	if (n == NULL)
+		return fail(p, "%s: missing <source><address>", where);
+	type = prop(p, n, "type");
+	if (type != NULL && strcmp(type, "pci") != 0)
+		return fail(p, "%s/source/address: type is not pci", where);
+	if (pci_attr(p, n, where, "domain", UINT32_MAX, &d) < 0 ||
+	    pci_attr(p, n, where, "bus", 0xff, &b) < 0 ||
+	    pci_attr(p, n, where, "slot", 0x1f, &s) < 0 ||
+	    pci_attr(p, n, where, "function", 7, &f) < 0)
+		return -1;
+	*a = (struct pci_addr){(uint32_t)d, (unsigned)b, (unsigned)s, (unsigned)f};
+	return 0;
+}
+
+/* <source><address uuid> of a mediated device. */
+static int mdev_source(struct mapper *p, xmlNodePtr dev, const char *where, char *uuid)
+{
+	xmlNodePtr n = child(child(dev, "source"), "address");
+	const char *s = n != NULL ? prop(p, n, "uuid") : NULL;
+
+	if (s == NULL)
+		return fail(p, "%s: missing <source><address uuid>", where);
+	if (uuid_canonical(s, uuid) < 0)
+		return fail(p, "%s/source/address: uuid is not 32 hex digits", where);
+	return 0;
+}
+
+/* The kind of device a <hostdev> is, 0 for one that is not a PCI device (usb, scsi,
+ * scsi_host, mode='capabilities'), -1 on error. mode defaults to subsystem, as in libvirt. */
+static int hostdev_kind(struct mapper *p, xmlNodePtr n, const char *where)
+{
+	const char *mode = prop(p, n, "mode"), *type = prop(p, n, "type");
+
+	if (mode != NULL && strcmp(mode, "capabilities") == 0)
+		return 0;
+	if (mode != NULL && strcmp(mode, "subsystem") != 0)
+		return fail(p, "%s: unknown mode", where);
+	if (type == NULL)
+		return fail(p, "%s: missing type", where);
+	if (strcmp(type, "pci") == 0)
+		return DEV_KIND_PCI;
+	if (strcmp(type, "mdev") == 0)
+		return DEV_KIND_MDEV;
+	return 0;
+}
+
+static struct vm_dev *push_dev(struct mapper *p, size_t *cap, enum dev_kind kind)
+{
+	struct vm_dev *d = array_push(&p->vm->devs, &p->vm->ndevs, cap, sizeof(*d));
+
+	memset(d, 0, sizeof(*d));
+	d->kind = kind;
+	return d;
+}
+
+static int parse_hostdev(struct mapper *p, xmlNodePtr n, size_t nth, size_t *cap)
+{
+	char where[64];
+	int kind;
+
+	snprintf(where, sizeof(where), "devices/hostdev[%zu]", nth);
+	kind = hostdev_kind(p, n, where);
+	if (kind <= 0)
+		return kind;
+	if (kind == DEV_KIND_MDEV)
+		return mdev_source(p, n, where, push_dev(p, cap, DEV_KIND_MDEV)->uuid);
+	return pci_source(p, n, where, &push_dev(p, cap, DEV_KIND_PCI)->addr);
+}
+
+static int parse_interface(struct mapper *p, xmlNodePtr n, size_t nth, size_t *cap)
+{
+	const char *type = prop(p, n, "type");
+	char where[64];
+
+	if (type == NULL || strcmp(type, "hostdev") != 0)
+		return 0;
+	snprintf(where, sizeof(where), "devices/interface[%zu]", nth);
+	return pci_source(p, n, where, &push_dev(p, cap, DEV_KIND_PCI)->addr);
+}
+
+/* <hostdev> and <interface type='hostdev'>, in document order (numaVmDeviceIndex). */
+static int parse_passthrough(struct mapper *p, xmlNodePtr dom)
+{
+	xmlNodePtr devs = child(dom, "devices"), n;
+	size_t nhostdev = 0, niface = 0, cap = 0;
+
+	for (n = devs != NULL ? devs->children : NULL; n != NULL; n = n->next) {
+		int r = 0;
+
+		if (is_elem(n, "hostdev")) {
+			if (nhostdev == DOMXML_MAX_HOSTDEVS)
+				return fail(p, "devices: too many <hostdev> elements (more than %u)",
+					    DOMXML_MAX_HOSTDEVS);
+			r = parse_hostdev(p, n, ++nhostdev, &cap);
+		} else if (is_elem(n, "interface")) {
+			if (niface == DOMXML_MAX_HOSTDEVS)
+				return fail(p,
+					    "devices: too many <interface> elements (more than %u)",
+					    DOMXML_MAX_HOSTDEVS);
+			r = parse_interface(p, n, ++niface, &cap);
 		}
+		if (r < 0)
+			return -1;
 	}
 	return 0;
 }
@@ -708,7 +946,8 @@ static int parse_domain(struct mapper *p, xmlNodePtr dom)
 {
 	if (parse_ident(p, dom) < 0 || parse_memory(p, dom) < 0 || parse_vcpu(p, dom) < 0 ||
 	    parse_vcpus_list(p, dom) < 0 || parse_cputune(p, dom) < 0 || parse_cells(p, dom) < 0 ||
-	    parse_numatune(p, dom) < 0 || parse_memdevs(p, dom) < 0 || parse_hugepages(p, dom) < 0)
+	    parse_numatune(p, dom) < 0 || parse_memdevs(p, dom) < 0 ||
+	    parse_passthrough(p, dom) < 0 || parse_hugepages(p, dom) < 0)
 		return -1;
 	parse_nova(p, dom);
 	return 0;
@@ -758,7 +997,7 @@ static int parse_status(struct mapper *p, xmlNodePtr st)
 	if (set_attr(p, numad, "domstatus/numad", "nodeset", CPUSET_MAX_NODES, SET_OPTIONAL,
 		     &vm->numad_nodeset) < 0)
 		return -1;
-	return set_attr(p, numad, "domstatus/numad", "cpuset", CPUSET_MAX_CPUS, SET_OPTIONAL,
+	return set_attr(p, numad, "domstatus/numad", "cpuset", VM_MAX_CPU_ID, SET_OPTIONAL,
 			&vm->numad_cpuset);
 }
 
@@ -786,17 +1025,21 @@ static int parse_root(struct mapper *p, xmlNodePtr root)
 /* ---------------------------------------------------------------- what libxml2 builds */
 
 /* Only the parts parse_root() looks at become tree nodes (xmlsafe_filter): a status file is ~80%
- * <qemuCaps><flag>, and <devices> holds disks, NICs and <graphics passwd>. Building (and freeing)
+ * <qemuCaps><flag>, and <devices> holds disks, NICs and <graphics passwd>: of a <hostdev> or an
+ * <interface> only the element and its <source><address> are built. Building (and freeing)
  * those nodes was most of a rebuild's cost; and a password never reaches the tree. */
 enum kept {
 	KEPT_ALL = XMLSAFE_BUILD_ALL, /* the element and everything under it */
 	KEPT_STATUS,		      /* <domstatus>: only <domain>, <vcpus>, <numad> below */
 	KEPT_DOMAIN,		      /* <domain>: only the children parse_domain() reads */
-	KEPT_DEVICES,		      /* <domain><devices>: only <memory> */
+	KEPT_DEVICES,		      /* <domain><devices>: only <memory>, <hostdev>, <interface> */
+	KEPT_PASSTHROUGH,	      /* <hostdev>, <interface>: only <source> */
+	KEPT_SOURCE,		      /* their <source>: only <address> */
+	KEPT_NONE,		      /* that <address>: nothing below */
 };
 
-/* root, domain, devices, memory: deeper kept elements are all KEPT_ALL */
-_Static_assert(XMLSAFE_FILTER_LEVELS >= 4, "the filter needs four levels of kinds");
+/* root, domain, devices, hostdev, source, address (a status file's <domstatus> root first) */
+_Static_assert(XMLSAFE_FILTER_LEVELS >= 6, "the filter needs six levels of kinds");
 
 static bool name_in(const char *name, const char *const *names)
 {
@@ -813,7 +1056,7 @@ static bool build_filter(int parent, bool is_root, const char *name, const char 
 	static const char *const status[] = {"vcpus", "numad", NULL};
 	static const char *const domain[] = {
 	    "name",  "uuid",	"metadata", "memory",	"currentMemory", "vcpu",
-	    "vcpus", "cputune", "cpu",	    "numatune", "memoryBacking", NULL};
+	    "vcpus", "cputune", "cpu",	    "numatune", "memoryBacking", "os", NULL};
 
 	*kind = KEPT_ALL;
 	if (is_root) {
@@ -837,7 +1080,17 @@ static bool build_filter(int parent, bool is_root, const char *name, const char 
 		}
 		return uri == NULL && name_in(name, domain);
 	case KEPT_DEVICES:
-		return uri == NULL && strcmp(name, "memory") == 0;
+		if (uri == NULL && (strcmp(name, "hostdev") == 0 || strcmp(name, "interface") == 0))
+			*kind = KEPT_PASSTHROUGH;
+		return uri == NULL && (strcmp(name, "memory") == 0 || *kind == KEPT_PASSTHROUGH);
+	case KEPT_PASSTHROUGH:
+		*kind = KEPT_SOURCE;
+		return uri == NULL && strcmp(name, "source") == 0;
+	case KEPT_SOURCE:
+		*kind = KEPT_NONE;
+		return uri == NULL && strcmp(name, "address") == 0;
+	case KEPT_NONE:
+		return false;
 	}
 	return true; /* KEPT_ALL */
 }
@@ -875,6 +1128,11 @@ int domxml_parse_buffer(const char *buf, size_t len, struct vm **out, char *err,
 
 	*out = NULL;
 	return doc != NULL ? map_doc(doc, out, err, errlen) : -1;
+}
+
+xmlDocPtr domxml_parse_tree(const char *buf, size_t len, char *err, size_t errlen)
+{
+	return xmlsafe_parse_buffer(buf, len, build_filter, err, errlen);
 }
 
 int domxml_parse_file(const char *path, size_t max, struct vm **out, char *err, size_t errlen)

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core/log.h"
+#include "source/pcidev.h"
 #include "source/runpass.h"
 #include "source/sysfs.h"
 #include "core/util.h"
@@ -137,16 +138,6 @@ void engine_read_all(struct engine *e)
 	e->dirty = e->read_all = true;
 }
 
-unsigned engine_take_events(struct engine *e, struct watch *w)
-{
-	unsigned bits = watch_read(w);
-
-	if (bits)
-		engine_dir_changed(e);
-	engine_set_watched(e, watch_on_dir(w));
-	return bits;
-}
-
 void engine_runtime_all(struct engine *e)
 {
 	e->rt_all = true;
@@ -178,7 +169,7 @@ unsigned engine_files_parsed(const struct engine *e)
 }
 
 /* FNV-1a over the values an operator would call "the tables changed": everything except the
- * values the kernel moves on its own (MemFree, free/surplus hugepages). */
+ * values the kernel moves on its own (MemFree, free/surplus hugepages, numastat). */
 static uint64_t fnv(uint64_t h, const void *p, size_t n)
 {
 	const unsigned char *c = p;
@@ -204,7 +195,8 @@ static uint64_t content_hash(const struct model *m)
 		const struct node_row *n = &m->nodes[i];
 		uint64_t v[] = {n->id, n->cpu_capacity, n->mem_total, n->vcpus_bound,
 				n->vcpus_spanning, n->mem_used, n->mem_spanning, n->vm_count,
-				n->cpu_limit, n->mem_limit, n->cpu_over, n->mem_over, n->huge_over};
+				n->cpu_limit, n->mem_limit, n->cpu_over, n->mem_over, n->huge_over,
+				n->pci_devices};
 
 		h = fnv(h, v, sizeof(v));
 		h = fnv_str(h, n->cpulist);
@@ -219,7 +211,8 @@ static uint64_t content_hash(const struct model *m)
 		const struct vm_row *vm = &m->vms[i];
 		uint64_t v[] = {vm->index, vm->state, vm->pid, vm->vcpus, vm->vcpus_max,
 				vm->memory, vm->placement, vm->mem_mode, vm->remote_vcpus,
-				vm->huge_kib, vm->run_state, vm->stray_over, vm->vcpus_drifted};
+				vm->huge_kib, vm->remote_devices, vm->run_state, vm->stray_over,
+				vm->vcpus_drifted};
 
 		h = fnv(h, v, sizeof(v));
 		h = fnv_str(h, vm->name);
@@ -243,6 +236,13 @@ static uint64_t content_hash(const struct model *m)
 		h = fnv(h, v, sizeof(v));
 		h = fnv_str(h, c->affinity);
 		h = fnv_str(h, c->actual);
+	}
+	for (i = 0; i < m->ndevs; i++) {
+		const struct dev_row *d = &m->devs[i];
+		uint64_t v[] = {d->vm, d->ord, d->kind, (uint64_t)(int64_t)d->node, d->remote};
+
+		h = fnv(h, v, sizeof(v));
+		h = fnv_str(h, d->address);
 	}
 	for (i = 0; i < m->ndists; i++) {
 		uint64_t v[] = {m->dists[i].node, m->dists[i].peer, m->dists[i].value};
@@ -276,6 +276,7 @@ static struct host *read_host(struct engine *e)
 static void refresh_dir(struct engine *e)
 {
 	char err[ERRLEN];
+	bool was_stale;
 	int parsed;
 
 	if (e->watched && !e->dirty && !e->dir_bad && scan_dir_unchanged(e->scan)) {
@@ -283,9 +284,17 @@ static void refresh_dir(struct engine *e)
 		return;
 	}
 	e->dirty = false; /* an event from now on means another scan */
+	was_stale = scan_stale(e->scan);
 	parsed = scan_run(e->scan, err, sizeof(err));
 
 	e->last_parsed = parsed > 0 ? (unsigned)parsed : 0;
+	if (parsed == -2) {
+		if (!was_stale)
+			log_warn("libvirt directory %s; serving the VMs it last read until it can "
+				 "be read again",
+				 err);
+		return;
+	}
 	if (parsed < 0) {
 		if (!e->dir_bad)
 			log_warn("libvirt directory %s; serving host tables only until it appears",
@@ -293,9 +302,19 @@ static void refresh_dir(struct engine *e)
 		e->dir_bad = true;
 		return;
 	}
-	if (e->dir_bad)
+	if (e->dir_bad || was_stale)
 		log_info("libvirt directory %s is readable again", e->cfg.xml_dir);
 	e->dir_bad = false;
+}
+
+/* Nodes whose memory is unknown (no readable meminfo): the values are incomplete. */
+static size_t unknown_memory(const struct host *h)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < h->nnodes; i++)
+		n += !h->nodes[i].has_meminfo;
+	return n;
 }
 
 struct model *engine_build(struct engine *e, uint32_t now)
@@ -314,18 +333,21 @@ struct model *engine_build(struct engine *e, uint32_t now)
 	e->rt_read = e->rp ? runpass_update(e->rp, e->scan, e->rt_all) : 0;
 	e->rt_all = false;
 	gen = scan_generation(e->scan);
+	nvms = scan_vms(e->scan, &vms, &files);
+	if (host != NULL) /* the devices the VMs name, read again each time: hotplug moves them */
+		pcidev_read(e->cfg.sysfs_root, vms, nvms, host);
 	e->reused = e->prev != NULL && host != NULL && e->prev_host != NULL &&
 		    gen == e->prev_gen && e->rt_read == 0 && account_host_same(e->prev_host, host);
 	if (e->reused) {
 		m = account_refresh(e->prev, host);
 	} else {
-		nvms = scan_vms(e->scan, &vms, &files);
 		m = account_build_run(host ? host : &empty_host, vms, files,
 				      e->rp ? runpass_facts(e->rp) : NULL, nvms, &e->cfg.acct);
+		scan_add_warnings(e->scan, m); /* a refresh shares these with the build before */
 	}
 	scan_add_errors(e->scan, m);
 	e->nnodes = host ? host->nnodes : 0;
-	sysfs_warnings = host ? host->nwarnings : 0;
+	sysfs_warnings = host ? host->nwarnings + unknown_memory(host) : 0;
 	drop_prev(e);
 	e->prev = model_ref(m);
 	e->prev_host = host;
@@ -335,7 +357,7 @@ struct model *engine_build(struct engine *e, uint32_t now)
 	m->invalid_files = scan_invalid_files(e->scan);
 	if (e->sysfs_bad || e->dir_bad)
 		m->source_status = SOURCE_UNAVAILABLE;
-	else if (m->invalid_files || sysfs_warnings)
+	else if (m->invalid_files || sysfs_warnings || scan_stale(e->scan))
 		m->source_status = SOURCE_DEGRADED;
 	else
 		m->source_status = SOURCE_OK;

@@ -9,7 +9,6 @@
 #include "core/account.h"
 #include "core/model.h"
 #include "source/scan.h"
-#include "source/watch.h"
 
 struct engine_config {
 	char *sysfs_root;  /* default "/sys" */
@@ -34,9 +33,10 @@ void engine_set_config(struct engine *e, const struct engine_config *cfg);
  * becomes unreadable (or readable again) once per transition. Never returns NULL. */
 struct model *engine_build(struct engine *e, uint32_t now);
 
-/* The caller watches the directory itself with inotify (watch_on_dir()) and calls
- * engine_dir_changed() on every event it reads. A build with no such call since the last
- * scan, and the directory's own stat unchanged, then skips the per-file stat of the scan, and
+/* The engine knows no watch: the caller (the daemon loop) watches the directory with
+ * inotify, calls engine_dir_changed() on every event it reads and engine_set_watched() with
+ * whether it watches the directory itself. A build with no such event since the last scan,
+ * and the directory's own stat unchanged, then skips the per-file stat of the scan, and
  * re-reads only the sysfs values that move (sysfs_refresh_host(); the whole tree when that
  * says it must). engine_read_all(): the next build reads all of sysfs and stats every file
  * anyway (the daemon's refreshInterval timer, the safety net). Off (the default, and --dump):
@@ -44,9 +44,6 @@ struct model *engine_build(struct engine *e, uint32_t now);
 void engine_set_watched(struct engine *e, bool watched);
 void engine_dir_changed(struct engine *e);
 void engine_read_all(struct engine *e);
-/* Both at once, from a watch: drain its events (any marks the directory changed) and say
- * whether it watches the directory itself. Returns the WATCH_* bits it read. */
-unsigned engine_take_events(struct engine *e, struct watch *w);
 
 /* The next build reads the runtime facts of every VM, not only of the VMs whose status file
  * changed (the runtimeInterval timer, an SNMP request after a second). No-op when off. */

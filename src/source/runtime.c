@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "core/util.h"
+#include "source/read_file.h"
 
 struct runtime {
 	char *proc_root;

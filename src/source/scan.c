@@ -6,15 +6,18 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/account.h"
 #include "core/log.h"
 #include "core/util.h"
 
-struct entry {
+/* One *.xml file of the directory as the cache keeps it: its key and what parsing it gave. */
+struct cached_file {
 	char *name;
 	dev_t dev;
 	ino_t ino;
@@ -22,16 +25,20 @@ struct entry {
 	struct timespec mtime;
 	struct vm *vm;  /* parsed VM, or NULL when invalid */
 	char *reason;   /* why it is invalid, or NULL */
+	char *dup_of;   /* the file holding the same UUID that is the VM instead, or NULL */
+	bool dup_counted; /* this file's duplicate is logged and counted (once per change) */
 };
 
 struct scan {
 	char *dir;
 	size_t max;
-	struct entry *e; /* sorted by name */
-	size_t n;
+	struct cached_file *cache; /* sorted by name */
+	size_t ncache;
 	uint32_t parse_errors;
 	uint64_t generation;
 	bool dir_missing;
+	bool read_once; /* a scan_run() read the directory since it was last missing */
+	bool stale;	/* the last scan_run() could not read it and kept the last VMs */
 	bool have_dir_key; /* dir_key holds the directory as the last scan_run() saw it */
 	struct stat dir_key;
 	/* views handed out by scan_vms(), rebuilt by scan_run() */
@@ -50,29 +57,30 @@ struct scan *scan_new(const char *dir, size_t max_file_size)
 	return s;
 }
 
-static void entry_clear(struct entry *e)
+static void cached_file_clear(struct cached_file *f)
 {
-	free(e->name);
-	vm_free(e->vm);
-	free(e->reason);
+	free(f->name);
+	vm_free(f->vm);
+	free(f->reason);
+	free(f->dup_of);
 }
 
-static void clear_entries(struct scan *s)
+static void clear_cache(struct scan *s)
 {
 	size_t i;
 
-	for (i = 0; i < s->n; i++)
-		entry_clear(&s->e[i]);
-	free(s->e);
-	s->e = NULL;
-	s->n = 0;
+	for (i = 0; i < s->ncache; i++)
+		cached_file_clear(&s->cache[i]);
+	free(s->cache);
+	s->cache = NULL;
+	s->ncache = 0;
 }
 
 void scan_free(struct scan *s)
 {
 	if (s == NULL)
 		return;
-	clear_entries(s);
+	clear_cache(s);
 	free(s->vms);
 	free(s->files);
 	free(s->stamps);
@@ -100,8 +108,9 @@ static int cmp_name(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* The sorted names of the wanted directory entries; NULL with err when unreadable. */
-static char **list_dir(const char *dir, size_t *count, char *err, size_t errlen)
+/* The sorted names of the wanted directory entries; NULL with *errnum and err when
+ * unreadable. */
+static char **list_dir(const char *dir, size_t *count, int *errnum, char *err, size_t errlen)
 {
 	DIR *d = opendir(dir);
 	struct dirent *de;
@@ -109,7 +118,8 @@ static char **list_dir(const char *dir, size_t *count, char *err, size_t errlen)
 	size_t n = 0, cap = 0;
 
 	if (d == NULL) {
-		err_set(err, errlen, "%s: %s", dir, strerror(errno));
+		*errnum = errno;
+		err_set(err, errlen, "%s: %s", dir, strerror(*errnum));
 		return NULL;
 	}
 	while ((errno = 0, de = readdir(d)) != NULL) {
@@ -121,10 +131,10 @@ static char **list_dir(const char *dir, size_t *count, char *err, size_t errlen)
 		*slot = xstrdup(de->d_name);
 	}
 	if (errno) {
-		int e = errno;
 		size_t i;
 
-		err_set(err, errlen, "%s: %s", dir, strerror(e));
+		*errnum = errno;
+		err_set(err, errlen, "%s: %s", dir, strerror(*errnum));
 		for (i = 0; i < n; i++)
 			free(names[i]);
 		free(names);
@@ -140,28 +150,29 @@ static char **list_dir(const char *dir, size_t *count, char *err, size_t errlen)
 	return names;
 }
 
-static bool same_key(const struct entry *e, const struct stat *st)
+static bool same_key(const struct cached_file *f, const struct stat *st)
 {
-	return e->dev == st->st_dev && e->ino == st->st_ino && e->size == st->st_size &&
-	       e->mtime.tv_sec == st->st_mtim.tv_sec && e->mtime.tv_nsec == st->st_mtim.tv_nsec;
+	return f->dev == st->st_dev && f->ino == st->st_ino && f->size == st->st_size &&
+	       f->mtime.tv_sec == st->st_mtim.tv_sec && f->mtime.tv_nsec == st->st_mtim.tv_nsec;
 }
 
-/* Parse one file into a fresh entry; logs and counts a failure. */
-static void parse_into(struct scan *s, struct entry *e, const char *name, const struct stat *st)
+/* Parse one file into a fresh cache slot; logs and counts a failure. */
+static void parse_into(struct scan *s, struct cached_file *f, const char *name,
+		       const struct stat *st)
 {
 	char err[ERRLEN];
 	char *path = xasprintf("%s/%s", s->dir, name);
 
-	e->name = xstrdup(name);
-	e->dev = st->st_dev;
-	e->ino = st->st_ino;
-	e->size = st->st_size;
-	e->mtime = st->st_mtim;
-	if (domxml_parse_file(path, s->max, &e->vm, err, sizeof(err)) < 0) {
+	f->name = xstrdup(name);
+	f->dev = st->st_dev;
+	f->ino = st->st_ino;
+	f->size = st->st_size;
+	f->mtime = st->st_mtim;
+	if (domxml_parse_file(path, s->max, &f->vm, err, sizeof(err)) < 0) {
 		char *shown = str_printable_dup(path); /* a file name may hold a newline */
 
-		e->vm = NULL;
-		e->reason = xstrdup(err);
+		f->vm = NULL;
+		f->reason = xstrdup(err);
 		s->parse_errors++;
 		log_warn("%s: %s; file skipped", shown, str_printable(err));
 		free(shown);
@@ -169,87 +180,218 @@ static void parse_into(struct scan *s, struct entry *e, const char *name, const 
 	free(path);
 }
 
+/* "holds the UUID of lab.xml: ..." (static buffer: one caller at a time, single thread) */
+static const char *dup_reason(const struct cached_file *e)
+{
+	static char buf[ERRLEN + 512];
+
+	snprintf(buf, sizeof(buf),
+		 "holds UUID %s, as %s does; one UUID is one VM: %s is counted (the file named "
+		 "after its domain, else the newer), this file is not",
+		 e->vm->uuid, e->dup_of, e->dup_of);
+	return buf;
+}
+
+static int cmp_uuid_pos(const void *a, const void *b, void *arg)
+{
+	const struct cached_file *e = arg;
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+	int r = strcmp(e[x].vm->uuid, e[y].vm->uuid);
+
+	return r ? r : (x > y) - (x < y);
+}
+
+/* One UUID is one VM: in each group of files holding one UUID, the preferred file
+ * (account_file_preferred) is the VM; each other one names it in dup_of. */
+static void find_duplicates(struct scan *s)
+{
+	size_t *ix = xcalloc(s->ncache ? s->ncache : 1, sizeof(*ix)), k = 0, i, j, best;
+
+	for (i = 0; i < s->ncache; i++) {
+		free(s->cache[i].dup_of);
+		s->cache[i].dup_of = NULL;
+		if (s->cache[i].vm != NULL)
+			ix[k++] = i;
+	}
+	if (k > 1)
+		qsort_r(ix, k, sizeof(*ix), cmp_uuid_pos, s->cache);
+	for (i = 0; i < k; i = j) {
+		const struct cached_file *e = s->cache;
+
+		best = ix[i];
+		for (j = i + 1; j < k && strcmp(e[ix[j]].vm->uuid, e[ix[i]].vm->uuid) == 0; j++)
+			if (account_file_preferred(e[ix[j]].vm, e[ix[j]].name, &e[ix[j]].mtime,
+						   e[best].vm, e[best].name, &e[best].mtime))
+				best = ix[j];
+		for (; i < j; i++)
+			if (ix[i] != best)
+				s->cache[ix[i]].dup_of = xstrdup(e[best].name);
+		j = i;
+	}
+	free(ix);
+}
+
+/* A duplicate is logged and counted in numaParseErrors once per change of its file. */
+static void count_duplicates(struct scan *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->ncache; i++) {
+		struct cached_file *e = &s->cache[i];
+		char *name, *why;
+
+		if (e->dup_of == NULL || e->dup_counted) {
+			e->dup_counted = e->dup_of != NULL;
+			continue;
+		}
+		e->dup_counted = true;
+		s->parse_errors++;
+		name = str_printable_dup(e->name);
+		why = str_printable_dup(dup_reason(e));
+		log_warn("%s: %s", name, why);
+		free(why);
+		free(name);
+	}
+}
+
 static void rebuild_views(struct scan *s)
 {
 	size_t i;
 
+	find_duplicates(s);
+	count_duplicates(s);
+
 	free(s->vms);
 	free(s->files);
 	free(s->stamps);
-	s->vms = xcalloc(s->n, sizeof(*s->vms));
-	s->files = xcalloc(s->n, sizeof(*s->files));
-	s->stamps = xcalloc(s->n, sizeof(*s->stamps));
+	s->vms = xcalloc(s->ncache, sizeof(*s->vms));
+	s->files = xcalloc(s->ncache, sizeof(*s->files));
+	s->stamps = xcalloc(s->ncache, sizeof(*s->stamps));
 	s->nvms = 0;
-	for (i = 0; i < s->n; i++) {
-		if (s->e[i].vm == NULL)
+	for (i = 0; i < s->ncache; i++) {
+		if (s->cache[i].vm == NULL || s->cache[i].dup_of != NULL)
 			continue;
-		s->vms[s->nvms] = s->e[i].vm;
-		s->files[s->nvms] = s->e[i].name;
-		s->stamps[s->nvms] = (struct scan_stamp){s->e[i].dev, s->e[i].ino, s->e[i].size,
-							 s->e[i].mtime};
+		s->vms[s->nvms] = s->cache[i].vm;
+		s->files[s->nvms] = s->cache[i].name;
+		s->stamps[s->nvms] = (struct scan_stamp){s->cache[i].dev, s->cache[i].ino,
+							 s->cache[i].size, s->cache[i].mtime};
 		s->nvms++;
 	}
 }
 
+static void free_names(char **names, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+}
+
+/* The directory could not be read. Gone (ENOENT, ENOTDIR): its VMs are gone and the cache
+ * empties (-1). Any other error (EACCES, EMFILE, EIO...) says nothing about the VMs: the cache
+ * keeps those of the last read (-2), unless there was none since the directory was missing. */
+static int read_failed(struct scan *s, int errnum)
+{
+	s->have_dir_key = false; /* the next scan_run() reads it again, whatever inotify said */
+	if (errnum != ENOENT && errnum != ENOTDIR && s->read_once) {
+		s->stale = true;
+		return -2;
+	}
+	s->dir_missing = true;
+	s->read_once = false;
+	s->stale = false;
+	s->generation++;
+	clear_cache(s);
+	rebuild_views(s);
+	return -1;
+}
+
+/* lstat each name (a symlink is keyed, and rejected by the parser, as itself); one that
+ * vanished since readdir gets st_mode 0. Any other error fails the whole listing: a name that
+ * cannot be looked at is no VM that stopped. -1 with *errnum and err then. */
+static int stat_names(const char *dir, char *const *names, size_t n, struct stat *st,
+		      int *errnum, char *err, size_t errlen)
+{
+	int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	size_t i;
+
+	if (dfd < 0) {
+		*errnum = errno;
+		err_set(err, errlen, "%s: %s", dir, strerror(*errnum));
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		if (fstatat(dfd, names[i], &st[i], AT_SYMLINK_NOFOLLOW) == 0)
+			continue;
+		if (errno != ENOENT) {
+			*errnum = errno;
+			err_set(err, errlen, "%s: a file cannot be looked at: %s", dir,
+				strerror(*errnum));
+			close(dfd);
+			return -1;
+		}
+		st[i].st_mode = 0;
+	}
+	close(dfd);
+	return 0;
+}
+
 int scan_run(struct scan *s, char *err, size_t errlen)
 {
-	struct entry *old = s->e, *e;
-	size_t nold = s->n, nnames = 0, n = 0, i, j;
+	struct cached_file *old = s->cache, *cache;
+	size_t nold = s->ncache, nnames = 0, n = 0, i, j;
+	struct stat *st;
 	char **names;
-	int parsed = 0;
-	int dfd;
+	int parsed = 0, errnum = 0;
 
 	/* before the listing: a change while it runs shows as a different key next time */
 	s->have_dir_key = stat(s->dir, &s->dir_key) == 0;
-	names = list_dir(s->dir, &nnames, err, errlen);
-	if (names == NULL) {
-		s->dir_missing = true;
-		s->generation++;
-		clear_entries(s);
-		rebuild_views(s);
-		return -1;
+	names = list_dir(s->dir, &nnames, &errnum, err, errlen);
+	if (names == NULL)
+		return read_failed(s, errnum);
+	st = xcalloc(nnames ? nnames : 1, sizeof(*st));
+	if (stat_names(s->dir, names, nnames, st, &errnum, err, errlen) < 0) {
+		free(st);
+		free_names(names, nnames);
+		return read_failed(s, errnum);
 	}
-	dfd = open(s->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	e = xcalloc(nnames, sizeof(*e));
+	cache = xcalloc(nnames, sizeof(*cache));
 	for (i = 0, j = 0; i < nnames; i++) {
-		struct stat st;
-		struct entry *o = NULL;
+		struct cached_file *o = NULL;
 
 		/* both lists are sorted by name: one merge walk finds the old entry */
 		while (j < nold && strcmp(old[j].name, names[i]) < 0)
 			j++;
 		if (j < nold && strcmp(old[j].name, names[i]) == 0)
 			o = &old[j++];
-		/* lstat: a symlink is keyed (and rejected by the parser) as itself */
-		if (dfd < 0 || fstatat(dfd, names[i], &st, AT_SYMLINK_NOFOLLOW) < 0)
-			continue; /* vanished between readdir and now: simply gone */
-		if (S_ISDIR(st.st_mode))
-			continue;
-		if (o && same_key(o, &st)) {
+		if (st[i].st_mode == 0 || S_ISDIR(st[i].st_mode))
+			continue; /* vanished since readdir (st_mode 0), or a directory */
+		if (o && same_key(o, &st[i])) {
 			/* unchanged: move the parse result and the name */
-			e[n++] = *o;
+			cache[n++] = *o;
 			o->name = NULL;
 			o->vm = NULL;
 			o->reason = NULL;
+			o->dup_of = NULL;
 			continue;
 		}
-		parse_into(s, &e[n++], names[i], &st);
+		parse_into(s, &cache[n++], names[i], &st[i]);
 		parsed++;
 	}
-	if (dfd >= 0)
-		close(dfd);
+	free(st);
 	for (i = 0; i < nold; i++)
-		entry_clear(&old[i]);
+		cached_file_clear(&old[i]);
 	free(old);
-	for (i = 0; i < nnames; i++)
-		free(names[i]);
-	free(names);
+	free_names(names, nnames);
 	/* every kept entry was moved from a distinct old one: same count, nothing parsed = same */
 	if (parsed > 0 || n != nold || s->dir_missing)
 		s->generation++;
 	s->dir_missing = false;
-	s->e = e;
-	s->n = n;
+	s->read_once = true;
+	s->stale = false;
+	s->cache = cache;
+	s->ncache = n;
 	rebuild_views(s);
 	return parsed;
 }
@@ -276,9 +418,20 @@ void scan_add_errors(const struct scan *s, struct model *m)
 {
 	size_t i;
 
-	for (i = 0; i < s->n; i++)
-		if (s->e[i].reason)
-			model_add_problem(&m->errors, &m->nerrors, s->e[i].name, s->e[i].reason);
+	for (i = 0; i < s->ncache; i++)
+		if (s->cache[i].reason)
+			model_add_problem(&m->errors, &m->nerrors, s->cache[i].name,
+					  s->cache[i].reason);
+}
+
+void scan_add_warnings(const struct scan *s, struct model *m)
+{
+	size_t i;
+
+	for (i = 0; i < s->ncache; i++)
+		if (s->cache[i].dup_of)
+			model_add_problem(&m->warnings, &m->nwarnings, s->cache[i].name,
+					  dup_reason(&s->cache[i]));
 }
 
 unsigned scan_invalid_files(const struct scan *s)
@@ -286,8 +439,8 @@ unsigned scan_invalid_files(const struct scan *s)
 	unsigned k = 0;
 	size_t i;
 
-	for (i = 0; i < s->n; i++)
-		if (s->e[i].reason)
+	for (i = 0; i < s->ncache; i++)
+		if (s->cache[i].reason)
 			k++;
 	return k;
 }
@@ -316,4 +469,9 @@ uint64_t scan_generation(const struct scan *s)
 bool scan_dir_missing(const struct scan *s)
 {
 	return s->dir_missing;
+}
+
+bool scan_stale(const struct scan *s)
+{
+	return s->stale;
 }

@@ -20,8 +20,11 @@ const char *scan_dir(const struct scan *s);
 
 /* Bring the cache up to date with the directory: new and changed *.xml files are parsed,
  * vanished ones dropped. A bad file is logged once per change (file and reason) and counted.
- * Returns the number of files (re)parsed, or -1 with a reason in err when the directory itself
- * cannot be read (the cache then keeps nothing). */
+ * Returns the number of files (re)parsed; -1 with a reason in err when the directory is not
+ * there (ENOENT, ENOTDIR; the cache then keeps nothing); -2 with a reason in err when it, or a
+ * name in it, cannot be read for another reason (EACCES, EMFILE, ...): the cache then keeps the
+ * VMs of the last read, as they are (see scan_stale()), or, when there was none since the
+ * directory was last missing, -1 as if it were not there. */
 int scan_run(struct scan *s, char *err, size_t errlen);
 
 /* The valid VMs in file-name order, borrowed until the next scan_run()/scan_free(). */
@@ -39,6 +42,9 @@ const struct scan_stamp *scan_stamps(const struct scan *s);
 bool scan_stamp_equal(const struct scan_stamp *a, const struct scan_stamp *b);
 /* Copy the current invalid files into a model's error list. */
 void scan_add_errors(const struct scan *s, struct model *m);
+/* Add a warning per file skipped because another file holding its UUID is the VM (one UUID
+ * is one VM); each such file also counted once per change in scan_parse_errors(). */
+void scan_add_warnings(const struct scan *s, struct model *m);
 unsigned scan_invalid_files(const struct scan *s);
 /* Parse failures since scan_new(), counting each changed bad file once. */
 uint32_t scan_parse_errors(const struct scan *s);
@@ -50,6 +56,8 @@ uint64_t scan_generation(const struct scan *s);
 bool scan_dir_unchanged(const struct scan *s);
 /* True when the last scan_run() could not read the directory. */
 bool scan_dir_missing(const struct scan *s);
+/* True when the last scan_run() returned -2: the VMs are those of an earlier read. */
+bool scan_stale(const struct scan *s);
 
 /* Which names the scan considers: "*.xml", not dotfiles, not "*.xml.new". */
 bool scan_wanted_name(const char *name);

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "core/util.h"
+#include "source/read_file.h"
 
 /* sysfs attributes are at most a page; 1 MiB leaves room for anything a test tree holds. */
 #define SYSFS_FILE_MAX ((size_t)1 << 20)
@@ -121,9 +122,10 @@ static int meminfo_value(const char *name, const char *s, size_t n, unsigned lin
 }
 
 /* "Node 0 MemTotal:       16777216 kB": the field is the word before the colon. */
-static int meminfo_line(const char *p, size_t n, unsigned lineno, struct meminfo *out, char *err,
+static int meminfo_line(const char *p, size_t n, unsigned lineno, void *mi, char *err,
 			size_t errlen)
 {
+	struct meminfo *out = mi;
 	static const char *const names[] = {"MemTotal", "MemFree", "MemUsed"};
 	bool *has[] = {&out->has_total, &out->has_free, &out->has_used};
 	uint64_t *val[] = {&out->total, &out->free, &out->used};
@@ -149,20 +151,71 @@ static int meminfo_line(const char *p, size_t n, unsigned lineno, struct meminfo
 	return 0;
 }
 
-int sysfs_parse_meminfo(const char *buf, size_t len, struct meminfo *out, char *err, size_t errlen)
+/* Each line of a "key value" file in turn (without its newline), numbered from 1, to fn. */
+static int each_line(const char *buf, size_t len,
+		     int (*fn)(const char *p, size_t n, unsigned lineno, void *out, char *err,
+			       size_t errlen),
+		     void *out, char *err, size_t errlen)
 {
 	const char *p = buf, *end = buf + trim_end(buf, len);
 	unsigned lineno = 0;
 
-	memset(out, 0, sizeof(*out));
 	while (p < end) {
 		const char *eol = memchr(p, '\n', (size_t)(end - p));
 		size_t n = eol ? (size_t)(eol - p) : (size_t)(end - p);
 
-		lineno++;
-		if (meminfo_line(p, n, lineno, out, err, errlen) < 0)
+		if (fn(p, n, ++lineno, out, err, errlen) < 0)
 			return -1;
 		p += n + (eol != NULL);
+	}
+	return 0;
+}
+
+int sysfs_parse_meminfo(const char *buf, size_t len, struct meminfo *out, char *err, size_t errlen)
+{
+	memset(out, 0, sizeof(*out));
+	return each_line(buf, len, meminfo_line, out, err, errlen);
+}
+
+/* "numa_hit 5183012": the key, one blank, the number of pages. */
+static int numastat_line(const char *p, size_t n, unsigned lineno, void *st, char *err,
+			 size_t errlen)
+{
+	struct numastat *out = st;
+	const char *sp = memchr(p, ' ', n);
+	char why[ERRLEN];
+	size_t k, klen;
+	uint64_t v;
+
+	if (sp == NULL)
+		return 0; /* not a counter line: nothing we read */
+	klen = (size_t)(sp - p);
+	for (k = 0; k < NUMASTAT_KEYS; k++) {
+		const char *name = numastat_name((enum numastat_key)k);
+
+		if (klen != strlen(name) || memcmp(p, name, klen) != 0)
+			continue;
+		if (numastat_has(out, (enum numastat_key)k)) {
+			err_set(err, errlen, "line %u: %s appears twice", lineno, name);
+			return -1;
+		}
+		if (parse_u64(sp + 1, n - klen - 1, UINT64_MAX, &v, why, sizeof(why)) < 0) {
+			err_set(err, errlen, "line %u: %s: %s", lineno, name, why);
+			return -1;
+		}
+		out->v[k] = v;
+		out->has |= 1u << k;
+	}
+	return 0;
+}
+
+int sysfs_parse_numastat(const char *buf, size_t len, struct numastat *out, char *err,
+			 size_t errlen)
+{
+	memset(out, 0, sizeof(*out));
+	if (each_line(buf, len, numastat_line, out, err, errlen) < 0) {
+		memset(out, 0, sizeof(*out));
+		return -1;
 	}
 	return 0;
 }
@@ -347,7 +400,7 @@ static void read_meminfo(struct reader *r, const char *dir, struct node *n)
 
 	rc = read_attr(dir, "meminfo", &buf, &len, why);
 	if (rc == FILE_MISSING)
-		return;
+		return; /* has_meminfo stays false: unknown, not 0 bytes (the model says so) */
 	if (rc == FILE_BAD) {
 		warn(r, "node%u/meminfo: %s", n->id, why);
 		return;
@@ -365,6 +418,24 @@ static void read_meminfo(struct reader *r, const char *dir, struct node *n)
 	if (!mi.has_free)
 		warn(r, "node%u/meminfo: no MemFree line", n->id);
 	set_meminfo(n, &mi);
+}
+
+/* Missing (an old kernel, a test tree) means no counters, not zero ones. */
+static void read_numastat(struct reader *r, const char *dir, struct node *n)
+{
+	char why[ERRLEN], *buf;
+	size_t len;
+	int rc = read_attr(dir, "numastat", &buf, &len, why);
+
+	if (rc == FILE_MISSING)
+		return;
+	if (rc == FILE_OK) {
+		rc = sysfs_parse_numastat(buf, len, &n->numastat, why, sizeof(why)) < 0 ? FILE_BAD
+											: FILE_OK;
+		free(buf);
+	}
+	if (rc == FILE_BAD)
+		warn(r, "node%u/numastat: %s", n->id, why);
 }
 
 /* The i-th value is the distance to the i-th node present, in ascending id order. */
@@ -492,6 +563,7 @@ static void read_node(struct reader *r, struct node *n)
 	}
 	read_cpus(r, dir, n, names, nnames);
 	read_meminfo(r, dir, n);
+	read_numastat(r, dir, n);
 	read_distance(r, dir, n);
 	read_hugepages(r, dir, n);
 	free_names(names, nnames);
@@ -526,6 +598,29 @@ static void collect_ids(struct reader *r, char **names, size_t nnames)
 		qsort(r->ids, r->nids, sizeof(unsigned), cmp_unsigned);
 }
 
+/* The base page size: a <page> of this size is ordinary memory to libvirt, not a hugepage. */
+static uint64_t base_page_kib(void)
+{
+	long sz = sysconf(_SC_PAGESIZE);
+
+	return sz > 0 ? (uint64_t)sz / 1024 : 0;
+}
+
+/* cpu/online, so that CPUs the kernel runs but no node directory names (no cpulist, no cpu<N>
+ * entries: libvirt's linux-test1) can be told from CPUs that do not exist. */
+static void read_cpu_online(struct reader *r, const char *root)
+{
+	char why[ERRLEN], *dir = xasprintf("%s/devices/system/cpu", root), *buf;
+	size_t len;
+
+	if (read_attr(dir, "online", &buf, &len, why) == FILE_OK) {
+		r->h->online_cpus = cpuset_parse(buf, len, CPUSET_MAX_CPUS, CPUSET_KERNEL, why,
+						 sizeof(why));
+		free(buf);
+	}
+	free(dir);
+}
+
 int sysfs_read_host(const char *root, struct host **out, char *err, size_t errlen)
 {
 	char *nodedir = xasprintf("%s/devices/system/node", root), **names;
@@ -556,6 +651,8 @@ int sysfs_read_host(const char *root, struct host **out, char *err, size_t errle
 	}
 	free(r.ids);
 	free(nodedir);
+	read_cpu_online(&r, root);
+	h->base_page_kib = base_page_kib();
 	*out = h;
 	return 0;
 }
@@ -622,6 +719,8 @@ static struct host *copy_layout(const struct host *prev)
 	}
 	h->node_ids = cpuset_dup(prev->node_ids);
 	h->cpus = cpuset_new(CPUSET_MAX_CPUS);
+	h->online_cpus = prev->online_cpus ? cpuset_dup(prev->online_cpus) : NULL;
+	h->base_page_kib = prev->base_page_kib;
 	return h;
 }
 
@@ -643,6 +742,11 @@ static int quick_node(int dfd, struct node *n)
 	    !mi.has_free)
 		return -1;
 	set_meminfo(n, &mi);
+	snprintf(rel, sizeof(rel), "node%u/numastat", n->id);
+	if (n->numastat.has != 0 &&
+	    (quick_read(dfd, rel, buf, sizeof(buf), &len) < 0 ||
+	     sysfs_parse_numastat(buf, len, &n->numastat, why, sizeof(why)) < 0))
+		return -1;
 	for (j = 0; j < n->nhuge; j++) {
 		struct hugepool *p = &n->huge[j];
 		uint64_t *vals[POOL_FILES];

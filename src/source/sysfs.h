@@ -16,7 +16,8 @@
 int sysfs_read_host(const char *root, struct host **out, char *err, size_t errlen);
 
 /* Read again what can change while the nodes stay the same, the way the kernel moves it:
- * the online node list (it must still be prev's nodes), each node's cpulist and meminfo, and
+ * the online node list (it must still be prev's nodes), each node's cpulist, meminfo and
+ * numastat (when prev had one), and
  * nr/free/surplus of each of prev's hugepage pools; distances and the set of pool sizes are
  * copied from prev (they cannot change while a node is online). A few dozen small reads
  * instead of the whole tree. Returns 0 and *out, or -1 whenever the result could differ from
@@ -34,6 +35,10 @@ int sysfs_parse_meminfo(const char *buf, size_t len, struct meminfo *out, char *
 			size_t errlen);
 /* "10 21 21 10": *vals is malloc'd. */
 int sysfs_parse_distance(const char *buf, size_t len, unsigned **vals, size_t *n, char *err,
+			 size_t errlen);
+/* nodeN/numastat: "numa_hit 123" lines; the six counters of struct numastat are kept (with
+ * their bits in has), other keys are ignored; a key twice or a bad number is an error. */
+int sysfs_parse_numastat(const char *buf, size_t len, struct numastat *out, char *err,
 			 size_t errlen);
 /* A single unsigned number (nr_hugepages and friends). */
 int sysfs_parse_number(const char *buf, size_t len, uint64_t *out, char *err, size_t errlen);

@@ -43,7 +43,7 @@ static char *clean_path(const char *p)
 }
 
 /* The parent of p in place; false when p has none ("/", "."). */
-static bool up(char *p)
+static bool to_parent(char *p)
 {
 	char *slash = strrchr(p, '/');
 
@@ -82,7 +82,7 @@ static void unwatch(struct watch *w)
 }
 
 /* Add the watch on dir, else on its nearest existing ancestor. 0, or -1 and errno. */
-static int add(struct watch *w, char **where)
+static int add_nearest(struct watch *w, char **where)
 {
 	char *p = xstrdup(w->dir);
 
@@ -95,7 +95,7 @@ static int add(struct watch *w, char **where)
 			*where = p;
 			return 0;
 		}
-		if ((errno != ENOENT && errno != ENOTDIR) || !up(p)) {
+		if ((errno != ENOENT && errno != ENOTDIR) || !to_parent(p)) {
 			*where = p;
 			return -1;
 		}
@@ -114,7 +114,7 @@ static bool grew(const struct watch *w, const char *where)
 			found = true;
 			break;
 		}
-		if (!up(below))
+		if (!to_parent(below))
 			break;
 	}
 	free(below);
@@ -139,7 +139,7 @@ static void arm(struct watch *w)
 	for (tries = 0; tries < 8; tries++) {
 		unwatch(w);
 		free(p);
-		if (add(w, &p) < 0) {
+		if (add_nearest(w, &p) < 0) {
 			fail_once(w, p, errno);
 			free(p);
 			free(old);
@@ -218,7 +218,7 @@ void watch_retry(struct watch *w)
 }
 
 /* One event: its WATCH_* bits; *rearm when the watch must move. */
-static unsigned one(struct watch *w, const struct inotify_event *ev, bool *rearm)
+static unsigned event_bits(struct watch *w, const struct inotify_event *ev, bool *rearm)
 {
 	if (ev->mask & IN_Q_OVERFLOW)
 		return WATCH_RESCAN;
@@ -263,7 +263,7 @@ unsigned watch_read(struct watch *w)
 		for (p = buf; p < buf + len;) {
 			const struct inotify_event *ev = (const struct inotify_event *)p;
 
-			bits |= one(w, ev, &rearm);
+			bits |= event_bits(w, ev, &rearm);
 			p += sizeof(*ev) + ev->len;
 		}
 	}

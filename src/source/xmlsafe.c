@@ -15,6 +15,7 @@
 #include <libxml/xmlversion.h>
 
 #include "core/util.h"
+#include "source/read_file.h"
 
 #define MSG_MAX 96 /* longest reason for a libxml2 error we report */
 

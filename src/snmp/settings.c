@@ -1,8 +1,8 @@
-/* config.c: numatopd.conf through Net-SNMP's config API. Each directive handler validates its
+/* settings.c: numatopd.conf through Net-SNMP's config API. Each directive handler validates its
  * value and reports problems with netsnmp_config_error(), which names file and line; unknown
  * directives, and bad values of the directives the library parses itself, are caught from its
  * log. */
-#include "snmp/config.h"
+#include "snmp/settings.h"
 
 #include <ctype.h>
 #include <stdlib.h>
@@ -18,7 +18,7 @@ static struct daemon_config *loading;
 static int errors;
 static bool reporting; /* bad() is logging: watch_log() must not count it again */
 
-void daemon_config_init(struct daemon_config *c)
+void settings_init(struct daemon_config *c)
 {
 	memset(c, 0, sizeof(*c));
 	engine_config_init(&c->eng);
@@ -31,10 +31,9 @@ void daemon_config_init(struct daemon_config *c)
 	c->notify_on_startup = true;
 	c->hold_down = 0;
 	c->event_delay_ms = 200;
-	c->notify_queue = 100;
 }
 
-void daemon_config_clear(struct daemon_config *c)
+void settings_clear(struct daemon_config *c)
 {
 	engine_config_clear(&c->eng);
 }
@@ -47,7 +46,7 @@ static void bad(const char *token, const char *why)
 	errors++;
 }
 
-int config_parse_ratio(const char *s, unsigned *pct, char *err, size_t errlen)
+int settings_parse_ratio(const char *s, unsigned *pct, char *err, size_t errlen)
 {
 	uint64_t whole = 0, frac = 0;
 	const char *dot = strchr(s, '.');
@@ -77,8 +76,8 @@ int config_parse_ratio(const char *s, unsigned *pct, char *err, size_t errlen)
 }
 
 /* "4G", "512 MiB", "2048" (default_unit): libvirt's unit names, see units_scaled(). */
-int config_parse_size(const char *s, uint64_t default_unit, uint64_t *bytes, char *err,
-		      size_t errlen)
+int settings_parse_size(const char *s, uint64_t default_unit, uint64_t *bytes, char *err,
+			size_t errlen)
 {
 	char num[64];
 	size_t i = 0;
@@ -157,6 +156,19 @@ static void h_path(const char *token, char *line)
 		set_path(token, line, &loading->eng.xml_dir);
 }
 
+/* notificationQueue COUNT bounded an event queue that dropped its oldest events, clears
+ * included; the queue now holds one notification per condition and drops none. The token is
+ * still accepted (and checked), so that a file written for an older numatopd still loads. */
+static void obsolete_queue(const char *token, const char *v)
+{
+	unsigned ignored;
+
+	parse_uint(token, v, 1, 100000, &ignored);
+	netsnmp_config_warn("%s is obsolete and ignored: the notification queue keeps one "
+			    "notification per condition, and drops none",
+			    token);
+}
+
 static void h_uint(const char *token, char *line)
 {
 	if (!loading)
@@ -170,7 +182,7 @@ static void h_uint(const char *token, char *line)
 	else if (!strcasecmp(token, "eventDelay"))
 		parse_uint(token, line, 0, 60000, &loading->event_delay_ms);
 	else if (!strcasecmp(token, "notificationQueue"))
-		parse_uint(token, line, 1, 100000, &loading->notify_queue);
+		obsolete_queue(token, line);
 	else if (!strcasecmp(token, "runtimeInterval"))
 		parse_uint(token, line, 0, 86400, &loading->eng.runtime_interval);
 }
@@ -208,7 +220,7 @@ static void h_stray(const char *token, char *line)
 	loading->eng.acct.stray_pct = p;
 	if (size == NULL || *size == '\0')
 		return;
-	if (config_parse_size(size, 1024 * 1024, &bytes, err, sizeof(err)) < 0)
+	if (settings_parse_size(size, 1024 * 1024, &bytes, err, sizeof(err)) < 0)
 		bad(token, err);
 	else
 		loading->eng.acct.stray_min = bytes;
@@ -235,7 +247,7 @@ static void h_ratio(const char *token, char *line)
 
 	if (!loading)
 		return;
-	if (config_parse_ratio(line, &pct, err, sizeof(err)) < 0) {
+	if (settings_parse_ratio(line, &pct, err, sizeof(err)) < 0) {
 		bad(token, err);
 		return;
 	}
@@ -258,7 +270,7 @@ static void h_reserved(const char *token, char *line)
 	a = &loading->eng.acct;
 	rest = copy_nword_const(line, first, sizeof(first));
 	if (rest == NULL || *rest == '\0') {
-		if (config_parse_size(line, 1024 * 1024, &bytes, err, sizeof(err)) < 0)
+		if (settings_parse_size(line, 1024 * 1024, &bytes, err, sizeof(err)) < 0)
 			bad(token, err);
 		else
 			a->reserved_all = bytes;
@@ -268,7 +280,7 @@ static void h_reserved(const char *token, char *line)
 		bad(token, "expected [NODE] SIZE, NODE a node id from 0 to 1023");
 		return;
 	}
-	if (config_parse_size(rest, 1024 * 1024, &bytes, err, sizeof(err)) < 0) {
+	if (settings_parse_size(rest, 1024 * 1024, &bytes, err, sizeof(err)) < 0) {
 		bad(token, err);
 		return;
 	}
@@ -293,7 +305,7 @@ static void h_size(const char *token, char *line)
 	if (!loading)
 		return;
 	if (!strcasecmp(token, "defaultHugepageSize")) {
-		if (config_parse_size(line, 1024, &bytes, err, sizeof(err)) < 0)
+		if (settings_parse_size(line, 1024, &bytes, err, sizeof(err)) < 0)
 			bad(token, err);
 		else if (bytes < 4096 || bytes % 1024)
 			bad(token, "must be a whole number of KiB, at least 4 KiB");
@@ -302,7 +314,7 @@ static void h_size(const char *token, char *line)
 		return;
 	}
 	/* maxFileSize: a bare number is bytes */
-	if (config_parse_size(line, 1, &bytes, err, sizeof(err)) < 0)
+	if (settings_parse_size(line, 1, &bytes, err, sizeof(err)) < 0)
 		bad(token, err);
 	else if (bytes < 4096 || bytes > (uint64_t)1 << 30)
 		bad(token, "must be from 4 KiB to 1 GiB");
@@ -333,13 +345,13 @@ static int watch_log(int major, int minor, void *arg, void *client)
 	return 0;
 }
 
-void config_register(void)
+void settings_register(void)
 {
 	static const struct {
 		const char *token;
 		void (*fn)(const char *, char *);
 		const char *help;
-	} d[] = {
+	} directives[] = {
 		{"sysfsRoot", h_path, "DIR (default /sys)"},
 		{"libvirtXmlDir", h_path, "DIR (default /run/libvirt/qemu)"},
 		{"procRoot", h_path, "DIR (default /proc)"},
@@ -360,7 +372,7 @@ void config_register(void)
 		{"notifyOnStartup", h_bool, "yes|no (default yes)"},
 		{"notificationHoldDown", h_uint, "SECONDS (default 0)"},
 		{"eventDelay", h_uint, "MILLISECONDS (default 200)"},
-		{"notificationQueue", h_uint, "COUNT (default 100)"},
+		{"notificationQueue", h_uint, "COUNT (default none; obsolete, ignored)"},
 	};
 	/* Net-SNMP's own subagent directives: the daemon's init_agent() registers the library's
 	 * handlers over these, so --dump, which starts no agent, accepts the same file. */
@@ -372,13 +384,14 @@ void config_register(void)
 	done = true;
 	for (size_t i = 0; i < ARRAY_SIZE(library); i++)
 		register_app_config_handler(library[i], h_library, NULL, NULL);
-	for (size_t i = 0; i < ARRAY_SIZE(d); i++)
-		register_app_config_handler(d[i].token, d[i].fn, NULL, d[i].help);
+	for (size_t i = 0; i < ARRAY_SIZE(directives); i++)
+		register_app_config_handler(directives[i].token, directives[i].fn, NULL,
+					    directives[i].help);
 	snmp_enable_calllog();
 	snmp_register_callback(SNMP_CALLBACK_LIBRARY, SNMP_CALLBACK_LOGGING, watch_log, NULL);
 }
 
-void config_register_after_agent(void)
+void settings_register_after_agent(void)
 {
 	/* init_agent() registers the library's own agentxPingInterval (any integer) over ours;
 	 * registering again replaces its parser, so the daemon checks 1..3600 as --dump does */
@@ -388,7 +401,7 @@ void config_register_after_agent(void)
 /* Not read_configs(): its POST_READ_CONFIG callbacks include the subagent's start-up, which on a
  * reload would open a second AgentX session (a warning while connected; while the master is
  * away, a second reconnect timer that warns every ping interval for ever after). */
-void config_read(void)
+void settings_read(void)
 {
 	const char *opt =
 	    netsnmp_ds_get_string(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_OPTIONALCONFIG);
@@ -401,15 +414,15 @@ void config_read(void)
 		read_config_with_type(opt, type);
 }
 
-void config_begin(struct daemon_config *target)
+void settings_begin(struct daemon_config *target)
 {
-	daemon_config_clear(target);
-	daemon_config_init(target);
+	settings_clear(target);
+	settings_init(target);
 	loading = target;
 	errors = 0;
 }
 
-int config_end(void)
+int settings_end(void)
 {
 	loading = NULL;
 	return errors;

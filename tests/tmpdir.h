@@ -1,0 +1,16 @@
+/* tmpdir.h: a unit test's private temporary directory and its removal with all it holds, the
+ * set-up every unit test that writes files shares. */
+#ifndef NUMATOPD_TEST_TMPDIR_H
+#define NUMATOPD_TEST_TMPDIR_H
+
+#include <stddef.h>
+
+/* Create $TMPDIR/numatopd-NAME.XXXXXX (/tmp without TMPDIR) and write its path to buf.
+ * Returns 0, or -1 with errno (ENAMETOOLONG when the path does not fit len). */
+int tmpdir_make(char *buf, size_t len, const char *name);
+
+/* Remove dir and everything below it without following links (no shell: a quote in the path
+ * is harmless). Returns 0, or -1 with errno. */
+int tmpdir_remove(const char *dir);
+
+#endif
