@@ -208,12 +208,16 @@ expect_next "$WL_ROOT.1.2.1.2.4294967295" numaNodeCpuCapacity.0
 # web-local has the lowest numaVmIndex, and rows on node 0
 expect_next numaNodeHugepagesOversubscribed.6 numaNodeAssignedDevices.0
 # the fixture host has no numastat files: columns 24..29 are all holes
-expect_next numaNodeAssignedDevices.6 "numaVmName.$WEB"
+expect_next numaNodeAssignedDevices.6 numaNodeMemResidentByVms.0
+expect_next numaNodeVcpusRunning.6 "numaVmName.$WEB"
 expect_next "numaVmEmulatorCpus.$last_vm" "numaVmMemDevices.$WEB"
 expect_next "numaVmMemEnclave.$last_vm" "numaVmRemoteDevices.$WEB"
-expect_next "numaVmRemoteDevices.$last_vm" "numaVmAssignVcpus.$WEB.0"
-expect_next "$(last_of 1.4.1.4)" "numaVcpuAffinity.$WEB.0"
-expect_next "$(last_of 1.5.1.6)" numaNodeDistanceValue.0.0
+expect_next "numaVmRemoteDevices.$last_vm" "numaVmRuntimeState.$WEB"
+expect_next "numaVmMemStray.$last_vm" "numaVmAssignVcpus.$WEB.0"
+expect_next "$(last_of 1.4.1.4)" "numaVmAssignMemResident.$WEB.0"
+expect_next "$(last_of 1.4.1.7)" "numaVcpuAffinity.$WEB.0"
+expect_next "$(last_of 1.5.1.6)" "numaVcpuActualAffinity.$WEB.0"
+expect_next "$(last_of 1.5.1.11)" numaNodeDistanceValue.0.0
 expect_next numaHugepageTotal.1 numaHugepageTotal.1.2048
 expect_next numaHugepageTotal.6.1048576 numaHugepageFree.0.2048
 expect_next numaHugepageOversubscribed.6.1048576 end
@@ -227,18 +231,18 @@ cols=index
 for c in CpuList CpuCapacity MemCapacity MemFree VcpusBound VcpusSpanning MemUsed MemSpanning \
 	VmCount CpuHeadroom MemHeadroom CpuUsedPercent MemUsedPercent CpuOversubscribed \
 	MemOversubscribed HugepagesOversubscribed AssignedDevices NumaHit NumaMiss NumaForeign \
-	InterleaveHit LocalNode OtherNode; do
+	InterleaveHit LocalNode OtherNode MemResidentByVms VcpusRunning; do
 	cols="$cols numaNode$c"
 done
 if grep -qxF "$cols" "$NT_DIR/table"; then
-	nt_pass "snmptable numaNodeTable: all 23 columns named"
+	nt_pass "snmptable numaNodeTable: all 25 columns named"
 else
 	nt_fail "snmptable numaNodeTable header, want '$cols':"
 	cat "$NT_DIR/table" >&2
 fi
 # no numastat file on this host: snmptable shows each hole as '?'
 row4='4 8-11,20-23 8 17179869184 536870912 15 0 17179869184 0 4 -7 -2048 188 115 true true false'
-row4="$row4 0 ? ? ? ? ? ?"
+row4="$row4 0 ? ? ? ? ? ? 0 0"
 grep -qxF "$row4" "$NT_DIR/table" && nt_pass "snmptable: the row of node 4" ||
 	nt_fail "snmptable: no row '$row4' in: $(cat "$NT_DIR/table")"
 [ "$(grep -c '^[0-9][0-9]* ' "$NT_DIR/table")" -eq 4 ] && nt_pass "snmptable: 4 rows" ||
