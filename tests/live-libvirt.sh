@@ -456,6 +456,11 @@ lv_virsh_view() {
 	lv_xml_view "$lv__d"
 	lv_virsh qemu-monitor-command "$lv__d" --hmp 'info cpus' |
 		sed -n 's/^[* ]*CPU #\([0-9]*\): thread_id=\([0-9]*\).*/hmp.\1.tid\t\2/p'
+	# the nodes holding the QEMU's pages (runtime truth: numatopd has an assignment row for
+	# each node the VM has resident memory on, configured there or not)
+	awk '{ for (i = 2; i <= NF; i++) if ($i ~ /^N[0-9]+=[1-9]/) { n = $i; sub(/^N/, "", n);
+		sub(/=.*/, "", n); r[n] = 1 } } END { for (n in r) print "proc.resident." n "\t1" }' \
+		"/proc/$lv__pid/numa_maps" 2>/dev/null
 	for lv__t in /proc/"$lv__pid"/task/*; do
 		lv__c=$(cat "$lv__t/comm" 2>/dev/null) || continue
 		case $lv__c in
@@ -604,7 +609,10 @@ lv_want() {
 				split(key, kp, SUBSEP); s = kp[2] * 1024
 				w("hugedemand." kp[1] "." kp[2], "-", int((hbytes[key] + s - 1) / s))
 			}
-			w("assign.rows", "nodes with vCPUs or memory", nnode + 0)
+			for (k in V)
+				if (k ~ /^proc\.resident\./ && !(substr(k, 15) in onnode))
+					nnode++
+			w("assign.rows", "nodes with vCPUs or memory, configured or resident", nnode + 0)
 			w("Nodes", "virsh vcpupin + numatune nodesets", canon(nodes))
 		}
 		function placement(    p) {
