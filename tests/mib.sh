@@ -132,6 +132,12 @@ check_oid numaNodeDistanceValue "$ROOT.1.6.1.2"
 check_oid numaHugepageVmDemand "$ROOT.1.7.1.4"
 check_oid numaHugepageVmDemand.1.1048576 "$ROOT.1.7.1.4.1.1048576"
 check_oid numaCompliance "$ROOT.2.1.1"
+check_oid numaNodeMemCapacityMiB "$ROOT.1.2.1.18"
+check_oid numaNodeCpuBitmap "$ROOT.1.2.1.22"
+check_oid numaVmMemoryMiB "$ROOT.1.3.1.17"
+check_oid numaVmEmulatorCpuBitmap "$ROOT.1.3.1.18"
+check_oid numaVmAssignMemSpanningMiB "$ROOT.1.4.1.6"
+check_oid numaVcpuAffinityBitmap "$ROOT.1.5.1.7"
 check_oid numaNotificationGroup "$ROOT.2.2.7"
 
 # 5. Syntax the agent's encoders rely on: 64-bit byte counts are CounterBasedGauge64 (Counter64
@@ -149,9 +155,24 @@ check_def numaNodeMemUsed 'TEXTUAL CONVENTION CounterBasedGauge64'
 check_def numaVmAssignMemory 'SYNTAX	Counter64'
 check_def numaNodeMemHeadroom 'UNITS		"MiB"'
 check_def numaVmName 'TEXTUAL CONVENTION SnmpAdminString'
+check_def numaNodeMemUsedMiB 'SYNTAX	Gauge32'
+check_def numaNodeMemUsedMiB 'UNITS		"MiB"'
+check_def numaVcpuAffinityBitmap 'TEXTUAL CONVENTION CpuBitmap'
+check_def numaVcpuAffinityBitmap 'OCTET STRING (0..1024)'
 check_def numaVmDisplayName 'DISPLAY-HINT	"255t"'
 check_def numaHugepageOversubscription \
 	'OBJECTS	{ numaHugepageTotal, numaHugepageVmDemand }'
+
+# 5b. Notifications are optional ('notifications no' is a valid setting): numaNotificationGroup
+#     is a GROUP clause of numaCompliance, not one of its MANDATORY-GROUPS.
+mandatory=$(awk '/MANDATORY-GROUPS/ { on = 1 } on { print } on && /}/ { exit }' "$mibfile")
+if printf '%s\n' "$mandatory" | grep -q numaNotificationGroup; then
+	fail "numaNotificationGroup is among the MANDATORY-GROUPS of numaCompliance"
+elif grep -q '^ *GROUP  *numaNotificationGroup$' "$mibfile"; then
+	pass "numaNotificationGroup is an optional GROUP of numaCompliance"
+else
+	fail "numaCompliance has no GROUP clause for numaNotificationGroup"
+fi
 
 # 6. Read-only module: no writable or creatable object.
 if grep -n -E 'read-write|read-create' "$mibfile" >"$tmp/rw"; then

@@ -219,5 +219,16 @@ for m in numaNodeMemCapacity numaNodeMemUsed numaVmMemory numaVmAssignMemory; do
 		nt_fail "$m is not declared a gauge: $(grep "^# TYPE $m " "$NT_DIR/metrics.out")"
 	fi
 done
+# numastat: true counters (Counter64), so rate() works; node 6 of the fixture has no numastat
+# file, so no series (a hole in the table, not a zero)
+for m in numaNodeNumaHit numaNodeLocalNode numaNodeOtherNode; do
+	if grep -q -x -F "# TYPE $m counter" "$NT_DIR/metrics.out"; then
+		nt_pass "$m is a counter"
+	else
+		nt_fail "$m is not declared a counter: $(grep "^# TYPE $m " "$NT_DIR/metrics.out")"
+	fi
+done
+has 'numaNodeLocalNode{node="4"} 9.441844e+06'
+count numaNodeLocalNode 3
 
 nt_done

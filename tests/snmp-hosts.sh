@@ -108,6 +108,62 @@ fi
 nt_stop_numatopd
 wl_wait_gone || nt_fail "longcpus: the subtree is still served after numatopd stopped"
 
+# ---------------------------------------------------------------- 2c. CpuBitmaps up to CPU 8191
+# fixtures/longcpus widened to 8192 CPUs (written here): node 0 the even CPUs 0-8190, node 1 the
+# odd ones; the VM's vCPU 0 on every even CPU, vCPU 1 on CPU 8191 alone, its emulator on
+# 2040-2047 (octet 255) and 8190. Text lists are cut at 255 octets; the bitmaps are whole, up to
+# 1024 octets, the last octet holding CPU 8191.
+WIDE=$NT_DIR/wide
+cp -R "$LONG" "$WIDE" || exit 99
+seq -s, 0 2 8190 >"$WIDE/sys/devices/system/node/node0/cpulist"
+seq -s, 1 2 8191 >"$WIDE/sys/devices/system/node/node1/cpulist"
+evens=$(seq -s, 0 2 8190)
+awk -v evens="$evens" '
+	/<vcpupin vcpu=.0./ { print "    <vcpupin vcpu=\x270\x27 cpuset=\x27" evens "\x27/>"; next }
+	/<vcpupin vcpu=.1./ { print "    <vcpupin vcpu=\x271\x27 cpuset=\x278191\x27/>"; next }
+	/<emulatorpin/ { print "    <emulatorpin cpuset=\x272040-2047,8190\x27/>"; next }
+	{ print }' "$LONG/libvirt/wide.xml" >"$WIDE/libvirt/wide.xml" || exit 99
+grep -q "cpuset='8191'" "$WIDE/libvirt/wide.xml" && grep -q '<emulatorpin' "$WIDE/libvirt/wide.xml" ||
+	nt_fail "widecpus: the VM file was not rewritten as planned"
+# octets of a CpuBitmap instance, hex, no MIB (so no DISPLAY-HINT)
+bitmap_hex() {
+	nt_snmp snmpget -m '' -On -Ovq -Ox "$1" 2>&1 | tr -d ' \n"' | tr 'a-f' 'A-F'
+}
+repeat() { # repeat HEX N
+	awk -v h="$1" -v n="$2" 'BEGIN { for (i = 0; i < n; i++) printf "%s", h; print "" }'
+}
+nt_start_numatopd -c "$CONF" --sysfs-root "$WIDE/sys" --libvirt-xml-dir "$WIDE/libvirt" || exit 1
+if nt_wait_numatopd_registered; then
+	wl_compare "widecpus" -- -c "$CONF" --sysfs-root "$WIDE/sys" --libvirt-xml-dir "$WIDE/libvirt"
+	R=.1.3.6.1.4.1.8072.9999.9999.6862.1
+	got=$(bitmap_hex $R.2.1.22.1)
+	[ "$got" = "$(repeat 55 1024)" ] &&
+		nt_pass "widecpus: numaNodeCpuBitmap.1 is 1024 octets of 01010101 (CPUs 1-8191 odd)" ||
+		nt_fail "widecpus: numaNodeCpuBitmap.1: ${#got} hex digits: $(echo "$got" | cut -c 1-64)..."
+	list=$(nt_snmp snmpget -Ovq numaNodeCpuList.1 2>&1)
+	case $list in
+	*...) nt_pass "widecpus: numaNodeCpuList.1 is cut (${#list} octets) while the bitmap is whole" ;;
+	*) nt_fail "widecpus: numaNodeCpuList.1 not cut: $(echo "$list" | cut -c 1-80)" ;;
+	esac
+	ix=$(nt_snmp snmpwalk -m '' -On -Oq $R.3.1.2 2>&1 | sed -n 's/^[.0-9]*\.\([0-9]*\) .*/\1/p' | head -n 1)
+	got=$(bitmap_hex $R.5.1.7.$ix.1)
+	[ "$got" = "$(repeat 00 1023)01" ] &&
+		nt_pass "widecpus: numaVcpuAffinityBitmap.$ix.1 = CPU 8191 alone, 1024 octets" ||
+		nt_fail "widecpus: numaVcpuAffinityBitmap.$ix.1: ${#got} hex digits, ends $(echo "$got" | tail -c 9)"
+	got=$(bitmap_hex $R.5.1.7.$ix.0)
+	[ "$got" = "$(repeat AA 1024)" ] &&
+		nt_pass "widecpus: numaVcpuAffinityBitmap.$ix.0 = every even CPU, 1024 octets" ||
+		nt_fail "widecpus: numaVcpuAffinityBitmap.$ix.0: ${#got} hex digits"
+	got=$(bitmap_hex $R.3.1.18.$ix)
+	[ "$got" = "$(repeat 00 255)FF$(repeat 00 767)02" ] &&
+		nt_pass "widecpus: numaVmEmulatorCpuBitmap.$ix = 2040-2047 (octet 255) and 8190" ||
+		nt_fail "widecpus: numaVmEmulatorCpuBitmap.$ix: ${#got} hex digits"
+else
+	nt_fail "numatopd on the 8192-CPU host did not register"
+fi
+nt_stop_numatopd
+wl_wait_gone || nt_fail "widecpus: the subtree is still served after numatopd stopped"
+
 # ---------------------------------------------------------------- 3. vmTables / vcpuTable
 sys=$HWLOC/nvidiagpunumanodes/sys
 vms=$NT_DIR/vms-nvidiagpunumanodes

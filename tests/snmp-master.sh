@@ -99,6 +99,8 @@ cat >"$NT_DIR/node1-hog.xml" <<'XML'
 XML
 
 nt_start_trapd || exit 1
+# sysORTable: numatopd's numaCompliance row must come back with each new master
+NT_SNMPD_MODULES=$NT_SNMPD_MODULES,sysORTable
 nt_start_snmpd "trap2sink 127.0.0.1:$NT_TRAP_PORT public" || exit 1
 # shellcheck disable=SC2086 # ARGS: see above
 nt_start_numatopd -Dnumatopd $ARGS || exit 1
@@ -153,6 +155,13 @@ nt__poll 50 more_dues &&
 nt_restart_snmpd || exit 1
 expect_reregistered "master killed -9 mid-walk and restarted"
 nt_alive "$pid" && nt_pass "numatopd is the same process ($pid)" || nt_fail "numatopd died"
+if nt_snmp snmpwalk -m '' -On -Oq .1.3.6.1.2.1.1.9.1.2 2>&1 |
+	grep -q " $(nt_re "$ROOT").2.1.1\$"; then
+	nt_pass "the restarted master's sysORTable lists numaCompliance again"
+else
+	nt_fail "no numaCompliance in the restarted master's sysORTable:" \
+		"$(nt_snmp snmpwalk -m '' -On -Oq .1.3.6.1.2.1.1.9.1.2 2>&1)"
+fi
 if nt_wait_for_line "$NT_TRAPLOG" "$CPU1_UP" 5; then
 	n=$(nt_traps | grep -c -E -- "$CPU1_UP")
 	[ "$n" = $((up0 + 1)) ] &&

@@ -20,6 +20,8 @@ CONF=$NT_DIR/numatopd.conf
 # master short
 printf 'agentxPingInterval 1\ncpuAllocationRatio 1.0\n' >"$CONF"
 
+# sysORTable: the master's table, where numatopd announces numaCompliance (section 5b)
+NT_SNMPD_MODULES=$NT_SNMPD_MODULES,sysORTable
 # the master forwards SETs to the subagent only for a community allowed to write
 nt_start_snmpd 'rwcommunity private 127.0.0.1' </dev/null || exit 1
 nt_start_numatopd -c "$CONF" --sysfs-root "$HOST/sys" --libvirt-xml-dir "$HOST/libvirt" || exit 1
@@ -167,7 +169,31 @@ for o in numaVmName.13 numaNodeCpuCapacity.5 "$WL_ROOT.1.2.1.3.4294967295" numaV
 	numaVmAssignVcpus.$WEB.1 numaNodeCpuCapacity numaNodeCpuCapacity.0.0; do
 	expect_get "$o" 'No Such Instance currently exists at this OID'
 done
-expect_get "$WL_ROOT.1.2.1.18.0" 'No Such Object available on this agent at this OID'
+expect_get "$WL_ROOT.1.2.1.99.0" 'No Such Object available on this agent at this OID'
+
+# The Gauge32 companions in MiB, rounded down: batch-span's 1025 MiB are split evenly over
+# nodes 0 and 1, so each node's spanning memory (and node 0's used memory) is not a whole MiB
+b=$(tsv 'nodes[0].memory_spanning_bytes')
+[ $((b % 1048576)) -ne 0 ] && nt_pass "node 0's spanning memory ($b bytes) is not a multiple of 1 MiB" ||
+	nt_fail "fixture changed: node 0's spanning memory $b is a multiple of 1 MiB"
+while read -r obj key; do
+	expect_get "$obj" "$(tsv "$key" | floor_mib)"
+done <<'EOF'
+numaNodeMemCapacityMiB.6 nodes[6].memory_total_bytes
+numaNodeMemFreeMiB.0 nodes[0].memory_free_bytes
+numaNodeMemUsedMiB.0 nodes[0].memory_used_bytes
+numaNodeMemSpanningMiB.0 nodes[0].memory_spanning_bytes
+numaNodeMemSpanningMiB.1 nodes[1].memory_spanning_bytes
+EOF
+expect_get numaNodeMemSpanningMiB.0 512
+expect_get "numaVmMemoryMiB.$BATCH" "$(tsv 'vms[batch-span].memory_bytes' | floor_mib)"
+expect_get "numaVmAssignMemoryMiB.$BATCH.0" 512
+expect_get "numaVmAssignMemSpanningMiB.$BATCH.1" 512
+# CpuBitmaps (DISPLAY-HINT "1x:"): node 4 is CPUs 8-11,20-23; node 6 has none; web-local's
+# emulator is pinned to 12-13
+expect_get numaNodeCpuBitmap.4 '0:f0:f'
+expect_get numaNodeCpuBitmap.6 ''
+expect_get "numaVmEmulatorCpuBitmap.$WEB" '0:c'
 
 # ---------------------------------------------------------------- 3. GETNEXT at the edges
 
@@ -206,17 +232,24 @@ expect_next numaNodeCpuList.6 numaNodeCpuCapacity.0
 expect_next numaNodeCpuCapacity.1 numaNodeCpuCapacity.4
 expect_next "$WL_ROOT.1.2.1.2.4294967295" numaNodeCpuCapacity.0
 # web-local has the lowest numaVmIndex, and rows on node 0
-expect_next numaNodeHugepagesOversubscribed.6 numaNodeAssignedDevices.0
-# the fixture host has no numastat files: columns 24..29 are all holes
-expect_next numaNodeAssignedDevices.6 numaNodeMemResidentByVms.0
+expect_next numaNodeHugepagesOversubscribed.6 numaNodeMemCapacityMiB.0
+expect_next numaNodeCpuBitmap.6 numaNodeAssignedDevices.0
+# nodes 0, 1 and 4 of the fixture host have numastat files, node 6 has none: its cells in
+# columns 24..29 are holes that GETNEXT steps over
+expect_next numaNodeAssignedDevices.6 numaNodeNumaHit.0
+expect_next numaNodeNumaHit.4 numaNodeNumaMiss.0
+expect_next numaNodeOtherNode.4 numaNodeMemResidentByVms.0
 expect_next numaNodeVcpusRunning.6 "numaVmName.$WEB"
-expect_next "numaVmEmulatorCpus.$last_vm" "numaVmMemDevices.$WEB"
+expect_next "numaVmEmulatorCpus.$last_vm" "numaVmMemoryMiB.$WEB"
+expect_next "numaVmEmulatorCpuBitmap.$last_vm" "numaVmMemDevices.$WEB"
 expect_next "numaVmMemEnclave.$last_vm" "numaVmRemoteDevices.$WEB"
 expect_next "numaVmRemoteDevices.$last_vm" "numaVmRuntimeState.$WEB"
 expect_next "numaVmMemStray.$last_vm" "numaVmAssignVcpus.$WEB.0"
-expect_next "$(last_of 1.4.1.4)" "numaVmAssignMemResident.$WEB.0"
+expect_next "$(last_of 1.4.1.4)" "numaVmAssignMemoryMiB.$WEB.0"
+expect_next "$(last_of 1.4.1.6)" "numaVmAssignMemResident.$WEB.0"
 expect_next "$(last_of 1.4.1.7)" "numaVcpuAffinity.$WEB.0"
-expect_next "$(last_of 1.5.1.6)" "numaVcpuActualAffinity.$WEB.0"
+expect_next "$(last_of 1.5.1.6)" "numaVcpuAffinityBitmap.$WEB.0"
+expect_next "$(last_of 1.5.1.7)" "numaVcpuActualAffinity.$WEB.0"
 expect_next "$(last_of 1.5.1.11)" numaNodeDistanceValue.0.0
 expect_next numaHugepageTotal.1 numaHugepageTotal.1.2048
 expect_next numaHugepageTotal.6.1048576 numaHugepageFree.0.2048
@@ -230,21 +263,24 @@ nt_snmp snmptable -Ci -OU numaNodeTable 2>&1 | tr -s ' ' | sed 's/^ //; s/ $//' 
 cols=index
 for c in CpuList CpuCapacity MemCapacity MemFree VcpusBound VcpusSpanning MemUsed MemSpanning \
 	VmCount CpuHeadroom MemHeadroom CpuUsedPercent MemUsedPercent CpuOversubscribed \
-	MemOversubscribed HugepagesOversubscribed AssignedDevices NumaHit NumaMiss NumaForeign \
-	InterleaveHit LocalNode OtherNode MemResidentByVms VcpusRunning; do
+	MemOversubscribed HugepagesOversubscribed MemCapacityMiB MemFreeMiB MemUsedMiB \
+	MemSpanningMiB CpuBitmap AssignedDevices NumaHit NumaMiss NumaForeign InterleaveHit \
+	LocalNode OtherNode MemResidentByVms VcpusRunning; do
 	cols="$cols numaNode$c"
 done
 if grep -qxF "$cols" "$NT_DIR/table"; then
-	nt_pass "snmptable numaNodeTable: all 25 columns named"
+	nt_pass "snmptable numaNodeTable: all 30 columns named"
 else
 	nt_fail "snmptable numaNodeTable header, want '$cols':"
 	cat "$NT_DIR/table" >&2
 fi
-# no numastat file on this host: snmptable shows each hole as '?'
 row4='4 8-11,20-23 8 17179869184 536870912 15 0 17179869184 0 4 -7 -2048 188 115 true true false'
-row4="$row4 0 ? ? ? ? ? ? 0 0"
+row4="$row4 16384 512 16384 0 0:f0:f 0 9444444 2148 1074 37113 9441844 5400 0 0"
 grep -qxF "$row4" "$NT_DIR/table" && nt_pass "snmptable: the row of node 4" ||
 	nt_fail "snmptable: no row '$row4' in: $(cat "$NT_DIR/table")"
+# node 6 has no numastat file: snmptable shows each hole as '?'
+grep -q '^6 .* 0 ? ? ? ? ? ? 0 0$' "$NT_DIR/table" && nt_pass "snmptable: node 6's numastat cells are holes" ||
+	nt_fail "snmptable: node 6's numastat cells are not holes: $(grep '^6 ' "$NT_DIR/table")"
 [ "$(grep -c '^[0-9][0-9]* ' "$NT_DIR/table")" -eq 4 ] && nt_pass "snmptable: 4 rows" ||
 	nt_fail "snmptable: $(grep -c '^[0-9][0-9]* ' "$NT_DIR/table") rows, want 4"
 
@@ -258,6 +294,26 @@ else
 	nt_fail "snmpset failed without notWritable: $(cat "$NT_DIR/set")"
 fi
 expect_get numaNodeCpuCapacity.0 "$(tsv 'nodes[0].cpu_capacity')"
+
+# ---------------------------------------------------------------- 5b. sysORTable
+# numaCompliance is in the master's sysORTable (the subagent's AddAgentCaps), with its text
+SYSOR=.1.3.6.1.2.1.1.9.1
+COMPLIANCE=.1.3.6.1.4.1.8072.9999.9999.6862.2.1.1
+sysor_index() {
+	nt_snmp snmpwalk -m '' -On -Oq $SYSOR.2 2>/dev/null |
+		awk -v c="$COMPLIANCE" '$2 == c { n = split($1, a, "."); print a[n]; exit }'
+}
+ix=$(sysor_index)
+if [ -n "$ix" ]; then
+	nt_snmp snmpwalk -Oq sysORTable 2>&1 | grep "\.$ix " >"$NT_DIR/sysor"
+	echo "measured: snmpwalk sysORTable, numatopd's row:"
+	sed 's/^/  /' "$NT_DIR/sysor"
+	grep -q '^SNMPv2-MIB::sysORDescr\.[0-9]* NUMA-TOPOLOGY-MIB (numatopd): ' "$NT_DIR/sysor" &&
+		nt_pass "sysORTable: sysORID.$ix = numaCompliance, with its sysORDescr" ||
+		nt_fail "sysORTable row $ix: $(cat "$NT_DIR/sysor")"
+else
+	nt_fail "sysORTable: no sysORID = $COMPLIANCE: $(nt_snmp snmpwalk -m '' -On $SYSOR 2>&1)"
+fi
 
 # ---------------------------------------------------------------- 6. SIGHUP reload
 ratio_is() {
@@ -312,6 +368,33 @@ nt_alive "$pid" && nt_pass "reload without the -c file: numatopd still runs" ||
 	nt_fail "reload without the -c file: numatopd died"
 mv "$CONF.away" "$CONF"
 
+# limits of 0 with something used: the used percentage has no instance for that row (README R9),
+# never 4294967295. CPU limit floor(8 x 0.1) = 0 on every node; node 0 keeps no memory at all.
+printf 'agentxPingInterval 1\ncpuAllocationRatio 0.1\nreservedMemory 0 16G\n' >"$CONF"
+kill -HUP "$pid"
+if nt__poll 50 ratio_is 10; then
+	nt_pass "SIGHUP: numaCpuAllocationRatio.0 = 10"
+	expect_get numaNodeCpuUsedPercent.4 'No Such Instance currently exists at this OID'
+	expect_get numaNodeMemUsedPercent.0 'No Such Instance currently exists at this OID'
+	expect_get numaNodeCpuOversubscribed.4 true
+	expect_get numaNodeMemOversubscribed.0 true
+	expect_get numaNodeCpuUsedPercent.6 0
+	expect_next numaNodeCpuUsedPercent numaNodeCpuUsedPercent.6
+	expect_next numaNodeMemUsedPercent numaNodeMemUsedPercent.1
+	expect_next numaNodeMemHeadroom.6 numaNodeCpuUsedPercent.6
+	wl_compare "limits of 0" -- -c "$CONF" --sysfs-root "$HOST/sys" \
+		--libvirt-xml-dir "$HOST/libvirt"
+	grep -q '"cpu_used_percent":4294967295,"memory_used_percent":4294967295,"cpu_used_percent_defined":false,"memory_used_percent_defined":false' \
+		"$NT_DIR/cmp$WL_N.json" &&
+		nt_pass "--dump=json: node 0 keeps its old percent values, *_defined false" ||
+		nt_fail "--dump=json: node 0: $(grep -o '"cpu_used_percent[^}]*' "$NT_DIR/cmp$WL_N.json" | head -n 1)"
+	pct1=$(sed -n 's/.*{"id":1,[^}]*"memory_used_percent":\([0-9]*\),.*/\1/p' "$NT_DIR/cmp$WL_N.json")
+	expect_get numaNodeMemUsedPercent.1 "${pct1:-missing from the dump}"
+else
+	nt_fail "SIGHUP: numaCpuAllocationRatio.0 = '$(get numaCpuAllocationRatio.0)', want 10"
+fi
+printf 'agentxPingInterval 1\ncpuAllocationRatio 1.5\n' >"$CONF"
+
 # ---------------------------------------------------------------- 7. SIGTERM
 t0=$(wl_ms)
 kill -TERM "$pid"
@@ -326,6 +409,8 @@ fi
 NT_NUMATOPD_PID=
 wl_wait_gone && nt_pass "after SIGTERM the subtree is gone from the master" ||
 	nt_fail "5 s after SIGTERM a GETNEXT on the root still lands in the subtree"
+[ -z "$(sysor_index)" ] && nt_pass "after SIGTERM numaCompliance has left sysORTable" ||
+	nt_fail "after SIGTERM sysORTable still lists numaCompliance"
 
 # ---------------------------------------------------------------- 8. invalid config at start
 # "LINES|LINE": exit 1 and a message naming the file and LINE, whoever parses the directive:

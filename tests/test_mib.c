@@ -54,6 +54,8 @@ static void add_nodes(struct model *m)
 	m->nodes[0].mem_free = 0x100000005ULL;
 	m->nodes[0].cpu_over = true;
 	m->nodes[0].cpu_used_pct = UINT32_MAX;
+	m->nodes[0].cpu_pct_none = true;
+	m->nodes[2].mem_pct_none = true;
 	m->ndists = m->nnodes * m->nnodes;
 	m->dists = xcalloc(m->ndists, sizeof(*m->dists));
 	for (i = 0; i < m->nnodes; i++)
@@ -216,8 +218,9 @@ static const struct find_case find_cases[] = {
     {"scalars: get of column 12", GET(mib_scalars_table, 1, 1, 12, 0), NOOBJ},
     {"scalars: get of the group", GET(mib_scalars_table, 1, 1), NOOBJ},
 
-    /* numaNodeTable: ids 0, 4, 250; columns 2..17, 23..29 (24..29: numastat, rows 4 and
-     * 250 for 24, row 4 only for 25..29) */
+    /* numaNodeTable: ids 0, 4, 250; columns 2..29; node 0 has no numaNodeCpuUsedPercent (13)
+     * and node 250 no numaNodeMemUsedPercent (14): a limit of 0 with something used; 24..29:
+     * numastat, rows 4 and 250 for 24, row 4 only for 25..29 */
     {"node: next of the table", NEXT(mib_node_table, 1, 2), GOT(1, 2, 1, 2, 0)},
     {"node: next of the entry", NEXT(mib_node_table, 1, 2, 1), GOT(1, 2, 1, 2, 0)},
     {"node: next of the scalars", NEXT(mib_node_table, 1, 1, 11, 0), GOT(1, 2, 1, 2, 0)},
@@ -239,8 +242,8 @@ static const struct find_case find_cases[] = {
     {"node: last row of the last column", NEXT(mib_node_table, 1, 2, 1, 31, 250), END},
     {"node: last row with a value", NEXT(mib_node_table, 1, 2, 1, 29, 4), GOT(1, 2, 1, 30, 0)},
     {"node: next past the last column", NEXT(mib_node_table, 1, 2, 1, 32), END},
-    {"node: over the gap to column 23", NEXT(mib_node_table, 1, 2, 1, 17, 250),
-     GOT(1, 2, 1, 23, 0)},
+    {"node: on to column 18", NEXT(mib_node_table, 1, 2, 1, 17, 250), GOT(1, 2, 1, 18, 0)},
+    {"node: on to column 23", NEXT(mib_node_table, 1, 2, 1, 22, 250), GOT(1, 2, 1, 23, 0)},
     {"node: a hole is stepped over", NEXT(mib_node_table, 1, 2, 1, 23, 250), GOT(1, 2, 1, 24, 4)},
     {"node: the hole's next row", NEXT(mib_node_table, 1, 2, 1, 24, 4), GOT(1, 2, 1, 24, 250)},
     {"node: holes to the next column", NEXT(mib_node_table, 1, 2, 1, 24, 250),
@@ -249,22 +252,31 @@ static const struct find_case find_cases[] = {
     {"node: get of a hole", GET(mib_node_table, 1, 2, 1, 24, 0), NOINST},
     {"node: get of a hole, last row", GET(mib_node_table, 1, 2, 1, 25, 250), NOINST},
     {"node: get of a counter", GET(mib_node_table, 1, 2, 1, 24, 250), GOT(1, 2, 1, 24, 250)},
+    {"node: next of a column whose first row has no value", NEXT(mib_node_table, 1, 2, 1, 13),
+     GOT(1, 2, 1, 13, 4)},
+    {"node: next from the column before steps over the hole", NEXT(mib_node_table, 1, 2, 1, 12, 250),
+     GOT(1, 2, 1, 13, 4)},
+    {"node: next before the hole", NEXT(mib_node_table, 1, 2, 1, 14, 0), GOT(1, 2, 1, 14, 4)},
+    {"node: a hole in the last row goes to the next column", NEXT(mib_node_table, 1, 2, 1, 14, 4),
+     GOT(1, 2, 1, 15, 0)},
+    {"node: get of a percentage that does not exist", GET(mib_node_table, 1, 2, 1, 13, 0), NOINST},
+    {"node: get of the same column in another row", GET(mib_node_table, 1, 2, 1, 13, 250),
+     GOT(1, 2, 1, 13, 250)},
     {"node: next of entry 2", NEXT(mib_node_table, 1, 2, 2), END},
     {"node: next of the vm table", NEXT(mib_node_table, 1, 3), END},
     {"node: get of a row", GET(mib_node_table, 1, 2, 1, 2, 4), GOT(1, 2, 1, 2, 4)},
-    {"node: get of the last cell", GET(mib_node_table, 1, 2, 1, 17, 250), GOT(1, 2, 1, 17, 250)},
+    {"node: get of the last cell", GET(mib_node_table, 1, 2, 1, 22, 250), GOT(1, 2, 1, 22, 250)},
     {"node: get of a missing row", GET(mib_node_table, 1, 2, 1, 2, 5), NOINST},
     {"node: get without index", GET(mib_node_table, 1, 2, 1, 2), NOINST},
     {"node: get too long", GET(mib_node_table, 1, 2, 1, 2, 4, 0), NOINST},
     {"node: get above 2^32-1", GET(mib_node_table, 1, 2, 1, 2, HUGE), NOINST},
     {"node: get of the index column", GET(mib_node_table, 1, 2, 1, 1, 4), NOOBJ},
-    {"node: get of column 18", GET(mib_node_table, 1, 2, 1, 18, 4), NOOBJ},
     {"node: get of column 32", GET(mib_node_table, 1, 2, 1, 32, 4), NOOBJ},
     {"node: get of the entry", GET(mib_node_table, 1, 2, 1), NOOBJ},
     {"node: get of the table", GET(mib_node_table, 1, 2), NOOBJ},
     {"node: get elsewhere", GET(mib_node_table, 1, 3, 1, 2, 3), NOOBJ},
 
-    /* numaVmTable: 3, 7, 1073741900; columns 2..15, 22 */
+    /* numaVmTable: 3, 7, 1073741900; columns 2..15, 17..22 */
     {"vm: next of the table", NEXT(mib_vm_table, 1, 3), GOT(1, 3, 1, 2, 3)},
     {"vm: next between rows", NEXT(mib_vm_table, 1, 3, 1, 2, 5), GOT(1, 3, 1, 2, 7)},
     {"vm: next before the big index", NEXT(mib_vm_table, 1, 3, 1, 15, VMX - 1),
@@ -272,10 +284,10 @@ static const struct find_case find_cases[] = {
     {"vm: last row goes to the next column", NEXT(mib_vm_table, 1, 3, 1, 2, VMX),
      GOT(1, 3, 1, 3, 3)},
     {"vm: the end", NEXT(mib_vm_table, 1, 3, 1, 25, VMX), END},
-    {"vm: over numbers no column has", NEXT(mib_vm_table, 1, 3, 1, 15, VMX),
-     GOT(1, 3, 1, 19, 3)},
-    {"vm: over the gap to column 22", NEXT(mib_vm_table, 1, 3, 1, 21, VMX), GOT(1, 3, 1, 22, 3)},
-    {"vm: get in a number no column has", GET(mib_vm_table, 1, 3, 1, 17, VMX), NOOBJ},
+    {"vm: over a number no column has", NEXT(mib_vm_table, 1, 3, 1, 15, VMX),
+     GOT(1, 3, 1, 17, 3)},
+    {"vm: on to column 22", NEXT(mib_vm_table, 1, 3, 1, 21, VMX), GOT(1, 3, 1, 22, 3)},
+    {"vm: get in a number no column has", GET(mib_vm_table, 1, 3, 1, 16, VMX), NOOBJ},
     {"vm: get", GET(mib_vm_table, 1, 3, 1, 9, VMX), GOT(1, 3, 1, 9, VMX)},
     {"vm: get between rows", GET(mib_vm_table, 1, 3, 1, 9, 4), NOINST},
     {"vm: empty table, next of the table", NEXT(mib_vm_table, 1, 3), .empty = true, END},
@@ -283,7 +295,7 @@ static const struct find_case find_cases[] = {
     {"vm: empty table, next from before", NEXT(mib_vm_table, 1, 2, 1, 17, 250), .empty = true, END},
     {"vm: empty table, get", GET(mib_vm_table, 1, 3, 1, 2, 3), .empty = true, NOINST},
 
-    /* numaVmAssignTable: (3,0) (3,4) (7,250) (VMX,0) (VMX,4); columns 1..4 */
+    /* numaVmAssignTable: (3,0) (3,4) (7,250) (VMX,0) (VMX,4); columns 1..6 */
     {"assign: next of the table", NEXT(mib_assign_table, 1, 4), GOT(1, 4, 1, 1, 3, 0)},
     {"assign: next of the entry", NEXT(mib_assign_table, 1, 4, 1), GOT(1, 4, 1, 1, 3, 0)},
     {"assign: next of column 0", NEXT(mib_assign_table, 1, 4, 1, 0, 9, 9), GOT(1, 4, 1, 1, 3, 0)},
@@ -311,20 +323,20 @@ static const struct find_case find_cases[] = {
      GOT(1, 4, 1, 2, 3, 0)},
     {"assign: last row goes to the next column", NEXT(mib_assign_table, 1, 4, 1, 1, VMX, 4),
      GOT(1, 4, 1, 2, 3, 0)},
-    {"assign: before the last cell", NEXT(mib_assign_table, 1, 4, 1, 4, VMX, 3),
-     GOT(1, 4, 1, 4, VMX, 4)},
+    {"assign: before the last cell", NEXT(mib_assign_table, 1, 4, 1, 6, VMX, 3),
+     GOT(1, 4, 1, 6, VMX, 4)},
     {"assign: the end", NEXT(mib_assign_table, 1, 4, 1, 7, VMX, 4), END},
     {"assign: past the last column", NEXT(mib_assign_table, 1, 4, 1, 8), END},
     {"assign: get", GET(mib_assign_table, 1, 4, 1, 1, 3, 4), GOT(1, 4, 1, 1, 3, 4)},
-    {"assign: get of the last row", GET(mib_assign_table, 1, 4, 1, 4, VMX, 4),
-     GOT(1, 4, 1, 4, VMX, 4)},
+    {"assign: get of the last row", GET(mib_assign_table, 1, 4, 1, 6, VMX, 4),
+     GOT(1, 4, 1, 6, VMX, 4)},
     {"assign: get of a partial index", GET(mib_assign_table, 1, 4, 1, 1, 3), NOINST},
     {"assign: get of a missing pair", GET(mib_assign_table, 1, 4, 1, 1, 3, 250), NOINST},
     {"assign: get too long", GET(mib_assign_table, 1, 4, 1, 1, 3, 4, 0), NOINST},
     {"assign: get of column 0", GET(mib_assign_table, 1, 4, 1, 0, 3, 4), NOOBJ},
-    {"assign: get of column 5", GET(mib_assign_table, 1, 4, 1, 5, 3, 4), NOOBJ},
+    {"assign: get of column 8", GET(mib_assign_table, 1, 4, 1, 8, 3, 4), NOOBJ},
 
-    /* numaVcpuTable: (3,0) (3,1) (7,0) (VMX,0) (VMX,5); columns 2..6 */
+    /* numaVcpuTable: (3,0) (3,1) (7,0) (VMX,0) (VMX,5); columns 2..7 */
     {"vcpu: next of the table", NEXT(mib_vcpu_table, 1, 5), GOT(1, 5, 1, 2, 3, 0)},
     {"vcpu: next of the index column", NEXT(mib_vcpu_table, 1, 5, 1, 1, 7, 0),
      GOT(1, 5, 1, 2, 3, 0)},
@@ -467,9 +479,9 @@ static void test_walk_every_table(void **state)
 	(void)state;
 	for (size_t i = 0; i < ARRAY_SIZE(every_table); i++)
 		walk_table(every_table[i]);
-	/* the node table's holes: 3 rows x 17 columns, numastat 6 for node 4 and 1 for 250, and
-	 * the 2 runtime columns of every row */
-	assert_int_equal(instances(&mib_node_table), 3 * 17 + 7 + 3 * 2);
+	/* the node table's holes: 3 rows x 22 columns less node 0's CPU and node 250's memory
+	 * percentage, numastat 6 for node 4 and 1 for 250, and the 2 runtime columns of each row */
+	assert_int_equal(instances(&mib_node_table), 3 * 22 - 2 + 7 + 3 * 2);
 	assert_int_equal(instances(&mib_device_table), 3 * 4);
 }
 
@@ -609,10 +621,150 @@ static void test_gauge_and_unsigned_clamp(void **state)
 	v = value(&mib_vm_table, 1, 6); /* numaVmPid: 5000000000 */
 	assert_int_equal(v.type, ASN_UNSIGNED);
 	assert_int_equal(v.u, 4294967295UL);
-	v = value(&mib_node_table, 0, 13); /* numaNodeCpuUsedPercent: limit 0 */
+	/* numaNodeCpuUsedPercent: over a limit of 0 there is none (node 0), never 2^32-1 */
+	assert_int_equal(mib_table_value(&mib_node_table, model, 0, 13, &v), -1);
+	/* a real percentage past 2^32-1 (a tiny non-zero limit) saturates */
+	model->nodes[1].cpu_used_pct = UINT32_MAX;
+	v = value(&mib_node_table, 1, 13);
 	assert_int_equal(v.u, 4294967295UL);
+	model->nodes[1].cpu_used_pct = 0;
 	v = value(&mib_hugepage_table, 0, 2);
 	assert_int_equal(v.u, 512);
+}
+
+/* The Gauge32 companions: bytes / 1048576, the remainder dropped, saturated at 2^32-1. */
+static void test_mib_companions_round_down_and_saturate(void **state)
+{
+	static const struct {
+		uint64_t bytes;
+		unsigned long mib;
+	} cases[] = {
+	    {0, 0},
+	    {1048575, 0},
+	    {1048576, 1},
+	    {1073741825, 1024}, /* 1 GiB + 1 byte, as batch-span */
+	    {536870913, 512},
+	    {68719476736ULL, 65536},
+	    {4503599626321920ULL, 4294967295UL}, /* (2^32-1) MiB: the largest exact */
+	    {4503599627370496ULL, 4294967295UL}, /* 2^32 MiB: saturated */
+	    {UINT64_MAX, 4294967295UL},
+	};
+	static const struct {
+		const struct mib_table *t;
+		unsigned col;
+	} cols[] = {
+	    {&mib_node_table, 18}, {&mib_node_table, 19},  {&mib_node_table, 20},
+	    {&mib_node_table, 21}, {&mib_vm_table, 17},	   {&mib_assign_table, 5},
+	    {&mib_assign_table, 6},
+	};
+	struct node_row *n = &model->nodes[1];
+	struct node_row saved = *n;
+	struct vm_row vsaved = model->vms[1];
+	struct assign_row asaved = model->assigns[1];
+	size_t i, k;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		n->mem_total = n->mem_free = n->mem_used = n->mem_spanning = cases[i].bytes;
+		model->vms[1].memory = cases[i].bytes;
+		model->assigns[1].mem = model->assigns[1].mem_spanning = cases[i].bytes;
+		for (k = 0; k < ARRAY_SIZE(cols); k++) {
+			struct mib_value v = value(cols[k].t, 1, cols[k].col);
+
+			assert_int_equal(v.type, ASN_GAUGE);
+			if (v.u != cases[i].mib)
+				fail_msg("%s column %u: %llu bytes read %lu MiB, want %lu",
+					 cols[k].t->name, cols[k].col,
+					 (unsigned long long)cases[i].bytes, v.u, cases[i].mib);
+		}
+	}
+	*n = saved;
+	model->vms[1] = vsaved;
+	model->assigns[1] = asaved;
+}
+
+/* CpuBitmap: MSB of octet 0 is CPU 0, the string ends with the octet of the highest CPU,
+ * every CPU up to 8191 is in it however long the text list is. */
+static void test_cpu_bitmap(void **state)
+{
+	static const struct {
+		const char *list;
+		size_t len;
+		const char *head; /* the first octets */
+		size_t nhead;
+		unsigned char last;
+	} cases[] = {
+	    {"", 0, "", 0, 0},
+	    {"0", 1, "\x80", 1, 0x80},
+	    {"0-7", 1, "\xff", 1, 0xff},
+	    {"8-15", 2, "\x00\xff", 2, 0xff},
+	    {"1,3,5,7", 1, "\x55", 1, 0x55},
+	    {"0,23", 3, "\x80\x00\x01", 3, 0x01},
+	    {"8191", 1024, "\x00", 1, 0x01},
+	    {"0-8191", 1024, "\xff\xff", 2, 0xff},
+	};
+	struct node_row *n = &model->nodes[1];
+	char *saved = n->cpulist;
+	struct mib_value v;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		n->cpulist = (char *)cases[i].list;
+		memset(&v, 0, sizeof(v));
+		assert_int_equal(mib_table_value(&mib_node_table, model, 1, 22, &v), 0);
+		assert_int_equal(v.type, ASN_OCTET_STR);
+		if (v.len != cases[i].len)
+			fail_msg("'%s': %zu octets, want %zu", cases[i].list, v.len, cases[i].len);
+		assert_memory_equal(v.str, cases[i].head, cases[i].nhead);
+		if (v.len > 0)
+			assert_int_equal((unsigned char)v.str[v.len - 1], cases[i].last);
+	}
+	n->cpulist = saved;
+}
+
+/* A 512-CPU node whose CPUs alternate with its neighbour's: the list (968 octets) is cut at 255,
+ * the bitmap is whole: 64 octets of 10101010. */
+static void test_cpu_bitmap_whole_where_the_list_is_cut(void **state)
+{
+	struct node_row *n = &model->nodes[1];
+	char *saved = n->cpulist, *list = xcalloc(1, 4096);
+	struct mib_value v;
+	size_t i, used = 0;
+
+	(void)state;
+	for (i = 0; i < 512; i += 2)
+		used += (size_t)snprintf(list + used, 4096 - used, "%s%zu", i ? "," : "", i);
+	n->cpulist = list;
+	memset(&v, 0, sizeof(v));
+	assert_int_equal(mib_table_value(&mib_node_table, model, 1, 2, &v), 0);
+	assert_true(v.len <= 255);
+	assert_memory_equal(v.str + v.len - 3, "...", 3);
+	memset(&v, 0, sizeof(v));
+	assert_int_equal(mib_table_value(&mib_node_table, model, 1, 22, &v), 0);
+	assert_int_equal(v.len, 64);
+	for (i = 0; i < 64; i++)
+		assert_int_equal((unsigned char)v.str[i], 0xaa);
+	n->cpulist = saved;
+	free(list);
+}
+
+/* The affinity and emulator bitmaps read their own lists; a floating vCPU's is empty. */
+static void test_vcpu_and_emulator_bitmaps(void **state)
+{
+	struct mib_value v;
+
+	(void)state;
+	memset(&v, 0, sizeof(v));
+	assert_int_equal(mib_table_value(&mib_vcpu_table, model, 0, 7, &v), 0);
+	assert_int_equal(v.len, 1);
+	assert_int_equal((unsigned char)v.str[0], 0x40); /* affinity "1" */
+	memset(&v, 0, sizeof(v));
+	assert_int_equal(mib_table_value(&mib_vcpu_table, model, 3, 7, &v), 0);
+	assert_int_equal(v.len, 0); /* floating */
+	memset(&v, 0, sizeof(v));
+	assert_int_equal(mib_table_value(&mib_vm_table, model, 0, 18, &v), 0);
+	assert_int_equal(v.len, 0); /* emulator not pinned */
 }
 
 static void test_truth_values(void **state)
@@ -756,6 +908,7 @@ static u_char wire_type(enum mib_syntax syntax)
 	    [SMI_COUNTER64] = ASN_COUNTER64,
 	    [SMI_DISPLAYSTRING] = ASN_OCTET_STR,
 	    [SMI_SNMPADMINSTRING] = ASN_OCTET_STR,
+	    [SMI_CPUBITMAP] = ASN_OCTET_STR,
 	};
 
 	assert_true((size_t)syntax < ARRAY_SIZE(types));
@@ -1318,6 +1471,10 @@ int main(void)
 	    cmocka_unit_test(test_mem_headroom_rounds_down_and_clamps),
 	    cmocka_unit_test(test_cpu_headroom_clamps_to_integer32),
 	    cmocka_unit_test(test_gauge_and_unsigned_clamp),
+	    cmocka_unit_test(test_mib_companions_round_down_and_saturate),
+	    cmocka_unit_test(test_cpu_bitmap),
+	    cmocka_unit_test(test_cpu_bitmap_whole_where_the_list_is_cut),
+	    cmocka_unit_test(test_vcpu_and_emulator_bitmaps),
 	    cmocka_unit_test(test_truth_values),
 	    cmocka_unit_test(test_vcpu_node_minus_one_is_a_value),
 	    cmocka_unit_test(test_strings_carry_their_length),

@@ -251,6 +251,7 @@ struct inst {
 	char *oid;
 	char *val;
 	bool any; /* only presence is checked (TimeStamps) */
+	bool bin; /* val is the octets in hex (CpuBitmap): any bytes, NUL included */
 	bool seen;
 };
 
@@ -273,8 +274,42 @@ static void expect(bool any, const char *val, const char *fmt, ...)
 	want[nwant].oid = strdup(oid);
 	want[nwant].val = strdup(val ? val : "");
 	want[nwant].any = any;
+	want[nwant].bin = false;
 	want[nwant].seen = false;
 	nwant++;
+}
+
+/* A CpuBitmap, worked out from the front of the kernel list in the JSON: octet k holds CPUs
+ * 8k..8k+7, most significant bit first, up to the octet of the highest CPU. Expected as hex. */
+static void expect_bitmap(const char *list, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void expect_bitmap(const char *list, const char *fmt, ...)
+{
+	unsigned char bits[1024] = {0};
+	char oid[512], hex[2 * sizeof(bits) + 1] = "";
+	size_t len = 0;
+	const char *p = list;
+	va_list ap;
+
+	while (*p) {
+		unsigned long lo = strtoul(p, (char **)&p, 10), hi = lo;
+
+		if (*p == '-')
+			hi = strtoul(p + 1, (char **)&p, 10);
+		if (*p == ',')
+			p++;
+		for (unsigned long c = lo; c <= hi && c < 8192; c++) {
+			bits[c / 8] |= (unsigned char)(0x80u >> (c % 8));
+			len = c / 8 + 1;
+		}
+	}
+	for (size_t i = 0; i < len; i++)
+		sprintf(hex + 2 * i, "%02X", bits[i]);
+	va_start(ap, fmt);
+	vsnprintf(oid, sizeof(oid), fmt, ap);
+	va_end(ap);
+	expect(false, hex, "%s", oid);
+	want[nwant - 1].bin = true;
 }
 
 /* The MIB's rules for values over 255 octets (its DESCRIPTIONs, README "Limits"), worked out
@@ -346,6 +381,21 @@ static const char *floor_mib(const char *bytes)
 	return buf;
 }
 
+/* A Gauge32 companion in MiB: the bytes divided by 1048576, rounded down, saturated. */
+static const char *mib_gauge(const char *bytes)
+{
+	static char buf[32];
+	unsigned long long q = strtoull(bytes, NULL, 10) / 1048576;
+
+	snprintf(buf, sizeof(buf), "%llu", q > 4294967295ULL ? 4294967295ULL : q);
+	return buf;
+}
+
+static bool jtrue(const struct jv *o, const char *key)
+{
+	return get(o, key)->b;
+}
+
 static void expect_scalars(const struct jv *s)
 {
 	static const char *const status[] = {"ok", "degraded", "unavailable", NULL};
@@ -375,6 +425,10 @@ static void expect_node(const struct jv *n)
 	const struct jv *d = get(n, "distances"), *h = get(n, "hugepages"), *st = get(n, "numastat");
 
 	for (int c = 2; c <= 14; c++) {
+		/* a used percentage over a limit of 0 has no instance */
+		if ((c == 13 && !jtrue(n, "cpu_used_percent_defined")) ||
+		    (c == 14 && !jtrue(n, "memory_used_percent_defined")))
+			continue;
 		if (c == 12)
 			expect(false, floor_mib(num(n, "memory_headroom_bytes")),
 			       ROOT ".1.2.1.12.%s", id);
@@ -386,6 +440,11 @@ static void expect_node(const struct jv *n)
 	expect(false, truth(n, "cpu_oversubscribed"), ROOT ".1.2.1.15.%s", id);
 	expect(false, truth(n, "memory_oversubscribed"), ROOT ".1.2.1.16.%s", id);
 	expect(false, truth(n, "hugepages_oversubscribed"), ROOT ".1.2.1.17.%s", id);
+	expect(false, mib_gauge(num(n, "memory_total_bytes")), ROOT ".1.2.1.18.%s", id);
+	expect(false, mib_gauge(num(n, "memory_free_bytes")), ROOT ".1.2.1.19.%s", id);
+	expect(false, mib_gauge(num(n, "memory_used_bytes")), ROOT ".1.2.1.20.%s", id);
+	expect(false, mib_gauge(num(n, "memory_spanning_bytes")), ROOT ".1.2.1.21.%s", id);
+	expect_bitmap(str(n, "cpus"), ROOT ".1.2.1.22.%s", id);
 	expect(false, num(n, "pci_devices"), ROOT ".1.2.1.23.%s", id);
 	expect(false, num_or(n, "memory_resident_by_vms_bytes", "0"), ROOT ".1.2.1.30.%s", id);
 	expect(false, num_or(n, "vcpus_running", "0"), ROOT ".1.2.1.31.%s", id);
@@ -436,6 +495,8 @@ static void expect_vm(const struct jv *v, bool vcpu_table)
 	expect(false, num(v, "remote_vcpus"), ROOT ".1.3.1.13.%s", ix);
 	expect(false, num(v, "hugepage_size_kib"), ROOT ".1.3.1.14.%s", ix);
 	expect(false, list_value(str(v, "emulator_cpus")), ROOT ".1.3.1.15.%s", ix);
+	expect(false, mib_gauge(num(v, "memory_bytes")), ROOT ".1.3.1.17.%s", ix);
+	expect_bitmap(str(v, "emulator_cpus"), ROOT ".1.3.1.18.%s", ix);
 	expect(false, num(v, "memory_devices_bytes"), ROOT ".1.3.1.19.%s", ix);
 	expect(false, num(v, "memory_persistent_bytes"), ROOT ".1.3.1.20.%s", ix);
 	expect(false, num(v, "memory_enclave_bytes"), ROOT ".1.3.1.21.%s", ix);
@@ -459,6 +520,10 @@ static void expect_vm(const struct jv *v, bool vcpu_table)
 		expect(false, num(a->kid[i], "memory_bytes"), ROOT ".1.4.1.3.%s.%s", ix, nd);
 		expect(false, num(a->kid[i], "memory_spanning_bytes"), ROOT ".1.4.1.4.%s.%s", ix,
 		       nd);
+		expect(false, mib_gauge(num(a->kid[i], "memory_bytes")), ROOT ".1.4.1.5.%s.%s",
+		       ix, nd);
+		expect(false, mib_gauge(num(a->kid[i], "memory_spanning_bytes")),
+		       ROOT ".1.4.1.6.%s.%s", ix, nd);
 		expect(false, num_or(a->kid[i], "memory_resident_bytes", "0"), ROOT ".1.4.1.7.%s.%s",
 		       ix, nd);
 	}
@@ -471,6 +536,7 @@ static void expect_vm(const struct jv *v, bool vcpu_table)
 		expect(false, num(c, "cell"), ROOT ".1.5.1.4.%s.%s", ix, id);
 		expect(false, truth(c, "remote"), ROOT ".1.5.1.5.%s.%s", ix, id);
 		expect(false, num(c, "thread_id"), ROOT ".1.5.1.6.%s.%s", ix, id);
+		expect_bitmap(str(c, "cpus"), ROOT ".1.5.1.7.%s.%s", ix, id);
 		expect(false, list_value(get(c, "actual_cpus")->t == J_NULL ? "" : str(c, "actual_cpus")),
 		       ROOT ".1.5.1.8.%s.%s", ix, id);
 		expect(false, enum_of(str(c, "affinity"), verdicts), ROOT ".1.5.1.9.%s.%s", ix, id);
@@ -572,6 +638,50 @@ static bool hex_equal(const char *raw, const char *expected)
 
 /* The next line of the walk at *p, with the lines a quoted value continues on (hex pairs, or
  * a string holding a newline) joined to it; NULL at the end. */
+/* raw: the walk's value; true when it holds the octets whose hex is want_hex, printed either as
+ * quoted hex pairs or, when every octet is printable, as a string. */
+static bool bin_equal(const char *raw, const char *want_hex)
+{
+	size_t n = strlen(want_hex) / 2, i;
+	char *bytes = malloc(n + 1), *val;
+	bool same;
+
+	for (i = 0; i < n; i++) {
+		unsigned x;
+
+		sscanf(want_hex + 2 * i, "%2x", &x);
+		bytes[i] = (char)x;
+	}
+	bytes[n] = '\0';
+	val = walk_value(raw);
+	same = (strlen(val) == n && memcmp(val, bytes, n) == 0 && memchr(bytes, 0, n) == NULL);
+	if (!same) {
+		/* hex_equal wants the expected octets as a string: compare pair by pair here */
+		const char *q = raw;
+		size_t k = 0;
+
+		same = raw[0] == '"';
+		for (q = raw + 1; same && *q && *q != '"';) {
+			unsigned x;
+			int used;
+
+			if (isspace((unsigned char)*q)) {
+				q++;
+				continue;
+			}
+			if (sscanf(q, "%2x%n", &x, &used) != 1 || used != 2 || k >= n ||
+			    (unsigned char)bytes[k] != x)
+				same = false;
+			k++;
+			q += 2;
+		}
+		same = same && k == n;
+	}
+	free(val);
+	free(bytes);
+	return same;
+}
+
 static char *next_line(char **p)
 {
 	char *line = *p, *eq, *end;
@@ -641,8 +751,9 @@ static int compare_walk(char *walk)
 			bad++;
 		} else {
 			w->seen = true;
-			bool same = printed_as_hex(w->val) ? hex_equal(eq + 3, w->val)
-							   : strcmp(w->val, val) == 0;
+			bool same = w->bin		      ? bin_equal(eq + 3, w->val)
+				    : printed_as_hex(w->val) ? hex_equal(eq + 3, w->val)
+							     : strcmp(w->val, val) == 0;
 
 			if (!w->any && !same) {
 				printf("VALUE %s: walk '%s', dump '%s'\n", line, val, w->val);

@@ -97,6 +97,8 @@ static void fill_node(const struct ctx *c, size_t i, struct node_row *r)
 	r->mem_headroom = arith_diff_sat(r->mem_limit, use);
 	r->cpu_used_pct = arith_pct_ceil(r->vcpus_bound, r->cpu_limit);
 	r->mem_used_pct = arith_pct_ceil(use, r->mem_limit);
+	r->cpu_pct_none = r->cpu_limit == 0 && r->vcpus_bound > 0;
+	r->mem_pct_none = r->mem_limit == 0 && use > 0;
 	r->cpu_over = r->vcpus_bound > r->cpu_limit;
 	r->mem_over = use > r->mem_limit;
 	r->mem_known = n->has_meminfo;
@@ -104,6 +106,7 @@ static void fill_node(const struct ctx *c, size_t i, struct node_row *r)
 		r->mem_limit = 0;
 		r->mem_headroom = 0;
 		r->mem_used_pct = 0;
+		r->mem_pct_none = false; /* served as 0, as the MIB says of unknown memory */
 		r->mem_over = false;
 	}
 	r->pci_devices = a->pci_devices;

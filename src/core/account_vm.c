@@ -591,10 +591,11 @@ static void emit_vm(struct ctx *c, struct vmctx *v)
 	emit_assigns(c, v, nodes);
 	r = array_push(&c->m->vms, &c->m->nvms, &c->capvms, sizeof(*r));
 	r->index = v->index;
-	r->file = xstrdup(v->file);
-	r->name = xstrdup(vm->name ? vm->name : "");
-	r->uuid = xstrdup(vm->uuid ? vm->uuid : "");
-	r->display_name = xstrdup(vm->display_name ? vm->display_name : "");
+	/* the tenant's text, made safe once here for every output (str_safe) */
+	r->file = str_safe(v->file);
+	r->name = str_safe(vm->name);
+	r->uuid = str_safe(vm->uuid);
+	r->display_name = str_safe(vm->display_name);
 	r->state = vm->state;
 	r->pid = vm->pid;
 	r->vcpus = v->nonline;

@@ -133,13 +133,14 @@ static void json_node(FILE *f, const struct model *m, const struct node_row *n)
 		",\"cpu_limit\":%" PRIu64 ",\"memory_limit_bytes\":%" PRIu64
 		",\"cpu_headroom\":%" PRId64 ",\"memory_headroom_bytes\":%" PRId64
 		",\"cpu_used_percent\":%" PRIu32 ",\"memory_used_percent\":%" PRIu32
+		",\"cpu_used_percent_defined\":%s,\"memory_used_percent_defined\":%s"
 		",\"cpu_oversubscribed\":%s,\"memory_oversubscribed\":%s"
 		",\"hugepages_oversubscribed\":%s,\"memory_known\":%s",
 		n->cpu_capacity, n->mem_total, n->mem_free, n->vcpus_bound, n->vcpus_spanning,
 		n->mem_used, n->mem_spanning, n->mem_huge, n->vm_count, n->cpu_limit,
 		n->mem_limit, n->cpu_headroom, n->mem_headroom, n->cpu_used_pct,
-		n->mem_used_pct, jbool(n->cpu_over), jbool(n->mem_over), jbool(n->huge_over),
-		jbool(n->mem_known));
+		n->mem_used_pct, jbool(!n->cpu_pct_none), jbool(!n->mem_pct_none),
+		jbool(n->cpu_over), jbool(n->mem_over), jbool(n->huge_over), jbool(n->mem_known));
 	json_u64(f, "memory_resident_by_vms_bytes", m->runtime, n->mem_resident_vms);
 	json_u64(f, "vcpus_running", m->runtime, n->vcpus_running);
 	fputs(",\"distances\":[", f);
@@ -316,10 +317,8 @@ static void text_nodes(FILE *f, const struct model *m)
 		mib(freeb, sizeof(freeb), n->mem_free);
 		mib(limit, sizeof(limit), n->mem_limit);
 		mib(used, sizeof(used), n->mem_used);
-		snprintf(cpct, sizeof(cpct), n->cpu_used_pct == UINT32_MAX ? "inf" : "%u",
-			 n->cpu_used_pct);
-		snprintf(mpct, sizeof(mpct), n->mem_used_pct == UINT32_MAX ? "inf" : "%u",
-			 n->mem_used_pct);
+		snprintf(cpct, sizeof(cpct), n->cpu_pct_none ? "inf" : "%u", n->cpu_used_pct);
+		snprintf(mpct, sizeof(mpct), n->mem_pct_none ? "inf" : "%u", n->mem_used_pct);
 		fprintf(f,
 			"%4u %-18s %4u %5" PRIu64 " %5u %4u %4" PRId64
 			" %10s %10s %10s %10s %10.1f %4u %5s %5s %s/%s/%s\n",

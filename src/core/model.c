@@ -89,8 +89,10 @@ void model_add_problem(struct problem **arr, size_t *n, const char *file, const 
 
 	*arr = xreallocarray(*arr, *n + 1, sizeof(**arr));
 	p = &(*arr)[(*n)++];
-	p->file = xstrdup(file ? file : "");
-	p->reason = xstrdup(reason ? reason : "");
+	/* a file name is the tenant's (libvirt names the file after the VM), and a reason may
+	 * quote one: the same rule as every other string of the model */
+	p->file = str_safe(file);
+	p->reason = str_safe(reason);
 }
 
 /* (a1, a2) < (b1, b2) in lexicographic order: every composite MIB index compares this way. */

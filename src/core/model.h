@@ -27,8 +27,12 @@ struct node_row {
 	uint64_t mem_limit;     /* bytes, (MemTotal - huge_pool - reserved) x ratio, >= 0 */
 	int64_t cpu_headroom;   /* cpu_limit - vcpus_bound */
 	int64_t mem_headroom;   /* bytes: mem_limit - (mem_used - mem_huge) */
-	uint32_t cpu_used_pct;  /* ceil(100 x use / limit); 0 when unused; UINT32_MAX when limit 0 */
+	uint32_t cpu_used_pct;  /* ceil(100 x use / limit), saturated; 0 when unused; UINT32_MAX
+				 * when limit 0 (--dump=json keeps that value; see *_pct_none) */
 	uint32_t mem_used_pct;
+	/* Use over a limit of 0: no percentage. The MIB's instance is absent for this row;
+	 * --dump=json says "cpu_used_percent_defined": false. */
+	bool cpu_pct_none, mem_pct_none;
 	bool cpu_over, mem_over, huge_over;
 	/* runtime truth (source/runtime), VMs that are gone left out */
 	uint64_t mem_resident_vms; /* bytes of VM memory resident here */

@@ -177,6 +177,73 @@ char *str_printable_dup(const char *s)
 	return str_printable(xstrdup(s ? s : ""));
 }
 
+/* The length (1-4) of the well-formed UTF-8 sequence at s, and its code point in *cp; 0 when s
+ * does not start one (the NUL that ends s is not a continuation byte, so it stops a sequence). */
+static size_t utf8_decode(const unsigned char *s, uint32_t *cp)
+{
+	uint32_t v, min;
+	size_t n, i;
+
+	if (s[0] < 0x80) {
+		*cp = s[0];
+		return 1;
+	}
+	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
+		n = 2, v = s[0] & 0x1f, min = 0x80;
+	} else if ((s[0] & 0xf0) == 0xe0) {
+		n = 3, v = s[0] & 0x0f, min = 0x800;
+	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
+		n = 4, v = s[0] & 0x07, min = 0x10000;
+	} else {
+		return 0;
+	}
+	for (i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		v = v << 6 | (s[i] & 0x3f);
+	}
+	if (v < min || v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff))
+		return 0;
+	*cp = v;
+	return n;
+}
+
+/* Controls, and the characters that move or reorder the text around them. */
+static bool unsafe_char(uint32_t cp)
+{
+	return cp < 0x20 || (cp >= 0x7f && cp <= 0x9f) || cp == 0x2028 || cp == 0x2029 ||
+	       (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069);
+}
+
+#define REPLACEMENT "\xef\xbf\xbd" /* U+FFFD in UTF-8 */
+
+char *str_safe(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)(s ? s : "");
+	size_t len = strlen((const char *)p), o = 0, n, size;
+	uint32_t cp;
+	char *out;
+
+	/* every input byte gives at most 3 output bytes (one U+FFFD) */
+	if (__builtin_mul_overflow(len, (size_t)3, &size) || size == SIZE_MAX)
+		abort();
+	out = xmalloc(size + 1);
+	while (*p) {
+		n = utf8_decode(p, &cp);
+		if (n == 0 || unsafe_char(cp)) {
+			memcpy(out + o, REPLACEMENT, 3);
+			o += 3;
+			p += n ? n : 1;
+		} else {
+			memcpy(out + o, p, n);
+			o += n;
+			p += n;
+		}
+	}
+	out[o] = '\0';
+	return xreallocarray(out, o + 1, 1);
+}
+
 static bool utf8_continuation(char c)
 {
 	return ((unsigned char)c & 0xc0) == 0x80;

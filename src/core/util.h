@@ -43,6 +43,16 @@ int parse_u64_str(const char *s, uint64_t max, uint64_t *out, char *err, size_t 
 char *str_printable(char *s);
 char *str_printable_dup(const char *s);
 
+/* The one rule for text a tenant can influence (VM names, Nova display names, file names, the
+ * reasons that quote them), applied when the model is built, so that SNMP, the logs and --dump
+ * all show the same safe text: a copy of s (NULL reads as "") that is valid UTF-8 and holds no
+ * C0 control (tab included), DEL, C1 control (NEL included), line or paragraph separator
+ * (U+2028, U+2029), bidi override or embedding (U+202A-U+202E) or isolate (U+2066-U+2069).
+ * Each such character becomes U+FFFD (the replacement character), and so does each byte that
+ * does not start a well-formed UTF-8 sequence (overlong, surrogate, above U+10FFFF, cut short):
+ * a replaced character is visibly replaced and never confused with a '?' of the name. */
+char *str_safe(const char *s);
+
 /* For error sentences that quote a value: copy at most max bytes of src up to its first newline
  * into dst, every byte that is not printable ASCII as '?', trailing blanks dropped. */
 void str_ascii_copy(char *dst, size_t dstlen, const char *src, size_t max);

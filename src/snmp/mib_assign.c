@@ -9,6 +9,8 @@ static const struct mib_column columns[] = {
     {2, "numaVmAssignVcpusSpanning", SMI_GAUGE32, AT(vcpus_spanning, U32)},
     {3, "numaVmAssignMemory", SMI_COUNTERBASEDGAUGE64, AT(mem, U64)},
     {4, "numaVmAssignMemSpanning", SMI_COUNTERBASEDGAUGE64, AT(mem_spanning, U64)},
+    {5, "numaVmAssignMemoryMiB", SMI_GAUGE32, AT(mem, MEBI)},
+    {6, "numaVmAssignMemSpanningMiB", SMI_GAUGE32, AT(mem_spanning, MEBI)},
     {7, "numaVmAssignMemResident", SMI_COUNTERBASEDGAUGE64, AT(mem_resident, U64)},
 };
 

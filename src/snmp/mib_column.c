@@ -4,6 +4,7 @@
 
 #include <string.h>
 
+#include "core/cpuset.h"
 #include "core/util.h"
 
 /* A field's value before a column's syntax makes an SNMP value of it. */
@@ -30,6 +31,10 @@ static void read_number(enum mib_field field, const char *p, struct field_value 
 		break;
 	case MIB_FIELD_U64:
 		memcpy(&f->u, p, sizeof(f->u));
+		break;
+	case MIB_FIELD_MEBI:
+		memcpy(&f->u, p, sizeof(f->u));
+		f->u >>= 20; /* bytes to MiB, rounded down */
 		break;
 	case MIB_FIELD_SIZE:
 		memcpy(&size, p, sizeof(size));
@@ -87,7 +92,7 @@ static int64_t as_signed(const struct field_value *f)
 }
 
 /* How a value is brought into the range of a syntax. */
-enum range { TO_UINT32, TO_INT32, TO_TRUTH, TO_UINT64, TO_TEXT };
+enum range { TO_UINT32, TO_INT32, TO_TRUTH, TO_UINT64, TO_TEXT, TO_BITMAP };
 
 /* Per syntax: its name in the MIB, its type on the wire, its range. */
 static const struct {
@@ -106,6 +111,7 @@ static const struct {
     [SMI_COUNTER64] = {"Counter64", ASN_COUNTER64, TO_UINT64},
     [SMI_DISPLAYSTRING] = {"DisplayString", ASN_OCTET_STR, TO_TEXT},
     [SMI_SNMPADMINSTRING] = {"SnmpAdminString", ASN_OCTET_STR, TO_TEXT},
+    [SMI_CPUBITMAP] = {"CpuBitmap", ASN_OCTET_STR, TO_BITMAP},
 };
 
 const char *mib_syntax_name(enum mib_syntax syntax)
@@ -141,8 +147,39 @@ static void set_list(struct mib_value *v, const char *s)
 	v->len = k + more;
 }
 
+/* A CPU list ("0-3,8", the model's kernel list format) as a CpuBitmap in v->buf: bit 7 of
+ * octet 0 is CPU 0 (Q-BRIDGE-MIB's PortList order), and the string ends with the octet that
+ * holds the highest CPU, so an empty list is the empty string. -1 when s is not such a list. */
+_Static_assert(CPUSET_MAX_CPUS <= 8 * MIB_BITMAP_MAX, "a CpuBitmap holds every CPU id the model can");
+
+static int set_bitmap(struct mib_value *v, const char *s)
+{
+	char err[ERRLEN];
+	struct cpuset *set = cpuset_parse(s, strlen(s), CPUSET_MAX_CPUS, CPUSET_KERNEL, err,
+					  sizeof(err));
+	int cpu;
+
+	if (set == NULL)
+		return -1;
+	memset(v->buf, 0, sizeof(v->buf));
+	v->len = 0;
+	for (cpu = cpuset_next(set, -1); cpu >= 0 && cpu < 8 * MIB_BITMAP_MAX;
+	     cpu = cpuset_next(set, cpu)) {
+		v->buf[cpu / 8] = (char)((unsigned char)v->buf[cpu / 8] | 0x80u >> (cpu % 8));
+		v->len = (size_t)cpu / 8 + 1;
+	}
+	cpuset_free(set);
+	v->str = v->buf;
+	return 0;
+}
+
+static bool is_text_range(enum range r)
+{
+	return r == TO_TEXT || r == TO_BITMAP;
+}
+
 /* f in the range of the syntax: 0, or -1 when a text field meets a number syntax or the other
- * way round. */
+ * way round (or a bitmap's field is no CPU list). */
 static int set_value_of(struct mib_value *v, enum mib_syntax syntax, enum mib_field field,
 			const struct field_value *f)
 {
@@ -150,7 +187,7 @@ static int set_value_of(struct mib_value *v, enum mib_syntax syntax, enum mib_fi
 	uint64_t u = as_unsigned(f);
 
 	v->type = syntaxes[syntax].type;
-	if (f->is_text != (syntaxes[syntax].range == TO_TEXT))
+	if (f->is_text != is_text_range(syntaxes[syntax].range))
 		return -1;
 	switch (syntaxes[syntax].range) {
 	case TO_UINT32:
@@ -172,6 +209,8 @@ static int set_value_of(struct mib_value *v, enum mib_syntax syntax, enum mib_fi
 		else
 			set_text(v, f->text);
 		break;
+	case TO_BITMAP:
+		return field == MIB_FIELD_LIST ? set_bitmap(v, f->text ? f->text : "") : -1;
 	}
 	return 0;
 }

@@ -15,6 +15,8 @@
 #define MIB_STRING_MAX 255
 /* What a cut CPU or node list ends in: no list syntax, so never read as a list item. */
 #define MIB_LIST_MORE "..."
+/* CpuBitmap is SIZE (0..1024): one bit per CPU, CPUs 0..8191 (CPUSET_MAX_CPUS). */
+#define MIB_BITMAP_MAX 1024
 
 /* One column value, ready for snmp_set_var_typed_value(). */
 struct mib_value {
@@ -24,7 +26,8 @@ struct mib_value {
 	struct counter64 c64;
 	const char *str; /* ASN_OCTET_STR: not NUL-terminated as far as SNMP is concerned */
 	size_t len;
-	char buf[MIB_STRING_MAX + 1]; /* a cut list is built here (str then points into it) */
+	/* a cut list or a CPU bitmap is built here (str then points into it) */
+	char buf[MIB_BITMAP_MAX];
 };
 
 /* The SMI syntax of a column, as the MIB writes it: it fixes the type on the wire and the
@@ -41,19 +44,22 @@ enum mib_syntax {
 	SMI_COUNTER64,		 /* Counter64 */
 	SMI_DISPLAYSTRING,	 /* DisplayString */
 	SMI_SNMPADMINSTRING,	 /* SnmpAdminString */
+	SMI_CPUBITMAP,		 /* CpuBitmap: OCTET STRING, bit n (MSB first) = CPU n */
 };
 
 /* Where a column's value is in its row: the C type of the field at the offset, or a getter. */
 enum mib_field {
 	MIB_FIELD_U32,	/* unsigned, uint32_t */
 	MIB_FIELD_U64,	/* uint64_t */
+	MIB_FIELD_MEBI, /* uint64_t bytes, read as MiB rounded down (the Gauge32 companions) */
 	MIB_FIELD_SIZE, /* size_t */
 	MIB_FIELD_INT,	/* int */
 	MIB_FIELD_ENUM, /* an enum whose values are the MIB's enumeration (int-sized) */
 	MIB_FIELD_I64,	/* int64_t */
 	MIB_FIELD_BOOL, /* bool */
 	MIB_FIELD_TEXT, /* char *: text, cut at a UTF-8 character boundary */
-	MIB_FIELD_LIST, /* char *: a CPU or node list, cut before an item, then MIB_LIST_MORE */
+	MIB_FIELD_LIST, /* char *: a CPU or node list, cut before an item, then MIB_LIST_MORE;
+			 * under SMI_CPUBITMAP the same list as a bitmap, whole */
 	MIB_FIELD_GETTER,
 };
 
@@ -92,6 +98,7 @@ struct mib_column {
 	(0 * sizeof(char[sizeof(((type *)0)->member) == sizeof(ctype) ? 1 : -1]))
 #define MIB_CHECK_U32(type, member)  MIB_IS(type, member, uint32_t)
 #define MIB_CHECK_U64(type, member)  MIB_IS(type, member, uint64_t)
+#define MIB_CHECK_MEBI(type, member) MIB_IS(type, member, uint64_t)
 #define MIB_CHECK_SIZE(type, member) MIB_IS(type, member, size_t)
 #define MIB_CHECK_INT(type, member)  MIB_IS(type, member, int)
 #define MIB_CHECK_ENUM(type, member) MIB_SIZE_IS(type, member, int)

@@ -14,6 +14,20 @@ static int64_t mem_headroom_mib(const void *row)
 	return bytes % MIB_BYTES < 0 ? q - 1 : q;
 }
 
+/* The used percentages exist only where there is one: use over a limit of 0 has none (rule
+ * R9), and its instance is absent rather than an in-band number. */
+static bool cpu_pct_defined(const void *row)
+{
+	return !((const struct node_row *)row)->cpu_pct_none;
+}
+
+static bool mem_pct_defined(const void *row)
+{
+	return !((const struct node_row *)row)->mem_pct_none;
+}
+
+#define AT_IF(member, kind, present) MIB_AT_IF(struct node_row, member, kind, present)
+
 /* A numastat counter: present only for a node whose numastat file has its line. */
 #define NUMASTAT_PRESENT(fn, key)                                                                  \
 	static bool fn(const void *row)                                                            \
@@ -44,11 +58,18 @@ static const struct mib_column columns[] = {
     /* against the limits (rule R9) */
     {11, "numaNodeCpuHeadroom", SMI_INTEGER32, AT(cpu_headroom, I64)},
     {12, "numaNodeMemHeadroom", SMI_INTEGER32, MIB_GETTER(mem_headroom_mib)},
-    {13, "numaNodeCpuUsedPercent", SMI_GAUGE32, AT(cpu_used_pct, U32)},
-    {14, "numaNodeMemUsedPercent", SMI_GAUGE32, AT(mem_used_pct, U32)},
+    {13, "numaNodeCpuUsedPercent", SMI_GAUGE32, AT_IF(cpu_used_pct, U32, cpu_pct_defined)},
+    {14, "numaNodeMemUsedPercent", SMI_GAUGE32, AT_IF(mem_used_pct, U32, mem_pct_defined)},
     {15, "numaNodeCpuOversubscribed", SMI_TRUTHVALUE, AT(cpu_over, BOOL)},
     {16, "numaNodeMemOversubscribed", SMI_TRUTHVALUE, AT(mem_over, BOOL)},
     {17, "numaNodeHugepagesOversubscribed", SMI_TRUTHVALUE, AT(huge_over, BOOL)},
+    /* Gauge32 companions of the byte counts, in MiB rounded down, saturated */
+    {18, "numaNodeMemCapacityMiB", SMI_GAUGE32, AT(mem_total, MEBI)},
+    {19, "numaNodeMemFreeMiB", SMI_GAUGE32, AT(mem_free, MEBI)},
+    {20, "numaNodeMemUsedMiB", SMI_GAUGE32, AT(mem_used, MEBI)},
+    {21, "numaNodeMemSpanningMiB", SMI_GAUGE32, AT(mem_spanning, MEBI)},
+    /* numaNodeCpuList whole, one bit per CPU */
+    {22, "numaNodeCpuBitmap", SMI_CPUBITMAP, AT(cpulist, LIST)},
     /* passthrough devices and the kernel's memory-traffic counters */
     {23, "numaNodeAssignedDevices", SMI_GAUGE32, AT(pci_devices, U32)},
     {24, "numaNodeNumaHit", SMI_COUNTER64, NUMASTAT(NUMASTAT_HIT, has_hit)},

@@ -19,6 +19,8 @@ static const struct mib_column columns[] = {
     {13, "numaVmRemoteVcpus", SMI_GAUGE32, AT(remote_vcpus, U32)},
     {14, "numaVmHugepageSize", SMI_UNSIGNED32, AT(huge_kib, U64)},
     {15, "numaVmEmulatorCpus", SMI_DISPLAYSTRING, AT(emulator_cpus, LIST)},
+    {17, "numaVmMemoryMiB", SMI_GAUGE32, AT(memory, MEBI)},
+    {18, "numaVmEmulatorCpuBitmap", SMI_CPUBITMAP, AT(emulator_cpus, LIST)},
     {19, "numaVmMemDevices", SMI_COUNTERBASEDGAUGE64, AT(mem_devices, U64)},
     {20, "numaVmMemPersistent", SMI_COUNTERBASEDGAUGE64, AT(mem_persistent, U64)},
     {21, "numaVmMemEnclave", SMI_COUNTERBASEDGAUGE64, AT(mem_enclave, U64)},

@@ -169,7 +169,7 @@ static void parse_into(struct scan *s, struct cached_file *f, const char *name,
 	f->size = st->st_size;
 	f->mtime = st->st_mtim;
 	if (domxml_parse_file(path, s->max, &f->vm, err, sizeof(err)) < 0) {
-		char *shown = str_printable_dup(path); /* a file name may hold a newline */
+		char *shown = str_safe(path); /* the file name is the tenant's (str_safe) */
 
 		f->vm = NULL;
 		f->reason = xstrdup(err);
@@ -246,8 +246,8 @@ static void count_duplicates(struct scan *s)
 		}
 		e->dup_counted = true;
 		s->parse_errors++;
-		name = str_printable_dup(e->name);
-		why = str_printable_dup(dup_reason(e));
+		name = str_safe(e->name); /* file names are the tenant's (str_safe) */
+		why = str_safe(dup_reason(e));
 		log_warn("%s: %s", name, why);
 		free(why);
 		free(name);
