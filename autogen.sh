@@ -11,6 +11,9 @@ libcmocka-dev snmpd snmp snmptrapd smitools prometheus-snmp-exporter curl \
 systemd groff-base libxml2-utils valgrind"
 # snmptt: tests/snmptt.sh feeds numatopd's notifications through it (contrib/snmptt)
 PKGS="$PKGS snmptt"
+# libmonitoring-plugin-perl, icinga2-bin: tests/check_numa.sh parses check_numa's perfdata with
+# the first and validates contrib/icinga2/check_numa.conf with the second
+PKGS="$PKGS libmonitoring-plugin-perl icinga2-bin"
 
 missing=""
 if command -v dpkg-query >/dev/null 2>&1; then

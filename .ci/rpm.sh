@@ -78,6 +78,8 @@ cat >"$tmp/macros.el9" <<'EOF'
 %{nil}
 %_unitdir /usr/lib/systemd/system
 %_sysusersdir /usr/lib/sysusers.d
+%_tmpfilesdir /usr/lib/tmpfiles.d
+%tmpfiles_create() /usr/bin/systemd-tmpfiles --create %{?*} >/dev/null 2>&1 || :
 %systemd_requires Requires(post): systemd\
 Requires(preun): systemd\
 Requires(postun): systemd
@@ -128,6 +130,8 @@ cat >"$tmp/want" <<EOF
 /usr/lib/.build-id/XX/ID
 /usr/lib/systemd/system/numatopd.service
 /usr/lib/sysusers.d/numatopd.conf
+/usr/lib/tmpfiles.d/numatopd.conf
+/usr/lib64/nagios/plugins/check_numa
 /usr/sbin/numatopd
 /usr/share/doc/numatopd
 /usr/share/doc/numatopd/README.md
@@ -135,15 +139,17 @@ cat >"$tmp/want" <<EOF
 /usr/share/licenses/numatopd
 /usr/share/licenses/numatopd/LICENSE
 /usr/share/man/man5/numatopd.conf.5.gz
+/usr/share/man/man8/check_numa.8.gz
 /usr/share/man/man8/numatopd.8.gz
 /usr/share/snmp/mibs/NUMA-TOPOLOGY-MIB.txt
 EOF
-# (the build-id link's name is the binary's hash; the contrib tree is checked below)
+# (the build-id links' names are the binaries' hashes, one each for numatopd and check_numa,
+# hence sort -u; the contrib tree is checked below)
 sed -E -e 's|^/usr/lib/\.build-id/[0-9a-f]{2}$|/usr/lib/.build-id/XX|' \
 	-e 's|^/usr/lib/\.build-id/[0-9a-f]{2}/[0-9a-f]+$|/usr/lib/.build-id/XX/ID|' \
-	-e '\|^/usr/share/doc/numatopd/contrib/|d' "$tmp/files" | sort >"$tmp/got"
+	-e '\|^/usr/share/doc/numatopd/contrib/|d' "$tmp/files" | sort -u >"$tmp/got"
 if diff -u "$tmp/want" "$tmp/got" >"$tmp/files.diff"; then
-	ok "rpm -qlp: the daemon, the unit, the sysusers entry, NUMA-TOPOLOGY-MIB only, two config files, two man pages, README, contrib, LICENSE"
+	ok "rpm -qlp: the daemon, check_numa, the unit, the sysusers and tmpfiles entries, NUMA-TOPOLOGY-MIB only, two config files, three man pages, README, contrib, LICENSE"
 else
 	bad "rpm -qlp differs from the expected list (- expected, + packaged):"
 	cat "$tmp/files.diff" >&2

@@ -24,6 +24,7 @@ nt_make() {
 cat >"$NT_DIR/dirs.mk" <<'EOF'
 nt-print-dirs:
 	@echo sbindir='$(sbindir)'
+	@echo pluginsdir='$(pluginsdir)'
 	@echo mibdir='$(mibdir)'
 	@echo man5dir='$(man5dir)'
 	@echo man8dir='$(man8dir)'
@@ -38,7 +39,7 @@ nt_make -f Makefile -f "$NT_DIR/dirs.mk" nt-print-dirs >"$NT_DIR/dirs" 2>&1 ||
 	{ nt_fail "cannot read the directories from $B/Makefile: $(cat "$NT_DIR/dirs")"; nt_done; }
 . "$NT_DIR/dirs"
 # absolute, and "//" squeezed (distcheck's unit directory is $dc_install_base//lib/...)
-for v in sbindir mibdir man5dir man8dir snmpconfdir systemdsystemunitdir sysusersdir tmpfilesdir; do
+for v in sbindir pluginsdir mibdir man5dir man8dir snmpconfdir systemdsystemunitdir sysusersdir tmpfilesdir; do
 	eval "d=\$$v"
 	case $d in
 	/*) eval "$v=\$(printf '%s\n' \"\$d\" | tr -s /)" ;;
@@ -70,6 +71,8 @@ fi
 # ------------------------------------------------------------------ what lands where
 {
 	echo "$sbindir/numatopd 755"
+	echo "$pluginsdir/check_numa 755"
+	echo "$man8dir/check_numa.8 644"
 	echo "$mibdir/NUMA-TOPOLOGY-MIB.txt 644"
 	echo "$man8dir/numatopd.8 644"
 	echo "$man5dir/numatopd.conf.5 644"

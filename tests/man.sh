@@ -13,8 +13,9 @@ nt_need groff
 top=$(cd "${TESTS_DIR:-$(dirname "$0")}/.." && pwd)
 page8=$top/man/numatopd.8
 page5=$top/man/numatopd.conf.5
+plugin8=$top/man/check_numa.8 # its options: tests/check_numa.sh
 example=$top/init/numatopd.conf.example
-for f in "$page8" "$page5" "$example" "$top/src/snmp/settings.c" "$top/src/main.c" \
+for f in "$page8" "$page5" "$plugin8" "$example" "$top/src/snmp/settings.c" "$top/src/main.c" \
 	"$top/README.md"; do
 	[ -r "$f" ] || { nt_fail "$f is missing"; nt_done; }
 done
@@ -22,7 +23,7 @@ done
 # ------------------------------------------------------------------ rendering
 # man(1) formats for the terminal's width: "can't break line" and "cannot adjust line" come and
 # go with it, so every width is tried (about 2 s for both pages).
-for page in "$page8" "$page5"; do
+for page in "$page8" "$page5" "$plugin8"; do
 	name=${page##*/}
 	: >"$NT_DIR/warn"
 	w=60
