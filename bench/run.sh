@@ -13,6 +13,8 @@
 #	   CPU s of exporter + snmpd + numatopd, samples, varbinds; at 1,000 VMs also the module
 #	   design choices side by side)
 #	idle CPU: utime+stime of numatopd over BENCH_IDLE_SECONDS (default 60) with 1,000 VMs
+#	B6 one full runtime pass (bench/runtime: fake proc and cgroup trees, 4 vCPUs per VM; median
+#	   and min over the rounds), target <= 20 ms at 1,000 VMs
 #	B4 bench/latency.sh over BENCH_LATENCY_EVENTS events (default 50, as the spec asks; median, max)
 #	B6 tests/rebuild-walk.sh: snmpbulkwalks during forced cold rebuilds of 10,000 VMs, no timeout
 # Exit 1 when a measurement failed; a missed target is reported, not an error.
@@ -58,6 +60,11 @@ for n in $SIZES; do
 	rounds=5
 	[ "$n" -ge 10000 ] && rounds=3
 	b1=$("$REBUILD" "$h/sys" "$h/qemu" $rounds) || { echo "FAIL: rebuild $n" >&2; exit 1; }
+	# B6: one full runtime pass (4 vCPUs per VM) on fake proc and cgroup v2 trees
+	if [ -x "${RUNTIME:-}" ]; then
+		b6=$("$RUNTIME" "$n" $rounds) || { echo "FAIL: runtime $n" >&2; exit 1; }
+		echo "B6 $b6" >>"$RES"
+	fi
 	t0=$(ms)
 	xmllint --noout "$h"/qemu/*.xml || rc=1
 	tx=$(($(ms) - t0))
@@ -125,6 +132,7 @@ awk -v lat="$lat" '
 		one[n] = $6; xml[n] = $9; cat_[n] = $10 }
 	$1 == "B2" { n = $2; tall[n] = $3; nall[n] = $4; tv[n] = $5; nv[n] = $6; tst[n] = $7 }
 	$1 == "B3" { hwm[$2] = $3; rss[$2] = $4 }
+	$1 == "B6" { b6[$2] = $3; b6min[$2] = $4 }
 	$1 == "IDLE" { idle_n = $2; idle = $3 / $5; idle_s = $4 }
 	$1 == "B5" { n = $2; b5[n, $3] = $4; b5min[n, $3] = $5; b5s[n, $3] = $6; b5v[n, $3] = $7
 		b5w[n, $3] = $8; b5c[n, $3] = $9; b5cpu[n, $3] = $10
@@ -157,6 +165,8 @@ awk -v lat="$lat" '
 		row("B2 walk numaVcpuTable (varbinds/s)", r2, "%14d")
 		for (i = 1; i <= ns; i++) mib[size[i]] = hwm[size[i]] / 1024
 		row("B3 peak RSS, VmHWM (MiB)", mib, "%14.1f")
+		row("B6 runtime pass, 4 vCPUs/VM (ms, median)", b6, "%14.2f")
+		row("B6 runtime pass (ms, min)", b6min, "%14.2f")
 		split("numatopd numatopd_nodes numatopd_vms", mods, " ")
 		for (k = 1; k <= 3; k++) {
 			for (i = 1; i <= ns; i++) { n = size[i]; t[n] = b5[n, mods[k]]
@@ -187,6 +197,9 @@ awk -v lat="$lat" '
 			printf "  walk t(%d)/t(%d): subtree %.1f, numaVcpuTable %.1f (<= 12): %s\n", b, a,
 				tall[b] / tall[a], tv[b] / tv[a],
 				verdict(tall[b] / tall[a] <= 12 && tv[b] / tv[a] <= 12) }
+		for (i = 1; i <= ns; i++) if (size[i] == 1000 && (1000 in b6))
+			printf "  B6 runtime pass at 1000 VMs %.1f ms (<= 20): %s\n", b6[1000],
+				verdict(b6[1000] <= 20)
 		for (i = 1; i <= ns; i++) if (size[i] == 10000)
 			printf "  VmHWM at 10000 VMs %.1f MiB (< 64): %s\n", mib[10000],
 				verdict(mib[10000] < 64)

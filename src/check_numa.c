@@ -57,6 +57,8 @@ static void usage(FILE *f)
 		"                                   CAP_DAC_READ_SEARCH only)\n"
 		"      --config FILE                read this numatopd.conf only (default: the\n"
 		"                                   Net-SNMP configuration path, /etc/snmp)\n"
+		"      --no-runtime                 configured truth only: no /proc reads (a gone\n"
+		"                                   VM's resources count as used)\n"
 		"  -H, --hostname HOST              read a numatopd host's figures over SNMPv2c\n"
 		"                                   instead (HOST, HOST:PORT, udp6:[ADDR]:PORT)\n"
 		"  -C, --community STRING           SNMPv2c community (default public)\n"
@@ -107,13 +109,14 @@ static void log_stderr(int prio, const char *msg)
 struct opts {
 	struct check_thresholds t;
 	const char *sysfs_root, *xml_dir, *config;
+	bool no_runtime; /* --no-runtime: configured truth only (runtimeInterval 0) */
 	struct check_snmp_target snmp; /* -H and the SNMP options */
 	unsigned timeout;
 };
 
 /* Option values of the long options: 256 + 2 x metric (+1 for critical), then these. */
 enum { OPT_METRIC = 256, OPT_INVALID_W = OPT_METRIC + 2 * CHECK_NMETRICS, OPT_INVALID_C,
-       OPT_SYSFS, OPT_XMLDIR, OPT_CONFIG };
+       OPT_SYSFS, OPT_XMLDIR, OPT_CONFIG, OPT_NORUNTIME };
 
 static void set_range(struct check_range *r, const char *opt, const char *arg)
 {
@@ -136,6 +139,7 @@ static struct option *long_options(char names[][40])
 		{"sysfs-root", required_argument, NULL, OPT_SYSFS},
 		{"libvirt-xml-dir", required_argument, NULL, OPT_XMLDIR},
 		{"config", required_argument, NULL, OPT_CONFIG},
+		{"no-runtime", no_argument, NULL, OPT_NORUNTIME},
 		{"timeout", required_argument, NULL, 't'},
 		{"hostname", required_argument, NULL, 'H'},
 		{"community", required_argument, NULL, 'C'},
@@ -205,6 +209,9 @@ static void parse_one(int c, const char *arg, struct opts *op, const struct opti
 		break;
 	case OPT_CONFIG:
 		op->config = arg;
+		break;
+	case OPT_NORUNTIME:
+		op->no_runtime = true;
 		break;
 	case 't':
 		parse_timeout(arg, &op->timeout);
@@ -310,6 +317,8 @@ static void read_numatopd_conf(const struct opts *op, struct daemon_config *cfg)
 		unknown("numatopd.conf has errors (on standard error)");
 	override(&cfg->eng.sysfs_root, op->sysfs_root);
 	override(&cfg->eng.xml_dir, op->xml_dir);
+	if (op->no_runtime)
+		cfg->eng.runtime_interval = 0;
 }
 
 /* -H: the figures numatopd serves on HOST, over SNMP. */

@@ -11,6 +11,9 @@ struct cli_overrides {
 	const char *sysfs_root;
 	const char *xml_dir;
 	const char *state_dir;
+	const char *proc_root;
+	const char *cgroup_root;
+	bool no_runtime; /* --no-runtime: runtimeInterval 0 */
 };
 
 /* Apply the command line over a config read from the file (the command line wins). */

@@ -27,7 +27,8 @@ static void usage(FILE *f)
 	fprintf(f,
 		"Usage: numatopd [OPTIONS]\n"
 		"       numatopd --dump[=text|json] [--sysfs-root DIR] [--libvirt-xml-dir DIR] "
-		"[--state-dir DIR] [-c FILE]\n"
+		"[--state-dir DIR]\n"
+		"                [--proc-root DIR] [--cgroup-root DIR] [--no-runtime] [-c FILE]\n"
 		"\n"
 		"NUMA topology AgentX subagent for KVM/libvirt hosts (NUMA-TOPOLOGY-MIB).\n"
 		"\n"
@@ -46,6 +47,9 @@ static void usage(FILE *f)
 		"  --state-dir DIR         where the VM index map is kept (default "
 		"/var/lib/numatopd;\n"
 		"                          --dump reads it, never writes it)\n"
+		"  --proc-root DIR         proc root for runtime reads (default /proc)\n"
+		"  --cgroup-root DIR       cgroup root for runtime reads (default /sys/fs/cgroup)\n"
+		"  --no-runtime            configured truth only (runtimeInterval 0)\n"
 		"  --dump[=text|json]      build the model once, print it, exit\n"
 		"  -V, --version           print the version\n"
 		"  -h, --help              this help\n");
@@ -73,6 +77,9 @@ static int parse_args(int argc, char **argv, struct opts *op)
 		{"sysfs-root", required_argument, NULL, 's'},
 		{"libvirt-xml-dir", required_argument, NULL, 'l'},
 		{"state-dir", required_argument, NULL, 'S'},
+		{"proc-root", required_argument, NULL, 'p'},
+		{"cgroup-root", required_argument, NULL, 'g'},
+		{"no-runtime", no_argument, NULL, 'n'},
 		{"version", no_argument, NULL, 'V'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
@@ -123,6 +130,15 @@ static int parse_args(int argc, char **argv, struct opts *op)
 		case 'S':
 			op->o.state_dir = optarg;
 			break;
+		case 'p':
+			op->o.proc_root = optarg;
+			break;
+		case 'g':
+			op->o.cgroup_root = optarg;
+			break;
+		case 'n':
+			op->o.no_runtime = true;
+			break;
 		case 'V':
 			printf("numatopd %s\n", PACKAGE_VERSION);
 			exit(0);
@@ -141,7 +157,8 @@ static int parse_args(int argc, char **argv, struct opts *op)
 	return 0;
 }
 
-#define OWN_PATHS 5 /* -c, --sysfs-root, --libvirt-xml-dir, --state-dir, -x */
+#define OWN_PATHS 7 /* -c, --sysfs-root, --libvirt-xml-dir, --state-dir, -x, --proc-root,
+		     * --cgroup-root */
 
 /* path made absolute against the working directory (daemon() moves to /); NULL stays NULL.
  * Not realpath(): the libvirt directory may appear only later. */
@@ -176,8 +193,9 @@ static char *absolute_agentx(const char *addr)
 /* Every path of the command line made absolute, before anything reads them. */
 static int absolute_paths(struct opts *op, char *own[OWN_PATHS])
 {
-	const char **slot[OWN_PATHS] = {&op->conf, &op->o.sysfs_root, &op->o.xml_dir,
-					&op->o.state_dir, &op->agentx};
+	const char **slot[OWN_PATHS] = {&op->conf,	     &op->o.sysfs_root, &op->o.xml_dir,
+					&op->o.state_dir, &op->agentx,	    &op->o.proc_root,
+					&op->o.cgroup_root};
 
 	for (size_t i = 0; i < OWN_PATHS; i++) {
 		if (*slot[i] == NULL)

@@ -18,7 +18,7 @@ CONF=$TESTS_DIR/../contrib/icinga2/check_numa.conf
 run() {
 	want=$1
 	shift
-	"$CHECK_NUMA" --sysfs-root "$FX/sys" --libvirt-xml-dir "$FX/libvirt" "$@" \
+	"$CHECK_NUMA" --sysfs-root "$FX/sys" --libvirt-xml-dir "$FX/libvirt" --no-runtime "$@" \
 		>"$NT_DIR/out" 2>"$NT_DIR/err"
 	rc=$?
 	out=$(cat "$NT_DIR/out")

@@ -94,6 +94,12 @@ nt_init() {
 	mkdir "$NT_DIR/clientconf" "$NT_DIR/persist" "$NT_DIR/persist/cert_indexes" || exit 99
 	chmod 700 "$NT_DIR/persist/cert_indexes"
 	SNMPCONFPATH=$NT_DIR/clientconf
+	# numatopd without -c reads numatopd.conf from there: the fixtures' pids are not this
+	# machine's processes, so runtime reads are off unless a test turns them on (the same
+	# for nt_start_numatopd and wl_compare, which pass $NT_RUNTIME_ARG: NT_RUNTIME_ARG= in a
+	# test that reads the runtime)
+	echo 'runtimeInterval 0' >"$NT_DIR/clientconf/numatopd.conf" || exit 99
+	NT_RUNTIME_ARG=${NT_RUNTIME_ARG---no-runtime}
 	SNMP_PERSISTENT_DIR=$NT_DIR/persist
 	export SNMPCONFPATH SNMP_PERSISTENT_DIR NT_DIR NT_AGENTX NT_TRAPLOG
 	unset MIBS MIBDIRS
@@ -616,14 +622,14 @@ nt_start_numatopd() {
 		# one leak inside libnetsnmp itself, named and explained in the file
 		nt__vg="$nt__vg --suppressions=$TESTS_DIR/valgrind.supp"
 	fi
-	# shellcheck disable=SC2086 # nt__vg: the valgrind command line, or nothing
+	# shellcheck disable=SC2086 # nt__vg: the valgrind command line or nothing; NT_RUNTIME_ARG likewise
 	# a fresh VM index map for each start, as on a new host, in NT_STATE_DIR (a --state-dir
 	# in ARGS comes later and wins: a test of the map across restarts names its own)
 	NT_STATE_N=$((${NT_STATE_N:-0} + 1))
 	NT_STATE_DIR=$NT_DIR/state.$NT_STATE_N
 	mkdir -p "$NT_STATE_DIR"
 	MIBS='' $nt__vg "$NUMATOPD" -f -x "$NT_AGENTX" -Lf "$NT_DIR/numatopd.log" \
-		--state-dir "$NT_STATE_DIR" "$@" \
+		--state-dir "$NT_STATE_DIR" $NT_RUNTIME_ARG "$@" \
 		</dev/null >>"$NT_DIR/numatopd.out" 2>&1 &
 	NT_NUMATOPD_PID=$!
 	return 0

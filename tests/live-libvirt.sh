@@ -41,6 +41,8 @@
 # ($NT_DIR/numatopd.conf) takes the runtimeInterval line.
 set -u
 TESTS_DIR=${TESTS_DIR:-$(cd "$(dirname "$0")" && pwd)}
+# runtime truth is read here (lib.sh turns it off for the fixtures, whose pids are not real)
+NT_RUNTIME_ARG=''
 . "$TESTS_DIR/lib.sh"
 
 if [ "$(id -u)" != 0 ]; then
@@ -217,6 +219,11 @@ lv_start_guests() {
 			lv_die "virsh create $lv__g failed"
 		lv_started "$lv__g"
 	done
+}
+
+# The UUID of a guest from its status file (virsh needs libvirtd, which may be stopped).
+lv_virsh_off_uuid() {
+	sed -n 's:.*<uuid>\(.*\)</uuid>.*:\1:p' "/run/libvirt/qemu/$1.xml" 2>/dev/null | head -n 1
 }
 
 lv_started() {
@@ -449,6 +456,11 @@ lv_virsh_view() {
 	lv_xml_view "$lv__d"
 	lv_virsh qemu-monitor-command "$lv__d" --hmp 'info cpus' |
 		sed -n 's/^[* ]*CPU #\([0-9]*\): thread_id=\([0-9]*\).*/hmp.\1.tid\t\2/p'
+	# the nodes holding the QEMU's pages (runtime truth: numatopd has an assignment row for
+	# each node the VM has resident memory on, configured there or not)
+	awk '{ for (i = 2; i <= NF; i++) if ($i ~ /^N[0-9]+=[1-9]/) { n = $i; sub(/^N/, "", n);
+		sub(/=.*/, "", n); r[n] = 1 } } END { for (n in r) print "proc.resident." n "\t1" }' \
+		"/proc/$lv__pid/numa_maps" 2>/dev/null
 	for lv__t in /proc/"$lv__pid"/task/*; do
 		lv__c=$(cat "$lv__t/comm" 2>/dev/null) || continue
 		case $lv__c in
@@ -597,7 +609,10 @@ lv_want() {
 				split(key, kp, SUBSEP); s = kp[2] * 1024
 				w("hugedemand." kp[1] "." kp[2], "-", int((hbytes[key] + s - 1) / s))
 			}
-			w("assign.rows", "nodes with vCPUs or memory", nnode + 0)
+			for (k in V)
+				if (k ~ /^proc\.resident\./ && !(substr(k, 15) in onnode))
+					nnode++
+			w("assign.rows", "nodes with vCPUs or memory, configured or resident", nnode + 0)
 			w("Nodes", "virsh vcpupin + numatune nodesets", canon(nodes))
 		}
 		function placement(    p) {
@@ -747,7 +762,9 @@ lv_phase "virtlogd + libvirtd up (pids $LV_VIRTLOGD_PID, $LV_LIBVIRTD_PID)"
 nt_start_trapd || exit 1
 nt_start_snmpd "trap2sink 127.0.0.1:$NT_TRAP_PORT public" || exit 1
 # numatopd.conf: the later runtime settings (runtimeInterval...) go here
-printf '# tests/live-libvirt.sh\nrefreshInterval 600\n' >"$NT_DIR/numatopd.conf"
+LV_RUNTIME_INTERVAL=2
+printf '# tests/live-libvirt.sh\nrefreshInterval 600\nruntimeInterval %s\n' "$LV_RUNTIME_INTERVAL" \
+	>"$NT_DIR/numatopd.conf"
 # before the guests: their rows must arrive by inotify
 nt_start_numatopd -c "$NT_DIR/numatopd.conf" --libvirt-xml-dir /run/libvirt/qemu --sysfs-root /sys ||
 	exit 1
@@ -759,6 +776,35 @@ lv_check_all 10
 lv_check_host
 lv_check_nodes
 lv_phase "first comparison"
+
+# Runtime truth: an affinity changed behind libvirt's back (taskset on lab-nopin's floating
+# vCPU 0) changes no file: numaVcpuAffinityVerdict narrowed and numaVmPlacementDrift at the
+# trap receiver within runtimeInterval + 1 s. The live pin below puts it back in line.
+lv__u=$(lv_virsh domuuid lab-nopin)
+lv__tid=$(lv_nt_value "$lv__u" vcpu.0.ThreadId)
+echo "# numaVcpuTable before the taskset:"
+nt_snmp snmptable -Cb -Ci numaVcpuTable | sed 's/^/# /'
+taskset -p -c 0 "$lv__tid" >/dev/null || lv_die "taskset -p -c 0 $lv__tid failed"
+if lv__ds=$(lv_wait_value "$lv__u" vcpu.0.AffinityVerdict narrowed $((LV_RUNTIME_INTERVAL + 1))); then
+	nt_pass "taskset -c 0 on lab-nopin's vCPU 0 (tid $lv__tid): numaVcpuAffinityVerdict narrowed after $(lv_secs "$lv__ds") s"
+else
+	nt_fail "taskset -c 0 on lab-nopin's vCPU 0: numaVcpuAffinityVerdict \"$(lv_nt_value "$lv__u" vcpu.0.AffinityVerdict)\" after $((LV_RUNTIME_INTERVAL + 1)) s"
+fi
+[ "$(lv_nt_value "$lv__u" vcpu.0.ActualAffinity)" = 0 ] &&
+	nt_pass "numaVcpuActualAffinity of lab-nopin's vCPU 0 is 0 (Cpus_allowed_list)" ||
+	nt_fail "numaVcpuActualAffinity of lab-nopin's vCPU 0 is \"$(lv_nt_value "$lv__u" vcpu.0.ActualAffinity)\", want 0"
+# the drift names the vCPU: its numaVcpuAffinityVerdict.V.0 = narrowed(2)
+if nt_wait_for_trap "$(nt_re "OID: .1.3.6.1.4.1.8072.9999.9999.6862.0.11").*$(nt_re ".6862.1.5.1.9.")[0-9]*$(nt_re ".0 = INTEGER: 2")" \
+	$((LV_RUNTIME_INTERVAL + 1)); then
+	nt_pass "numaVmPlacementDrift received by snmptrapd within $((LV_RUNTIME_INTERVAL + 1)) s"
+	echo "# the drift trap as snmptrapd logged it:"
+	nt_traps | grep "6862\.0\.11" | tail -n 1 | sed 's/^/# /'
+else
+	nt_fail "no numaVmPlacementDrift at snmptrapd within $((LV_RUNTIME_INTERVAL + 1)) s: $(nt_traps | tail -n 3)"
+fi
+echo "# numaVcpuTable after the taskset:"
+nt_snmp snmptable -Cb -Ci numaVcpuTable | sed 's/^/# /'
+lv_phase "runtime: taskset behind libvirt's back"
 
 # A live pin changes only the status file: the walk must show it within 1 s (inotify, then
 # eventDelay 200 ms). lab-nopin's vCPU floats; lab-pinned's vCPU 0 is pinned to CPU 0.
@@ -788,6 +834,24 @@ lv_phase "live changes"
 # libvirtd stopped: the status files stay and the guests run on, so numatopd serves them all
 lv_stop_libvirtd
 lv_host_value numaVmCount.0 "$(echo "$LV_STARTED" | wc -w)" "guests running with libvirtd stopped"
+# Runtime truth: a QEMU killed while libvirtd is stopped leaves its status file: numatopd must
+# say gone (and free its node resources) and send numaVmGone. The transient guest: libvirtd,
+# started again, forgets it, so the comparisons that follow leave it out.
+lv__u=$(lv_virsh_off_uuid lab-transient)
+lv__qp=$(cat /run/libvirt/qemu/lab-transient.pid 2>/dev/null) || lv__qp=
+if [ -n "$lv__qp" ] && [ -n "$lv__u" ] && kill -KILL "$lv__qp" 2>/dev/null; then
+	LV_STARTED=$(echo "$LV_STARTED" | tr ' ' '\n' | grep -vx lab-transient | tr '\n' ' ')
+	if lv__ds=$(lv_wait_value "$lv__u" RuntimeState gone $((LV_RUNTIME_INTERVAL + 1))); then
+		nt_pass "kill -9 of lab-transient's QEMU (pid $lv__qp), libvirtd stopped: numaVmRuntimeState gone after $(lv_secs "$lv__ds") s"
+	else
+		nt_fail "kill -9 of lab-transient's QEMU: numaVmRuntimeState \"$(lv_nt_value "$lv__u" RuntimeState)\" after $((LV_RUNTIME_INTERVAL + 1)) s"
+	fi
+	nt_wait_for_trap "$(nt_re "OID: .1.3.6.1.4.1.8072.9999.9999.6862.0.13")" $((LV_RUNTIME_INTERVAL + 1)) &&
+		nt_pass "numaVmGone received by snmptrapd" ||
+		nt_fail "no numaVmGone at snmptrapd: $(nt_traps | tail -n 3)"
+else
+	nt_fail "could not kill lab-transient's QEMU (pid '$lv__qp')"
+fi
 # started again: it reconnects and rewrites every status file; all must still agree
 lv_start_libvirtd || lv_die "libvirtd did not start again"
 lv_check_all 5

@@ -50,8 +50,8 @@ static void print_notification(enum alarm_kind kind, bool raise)
 
 int main(void)
 {
-	static const enum alarm_kind kinds[] = {ALARM_CPU, ALARM_MEM, ALARM_HUGE, ALARM_SOURCE,
-						ALARM_DEVICE};
+	static const enum alarm_kind kinds[] = {ALARM_CPU, ALARM_MEM,	 ALARM_HUGE, ALARM_SOURCE,
+						ALARM_DEVICE, ALARM_DRIFT, ALARM_GONE};
 
 	for (size_t i = 0; i < ARRAY_SIZE(tables); i++) {
 		if (!mib_table_columns_ok(tables[i])) {
@@ -63,7 +63,8 @@ int main(void)
 	}
 	for (size_t i = 0; i < ARRAY_SIZE(kinds); i++) {
 		print_notification(kinds[i], true);
-		print_notification(kinds[i], false);
+		if (kinds[i] != ALARM_GONE) /* numaVmGone has no clear */
+			print_notification(kinds[i], false);
 	}
 	return 0;
 }

@@ -238,16 +238,20 @@ expect_next numaNodeCpuBitmap.6 numaNodeAssignedDevices.0
 # columns 24..29 are holes that GETNEXT steps over
 expect_next numaNodeAssignedDevices.6 numaNodeNumaHit.0
 expect_next numaNodeNumaHit.4 numaNodeNumaMiss.0
-expect_next numaNodeOtherNode.4 "numaVmName.$WEB"
+expect_next numaNodeOtherNode.4 numaNodeMemResidentByVms.0
+expect_next numaNodeVcpusRunning.6 "numaVmName.$WEB"
 expect_next "numaVmEmulatorCpus.$last_vm" "numaVmDomainId.$WEB"
 expect_next "numaVmDomainId.$last_vm" "numaVmMemoryMiB.$WEB"
 expect_next "numaVmEmulatorCpuBitmap.$last_vm" "numaVmMemDevices.$WEB"
 expect_next "numaVmMemEnclave.$last_vm" "numaVmRemoteDevices.$WEB"
-expect_next "numaVmRemoteDevices.$last_vm" "numaVmAssignVcpus.$WEB.0"
+expect_next "numaVmRemoteDevices.$last_vm" "numaVmRuntimeState.$WEB"
+expect_next "numaVmMemStray.$last_vm" "numaVmAssignVcpus.$WEB.0"
 expect_next "$(last_of 1.4.1.4)" "numaVmAssignMemoryMiB.$WEB.0"
-expect_next "$(last_of 1.4.1.6)" "numaVcpuAffinity.$WEB.0"
+expect_next "$(last_of 1.4.1.6)" "numaVmAssignMemResident.$WEB.0"
+expect_next "$(last_of 1.4.1.7)" "numaVcpuAffinity.$WEB.0"
 expect_next "$(last_of 1.5.1.6)" "numaVcpuAffinityBitmap.$WEB.0"
-expect_next "$(last_of 1.5.1.7)" numaNodeDistanceValue.0.0
+expect_next "$(last_of 1.5.1.7)" "numaVcpuActualAffinity.$WEB.0"
+expect_next "$(last_of 1.5.1.11)" numaNodeDistanceValue.0.0
 expect_next numaHugepageTotal.1 numaHugepageTotal.1.2048
 expect_next numaHugepageTotal.6.1048576 numaHugepageFree.0.2048
 expect_next numaHugepageOversubscribed.6.1048576 end
@@ -262,21 +266,21 @@ for c in CpuList CpuCapacity MemCapacity MemFree VcpusBound VcpusSpanning MemUse
 	VmCount CpuHeadroom MemHeadroom CpuUsedPercent MemUsedPercent CpuOversubscribed \
 	MemOversubscribed HugepagesOversubscribed MemCapacityMiB MemFreeMiB MemUsedMiB \
 	MemSpanningMiB CpuBitmap AssignedDevices NumaHit NumaMiss NumaForeign InterleaveHit \
-	LocalNode OtherNode; do
+	LocalNode OtherNode MemResidentByVms VcpusRunning; do
 	cols="$cols numaNode$c"
 done
 if grep -qxF "$cols" "$NT_DIR/table"; then
-	nt_pass "snmptable numaNodeTable: all 28 columns named"
+	nt_pass "snmptable numaNodeTable: all 30 columns named"
 else
 	nt_fail "snmptable numaNodeTable header, want '$cols':"
 	cat "$NT_DIR/table" >&2
 fi
 row4='4 8-11,20-23 8 17179869184 536870912 15 0 17179869184 0 4 -7 -2048 188 115 true true false'
-row4="$row4 16384 512 16384 0 0:f0:f 0 9444444 2148 1074 37113 9441844 5400"
+row4="$row4 16384 512 16384 0 0:f0:f 0 9444444 2148 1074 37113 9441844 5400 0 0"
 grep -qxF "$row4" "$NT_DIR/table" && nt_pass "snmptable: the row of node 4" ||
 	nt_fail "snmptable: no row '$row4' in: $(cat "$NT_DIR/table")"
 # node 6 has no numastat file: snmptable shows each hole as '?'
-grep -q '^6 .* 0 ? ? ? ? ? ?$' "$NT_DIR/table" && nt_pass "snmptable: node 6's numastat cells are holes" ||
+grep -q '^6 .* 0 ? ? ? ? ? ? 0 0$' "$NT_DIR/table" && nt_pass "snmptable: node 6's numastat cells are holes" ||
 	nt_fail "snmptable: node 6's numastat cells are not holes: $(grep '^6 ' "$NT_DIR/table")"
 [ "$(grep -c '^[0-9][0-9]* ' "$NT_DIR/table")" -eq 4 ] && nt_pass "snmptable: 4 rows" ||
 	nt_fail "snmptable: $(grep -c '^[0-9][0-9]* ' "$NT_DIR/table") rows, want 4"
@@ -459,7 +463,7 @@ for p in $(daemon_pid); do kill "$p"; done
 # after it (Net-SNMP's own default would be 15 s)
 nt_stop_snmpd
 mkdir "$NT_DIR/rel" && cp -R "$HOST/sys" "$HOST/libvirt" "$NT_DIR/rel/" &&
-	printf 'cpuAllocationRatio 1.5\n' >"$NT_DIR/rel/rel.conf" || exit 1
+	printf 'cpuAllocationRatio 1.5\nruntimeInterval 0\n' >"$NT_DIR/rel/rel.conf" || exit 1
 st=0
 # -x unix:../agentx.sock is the master's socket, relative to the start directory too
 (cd "$NT_DIR/rel" && MIBS='' "$NUMATOPD" -x unix:../agentx.sock -Lf "$NT_DIR/daemon.log" \

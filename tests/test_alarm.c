@@ -405,6 +405,75 @@ static void vm_with_remote_device_raises_and_clears(void **state)
 	alarm_free(s);
 }
 
+/* numaVmPlacementDrift: per running VM, raised by a narrowed or escaped vCPU (named in the event
+ * with its actual CPUs) or stray memory over the threshold, held down like the others, cleared
+ * when the drift is over; numaVmGone: raised once when the process dies, never cleared, and
+ * never held by the NMS (a returning master is not told it is over). */
+static void vm_drift_and_gone(void **state)
+{
+	struct vm_row vms[1] = {
+	    {.index = 41, .name = "web", .uuid = "u41", .state = VM_STATE_RUNNING,
+	     .run_state = RUN_RUNNING, .vcpus_drifted = 1},
+	};
+	struct vcpu_row vcpus[2] = {
+	    {.vm = 41, .vcpu = 0, .actual = "0", .verdict = AFFINITY_SAME},
+	    {.vm = 41, .vcpu = 1, .actual = "1,4", .verdict = AFFINITY_ESCAPED},
+	};
+	const struct alarm_config held = {5, true};
+	struct alarm_state *s = alarm_new();
+	struct alarm_queue q;
+	struct host h;
+
+	(void)state;
+	host_init(&h);
+	alarm_queue_init(&q);
+	h.m.vms = vms;
+	h.m.nvms = 1;
+	h.m.vcpus = vcpus;
+	h.m.nvcpus = 2;
+	assert_int_equal(update(s, &h, 0, &held), 0); /* in its hold-down */
+	assert_int_equal(update(s, &h, 5000, &held), 1);
+	assert_int_equal(ev.ev[0].kind, ALARM_DRIFT);
+	assert_int_equal(alarm_event_subid(&ev.ev[0]), 11);
+	assert_string_equal(ev.ev[0].vm_name, "web");
+	assert_int_equal(ev.ev[0].nvcpus, 1);
+	assert_int_equal(ev.ev[0].vcpus[0].vcpu, 1);
+	assert_int_equal(ev.ev[0].vcpus[0].verdict, AFFINITY_ESCAPED);
+	assert_string_equal(ev.ev[0].vcpu_actual[0], "1,4");
+	/* back to its CPUs: cleared */
+	vms[0].vcpus_drifted = 0;
+	vcpus[1].verdict = AFFINITY_SAME;
+	assert_int_equal(update(s, &h, 6000, &held), 1);
+	assert_int_equal(alarm_event_subid(&ev.ev[0]), 12);
+	/* stray memory over the threshold drifts too */
+	vms[0].stray_over = true;
+	assert_int_equal(update(s, &h, 7000, &held), 0);
+	assert_int_equal(update(s, &h, 12000, &held), 1);
+	assert_int_equal(ev.ev[0].kind, ALARM_DRIFT);
+	assert_int_equal(ev.ev[0].nvcpus, 0);
+	/* the process dies: gone (no hold-down for the raise's values but the same rule), and the
+	 * drift of a VM that is not running is over */
+	vms[0].run_state = RUN_GONE;
+	vms[0].pid = 4242;
+	assert_int_equal(update(s, &h, 13000, &held), 1);
+	assert_int_equal(ev.ev[0].kind, ALARM_DRIFT);
+	assert_false(ev.ev[0].raise);
+	assert_int_equal(update(s, &h, 18000, &held), 1);
+	assert_int_equal(ev.ev[0].kind, ALARM_GONE);
+	assert_true(ev.ev[0].raise);
+	assert_int_equal(alarm_event_subid(&ev.ev[0]), 13);
+	assert_int_equal(ev.ev[0].vm.pid, 4242);
+	alarm_queue_push(&q, &ev.ev[0]);
+	alarm_queue_delivered(&q);
+	assert_false(alarm_queue_holds(&q, &ev.ev[0])); /* nothing to clear, ever */
+	/* the status file goes (libvirt cleaned up): no clear */
+	h.m.nvms = 0;
+	h.m.nvcpus = 0;
+	assert_int_equal(update(s, &h, 19000, &held), 0);
+	alarm_queue_free(&q);
+	alarm_free(s);
+}
+
 /* An event of one condition, as alarm_update() would make it. */
 static struct alarm_event cond_event(enum alarm_kind kind, unsigned node, uint64_t size_kib,
 				     bool raise, uint32_t ticks)
@@ -773,6 +842,9 @@ static void event_names_follow_the_mib(void **state)
 	    {ALARM_SOURCE, false, 8, "numaSourceRecovered"},
 	    {ALARM_DEVICE, true, 9, "numaVmRemoteDevice"},
 	    {ALARM_DEVICE, false, 10, "numaVmRemoteDeviceCleared"},
+	    {ALARM_DRIFT, true, 11, "numaVmPlacementDrift"},
+	    {ALARM_DRIFT, false, 12, "numaVmPlacementDriftCleared"},
+	    {ALARM_GONE, true, 13, "numaVmGone"},
 	};
 	size_t i;
 
@@ -798,6 +870,7 @@ int main(void)
 	    cmocka_unit_test(source_error_per_bad_status_then_one_recovery),
 	    cmocka_unit_test(unrelated_changes_send_nothing),
 	    cmocka_unit_test(vm_with_remote_device_raises_and_clears),
+	    cmocka_unit_test(vm_drift_and_gone),
 	    cmocka_unit_test(queue_keeps_one_notification_per_condition_in_order_of_its_latest),
 	    cmocka_unit_test(queue_raise_then_clear_the_nms_never_saw_sends_nothing),
 	    cmocka_unit_test(queue_clear_then_raise_of_a_held_condition_leaves_the_new_raise),

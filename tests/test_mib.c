@@ -76,9 +76,9 @@ static void add_vms(struct model *m)
 {
 	static const uint32_t vms[] = {3, 7, 1073741900};
 	static const struct assign_row assigns[] = {
-	    {3, 0, 2, 0, 1073741824, 0},       {3, 4, 1, 1, 536870912, 536870912},
-	    {7, 250, 4, 0, 4294967296, 0},     {1073741900, 0, 0, 2, 1024, 1024},
-	    {1073741900, 4, 0, 2, 1024, 1024},
+	    {3, 0, 2, 0, 1073741824, 0, 0},   {3, 4, 1, 1, 536870912, 536870912, 0},
+	    {7, 250, 4, 0, 4294967296, 0, 0}, {1073741900, 0, 0, 2, 1024, 1024, 0},
+	    {1073741900, 4, 0, 2, 1024, 1024, 0},
 	};
 	static const struct {
 		uint32_t vm;
@@ -101,6 +101,7 @@ static void add_vms(struct model *m)
 		m->vms[i].state = VM_STATE_RUNNING;
 		m->vms[i].placement = PLACEMENT_MULTINODE;
 		m->vms[i].mem_mode = MEM_MODE_STRICT;
+		m->vms[i].run_state = RUN_UNKNOWN;
 	}
 	m->vms[1].pid = 5000000000ULL;
 	m->nassigns = ARRAY_SIZE(assigns);
@@ -114,6 +115,9 @@ static void add_vms(struct model *m)
 		m->vcpus[i].node = vcpus[i].node;
 		m->vcpus[i].cell = -1;
 		m->vcpus[i].affinity = xstrdup(vcpus[i].node < 0 ? "" : "1");
+		m->vcpus[i].actual = xstrdup("");
+		m->vcpus[i].verdict = AFFINITY_UNKNOWN;
+		m->vcpus[i].last_cpu = m->vcpus[i].last_node = -1;
 	}
 	/* passthrough devices: VM 3 has two, VM 1073741900 one (an mdev without parent) */
 	m->ndevs = 3;
@@ -235,9 +239,9 @@ static const struct find_case find_cases[] = {
     {"node: largest index", NEXT(mib_node_table, 1, 2, 1, 2, BIG), GOT(1, 2, 1, 3, 0)},
     {"node: largest index, longer", NEXT(mib_node_table, 1, 2, 1, 2, BIG, 5), GOT(1, 2, 1, 3, 0)},
     {"node: sub-id above 2^32-1", NEXT(mib_node_table, 1, 2, 1, 2, HUGE), GOT(1, 2, 1, 3, 0)},
-    {"node: last row of the last column", NEXT(mib_node_table, 1, 2, 1, 29, 250), END},
-    {"node: last row with a value", NEXT(mib_node_table, 1, 2, 1, 29, 4), END},
-    {"node: next past the last column", NEXT(mib_node_table, 1, 2, 1, 30), END},
+    {"node: last row of the last column", NEXT(mib_node_table, 1, 2, 1, 31, 250), END},
+    {"node: last row with a value", NEXT(mib_node_table, 1, 2, 1, 29, 4), GOT(1, 2, 1, 30, 0)},
+    {"node: next past the last column", NEXT(mib_node_table, 1, 2, 1, 32), END},
     {"node: on to column 18", NEXT(mib_node_table, 1, 2, 1, 17, 250), GOT(1, 2, 1, 18, 0)},
     {"node: on to column 23", NEXT(mib_node_table, 1, 2, 1, 22, 250), GOT(1, 2, 1, 23, 0)},
     {"node: a hole is stepped over", NEXT(mib_node_table, 1, 2, 1, 23, 250), GOT(1, 2, 1, 24, 4)},
@@ -267,7 +271,7 @@ static const struct find_case find_cases[] = {
     {"node: get too long", GET(mib_node_table, 1, 2, 1, 2, 4, 0), NOINST},
     {"node: get above 2^32-1", GET(mib_node_table, 1, 2, 1, 2, HUGE), NOINST},
     {"node: get of the index column", GET(mib_node_table, 1, 2, 1, 1, 4), NOOBJ},
-    {"node: get of column 30", GET(mib_node_table, 1, 2, 1, 30, 4), NOOBJ},
+    {"node: get of column 32", GET(mib_node_table, 1, 2, 1, 32, 4), NOOBJ},
     {"node: get of the entry", GET(mib_node_table, 1, 2, 1), NOOBJ},
     {"node: get of the table", GET(mib_node_table, 1, 2), NOOBJ},
     {"node: get elsewhere", GET(mib_node_table, 1, 3, 1, 2, 3), NOOBJ},
@@ -279,7 +283,7 @@ static const struct find_case find_cases[] = {
      GOT(1, 3, 1, 15, VMX)},
     {"vm: last row goes to the next column", NEXT(mib_vm_table, 1, 3, 1, 2, VMX),
      GOT(1, 3, 1, 3, 3)},
-    {"vm: the end", NEXT(mib_vm_table, 1, 3, 1, 22, VMX), END},
+    {"vm: the end", NEXT(mib_vm_table, 1, 3, 1, 25, VMX), END},
     {"vm: numaVmDomainId follows numaVmEmulatorCpus", NEXT(mib_vm_table, 1, 3, 1, 15, VMX),
      GOT(1, 3, 1, 16, 3)},
     {"vm: on to column 22", NEXT(mib_vm_table, 1, 3, 1, 21, VMX), GOT(1, 3, 1, 22, 3)},
@@ -320,8 +324,8 @@ static const struct find_case find_cases[] = {
      GOT(1, 4, 1, 2, 3, 0)},
     {"assign: before the last cell", NEXT(mib_assign_table, 1, 4, 1, 6, VMX, 3),
      GOT(1, 4, 1, 6, VMX, 4)},
-    {"assign: the end", NEXT(mib_assign_table, 1, 4, 1, 6, VMX, 4), END},
-    {"assign: past the last column", NEXT(mib_assign_table, 1, 4, 1, 7), END},
+    {"assign: the end", NEXT(mib_assign_table, 1, 4, 1, 7, VMX, 4), END},
+    {"assign: past the last column", NEXT(mib_assign_table, 1, 4, 1, 8), END},
     {"assign: get", GET(mib_assign_table, 1, 4, 1, 1, 3, 4), GOT(1, 4, 1, 1, 3, 4)},
     {"assign: get of the last row", GET(mib_assign_table, 1, 4, 1, 6, VMX, 4),
      GOT(1, 4, 1, 6, VMX, 4)},
@@ -329,7 +333,7 @@ static const struct find_case find_cases[] = {
     {"assign: get of a missing pair", GET(mib_assign_table, 1, 4, 1, 1, 3, 250), NOINST},
     {"assign: get too long", GET(mib_assign_table, 1, 4, 1, 1, 3, 4, 0), NOINST},
     {"assign: get of column 0", GET(mib_assign_table, 1, 4, 1, 0, 3, 4), NOOBJ},
-    {"assign: get of column 7", GET(mib_assign_table, 1, 4, 1, 7, 3, 4), NOOBJ},
+    {"assign: get of column 8", GET(mib_assign_table, 1, 4, 1, 8, 3, 4), NOOBJ},
 
     /* numaVcpuTable: (3,0) (3,1) (7,0) (VMX,0) (VMX,5); columns 2..7 */
     {"vcpu: next of the table", NEXT(mib_vcpu_table, 1, 5), GOT(1, 5, 1, 2, 3, 0)},
@@ -339,8 +343,8 @@ static const struct find_case find_cases[] = {
     {"vcpu: vcpu id gap", NEXT(mib_vcpu_table, 1, 5, 1, 2, VMX, 1), GOT(1, 5, 1, 2, VMX, 5)},
     {"vcpu: last row goes to the next column", NEXT(mib_vcpu_table, 1, 5, 1, 2, VMX, 5),
      GOT(1, 5, 1, 3, 3, 0)},
-    {"vcpu: the end", NEXT(mib_vcpu_table, 1, 5, 1, 7, VMX, 5), END},
-    {"vcpu: past the last column", NEXT(mib_vcpu_table, 1, 5, 1, 8), END},
+    {"vcpu: the end", NEXT(mib_vcpu_table, 1, 5, 1, 11, VMX, 5), END},
+    {"vcpu: past the last column", NEXT(mib_vcpu_table, 1, 5, 1, 12), END},
     {"vcpu: get", GET(mib_vcpu_table, 1, 5, 1, 3, 7, 0), GOT(1, 5, 1, 3, 7, 0)},
     {"vcpu: get of the index column", GET(mib_vcpu_table, 1, 5, 1, 1, 7, 0), NOOBJ},
     {"vcpu: get of a missing vcpu", GET(mib_vcpu_table, 1, 5, 1, 3, 7, 1), NOINST},
@@ -475,8 +479,8 @@ static void test_walk_every_table(void **state)
 	for (size_t i = 0; i < ARRAY_SIZE(every_table); i++)
 		walk_table(every_table[i]);
 	/* the node table's holes: 3 rows x 22 columns less node 0's CPU and node 250's memory
-	 * percentage, and numastat 6 for node 4 and 1 for 250 */
-	assert_int_equal(instances(&mib_node_table), 3 * 22 - 2 + 7);
+	 * percentage, numastat 6 for node 4 and 1 for 250, and the 2 runtime columns of each row */
+	assert_int_equal(instances(&mib_node_table), 3 * 22 - 2 + 7 + 3 * 2);
 	assert_int_equal(instances(&mib_device_table), 3 * 4);
 }
 
@@ -952,6 +956,7 @@ static void test_column_gaps_are_skipped(void **state)
 	struct mib_hit hit;
 
 	(void)state;
+	/* a gap is a number another column holds: allowed, and never served */
 	t.columns = gap;
 	t.ncolumns = ARRAY_SIZE(gap);
 	assert_true(mib_table_columns_ok(&t));
@@ -1206,7 +1211,7 @@ static void test_agent_getnext_moves_to_next_table(void **state)
 
 	(void)state;
 	need_agent();
-	r = ASK(SNMP_MSG_GETNEXT, 1, 2, 1, 29, 4);
+	r = ASK(SNMP_MSG_GETNEXT, 1, 2, 1, 31, 250);
 	NAME_IS(r->variables, 1, 3, 1, 2, 3);
 	assert_int_equal(r->variables->type, ASN_OCTET_STR);
 	assert_memory_equal(r->variables->val.string, "vm3", 3);
@@ -1431,7 +1436,7 @@ static void test_agent_vm_tables_left_out(void **state)
 	(void)state;
 	need_agent();
 	assert_int_equal(mib_register(false, true), 0);
-	r = ASK(SNMP_MSG_GETNEXT, 1, 2, 1, 29, 4);
+	r = ASK(SNMP_MSG_GETNEXT, 1, 2, 1, 31, 250);
 	NAME_IS(r->variables, 1, 6, 1, 2, 0, 0);
 	snmp_free_pdu(r);
 	/* the device table is a VM table: gone too */
@@ -1439,7 +1444,7 @@ static void test_agent_vm_tables_left_out(void **state)
 	assert_int_equal(r->variables->type, SNMP_ENDOFMIBVIEW);
 	snmp_free_pdu(r);
 	assert_int_equal(mib_register(true, false), 0);
-	r = ASK(SNMP_MSG_GETNEXT, 1, 4, 1, 6, VMX, 4);
+	r = ASK(SNMP_MSG_GETNEXT, 1, 4, 1, 7, VMX, 4);
 	NAME_IS(r->variables, 1, 6, 1, 2, 0, 0);
 	snmp_free_pdu(r);
 	mib_unregister();

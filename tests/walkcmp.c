@@ -227,6 +227,12 @@ static const char *num(const struct jv *o, const char *key)
 	return v->s;
 }
 
+/* A runtime number: null (not measured) is served as dflt. */
+static const char *num_or(const struct jv *o, const char *key, const char *dflt)
+{
+	return get(o, key)->t == J_NULL ? dflt : num(o, key);
+}
+
 static const char *str(const struct jv *o, const char *key)
 {
 	return get(o, key)->s;
@@ -440,6 +446,8 @@ static void expect_node(const struct jv *n)
 	expect(false, mib_gauge(num(n, "memory_spanning_bytes")), ROOT ".1.2.1.21.%s", id);
 	expect_bitmap(str(n, "cpus"), ROOT ".1.2.1.22.%s", id);
 	expect(false, num(n, "pci_devices"), ROOT ".1.2.1.23.%s", id);
+	expect(false, num_or(n, "memory_resident_by_vms_bytes", "0"), ROOT ".1.2.1.30.%s", id);
+	expect(false, num_or(n, "vcpus_running", "0"), ROOT ".1.2.1.31.%s", id);
 	/* numastat: a counter the dump lacks must be a hole in the walk */
 	for (int k = 0; k < 6; k++)
 		if (has(st, stat_keys[k]))
@@ -467,6 +475,9 @@ static void expect_vm(const struct jv *v, bool vcpu_table)
 	static const char *const modes[] = {"none", "strict", "interleave", "preferred",
 					    "restrictive", "mixed", NULL};
 	static const char *const kinds[] = {"pci", "mdev", NULL};
+	static const char *const runs[] = {"running", "gone", "starting", "not_running", "unknown",
+					   NULL};
+	static const char *const verdicts[] = {"same", "narrowed", "escaped", "unknown", NULL};
 	const char *ix = num(v, "index");
 	const struct jv *a = get(v, "assign"), *p = get(v, "vcpu_pins"), *pd = get(v, "pci_devices");
 
@@ -491,6 +502,9 @@ static void expect_vm(const struct jv *v, bool vcpu_table)
 	expect(false, num(v, "memory_persistent_bytes"), ROOT ".1.3.1.20.%s", ix);
 	expect(false, num(v, "memory_enclave_bytes"), ROOT ".1.3.1.21.%s", ix);
 	expect(false, num(v, "remote_pci_devices"), ROOT ".1.3.1.22.%s", ix);
+	expect(false, enum_of(str(v, "runtime_state"), runs), ROOT ".1.3.1.23.%s", ix);
+	expect(false, num_or(v, "memory_resident_bytes", "0"), ROOT ".1.3.1.24.%s", ix);
+	expect(false, num_or(v, "memory_stray_bytes", "0"), ROOT ".1.3.1.25.%s", ix);
 	for (size_t i = 0; i < pd->n; i++) { /* numaVmDeviceIndex: the position, from 1 */
 		const struct jv *dv = pd->kid[i];
 
@@ -511,6 +525,8 @@ static void expect_vm(const struct jv *v, bool vcpu_table)
 		       ix, nd);
 		expect(false, mib_gauge(num(a->kid[i], "memory_spanning_bytes")),
 		       ROOT ".1.4.1.6.%s.%s", ix, nd);
+		expect(false, num_or(a->kid[i], "memory_resident_bytes", "0"), ROOT ".1.4.1.7.%s.%s",
+		       ix, nd);
 	}
 	for (size_t i = 0; vcpu_table && i < p->n; i++) {
 		const struct jv *c = p->kid[i], *node = get(c, "node");
@@ -522,6 +538,11 @@ static void expect_vm(const struct jv *v, bool vcpu_table)
 		expect(false, truth(c, "remote"), ROOT ".1.5.1.5.%s.%s", ix, id);
 		expect(false, num(c, "thread_id"), ROOT ".1.5.1.6.%s.%s", ix, id);
 		expect_bitmap(str(c, "cpus"), ROOT ".1.5.1.7.%s.%s", ix, id);
+		expect(false, list_value(get(c, "actual_cpus")->t == J_NULL ? "" : str(c, "actual_cpus")),
+		       ROOT ".1.5.1.8.%s.%s", ix, id);
+		expect(false, enum_of(str(c, "affinity"), verdicts), ROOT ".1.5.1.9.%s.%s", ix, id);
+		expect(false, num_or(c, "last_cpu", "-1"), ROOT ".1.5.1.10.%s.%s", ix, id);
+		expect(false, num_or(c, "last_node", "-1"), ROOT ".1.5.1.11.%s.%s", ix, id);
 	}
 }
 

@@ -88,9 +88,11 @@ wl_compare() {
 	WL_N=$((WL_N + 1))
 	wl__base=$NT_DIR/cmp$WL_N
 	wl__json=$wl__base.json
-	# the map of the numatopd last started (a --state-dir in ARG... wins)
-	if ! "$NUMATOPD" --dump=json ${NT_STATE_DIR:+--state-dir "$NT_STATE_DIR"} "$@" \
-		>"$wl__json" 2>"$wl__base.dump.err"; then
+	# the map of the numatopd last started (a --state-dir in ARG... wins); NT_RUNTIME_ARG
+	# (lib.sh): --no-runtime or nothing
+	# shellcheck disable=SC2086 # NT_RUNTIME_ARG: one option or nothing
+	if ! "$NUMATOPD" --dump=json ${NT_STATE_DIR:+--state-dir "$NT_STATE_DIR"} $NT_RUNTIME_ARG \
+		"$@" >"$wl__json" 2>"$wl__base.dump.err"; then
 		nt_fail "$wl__label: numatopd --dump=json $* failed:" \
 			"$(head -n 3 "$wl__base.dump.err")"
 		return 1

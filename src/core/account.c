@@ -17,6 +17,8 @@ void account_config_init(struct account_config *c)
 	c->cpu_ratio_pct = 100;
 	c->mem_ratio_pct = 100;
 	c->default_huge_kib = 2048;
+	c->stray_pct = 5;
+	c->stray_min = 64ull << 20;
 }
 
 void account_config_clear(struct account_config *c)
@@ -182,6 +184,7 @@ static void account_vms(struct ctx *c, struct vm *const *vms, const char *const 
 
 		yield_point();
 		warn_index(c, file_of(files, p), &o, files, p);
+		c->run = c->runs ? &c->runs[p] : NULL;
 		account_vm(c, vms[p], file_of(files, p), o.index[p],
 			   o.dup_of[p] == NO_POS ? NULL : file_of(files, o.dup_of[p]));
 	}
@@ -195,22 +198,37 @@ static void account_vms(struct ctx *c, struct vm *const *vms, const char *const 
 struct model *account_build(const struct host *host, struct vm *const *vms,
 			    const char *const *files, size_t nvms, const struct account_config *cfg)
 {
-	return account_build_indexed(host, vms, files, nvms, cfg, NULL, 0);
+	return account_build_all(host, vms, files, NULL, nvms, cfg, NULL, 0);
 }
 
 struct model *account_build_indexed(const struct host *host, struct vm *const *vms,
 				    const char *const *files, size_t nvms,
 				    const struct account_config *cfg, struct vmindex *map, int64_t now)
 {
+	return account_build_all(host, vms, files, NULL, nvms, cfg, map, now);
+}
+
+struct model *account_build_run(const struct host *host, struct vm *const *vms,
+				const char *const *files, const struct vm_run *runs, size_t nvms,
+				const struct account_config *cfg)
+{
+	return account_build_all(host, vms, files, runs, nvms, cfg, NULL, 0);
+}
+
+struct model *account_build_all(const struct host *host, struct vm *const *vms,
+				const char *const *files, const struct vm_run *runs, size_t nvms,
+				const struct account_config *cfg, struct vmindex *map, int64_t now)
+{
 	static const struct host no_host;
 	struct account_config defaults;
-	struct ctx c = {.cfg = cfg};
+	struct ctx c = {.cfg = cfg, .runs = runs};
 
 	if (cfg == NULL) {
 		account_config_init(&defaults);
 		c.cfg = &defaults;
 	}
 	build_begin(&c, host ? host : &no_host);
+	c.m->runtime = runs != NULL;
 	/* R1-R8 and R10 per VM; each VM's share of the nodes goes into their sums */
 	if (nvms)
 		account_vms(&c, vms, files, nvms, map, now);

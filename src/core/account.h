@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "core/vm.h"
+#include "core/vmrun.h"
 #include "core/model.h"
 #include "core/host.h"
 
@@ -22,6 +23,8 @@ struct account_config {
 	struct reserved *reserved;  /* reservedMemory NODE SIZE: overrides reserved_all */
 	size_t nreserved;
 	uint64_t default_huge_kib;  /* defaultHugepageSize; default 2048 */
+	unsigned stray_pct;	    /* strayMemoryThreshold: percent of resident; default 5 */
+	uint64_t stray_min;	    /* ... and at least this many bytes; default 64 MiB */
 };
 
 void account_config_init(struct account_config *c);
@@ -46,6 +49,17 @@ struct model *account_build_indexed(const struct host *host, struct vm *const *v
 				    const char *const *files, size_t nvms,
 				    const struct account_config *cfg, struct vmindex *map,
 				    int64_t now);
+/* account_build() joined with runtime truth: runs[i] is what source/runtime measured for
+ * vms[i]. A VM whose process is gone keeps its rows, but its vCPUs, memory and hugepage
+ * demand leave the node totals (R9): the resources are free. runs NULL: no runtime facts
+ * (every VM's runtime state unknown, or not_running when it has no process). */
+struct model *account_build_run(const struct host *host, struct vm *const *vms,
+				const char *const *files, const struct vm_run *runs, size_t nvms,
+				const struct account_config *cfg);
+/* Both at once: what the engine calls (runs and map may each be NULL). */
+struct model *account_build_all(const struct host *host, struct vm *const *vms,
+				const char *const *files, const struct vm_run *runs, size_t nvms,
+				const struct account_config *cfg, struct vmindex *map, int64_t now);
 
 /* True when a and b are the same host for accounting: everything account_build() reads is
  * equal (passthrough devices included) but the values the kernel moves on its own (MemFree,

@@ -74,6 +74,8 @@ struct nodeacc { /* R9 sums for one host node */
 	unsigned vcpus_bound, vcpus_spanning, vm_count;
 	unsigned pci_devices; /* passthrough devices on it, of every VM */
 	uint64_t mem_used, mem_spanning, mem_huge;
+	uint64_t mem_resident; /* runtime: resident bytes of VMs */
+	unsigned vcpus_running; /* runtime: vCPUs that last ran here */
 	struct demand *demand;
 	size_t ndemand, capdemand;
 };
@@ -83,6 +85,8 @@ struct ctx {
 	struct topo topo;
 	struct nodeacc *acc; /* parallel to host->nodes */
 	struct model *m;
+	const struct vm_run *runs; /* parallel to the input VMs; NULL: no runtime facts */
+	const struct vm_run *run;  /* the facts of the VM being accounted, NULL: none */
 	size_t capvms, capassigns, capvcpus, capdists, caphuges, capdevs;
 };
 
@@ -187,5 +191,13 @@ void account_node_add_share(struct nodeacc *a, const struct share *s);
 void account_node_add_demand(struct nodeacc *a, uint64_t size_kib, uint64_t pages);
 void account_node_rows(struct ctx *c);
 void account_sort_rows(struct model *m);
+
+/* account_run.c: runtime truth joined in. A gone VM frees its nodes (R9). The vCPU row's
+ * actual CPUs, verdict (configured: NULL or empty = floating) and last CPU; the VM row's
+ * runtime state, resident and stray bytes, with a resident figure on each of its assignment
+ * rows (and a row for every node it has memory on). */
+bool account_run_gone(const struct ctx *c);
+void account_run_vcpu(struct ctx *c, struct vcpu_row *r, const struct cpuset *configured);
+void account_run_vm(struct ctx *c, const struct vmctx *v, struct vm_row *r, size_t first_assign);
 
 #endif

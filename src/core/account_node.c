@@ -111,6 +111,8 @@ static void fill_node(const struct ctx *c, size_t i, struct node_row *r)
 	}
 	r->pci_devices = a->pci_devices;
 	r->numastat = n->numastat;
+	r->mem_resident_vms = a->mem_resident;
+	r->vcpus_running = a->vcpus_running;
 }
 
 static uint64_t take_demand(struct nodeacc *a, uint64_t size_kib)

@@ -208,6 +208,7 @@ static void account_vcpu(struct ctx *c, struct vmctx *v, unsigned id)
 	if (r->remote)
 		v->remote++;
 	r->tid = find_tid(v, id);
+	account_run_vcpu(c, r, want ? aff : NULL);
 	cpuset_free(aff);
 }
 

@@ -512,7 +512,8 @@ static void emit_assigns(struct ctx *c, const struct vmctx *v, struct cpuset *no
 		r->vcpus_spanning = s->vcpus_spanning;
 		r->mem = s->mem;
 		r->mem_spanning = s->mem_spanning;
-		account_node_add_share(&c->acc[i], s);
+		if (!account_run_gone(c)) /* a dead VM's share is free again (R9) */
+			account_node_add_share(&c->acc[i], s);
 		cpuset_set(nodes, r->node);
 	}
 }
@@ -585,7 +586,7 @@ static void emit_vm(struct ctx *c, struct vmctx *v)
 	const struct vm *vm = v->vm;
 	struct cpuset *nodes = cpuset_new(CPUSET_MAX_NODES);
 	struct vm_row *r;
-	size_t i;
+	size_t i, first_assign = c->m->nassigns;
 
 	emit_assigns(c, v, nodes);
 	r = array_push(&c->m->vms, &c->m->nvms, &c->capvms, sizeof(*r));
@@ -620,6 +621,7 @@ static void emit_vm(struct ctx *c, struct vmctx *v)
 		c->m->vm_floating++;
 	if (r->remote_vcpus)
 		c->m->vm_misaligned++;
+	account_run_vm(c, v, r, first_assign);
 	cpuset_free(nodes);
 }
 
@@ -666,7 +668,8 @@ void account_vm(struct ctx *c, const struct vm *vm, const char *file, uint32_t i
 		attribute_cell(c, &v, &v.cells[j]);
 	for (j = 0; j < v.ndevs; j++)
 		attribute_cell(c, &v, &v.devs[j]);
-	add_vm_demand(c, &v);
+	if (!account_run_gone(c))
+		add_vm_demand(c, &v);
 	account_vcpus(c, &v);
 	warn_missing_cpus(c, &v);
 	warn_missing(c, &v, node_src_names, ARRAY_SIZE(node_src_names), v.bad_node_src, v.bad_nodes,

@@ -57,6 +57,8 @@ static const struct {
     [ALARM_HUGE] = {"numaHugepageOversubscription", "numaHugepageOversubCleared"},
     [ALARM_SOURCE] = {"numaSourceError", "numaSourceRecovered"},
     [ALARM_DEVICE] = {"numaVmRemoteDevice", "numaVmRemoteDeviceCleared"},
+    [ALARM_DRIFT] = {"numaVmPlacementDrift", "numaVmPlacementDriftCleared"},
+    [ALARM_GONE] = {"numaVmGone", "numaVmGone"}, /* never cleared: end() sends nothing */
 };
 
 const char *alarm_event_name(const struct alarm_event *e)
@@ -120,12 +122,19 @@ static bool device_active(const struct vm_row *v)
 	       v->state != VM_STATE_DEFINED;
 }
 
+/* Runtime truth: a running VM with a narrowed or escaped vCPU, or stray memory over the
+ * threshold. */
+static bool drift_active(const struct vm_row *v)
+{
+	return v->run_state == RUN_RUNNING && (v->vcpus_drifted > 0 || v->stray_over);
+}
+
 /* Every row of m as a condition, sorted by key: CPU and MEM per node, HUGE per (node, size),
- * then the one SOURCE condition, then DEVICE per VM. */
+ * then the one SOURCE condition, then DEVICE, DRIFT and GONE per VM. */
 static struct obs *observe(const struct model *m, size_t *count)
 {
 	size_t n = 0, i;
-	struct obs *o = xcalloc(2 * m->nnodes + m->nhuges + 1 + m->nvms, sizeof(*o));
+	struct obs *o = xcalloc(2 * m->nnodes + m->nhuges + 1 + 3 * m->nvms, sizeof(*o));
 
 	for (i = 0; i < m->nnodes; i++)
 		o[n++] = (struct obs){.kind = ALARM_CPU,
@@ -152,16 +161,23 @@ static struct obs *observe(const struct model *m, size_t *count)
 				      .active = device_active(&m->vms[i]),
 				      .value = (int)first_remote(m, m->vms[i].index),
 				      .vrow = &m->vms[i]};
+	for (i = 0; i < m->nvms; i++)
+		o[n++] = (struct obs){.kind = ALARM_DRIFT,
+				      .node = m->vms[i].index,
+				      .active = drift_active(&m->vms[i]),
+				      .vrow = &m->vms[i]};
+	for (i = 0; i < m->nvms; i++)
+		o[n++] = (struct obs){.kind = ALARM_GONE,
+				      .node = m->vms[i].index,
+				      .active = m->vms[i].run_state == RUN_GONE,
+				      .vrow = &m->vms[i]};
 	*count = n;
 	return o;
 }
 
-/* DEVICE: the VM's row and its device row numbered ord, strings copied into the event. */
-static void fill_device(struct alarm_event *e, const struct model *m, const struct cond *c,
-			const struct obs *o)
+/* The VM's row, its strings copied into the event (all 0 but the index when it is gone). */
+static void fill_vm(struct alarm_event *e, const struct cond *c, const struct obs *o)
 {
-	size_t i;
-
 	if (o) {
 		size_t len = strlen(o->vrow->name);
 
@@ -175,6 +191,36 @@ static void fill_device(struct alarm_event *e, const struct model *m, const stru
 	e->vm.index = c->node;
 	e->vm.name = e->vm.uuid = e->vm.file = e->vm.display_name = NULL;
 	e->vm.nodes = e->vm.emulator_cpus = NULL;
+}
+
+/* DRIFT: the VM's first drifted vCPU rows, their actual CPU lists copied into the event. */
+static void fill_drift(struct alarm_event *e, const struct model *m, const struct cond *c)
+{
+	size_t i;
+
+	for (i = model_vcpu_lower(m, c->node, 0); i < m->nvcpus && m->vcpus[i].vm == c->node &&
+						   e->nvcpus < ALARM_MAX_DRIFT_VCPUS;
+	     i++) {
+		const struct vcpu_row *r = &m->vcpus[i];
+		struct vcpu_row *d = &e->vcpus[e->nvcpus];
+
+		if (r->verdict != AFFINITY_NARROWED && r->verdict != AFFINITY_ESCAPED)
+			continue;
+		*d = *r;
+		d->affinity = NULL;
+		snprintf(e->vcpu_actual[e->nvcpus], sizeof(e->vcpu_actual[0]), "%s", r->actual);
+		d->actual = NULL;
+		e->nvcpus++;
+	}
+}
+
+/* DEVICE: the VM's row and its device row numbered ord, strings copied into the event. */
+static void fill_device(struct alarm_event *e, const struct model *m, const struct cond *c,
+			const struct obs *o)
+{
+	size_t i;
+
+	fill_vm(e, c, o);
 	i = model_dev_lower(m, c->node, (unsigned)c->value);
 	if (o && i < m->ndevs && m->devs[i].vm == c->node && m->devs[i].ord == (unsigned)c->value) {
 		e->dev = m->devs[i];
@@ -213,6 +259,12 @@ static void fill(struct alarm_event *e, const struct pass *p, const struct cond 
 		break;
 	case ALARM_DEVICE:
 		fill_device(e, p->m, c, o);
+		break;
+	case ALARM_DRIFT:
+	case ALARM_GONE:
+		fill_vm(e, c, o);
+		if (c->kind == ALARM_DRIFT && raise && o)
+			fill_drift(e, p->m, c);
 		break;
 	}
 }
@@ -256,7 +308,7 @@ static void go_on(struct pass *p, struct cond *c, const struct obs *o)
 
 static void end(struct pass *p, const struct cond *c, const struct obs *o)
 {
-	if (c->sent && !c->muted)
+	if (c->sent && !c->muted && c->kind != ALARM_GONE)
 		emit(p, c, o, false);
 }
 
@@ -348,6 +400,8 @@ static bool find_row(const struct model *m, const struct cond *c, struct obs *o)
 	case ALARM_SOURCE:
 		return true;
 	case ALARM_DEVICE:
+	case ALARM_DRIFT:
+	case ALARM_GONE:
 		o->vrow = model_vm(m, c->node);
 		return o->vrow != NULL;
 	}
@@ -372,6 +426,8 @@ static struct alarm_key key_of(const struct alarm_event *e)
 	case ALARM_SOURCE:
 		break;
 	case ALARM_DEVICE:
+	case ALARM_DRIFT:
+	case ALARM_GONE:
 		k.node = e->vm.index;
 		break;
 	}
@@ -455,7 +511,8 @@ void alarm_queue_delivered(struct alarm_queue *q)
 		return;
 	k = key_of(&q->ev[0]);
 	h = held(q, &k);
-	if (q->ev[0].raise && h == q->nheld)
+	/* numaVmGone has no clear: the NMS holds nothing it could be told is over */
+	if (q->ev[0].raise && h == q->nheld && k.kind != ALARM_GONE)
 		*(struct alarm_key *)array_push(&q->held, &q->nheld, &q->capheld, sizeof(k)) = k;
 	else if (!q->ev[0].raise && h < q->nheld)
 		q->held[h] = q->held[--q->nheld];

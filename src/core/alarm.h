@@ -12,14 +12,20 @@
 #include "core/uuid.h"
 
 /* One condition per row: a node's CPU or memory, a (node, size) hugepage row, the sources, a
- * VM with a remote passthrough device. */
+ * VM with a remote passthrough device, a VM whose actual placement drifted (runtime truth), a
+ * VM whose process died behind libvirt's back (a raise without a clear). */
 enum alarm_kind {
 	ALARM_CPU,
 	ALARM_MEM,
 	ALARM_HUGE,
 	ALARM_SOURCE,
 	ALARM_DEVICE,
+	ALARM_DRIFT,
+	ALARM_GONE,
 };
+
+/* DRIFT: the drifted vCPUs a raise names (their varbinds say which and which way). */
+#define ALARM_MAX_DRIFT_VCPUS 8
 
 /* A notification due: the kind's raise (numaNodeCpuOversubscription, ..., numaSourceError) or
  * its clear (...Cleared, numaSourceRecovered), with the values of its objects after the
@@ -41,6 +47,10 @@ struct alarm_event {
 	char vm_name[256];		    /* numaVmName, cut at a UTF-8 boundary as SNMP cuts it */
 	char vm_uuid[UUID_STRLEN + 1];
 	char dev_address[PCI_ADDR_STRLEN];
+	/* DRIFT: the first drifted vCPU rows of the VM, their actual CPU lists copied here */
+	struct vcpu_row vcpus[ALARM_MAX_DRIFT_VCPUS];
+	char vcpu_actual[ALARM_MAX_DRIFT_VCPUS][64];
+	unsigned nvcpus;
 };
 
 struct alarm_events {
@@ -133,7 +143,7 @@ void alarm_master_back(const struct alarm_state *s, struct alarm_queue *q, const
 
 /* The MIB name of the notification an event is ("numaNodeCpuOversubCleared"). */
 const char *alarm_event_name(const struct alarm_event *e);
-/* Its sub-identifier under numaNotifications (1..10). */
+/* Its sub-identifier under numaNotifications (1..13). */
 unsigned alarm_event_subid(const struct alarm_event *e);
 
 #endif

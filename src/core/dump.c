@@ -8,6 +8,7 @@
 
 #include "core/util.h"
 #include "core/vm.h" /* vm_state_name(), mem_mode_name() */
+#include "core/vmrun.h" /* vmrun_state_name(), vmrun_verdict_name() */
 
 /* ---------------------------------------------------------------- JSON */
 
@@ -66,6 +67,23 @@ static const char *jbool(bool b)
 	return b ? "true" : "false";
 }
 
+/* ,"key":value, or null when the value was not measured. */
+static void json_u64(FILE *f, const char *key, bool known, uint64_t v)
+{
+	if (known)
+		fprintf(f, ",\"%s\":%" PRIu64, key, v);
+	else
+		fprintf(f, ",\"%s\":null", key);
+}
+
+static void json_int(FILE *f, const char *key, int v)
+{
+	if (v >= 0)
+		fprintf(f, ",\"%s\":%d", key, v);
+	else
+		fprintf(f, ",\"%s\":null", key);
+}
+
 /* Only the counters the kernel gave: a missing one is absent, never 0. */
 static void json_numastat(FILE *f, const struct numastat *s)
 {
@@ -117,12 +135,15 @@ static void json_node(FILE *f, const struct model *m, const struct node_row *n)
 		",\"cpu_used_percent\":%" PRIu32 ",\"memory_used_percent\":%" PRIu32
 		",\"cpu_used_percent_defined\":%s,\"memory_used_percent_defined\":%s"
 		",\"cpu_oversubscribed\":%s,\"memory_oversubscribed\":%s"
-		",\"hugepages_oversubscribed\":%s,\"memory_known\":%s,\"distances\":[",
+		",\"hugepages_oversubscribed\":%s,\"memory_known\":%s",
 		n->cpu_capacity, n->mem_total, n->mem_free, n->vcpus_bound, n->vcpus_spanning,
 		n->mem_used, n->mem_spanning, n->mem_huge, n->vm_count, n->cpu_limit,
 		n->mem_limit, n->cpu_headroom, n->mem_headroom, n->cpu_used_pct,
 		n->mem_used_pct, jbool(!n->cpu_pct_none), jbool(!n->mem_pct_none),
 		jbool(n->cpu_over), jbool(n->mem_over), jbool(n->huge_over), jbool(n->mem_known));
+	json_u64(f, "memory_resident_by_vms_bytes", m->runtime, n->mem_resident_vms);
+	json_u64(f, "vcpus_running", m->runtime, n->vcpus_running);
+	fputs(",\"distances\":[", f);
 	first = model_dist_lower(m, n->id, 0);
 	for (i = first; i < m->ndists && m->dists[i].node == n->id; i++)
 		fprintf(f, "%s{\"node\":%u,\"distance\":%u}", i > first ? "," : "",
@@ -167,6 +188,9 @@ static void json_vm(FILE *f, const struct model *m, const struct vm_row *v)
 	fprintf(f, ",\"remote_vcpus\":%u,\"hugepage_size_kib\":%" PRIu64 ",\"emulator_cpus\":",
 		v->remote_vcpus, v->huge_kib);
 	json_str(f, v->emulator_cpus);
+	fprintf(f, ",\"runtime_state\":\"%s\"", vmrun_state_name(v->run_state));
+	json_u64(f, "memory_resident_bytes", v->mem_measured, v->mem_resident);
+	json_u64(f, "memory_stray_bytes", v->mem_measured, v->mem_stray);
 	fprintf(f,
 		",\"memory_devices_bytes\":%" PRIu64 ",\"memory_persistent_bytes\":%" PRIu64
 		",\"memory_enclave_bytes\":%" PRIu64 ",\"assign\":[",
@@ -177,9 +201,11 @@ static void json_vm(FILE *f, const struct model *m, const struct vm_row *v)
 
 		fprintf(f,
 			"%s{\"node\":%u,\"vcpus\":%u,\"vcpus_spanning\":%u,\"memory_bytes\":%" PRIu64
-			",\"memory_spanning_bytes\":%" PRIu64 "}",
+			",\"memory_spanning_bytes\":%" PRIu64,
 			i > first ? "," : "", a->node, a->vcpus, a->vcpus_spanning, a->mem,
 			a->mem_spanning);
+		json_u64(f, "memory_resident_bytes", v->mem_measured, a->mem_resident);
+		fputc('}', f);
 	}
 	fputs("],\"vcpu_pins\":[", f);
 	first = model_vcpu_lower(m, v->index, 0);
@@ -192,8 +218,16 @@ static void json_vm(FILE *f, const struct model *m, const struct vm_row *v)
 			fputs(",\"node\":null", f);
 		else
 			fprintf(f, ",\"node\":%d", c->node);
-		fprintf(f, ",\"cell\":%d,\"remote\":%s,\"thread_id\":%" PRIu64 "}", c->cell,
+		fprintf(f, ",\"cell\":%d,\"remote\":%s,\"thread_id\":%" PRIu64, c->cell,
 			jbool(c->remote), c->tid);
+		fputs(",\"actual_cpus\":", f);
+		if (c->actual && c->actual[0])
+			json_str(f, c->actual);
+		else
+			fputs("null", f);
+		json_int(f, "last_cpu", c->last_cpu);
+		json_int(f, "last_node", c->last_node);
+		fprintf(f, ",\"affinity\":\"%s\"}", vmrun_verdict_name(c->verdict));
 	}
 	fputc(']', f);
 	json_devs(f, m, v);
@@ -358,6 +392,37 @@ static void text_assign(FILE *f, const struct model *m)
 	}
 }
 
+/* Runtime truth, when it was read: one line per VM, its drifted vCPUs named. */
+static void text_runtime(FILE *f, const struct model *m)
+{
+	size_t i, j;
+
+	if (!m->runtime)
+		return;
+	fprintf(f, "\nVM runtime; memory in MiB\n%-24s %-11s %10s %10s %s\n", "VM", "RUNTIME",
+		"RESIDENT", "STRAY", "VCPU AFFINITY (not same)");
+	for (i = 0; i < m->nvms; i++) {
+		const struct vm_row *v = &m->vms[i];
+		char res[32] = "-", stray[32] = "-";
+		char *name = str_printable_dup(v->name);
+
+		if (v->mem_measured) {
+			mib(res, sizeof(res), v->mem_resident);
+			mib(stray, sizeof(stray), v->mem_stray);
+		}
+		fprintf(f, "%-24s %-11s %10s %10s", name, vmrun_state_name(v->run_state), res,
+			stray);
+		for (j = model_vcpu_lower(m, v->index, 0);
+		     j < m->nvcpus && m->vcpus[j].vm == v->index; j++)
+			if (m->vcpus[j].verdict == AFFINITY_NARROWED ||
+			    m->vcpus[j].verdict == AFFINITY_ESCAPED)
+				fprintf(f, " %u:%s(%s)", m->vcpus[j].vcpu,
+					vmrun_verdict_name(m->vcpus[j].verdict), m->vcpus[j].actual);
+		fputc('\n', f);
+		free(name);
+	}
+}
+
 static void text_problems(FILE *f, const char *title, const struct problem *p, size_t n)
 {
 	size_t i;
@@ -399,6 +464,7 @@ void dump_text(FILE *f, const struct model *m)
 	text_huge(f, m);
 	text_vms(f, m);
 	text_assign(f, m);
+	text_runtime(f, m);
 	text_devs(f, m);
 	text_problems(f, "Invalid files", m->errors, m->nerrors);
 	text_problems(f, "Warnings", m->warnings, m->nwarnings);

@@ -1,6 +1,6 @@
 /* enums.h: the enumerations the MIB shows (numaVmState, numaVmMemMode, numaVmPlacement,
- * numaVmDeviceKind, numaSourceStatus), in a header of their own so the snapshot need not see
- * the domain model. */
+ * numaVmDeviceKind, numaSourceStatus, numaVmRuntimeState, numaVcpuAffinityVerdict), in a
+ * header of their own so the snapshot need not see the domain model. */
 #ifndef NUMATOPD_ENUMS_H
 #define NUMATOPD_ENUMS_H
 
@@ -34,6 +34,24 @@ enum placement {
 	PLACEMENT_SPANNING = 3,
 	PLACEMENT_PARTIAL = 4,
 	PLACEMENT_FLOATING = 5,
+};
+
+/* Values are the MIB's numaVmRuntimeState enumeration: what the VM's QEMU process is doing,
+ * as the runtime reader (source/runtime) found it. */
+enum run_state {
+	RUN_RUNNING = 1,     /* its process is alive and is the one the status file names */
+	RUN_GONE = 2,        /* the process is dead, a zombie, or another process took the pid */
+	RUN_STARTING = 3,    /* alive, but the status file names no vCPU thread yet */
+	RUN_NOT_RUNNING = 4, /* no process to look at: a plain <domain>, shut off, no pid */
+	RUN_UNKNOWN = 5,     /* not measured: runtime reads off, hidden, too slow or unreadable */
+};
+
+/* Values are the MIB's numaVcpuAffinityVerdict enumeration: actual against configured. */
+enum affinity_verdict {
+	AFFINITY_SAME = 1,
+	AFFINITY_NARROWED = 2, /* a strict subset of the configured CPUs */
+	AFFINITY_ESCAPED = 3,  /* holds a CPU outside the configured set */
+	AFFINITY_UNKNOWN = 4,
 };
 
 /* Values are the MIB's numaVmDeviceKind enumeration: a PCI device passed through whole, or a

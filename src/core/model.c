@@ -51,8 +51,10 @@ void model_free(struct model *m)
 	}
 	free_vm_rows(m->vms, m->nvms);
 	free(m->assigns);
-	for (i = 0; i < m->nvcpus; i++)
+	for (i = 0; i < m->nvcpus; i++) {
 		free(m->vcpus[i].affinity);
+		free(m->vcpus[i].actual);
+	}
 	free(m->vcpus);
 	for (i = 0; i < m->ndevs; i++)
 		free(m->devs[i].address);

@@ -34,6 +34,9 @@ struct node_row {
 	 * --dump=json says "cpu_used_percent_defined": false. */
 	bool cpu_pct_none, mem_pct_none;
 	bool cpu_over, mem_over, huge_over;
+	/* runtime truth (source/runtime), VMs that are gone left out */
+	uint64_t mem_resident_vms; /* bytes of VM memory resident here */
+	unsigned vcpus_running;	   /* vCPUs whose last CPU is on this node */
 	bool mem_known; /* false: no readable meminfo; memory limit, headroom, percent are 0 */
 	unsigned pci_devices;	  /* passthrough devices (of every VM) whose numa_node is this node */
 	struct numastat numastat; /* the kernel's counters, moving on their own like mem_free */
@@ -72,6 +75,13 @@ struct vm_row {
 	unsigned remote_vcpus;
 	uint64_t huge_kib;  /* hugepage size backing its memory, 0 = none */
 	char *emulator_cpus; /* list format, "" = not pinned */
+	/* runtime truth */
+	enum run_state run_state;
+	bool mem_measured;     /* false: resident and stray are not known (served as 0) */
+	uint64_t mem_resident; /* bytes, every node */
+	uint64_t mem_stray;    /* bytes outside the strict/restrictive cells' nodes; else 0 */
+	bool stray_over;       /* mem_stray over strayMemoryThreshold */
+	unsigned vcpus_drifted; /* vCPUs whose verdict is narrowed or escaped */
 	unsigned remote_devices; /* passthrough devices on a node the VM has nothing on */
 };
 
@@ -91,6 +101,7 @@ struct assign_row {
 	unsigned vcpus_spanning; /* spanning vCPUs touching this node */
 	uint64_t mem;            /* bytes attributed here: bound + spanning */
 	uint64_t mem_spanning;   /* bytes of mem from k-node nodesets */
+	uint64_t mem_resident;   /* bytes resident here (runtime; 0 when not measured) */
 };
 
 struct vcpu_row {
@@ -101,6 +112,11 @@ struct vcpu_row {
 	int cell;       /* guest cell, -1 = none */
 	bool remote;
 	uint64_t tid;   /* 0 = unknown */
+	/* runtime truth */
+	char *actual;   /* the thread's allowed CPUs, list format; "" = not measured */
+	enum affinity_verdict verdict;
+	int last_cpu;   /* -1 = not measured */
+	int last_node;  /* -1 = not measured or a CPU in no node */
 };
 
 struct problem {
@@ -122,6 +138,7 @@ struct model {
 	unsigned vm_misaligned; /* VMs with remote_vcpus > 0 */
 	unsigned cpu_ratio_pct; /* config echoed, 100 = 1.0 */
 	unsigned mem_ratio_pct;
+	bool runtime;           /* runtime facts were joined in (runtimeInterval not 0) */
 	/* Set by the daemon after account_build(), before the snapshot is published: the
 	 * scalars that describe the sources rather than the topology. */
 	uint32_t last_refresh;  /* numaLastRefresh: sysUpTime ticks of this rebuild */

@@ -11,6 +11,7 @@ static const struct mib_column columns[] = {
     {4, "numaVmAssignMemSpanning", SMI_COUNTERBASEDGAUGE64, AT(mem_spanning, U64)},
     {5, "numaVmAssignMemoryMiB", SMI_GAUGE32, AT(mem, MEBI)},
     {6, "numaVmAssignMemSpanningMiB", SMI_GAUGE32, AT(mem_spanning, MEBI)},
+    {7, "numaVmAssignMemResident", SMI_COUNTERBASEDGAUGE64, AT(mem_resident, U64)},
 };
 
 static size_t lower(const struct model *m, const uint32_t idx[])

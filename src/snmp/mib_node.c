@@ -78,6 +78,8 @@ static const struct mib_column columns[] = {
     {27, "numaNodeInterleaveHit", SMI_COUNTER64, NUMASTAT(NUMASTAT_INTERLEAVE, has_interleave)},
     {28, "numaNodeLocalNode", SMI_COUNTER64, NUMASTAT(NUMASTAT_LOCAL, has_local)},
     {29, "numaNodeOtherNode", SMI_COUNTER64, NUMASTAT(NUMASTAT_OTHER, has_other)},
+    {30, "numaNodeMemResidentByVms", SMI_COUNTERBASEDGAUGE64, AT(mem_resident_vms, U64)},
+    {31, "numaNodeVcpusRunning", SMI_GAUGE32, AT(vcpus_running, U32)},
 };
 
 static size_t lower(const struct model *m, const uint32_t idx[])

@@ -11,6 +11,10 @@ static const struct mib_column columns[] = {
     {5, "numaVcpuRemote", SMI_TRUTHVALUE, AT(remote, BOOL)},
     {6, "numaVcpuThreadId", SMI_UNSIGNED32, AT(tid, U64)},
     {7, "numaVcpuAffinityBitmap", SMI_CPUBITMAP, AT(affinity, LIST)},
+    {8, "numaVcpuActualAffinity", SMI_DISPLAYSTRING, AT(actual, LIST)}, /* "": not measured */
+    {9, "numaVcpuAffinityVerdict", SMI_ENUM, AT(verdict, ENUM)},
+    {10, "numaVcpuLastCpu", SMI_INTEGER32, AT(last_cpu, INT)},
+    {11, "numaVcpuLastNode", SMI_INTEGER32, AT(last_node, INT)},
 };
 
 static size_t lower(const struct model *m, const uint32_t idx[])

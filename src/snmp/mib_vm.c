@@ -26,6 +26,9 @@ static const struct mib_column columns[] = {
     {20, "numaVmMemPersistent", SMI_COUNTERBASEDGAUGE64, AT(mem_persistent, U64)},
     {21, "numaVmMemEnclave", SMI_COUNTERBASEDGAUGE64, AT(mem_enclave, U64)},
     {22, "numaVmRemoteDevices", SMI_GAUGE32, AT(remote_devices, U32)},
+    {23, "numaVmRuntimeState", SMI_ENUM, AT(run_state, ENUM)},
+    {24, "numaVmMemResident", SMI_COUNTERBASEDGAUGE64, AT(mem_resident, U64)},
+    {25, "numaVmMemStray", SMI_COUNTERBASEDGAUGE64, AT(mem_stray, U64)},
 };
 
 static size_t lower(const struct model *m, const uint32_t idx[])

@@ -36,6 +36,13 @@ static const struct {
 		      {"numaVmName", "numaVmUuid", "numaVmRemoteDevices", "numaVmDeviceAddress",
 		       "numaVmDeviceNode"},
 		      &mib_device_table},
+    [ALARM_DRIFT] = {&mib_vm_table,
+		     {"numaVmName", "numaVmUuid", "numaVmRuntimeState", "numaVmMemStray",
+		      "numaVmMemResident"},
+		     NULL},
+    [ALARM_GONE] = {&mib_vm_table,
+		    {"numaVmName", "numaVmUuid", "numaVmRuntimeState", "numaVmPid"},
+		    NULL},
 };
 
 const struct mib_table *notify_objects(enum alarm_kind kind, const char *const **names)
@@ -179,6 +186,31 @@ static void describe(const struct alarm_event *e, char *buf, size_t len)
 	case ALARM_DEVICE:
 		snprintf(buf, len, "VM %u, %u remote devices", e->vm.index, e->vm.remote_devices);
 		break;
+	case ALARM_DRIFT:
+		snprintf(buf, len, "VM %u, %u vCPUs drifted, %llu stray bytes", e->vm.index,
+			 e->vm.vcpus_drifted, (unsigned long long)e->vm.mem_stray);
+		break;
+	case ALARM_GONE:
+		snprintf(buf, len, "VM %u, pid %llu", e->vm.index, (unsigned long long)e->vm.pid);
+		break;
+	}
+}
+
+/* numaVmPlacementDrift: each drifted vCPU's actual affinity and verdict, instanced by its row
+ * (numaVmIndex.numaVcpuId), after the OBJECTS: the varbinds say which vCPU and which way. */
+static void add_drifted_vcpus(netsnmp_variable_list **vars, struct alarm_event *e)
+{
+	struct model one;
+	unsigned k;
+
+	for (k = 0; k < e->nvcpus; k++) {
+		memset(&one, 0, sizeof(one));
+		e->vcpus[k].actual = e->vcpu_actual[k];
+		e->vcpus[k].affinity = (char *)"";
+		one.vcpus = &e->vcpus[k];
+		one.nvcpus = 1;
+		add_column(vars, &mib_vcpu_table, &one, "numaVcpuActualAffinity");
+		add_column(vars, &mib_vcpu_table, &one, "numaVcpuAffinityVerdict");
 	}
 }
 
@@ -198,7 +230,8 @@ static bool send_event(const struct alarm_event *ev)
 	size_t i;
 
 	/* 'vmTables no' hides VM names: their notifications are dropped as if sent */
-	if (e.kind == ALARM_DEVICE && !notifier.vm_tables)
+	if ((e.kind == ALARM_DEVICE || e.kind == ALARM_DRIFT || e.kind == ALARM_GONE) &&
+	    !notifier.vm_tables)
 		return true;
 	/* a one-row model, so that the values come out of the table's own descriptors */
 	memset(&one_row, 0, sizeof(one_row));
@@ -224,6 +257,8 @@ static bool send_event(const struct alarm_event *ev)
 	for (i = 0; objects[e.kind].names[i]; i++)
 		add_column(&vars, notify_object_table(e.kind, objects[e.kind].names[i]), &one_row,
 			   objects[e.kind].names[i]);
+	if (e.kind == ALARM_DRIFT)
+		add_drifted_vcpus(&vars, &e);
 	pdu = snmp_pdu_create(SNMP_MSG_TRAP2);
 	if (pdu == NULL) {
 		snmp_free_varbind(vars);

@@ -28,6 +28,7 @@ void settings_init(struct daemon_config *c)
 	engine_config_init(&c->eng);
 	c->eng.state_dir = xstrdup(ENGINE_STATE_DIR);
 	c->eng.state_write = true; /* --dump turns it off */
+	c->eng.runtime_interval = 10;
 	c->refresh_interval = 30;
 	c->agentx_ping = 5;
 	c->vm_tables = true;
@@ -155,6 +156,10 @@ static void h_path(const char *token, char *line)
 		set_path(token, line, &loading->eng.sysfs_root);
 	else if (!strcasecmp(token, "stateDir"))
 		set_path(token, line, &loading->eng.state_dir);
+	else if (!strcasecmp(token, "procRoot"))
+		set_path(token, line, &loading->eng.proc_root);
+	else if (!strcasecmp(token, "cgroupRoot"))
+		set_path(token, line, &loading->eng.cgroup_root);
 	else
 		set_path(token, line, &loading->eng.xml_dir);
 }
@@ -186,6 +191,47 @@ static void h_uint(const char *token, char *line)
 		parse_uint(token, line, 0, 60000, &loading->event_delay_ms);
 	else if (!strcasecmp(token, "notificationQueue"))
 		obsolete_queue(token, line);
+	else if (!strcasecmp(token, "runtimeInterval"))
+		parse_uint(token, line, 0, 86400, &loading->eng.runtime_interval);
+}
+
+/* residencyMethod: only the memory cgroup is implemented; numa_maps (exact, but ~10 ms per GiB
+ * and CAP_SYS_PTRACE) is refused by name rather than silently ignored. */
+static void h_residency(const char *token, char *line)
+{
+	if (!loading)
+		return;
+	if (!strcmp(line, "numa_maps"))
+		bad(token, "numa_maps is not implemented in this version; use cgroup");
+	else if (strcmp(line, "cgroup"))
+		bad(token, "expected cgroup");
+}
+
+/* strayMemoryThreshold PERCENT [SIZE]: stray memory counts as drift from PERCENT of the
+ * VM's resident memory and SIZE bytes on (a bare SIZE number is MiB). */
+static void h_stray(const char *token, char *line)
+{
+	char err[ERRLEN], *pct = line, *size;
+	unsigned p = 0;
+	uint64_t bytes;
+
+	if (!loading)
+		return;
+	size = strpbrk(line, " \t");
+	if (size) {
+		*size++ = '\0';
+		size += strspn(size, " \t");
+	}
+	if (*pct && pct[strlen(pct) - 1] == '%')
+		pct[strlen(pct) - 1] = '\0';
+	parse_uint(token, pct, 0, 100, &p);
+	loading->eng.acct.stray_pct = p;
+	if (size == NULL || *size == '\0')
+		return;
+	if (settings_parse_size(size, 1024 * 1024, &bytes, err, sizeof(err)) < 0)
+		bad(token, err);
+	else
+		loading->eng.acct.stray_min = bytes;
 }
 
 static void h_bool(const char *token, char *line)
@@ -329,6 +375,11 @@ void settings_register(void)
 		{"sysfsRoot", h_path, "DIR (default /sys)"},
 		{"libvirtXmlDir", h_path, "DIR (default /run/libvirt/qemu)"},
 		{"stateDir", h_path, "DIR (default /var/lib/numatopd)"},
+		{"procRoot", h_path, "DIR (default /proc)"},
+		{"cgroupRoot", h_path, "DIR (default /sys/fs/cgroup)"},
+		{"runtimeInterval", h_uint, "SECONDS (default 10; 0 = off)"},
+		{"residencyMethod", h_residency, "cgroup (default cgroup)"},
+		{"strayMemoryThreshold", h_stray, "PERCENT [SIZE] (default 5 64M)"},
 		{"refreshInterval", h_uint, "SECONDS (default 30)"},
 		{"agentxPingInterval", h_uint, "SECONDS (default 5)"},
 		{"cpuAllocationRatio", h_ratio, "RATIO (default 1.0)"},

@@ -10,6 +10,7 @@
 #include "core/log.h"
 #include "source/pcidev.h"
 #include "source/statefile.h"
+#include "source/runpass.h"
 #include "source/sysfs.h"
 #include "core/util.h"
 
@@ -36,6 +37,9 @@ struct engine {
 	bool save_bad;          /* the last save of the map failed */
 	bool reserved_told;     /* reservedMemory naming missing nodes was logged (this config) */
 	char dir_err[ERRLEN];   /* why the last build could not read the directory, "" = it could */
+	struct runpass *rp;	/* runtime facts; NULL when runtimeInterval is 0 */
+	bool rt_all;		/* the next build reads every VM's runtime facts */
+	size_t rt_read;		/* VMs the last build read */
 };
 
 static void drop_prev(struct engine *e)
@@ -54,6 +58,8 @@ void engine_config_init(struct engine_config *c)
 	c->max_file_size = DOMXML_MAX_SIZE_DEFAULT;
 	c->state_dir = NULL; /* no map: the daemon's settings name the directory */
 	c->state_write = false;
+	c->proc_root = xstrdup("/proc");
+	c->cgroup_root = xstrdup("/sys/fs/cgroup");
 	account_config_init(&c->acct);
 }
 
@@ -62,6 +68,8 @@ void engine_config_clear(struct engine_config *c)
 	free(c->sysfs_root);
 	free(c->xml_dir);
 	free(c->state_dir);
+	free(c->proc_root);
+	free(c->cgroup_root);
 	account_config_clear(&c->acct);
 	memset(c, 0, sizeof(*c));
 }
@@ -72,6 +80,8 @@ void engine_config_copy(struct engine_config *dst, const struct engine_config *s
 	dst->sysfs_root = xstrdup(src->sysfs_root);
 	dst->xml_dir = xstrdup(src->xml_dir);
 	dst->state_dir = src->state_dir ? xstrdup(src->state_dir) : NULL;
+	dst->proc_root = xstrdup(src->proc_root);
+	dst->cgroup_root = xstrdup(src->cgroup_root);
 	dst->acct.reserved =
 	    xmemdup(src->acct.reserved, src->acct.nreserved, sizeof(*src->acct.reserved));
 }
@@ -132,6 +142,9 @@ struct engine *engine_new(const struct engine_config *cfg)
 	e->scan = scan_new(cfg->xml_dir, cfg->max_file_size);
 	e->dirty = true;
 	e->read_all = true;
+	if (cfg->runtime_interval)
+		e->rp = runpass_new(cfg->proc_root, cfg->cgroup_root);
+	e->rt_all = true;
 	return e;
 }
 
@@ -143,6 +156,7 @@ void engine_free(struct engine *e)
 	scan_free(e->scan);
 	save_map(e, true);
 	vmindex_free(e->map);
+	runpass_free(e->rp);
 	engine_config_clear(&e->cfg);
 	free(e);
 }
@@ -161,6 +175,9 @@ void engine_set_config(struct engine *e, const struct engine_config *cfg)
 	e->reserved_told = false;
 	drop_prev(e); /* ratios and reservations change the accounting */
 	e->dirty = e->read_all = true;
+	runpass_free(e->rp); /* the roots may have changed: read everything anew */
+	e->rp = cfg->runtime_interval ? runpass_new(cfg->proc_root, cfg->cgroup_root) : NULL;
+	e->rt_all = true;
 	if (!same_dir) {
 		/* numaParseErrors is a Counter32: it must not go back when the scan is new */
 		e->errors_before += scan_parse_errors(e->scan);
@@ -185,6 +202,21 @@ void engine_dir_changed(struct engine *e)
 void engine_read_all(struct engine *e)
 {
 	e->dirty = e->read_all = true;
+}
+
+void engine_runtime_all(struct engine *e)
+{
+	e->rt_all = true;
+}
+
+double engine_runtime_seconds(const struct engine *e)
+{
+	return e->rp ? runpass_seconds(e->rp) : 0;
+}
+
+size_t engine_runtime_read(const struct engine *e)
+{
+	return e->rt_read;
 }
 
 bool engine_last_reused(const struct engine *e)
@@ -245,7 +277,8 @@ static uint64_t content_hash(const struct model *m)
 		const struct vm_row *vm = &m->vms[i];
 		uint64_t v[] = {vm->index, vm->state, vm->pid, vm->vcpus, vm->vcpus_max,
 				vm->memory, vm->placement, vm->mem_mode, vm->remote_vcpus,
-				vm->huge_kib, vm->remote_devices};
+				vm->huge_kib, vm->remote_devices, vm->run_state, vm->stray_over,
+				vm->vcpus_drifted};
 
 		h = fnv(h, v, sizeof(v));
 		h = fnv_str(h, vm->name);
@@ -263,10 +296,12 @@ static uint64_t content_hash(const struct model *m)
 	for (i = 0; i < m->nvcpus; i++) {
 		const struct vcpu_row *c = &m->vcpus[i];
 		uint64_t v[] = {c->vm, c->vcpu, (uint64_t)(int64_t)c->node,
-				(uint64_t)(int64_t)c->cell, c->remote, c->tid};
+				(uint64_t)(int64_t)c->cell, c->remote, c->tid, c->verdict};
 
+		/* last CPU and resident bytes move on their own, like MemFree: left out */
 		h = fnv(h, v, sizeof(v));
 		h = fnv_str(h, c->affinity);
+		h = fnv_str(h, c->actual);
 	}
 	for (i = 0; i < m->ndevs; i++) {
 		const struct dev_row *d = &m->devs[i];
@@ -396,17 +431,21 @@ struct model *engine_build(struct engine *e, uint32_t now)
 	refresh_dir(e);
 	check_reserved(e, host);
 	e->read_all = false;
+	/* runtime facts: of the VMs whose file changed, or of every VM when it is time */
+	e->rt_read = e->rp ? runpass_update(e->rp, e->scan, e->rt_all) : 0;
+	e->rt_all = false;
 	gen = scan_generation(e->scan);
 	nvms = scan_vms(e->scan, &vms, &files);
 	if (host != NULL) /* the devices the VMs name, read again each time: hotplug moves them */
 		pcidev_read(e->cfg.sysfs_root, vms, nvms, host);
 	e->reused = e->prev != NULL && host != NULL && e->prev_host != NULL &&
-		    gen == e->prev_gen && account_host_same(e->prev_host, host);
+		    gen == e->prev_gen && e->rt_read == 0 && account_host_same(e->prev_host, host);
 	if (e->reused) {
 		m = account_refresh(e->prev, host);
 	} else {
-		m = account_build_indexed(host ? host : &empty_host, vms, files, nvms,
-					  &e->cfg.acct, e->map, (int64_t)time(NULL));
+		m = account_build_all(host ? host : &empty_host, vms, files,
+				      e->rp ? runpass_facts(e->rp) : NULL, nvms, &e->cfg.acct, e->map,
+				      (int64_t)time(NULL));
 		save_map(e, false);
 		scan_add_warnings(e->scan, m); /* a refresh shares these with the build before */
 	}

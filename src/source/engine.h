@@ -21,6 +21,9 @@ struct engine_config {
 	bool once;        /* --dump: a libvirt directory that cannot be read is not logged with
 			   * the daemon's wording; the caller reports engine_dir_error() */
 	struct account_config acct;
+	unsigned runtime_interval; /* seconds; 0 (the default here; the daemon's is 10) = off */
+	char *proc_root;	   /* default "/proc" */
+	char *cgroup_root;	   /* default "/sys/fs/cgroup" */
 };
 
 struct engine;
@@ -51,6 +54,13 @@ struct model *engine_build(struct engine *e, uint32_t now);
 void engine_set_watched(struct engine *e, bool watched);
 void engine_dir_changed(struct engine *e);
 void engine_read_all(struct engine *e);
+
+/* The next build reads the runtime facts of every VM, not only of the VMs whose status file
+ * changed (the runtimeInterval timer, an SNMP request after a second). No-op when off. */
+void engine_runtime_all(struct engine *e);
+/* Seconds the last build spent on runtime reads, and how many VMs it read. */
+double engine_runtime_seconds(const struct engine *e);
+size_t engine_runtime_read(const struct engine *e);
 
 /* True when the last build changed no VM and no topology: it shared the VM rows of the build
  * before (account_refresh) and only the kernel's free counts were read again. */

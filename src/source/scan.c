@@ -45,6 +45,7 @@ struct scan {
 	/* views handed out by scan_vms(), rebuilt by scan_run() */
 	struct vm **vms;
 	const char **files;
+	struct scan_stamp *stamps;
 	size_t nvms;
 };
 
@@ -83,6 +84,7 @@ void scan_free(struct scan *s)
 	clear_cache(s);
 	free(s->vms);
 	free(s->files);
+	free(s->stamps);
 	free(s->dir);
 	free(s);
 }
@@ -262,14 +264,18 @@ static void rebuild_views(struct scan *s)
 
 	free(s->vms);
 	free(s->files);
+	free(s->stamps);
 	s->vms = xcalloc(s->ncache, sizeof(*s->vms));
 	s->files = xcalloc(s->ncache, sizeof(*s->files));
+	s->stamps = xcalloc(s->ncache, sizeof(*s->stamps));
 	s->nvms = 0;
 	for (i = 0; i < s->ncache; i++) {
 		if (s->cache[i].vm == NULL || s->cache[i].dup_of != NULL)
 			continue;
 		s->vms[s->nvms] = s->cache[i].vm;
 		s->files[s->nvms] = s->cache[i].name;
+		s->stamps[s->nvms] = (struct scan_stamp){s->cache[i].dev, s->cache[i].ino,
+							 s->cache[i].size, s->cache[i].mtime};
 		s->nvms++;
 	}
 }
@@ -397,6 +403,17 @@ size_t scan_vms(const struct scan *s, struct vm *const **vms, const char *const 
 	*vms = s->vms;
 	*files = s->files;
 	return s->nvms;
+}
+
+const struct scan_stamp *scan_stamps(const struct scan *s)
+{
+	return s->stamps;
+}
+
+bool scan_stamp_equal(const struct scan_stamp *a, const struct scan_stamp *b)
+{
+	return a->dev == b->dev && a->ino == b->ino && a->size == b->size &&
+	       a->mtime.tv_sec == b->mtime.tv_sec && a->mtime.tv_nsec == b->mtime.tv_nsec;
 }
 
 void scan_add_errors(const struct scan *s, struct model *m)

@@ -6,6 +6,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
+#include <time.h>
 
 #include "source/domxml.h"
 #include "core/model.h"
@@ -27,6 +29,17 @@ int scan_run(struct scan *s, char *err, size_t errlen);
 
 /* The valid VMs in file-name order, borrowed until the next scan_run()/scan_free(). */
 size_t scan_vms(const struct scan *s, struct vm *const **vms, const char *const **files);
+
+/* What the cache keys a file on: equal stamps, the same parse. */
+struct scan_stamp {
+	dev_t dev;
+	ino_t ino;
+	off_t size;
+	struct timespec mtime;
+};
+/* Parallel to scan_vms(), borrowed likewise. */
+const struct scan_stamp *scan_stamps(const struct scan *s);
+bool scan_stamp_equal(const struct scan_stamp *a, const struct scan_stamp *b);
 /* Copy the current invalid files into a model's error list. */
 void scan_add_errors(const struct scan *s, struct model *m);
 /* Add a warning per file skipped because another file holding its UUID is the VM (one UUID

@@ -1,0 +1,252 @@
+/* bench/runtime.c: the cost of one full runtime pass (source/runtime: liveness, 4 vCPU threads'
+ * affinity and last CPU, the memory cgroup's numa_stat) over N VMs on fake proc and cgroup v2
+ * trees it writes in a temp dir (make bench builds it, bench/run.sh runs it).
+ *
+ *	runtime N [ROUNDS]
+ *	runtime --self N [ROUNDS]   the kernel's own /proc and cgroups: N VMs that all name this
+ *	                            process and 4 of its threads (the real cost of each read)
+ *
+ * Prints "N median_ms min_ms" over ROUNDS passes (default 5) after one warm-up pass; the trees
+ * sit in the page cache (tmpfs or not), as /proc and cgroupfs always do. */
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/util.h"
+#include "core/vmrun.h"
+#include "source/domxml.h"
+#include "source/runtime.h"
+
+#define VCPUS 4
+
+static void put(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	if (f == NULL || fputs(text, f) < 0 || fclose(f) != 0) {
+		fprintf(stderr, "runtime: %s: %s\n", path, strerror(errno));
+		exit(1);
+	}
+}
+
+static void mk(const char *path)
+{
+	if (mkdir(path, 0755) < 0 && errno != EEXIST) {
+		fprintf(stderr, "runtime: mkdir %s: %s\n", path, strerror(errno));
+		exit(1);
+	}
+}
+
+static char *stat_line(unsigned pid, const char *comm, unsigned cpu)
+{
+	return xasprintf("%u (%s) S 1 %u %u 0 -1 4194560 1200 0 0 0 512 300 0 0 20 0 4 0 1000 "
+			 "1000000 400 18446744073709551615 1 1 0 0 0 0 0 4096 17638 0 0 0 17 %u 0 "
+			 "0 0 0 0 0 0 0 0 0 0 0\n",
+			 pid, comm, pid, pid, cpu);
+}
+
+/* VM i: pid 100000 + 10 i, vCPU threads pid + 1 .. pid + 4, its scope in cgroup v2. */
+static struct vm *make_vm(const char *root, unsigned i)
+{
+	unsigned pid = 100000 + 10 * i, t;
+	char *dir = xasprintf("%s/proc/%u", root, pid), *p, *s, err[ERRLEN];
+	char *scope = xasprintf("/machine.slice/machine-qemu\\x2d%u\\x2dvm.scope", i);
+	char *xml = xasprintf("<domstatus state='running' pid='%u'><vcpus><vcpu id='0' pid='%u'/>"
+			      "<vcpu id='1' pid='%u'/><vcpu id='2' pid='%u'/><vcpu id='3' "
+			      "pid='%u'/></vcpus><domain type='kvm' id='%u'><name>vm%u</name>"
+			      "<uuid>00000000-0000-4000-8000-%012u</uuid><memory unit='GiB'>4"
+			      "</memory><vcpu>4</vcpu></domain></domstatus>",
+			      pid, pid + 1, pid + 2, pid + 3, pid + 4, i + 1, i, i);
+	struct vm *vm = NULL;
+
+	mk(dir);
+	p = xasprintf("%s/task", dir), mk(p), free(p);
+	s = stat_line(pid, "qemu-system-x86", 0);
+	p = xasprintf("%s/stat", dir), put(p, s), free(p), free(s);
+	s = xasprintf("0::%s/libvirt/emulator\n", scope);
+	p = xasprintf("%s/cgroup", dir), put(p, s), free(p), free(s);
+	for (t = 1; t <= VCPUS; t++) {
+		p = xasprintf("%s/task/%u", dir, pid + t), mk(p), free(p);
+		s = stat_line(pid + t, "CPU 0/KVM", t);
+		p = xasprintf("%s/task/%u/stat", dir, pid + t), put(p, s), free(p), free(s);
+		p = xasprintf("%s/task/%u/status", dir, pid + t);
+		put(p, "Name:\tCPU 0/KVM\nUmask:\t0022\nState:\tS (sleeping)\nTgid:\t1\nPid:\t2\n"
+		       "PPid:\t1\nTracerPid:\t0\nUid:\t0\t0\t0\t0\nGid:\t0\t0\t0\t0\nFDSize:\t64\n"
+		       "Groups:\t\nVmPeak:\t1 kB\nVmSize:\t1 kB\nVmRSS:\t1 kB\nThreads:\t9\n"
+		       "SigQ:\t0/1\nSigPnd:\t0\nShdPnd:\t0\nSigBlk:\t0\nSigIgn:\t0\nSigCgt:\t0\n"
+		       "CapInh:\t0\nCapPrm:\t0\nCapEff:\t0\nCapBnd:\t0\nCapAmb:\t0\n"
+		       "NoNewPrivs:\t0\nSeccomp:\t0\nSpeculation_Store_Bypass:\tvulnerable\n"
+		       "Cpus_allowed:\tffffffff\nCpus_allowed_list:\t0-31\n"
+		       "Mems_allowed:\t1\nMems_allowed_list:\t0\nvoluntary_ctxt_switches:\t1\n"
+		       "nonvoluntary_ctxt_switches:\t1\n");
+		free(p);
+	}
+	p = xasprintf("%s/cg%s", root, scope);
+	{
+		char *q = xasprintf("mkdir -p '%s'", p);
+
+		if (system(q) != 0)
+			exit(1);
+		free(q);
+	}
+	s = xasprintf("%s/memory.numa_stat", p);
+	put(s, "anon N0=1073741824 N1=3221225472\nfile N0=4096 N1=0\nkernel_stack N0=0 N1=0\n"
+	       "pagetables N0=0 N1=0\nshmem N0=0 N1=0\nfile_mapped N0=0 N1=0\n"
+	       "file_dirty N0=0 N1=0\nfile_writeback N0=0 N1=0\nswapcached N0=0 N1=0\n"
+	       "anon_thp N0=0 N1=0\nfile_thp N0=0 N1=0\nshmem_thp N0=0 N1=0\n"
+	       "inactive_anon N0=0 N1=0\nactive_anon N0=0 N1=0\ninactive_file N0=0 N1=0\n"
+	       "active_file N0=0 N1=0\nunevictable N0=0 N1=0\nslab_reclaimable N0=0 N1=0\n"
+	       "slab_unreclaimable N0=0 N1=0\n");
+	free(s);
+	free(p);
+	if (domxml_parse_buffer(xml, strlen(xml), &vm, err, sizeof(err)) < 0) {
+		fprintf(stderr, "runtime: VM %u: %s\n", i, err);
+		exit(1);
+	}
+	free(xml);
+	free(scope);
+	free(dir);
+	return vm;
+}
+
+/* One pass as the daemon's timer makes it: each VM read with its last facts at hand. */
+static void *idle_thread(void *arg)
+{
+	*(volatile pid_t *)arg = gettid();
+	for (;;)
+		pause();
+	return NULL;
+}
+
+/* N VMs naming this process and 4 threads of it. */
+static struct vm **self_vms(size_t n)
+{
+	static volatile pid_t tid[VCPUS];
+	struct vm **vms = xcalloc(n, sizeof(*vms));
+	pthread_t th;
+	char err[ERRLEN];
+	size_t i;
+
+	for (i = 0; i < VCPUS; i++) {
+		if (pthread_create(&th, NULL, idle_thread, (void *)&tid[i]) != 0)
+			exit(1);
+		while (tid[i] == 0)
+			usleep(1000);
+	}
+	for (i = 0; i < n; i++) {
+		char *xml = xasprintf("<domstatus state='running' pid='%d'><vcpus><vcpu id='0' pid='%d'/>"
+				      "<vcpu id='1' pid='%d'/><vcpu id='2' pid='%d'/><vcpu id='3' "
+				      "pid='%d'/></vcpus><domain type='kvm' id='%zu'><name>vm%zu</name>"
+				      "<uuid>00000000-0000-4000-8000-%012zu</uuid><memory unit='GiB'>4"
+				      "</memory><vcpu>4</vcpu></domain></domstatus>",
+				      getpid(), tid[0], tid[1], tid[2], tid[3], i + 1, i, i);
+
+		if (domxml_parse_buffer(xml, strlen(xml), &vms[i], err, sizeof(err)) < 0)
+			exit(1);
+		free(xml);
+	}
+	return vms;
+}
+
+static double pass_ms(struct runtime *rt, struct vm **vms, size_t n, struct vm_run *runs,
+		      struct vm_run *prev)
+{
+	struct timespec t0, t1;
+	size_t i;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (i = 0; i < n; i++)
+		runtime_read_vm(rt, vms[i], INT64_MAX / 2, &prev[i], &runs[i]);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	for (i = 0; i < n; i++) {
+		if (runs[i].state != RUN_RUNNING || runs[i].nvcpus != VCPUS || !runs[i].mem_measured) {
+			fprintf(stderr, "runtime: VM %zu was not measured whole\n", i);
+			exit(1);
+		}
+		vmrun_clear(&prev[i]);
+		prev[i] = runs[i];
+		memset(&runs[i], 0, sizeof(runs[i]));
+	}
+	return ts_seconds(&t0, &t1) * 1000.0;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+int main(int argc, char **argv)
+{
+	char root[] = "/tmp/numatopd-bench-runtime.XXXXXX";
+	size_t n, i, rounds;
+	struct vm **vms;
+	struct vm_run *runs, *prev;
+	struct runtime *rt;
+	double *t;
+	char *p, *q, *cmd;
+
+	bool self = argc > 1 && strcmp(argv[1], "--self") == 0;
+
+	if (self) {
+		argv++;
+		argc--;
+	}
+	if (argc < 2 || (n = strtoul(argv[1], NULL, 10)) == 0) {
+		fprintf(stderr, "usage: runtime [--self] N [ROUNDS]\n");
+		return 2;
+	}
+	rounds = argc > 2 ? strtoul(argv[2], NULL, 10) : 5;
+	if (rounds == 0)
+		rounds = 1;
+	if (self) {
+		vms = self_vms(n);
+		runs = xcalloc(n, sizeof(*runs));
+		prev = xcalloc(n, sizeof(*prev));
+		rt = runtime_new("/proc", "/sys/fs/cgroup");
+		t = xcalloc(rounds, sizeof(*t));
+		pass_ms(rt, vms, n, runs, prev);
+		for (i = 0; i < rounds; i++)
+			t[i] = pass_ms(rt, vms, n, runs, prev);
+		qsort(t, rounds, sizeof(*t), cmp_double);
+		printf("%zu %.2f %.2f\n", n, t[rounds / 2], t[0]);
+		exit(0); /* the idle threads end with the process */
+	}
+	if (mkdtemp(root) == NULL)
+		return 1;
+	p = xasprintf("%s/proc", root), mk(p);
+	q = xasprintf("%s/stat", p), put(q, "cpu 1\nbtime 1700000000\n"), free(q), free(p);
+	vms = xcalloc(n, sizeof(*vms));
+	runs = xcalloc(n, sizeof(*runs));
+	prev = xcalloc(n, sizeof(*prev));
+	for (i = 0; i < n; i++)
+		vms[i] = make_vm(root, (unsigned)i);
+	p = xasprintf("%s/proc", root), q = xasprintf("%s/cg", root);
+	rt = runtime_new(p, q);
+	free(p), free(q);
+	t = xcalloc(rounds, sizeof(*t));
+	pass_ms(rt, vms, n, runs, prev); /* warm-up: dentries, the read buffer, the cgroups */
+	for (i = 0; i < rounds; i++)
+		t[i] = pass_ms(rt, vms, n, runs, prev);
+	qsort(t, rounds, sizeof(*t), cmp_double);
+	printf("%zu %.2f %.2f\n", n, t[rounds / 2], t[0]);
+	runtime_free(rt);
+	for (i = 0; i < n; i++) {
+		vm_free(vms[i]);
+		vmrun_clear(&prev[i]);
+	}
+	free(vms);
+	free(runs);
+	free(prev);
+	free(t);
+	cmd = xasprintf("rm -rf '%s'", root);
+	i = (size_t)system(cmd);
+	free(cmd);
+	return 0;
+}

@@ -1,0 +1,100 @@
+/* runpass.c: the runtime facts of every VM of a scan, kept per file between passes (keyed on
+ * the scan's stamp), so an inotify rebuild reads /proc only for the VMs whose file changed and
+ * the runtimeInterval timer reads them all. */
+#include "source/runpass.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/util.h"
+#include "source/runtime.h"
+
+struct runpass {
+	struct runtime *rt;
+	char **files; /* sorted by name, as the scan's VMs */
+	struct scan_stamp *stamps;
+	struct vm_run *runs;
+	size_t n;
+	double seconds;
+};
+
+struct runpass *runpass_new(const char *proc_root, const char *cgroup_root)
+{
+	struct runpass *p = xcalloc(1, sizeof(*p));
+
+	p->rt = runtime_new(proc_root, cgroup_root);
+	return p;
+}
+
+static void drop(char **files, struct vm_run *runs, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(files[i]);
+		vmrun_clear(&runs[i]);
+	}
+	free(files);
+	free(runs);
+}
+
+void runpass_free(struct runpass *p)
+{
+	if (p == NULL)
+		return;
+	drop(p->files, p->runs, p->n);
+	free(p->stamps);
+	runtime_free(p->rt);
+	free(p);
+}
+
+size_t runpass_update(struct runpass *p, struct scan *s, bool all)
+{
+	struct vm *const *vms;
+	const char *const *files;
+	const struct scan_stamp *st = scan_stamps(s);
+	size_t n = scan_vms(s, &vms, &files), i, j = 0, read = 0;
+	char **nf = xcalloc(n ? n : 1, sizeof(*nf));
+	struct vm_run *nr = xcalloc(n ? n : 1, sizeof(*nr));
+	struct timespec t0, t1;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (i = 0; i < n; i++) {
+		/* both lists are sorted by file name: one merge walk finds the old facts */
+		while (j < p->n && strcmp(p->files[j], files[i]) < 0)
+			j++;
+		const struct vm_run *prev = NULL;
+
+		nf[i] = xstrdup(files[i]);
+		if (j < p->n && strcmp(p->files[j], files[i]) == 0) {
+			prev = &p->runs[j];
+			if (!all && scan_stamp_equal(&p->stamps[j], &st[i])) {
+				nr[i] = p->runs[j];
+				memset(&p->runs[j], 0, sizeof(p->runs[j]));
+				continue;
+			}
+		}
+		runtime_read_vm(p->rt, vms[i], (int64_t)st[i].mtime.tv_sec, prev, &nr[i]);
+		read++;
+	}
+	drop(p->files, p->runs, p->n);
+	free(p->stamps);
+	p->files = nf;
+	p->runs = nr;
+	p->stamps = xmemdup(st, n, sizeof(*st));
+	p->n = n;
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	p->seconds = ts_seconds(&t0, &t1);
+	return read;
+}
+
+const struct vm_run *runpass_facts(const struct runpass *p)
+{
+	return p->runs;
+}
+
+double runpass_seconds(const struct runpass *p)
+{
+	return p->seconds;
+}

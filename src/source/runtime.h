@@ -1,0 +1,67 @@
+/* runtime.h: runtime truth read from the kernel for a VM whose status file names a QEMU pid:
+ * liveness from /proc/PID/stat, each vCPU thread's allowed and last CPU from
+ * /proc/PID/task/TID/{status,stat}, resident memory per node from the VM's memory cgroup
+ * (memory.numa_stat). Bounded, non-blocking reads; I/O layer, no Net-SNMP. */
+#ifndef NUMATOPD_RUNTIME_H
+#define NUMATOPD_RUNTIME_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/vm.h"
+#include "core/vmrun.h"
+
+/* No /proc or cgroup file we read is near this; a bigger one is refused, not truncated. */
+#define RUNTIME_FILE_MAX ((size_t)1 << 20)
+/* A VM whose reads take longer than this is given up as unknown (a stuck QEMU). */
+#define RUNTIME_VM_BUDGET_MS 250
+/* A process that started more than this after its status file was written is not the one the
+ * file names (btime is whole seconds and start times are clock ticks: allow for rounding). */
+#define RUNTIME_START_SLACK_S 2
+
+struct runtime;
+
+/* proc_root: "/proc" (only then are the syscall fallbacks for a hidden /proc used);
+ * cgroup_root: "/sys/fs/cgroup" (v1: one directory per controller below it; v2: the tree). */
+struct runtime *runtime_new(const char *proc_root, const char *cgroup_root);
+void runtime_free(struct runtime *rt);
+/* Tests: the per-VM time budget in milliseconds (0 gives every measured VM up). */
+void runtime_set_budget_ms(struct runtime *rt, unsigned ms);
+
+/* Measure vm, whose status file was last written at status_mtime (wall clock, seconds), into
+ * *out (overwritten; free with vmrun_clear()). Never fails: what cannot be read is unknown.
+ * prev, when not NULL, is the last measurement of the same file: its memory cgroup is reused
+ * for the same process (pid and start time), saving the read of /proc/PID/cgroup. */
+void runtime_read_vm(struct runtime *rt, const struct vm *vm, int64_t status_mtime,
+		     const struct vm_run *prev, struct vm_run *out);
+
+/* ---------------------------------------------------------------- pure parsers (fuzzed) */
+
+struct proc_stat {
+	char state;	    /* field 3: R, S, D, Z, X, ... */
+	uint64_t starttime; /* field 22: clock ticks after boot */
+	int processor;	    /* field 39: CPU last run on */
+};
+/* /proc/PID/stat or /proc/PID/task/TID/stat: "pid (comm) state ...", comm may hold ") ". */
+int runtime_parse_stat(const char *buf, size_t len, struct proc_stat *out, char *err,
+		       size_t errlen);
+/* The Cpus_allowed_list line of /proc/PID/task/TID/status. */
+int runtime_parse_allowed(const char *buf, size_t len, struct cpuset **out, char *err,
+			  size_t errlen);
+/* The btime line of /proc/stat: boot time, wall-clock seconds. */
+int runtime_parse_btime(const char *buf, size_t len, int64_t *out, char *err, size_t errlen);
+/* /proc/PID/cgroup: the v1 line whose controllers include memory, else the v2 "0::" line.
+ * *path is malloc'd, absolute, without ".." components. */
+int runtime_parse_cgroup(const char *buf, size_t len, bool *v1, char **path, char *err,
+			 size_t errlen);
+/* memory.numa_stat: v1 pages ("hierarchical_anon=... N0=..", else "anon="), times page_size;
+ * v2 bytes, the "anon" and "shmem" lines summed. *out sorted by node, malloc'd. */
+int runtime_parse_numa_stat(const char *buf, size_t len, bool v1, uint64_t page_size,
+			    struct node_bytes **out, size_t *n, char *err, size_t errlen);
+/* The directory below the cgroup mount whose memory.numa_stat covers the whole VM, given
+ * the process's cgroup path: the nearest component named *.scope (systemd) or *.libvirt-qemu
+ * (libvirt without systemd), with depth the components kept; 0 when the path has none. */
+size_t runtime_vm_group_depth(const char *path);
+
+#endif
