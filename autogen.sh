@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-3-Clause
 # autogen.sh: install what a bare Debian/Ubuntu machine lacks (as root; otherwise print the
 # exact apt-get line), then autoreconf and configure. Arguments go to ./configure.
 set -e

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
 # .ci/deb.sh: build the Debian package from a clean copy of this checkout, lint it, install it
 # with apt-get and check what it installed. Any failure exits non-zero; the package stays installed.
 #

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
 # .ci/rpm.sh: build the RPM of numatopd.spec (EL 9 / Fedora) from `make dist`'s tarball as far
 # as Debian allows, lint the spec and the package with rpmlint, and check what it holds. Any
 # failure exits non-zero.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-3-Clause
 # bench/genhost.sh: a synthetic benchmark host: an 8-node x 32-CPU sysfs tree and N realistic
 # (~10 KB, ~200 <qemuCaps> flags) libvirt status files made by tests/genvms.sh.
 #

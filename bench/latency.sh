@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-3-Clause
 # bench/latency.sh: event-to-trap latency. A VM file is renamed into the watched directory the way
 # libvirt writes it (NAME.xml.new -> NAME.xml), alternately pinning 2 vCPUs onto a full node
 # (raise) and off it (clear); the time from the rename to the trap's line in snmptrapd's log.

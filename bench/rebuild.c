@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* bench/rebuild.c: times engine_build() on a host tree (make bench builds it, bench/run.sh runs
  * it): a full rebuild from a cold engine, a rebuild with nothing changed, one with one file changed.
  *

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-3-Clause
 # bench/run.sh: make bench's driver. Synthetic hosts (bench/genhost.sh: 8 nodes x 32 CPUs) with
 # BENCH_SIZES VMs (default "100 1000 10000", ~10 KB status files) measured side by side, then the
 # notification latency (bench/latency.sh); one table at the end, with the targets met or missed.

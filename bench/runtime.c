@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* bench/runtime.c: the cost of one full runtime pass (source/runtime: liveness, 4 vCPU threads'
  * affinity and last CPU, the memory cgroup's numa_stat) over N VMs on fake proc and cgroup v2
  * trees it writes in a temp dir (make bench builds it, bench/run.sh runs it).

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-3-Clause
 # bench/scrape.sh: B5 of make bench, a Prometheus scrape through Debian's snmp_exporter with the
 # shipped modules (contrib/prometheus/snmp.yml) against numatopd, as Prometheus sends it (10 s
 # scrape timeout header); with VARIANTS, also the module design choices, measured side by side.

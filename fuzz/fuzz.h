@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* fuzz.h: one function per fuzz target, shared by the libFuzzer binaries (fuzz/fuzz_*.c built
  * by clang with -DNUMATOPD_LIBFUZZER) and tests/replay.c, which replays inputs in make check. */
 #ifndef NUMATOPD_FUZZ_H

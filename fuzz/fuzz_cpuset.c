@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* fuzz_cpuset.c: cpuset_parse in both syntaxes under both limits, with the canonical format's
  * round trip parse(format(parse(x))) == parse(x) and the syntaxes and limits agreeing. */
 #include <ctype.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* fuzz_domxml.c: domxml_parse_buffer, then account_build of the parsed VM on a fixed 4-node host
  * (the fixture host: nodes 0, 1, 4, 6), alone and twice beside itself, with the model checked. */
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* fuzz_sysfs.c: the sysfs attribute parsers (meminfo, distance, a single number, and cpulist
  * through cpuset_parse's kernel syntax) on the same bytes, with each result read back. */
 #include <inttypes.h>

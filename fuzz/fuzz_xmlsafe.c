@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* fuzz_xmlsafe.c: the libxml2 safety boundary alone (xmlsafe_parse_buffer), once building every
  * element and once with a filter that prunes, checked against each other and the rules. */
 #include <string.h>

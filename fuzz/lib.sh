@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # fuzz/lib.sh: what fuzz/run.sh and fuzz/seeds.sh both start with, sourced by both: the
 # targets there are, the argument check, and how they fail.
 #	. "$(dirname "$0")/lib.sh"

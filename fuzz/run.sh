@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-3-Clause
 # fuzz/run.sh: run each libFuzzer target (built by make fuzz) for SECONDS from fresh seeds plus
 # the corpus it grew before; fails on any crash, leak, timeout or out-of-memory.
 #   run.sh SECONDS SRCDIR CORPUS TARGET...    (from the build directory; outputs under fuzz/)

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-3-Clause
 # fuzz/seeds.sh: assemble the seed inputs of every fuzz target into a build directory, from
 # fuzz/seeds/, fixtures/ and the shared corpus (read in place, never copied into the tree).
 #   seeds.sh SRCDIR CORPUS OUTDIR    -> OUTDIR/{cpuset,sysfs,domxml,xmlsafe}/<sha1 of the content>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* check_numa.c: the Nagios/Icinga plugin: builds the model once as `numatopd --dump` does
  * (sysfs, the libvirt directory, numatopd.conf) and prints one verdict line (core/check). */
 #include <errno.h>

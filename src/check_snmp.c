@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* check_snmp.c: check_numa -H: numaNodeTable, numaHugepageTable and the scalars of a remote
  * numatopd, walked over SNMPv2c or v3 with GETBULK, into the model rows core/check judges. */
 #include <stdint.h>

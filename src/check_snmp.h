@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* check_snmp.h: check_numa's second source: the figures of a remote numatopd read over SNMP
  * (numaNodeTable, numaHugepageTable, three scalars) into the rows core/check judges. */
 #ifndef NUMATOPD_CHECK_SNMP_H

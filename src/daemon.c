@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* daemon.c: the AgentX subagent's single event loop: Net-SNMP's fds and alarms from
  * snmp_select_info(), the inotify fd and a self-pipe for signals. Rebuilds eventDelay after a
  * change in the libvirt directory, on the refresh timer and on demand (at most once a second),

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* daemon.h: the AgentX subagent: one thread, one event loop (Net-SNMP's select loop plus our
  * own fds), rebuild timer, signals. */
 #ifndef NUMATOPD_DAEMON_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* main.c: numatopd's command line: --dump (build the model once and print it) or the AgentX
  * subagent (daemon.c). Configuration comes through Net-SNMP's config machinery either way. */
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* master.c: says which AgentX master address numatopd tries and why it cannot connect (the
  * library logs "Failed to connect to the agentx master agent ([NIL]):" with no reason). */
 #include "master.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* master.h: the AgentX master as the user sees it in the log: the address tried and, while
  * there is no session, why connecting fails (errno), once per change. */
 #ifndef NUMATOPD_MASTER_H

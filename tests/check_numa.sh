@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-3-Clause
 # check_numa.sh: the Nagios/Icinga plugin on the fixture host, once per exit status (0 OK,
 # 1 WARNING, 2 CRITICAL, 3 UNKNOWN): the exact line before the perfdata, every perfdata item
 # in the guidelines' format (a regex, and Monitoring::Plugin's own parser when installed);

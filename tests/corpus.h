@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* corpus.h: where the cmocka tests find the libvirt and sysfs corpus, and their exit status:
  * a run that skipped a case for want of the corpus exits 77 (automake's SKIP), never 0 (PASS). */
 #ifndef NUMATOPD_TESTS_CORPUS_H

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-3-Clause
 # demo.sh (`make demo`): a private snmpd (AgentX on a temp unix socket, UDP on 127.0.0.1, a
 # free port) and numatopd on the bundled fixture host; prints the node, VM and assignment
 # tables with snmptable, then stops both. Nothing is installed or left behind.

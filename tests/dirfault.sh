@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-3-Clause
 # dirfault.sh: a libvirt directory that cannot be read for a while (EACCES on the directory,
 # chmod 000; then on the names in it, chmod 644: readdir works, fstatat does not) is no VM
 # stopping. numatopd keeps serving the VMs it last read (numaVmCount stays), numaSourceStatus

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-3-Clause
 # dump.sh: `numatopd --dump` on the bundled fixture host: exit codes, the text tables, the JSON,
 # the invalid files named with a reason, no secret leaked, and a host without NUMA nodes.
 set -u

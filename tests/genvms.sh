@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-3-Clause
 # genvms.sh: writes N libvirt status files (/run/libvirt/qemu format) for the host whose sysfs
 # root is HOSTSYSROOT, pinned in a deterministic mix of forms drawn from its real node cpulists.
 #

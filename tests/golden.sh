@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-3-Clause
 # tests/golden.sh: the full output of numatopd on two hosts, for before/after comparisons of a
 # change that must not change behaviour: --dump (text and JSON) and a full snmpbulkwalk (-On)
 # through a private snmpd, for the fixture host and a generated 1,000-VM host.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-3-Clause
 # harness.sh: self-test of tests/lib.sh: a private snmpd answers and serves AgentX on a
 # group-accessible socket, snmptrapd logs one line per trap, a master restart keeps the port, and
 # nothing is left running or written outside the temp dir. Runs as root and as any other user.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-3-Clause
 # hostile.sh: the running daemon against hostile inputs. Beside valid VMs, the libvirt directory
 # holds an XXE file, billion laughs, a 100 MB file, deep nesting, invalid UTF-8, NUL bytes, an
 # empty file, a FIFO, a symlink, and files that vanish or are rewritten while it rebuilds; then a

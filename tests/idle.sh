@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-3-Clause
 # idle.sh: an idle numatopd sleeps in select(). Regression test for a loop that asked
 # snmp_select_info() for a zero timeout and spun at 100% of a core (twice: the fix was lost
 # once in a rewrite). The bound is loose on purpose: a spin burns the whole interval, a

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-3-Clause
 # install.sh: `make install DESTDIR=...` puts exactly the expected files in the configured
 # directories with the right modes; the installed unit names the installed binary; the example
 # numatopd.conf parses (as shipped and with every directive uncommented); a second install keeps

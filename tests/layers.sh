@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-3-Clause
 # tests/layers.sh: the include graph of src/ runs one way. Reads every #include in src/ and
 # fails on an include that breaks the layer rule, on a cycle between modules, on a Net-SNMP or
 # libxml2 header where it must not be, and on a call that opens a file in src/core or src/snmp.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # tests/lib.sh: shared harness for the shell tests, sourced (POSIX sh, runs under dash). Starts a
 # private snmpd (AgentX master), snmptrapd and numatopd in a temp dir and stops them on any exit.
 #

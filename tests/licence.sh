@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-3-Clause
 # licence.sh: the project is BSD-3-Clause and says so in LICENSE, README.md and debian/copyright
 # (DEP-5); every file of the tree copied from elsewhere (tests/mibs, fixtures/corpus) is named by
 # a debian/copyright stanza of its own that is not the project's licence, and every Files:

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-3-Clause
 # live-libvirt.sh: numatopd end to end against a real libvirtd and real QEMU (TCG) guests: every
 # value it serves for each guest is compared with libvirt's own view (virsh) and the QEMU threads.
 #

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-3-Clause
 # man.sh: the manual pages render without a groff warning at any width from 60 to 140 columns,
 # and document what the code has: every directive of src/snmp/settings.c in numatopd.conf.5 (with
 # the default settings.c states, and an example numatopd accepts), in the example numatopd.conf

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-3-Clause
 # tests/mib.sh: NUMA-TOPOLOGY-MIB is clean under smilint at level 9 (not one message) and
 # loads in Net-SNMP with exactly the OIDs the agent serves (src/snmp/mib_root.h NUMA_MIB_ROOT).
 #

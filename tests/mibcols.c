@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* mibcols.c: what the C side says NUMA-TOPOLOGY-MIB is, for tests/mibcols.sh to compare with the
  * MIB file: every column descriptor and every notification's objects, one sorted-able line each. */
 #include <stdio.h>

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-3-Clause
 # tests/mibcols.sh: the C side and mibs/NUMA-TOPOLOGY-MIB.txt describe the same MIB. Every column
 # descriptor of src/snmp/mib_*.c (name, OID, syntax) and every notification's objects (notify.c,
 # by name) against what smidump reads from the MIB file, both ways: each accessible scalar or

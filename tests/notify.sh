@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-3-Clause
 # notify.sh: change detection and notifications end to end: numatopd under a private snmpd whose
 # trap2sink is a private snmptrapd. VM files dropped into (or renamed, removed from) the watched
 # directory raise and clear each notification with the MIB's varbinds; the directory appears

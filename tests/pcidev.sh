@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-3-Clause
 # pcidev.sh: passthrough devices and numastat over SNMP, on fixtures/pcihost (README "Passthrough
 # devices"): a full walk equals --dump=json, numaVmDeviceTable and the numastat columns through
 # snmptable and GET (a node without numastat is a hole, not 0), and numaVmRemoteDevice raised at

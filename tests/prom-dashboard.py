@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-3-Clause
 # tests/prom-dashboard.py: every metric name a Grafana dashboard's PromQL reads must exist: in a
 # real scrape of the module, among the records of the rules file, or be Prometheus' own `up`
 # (tests/prometheus-rules.sh).

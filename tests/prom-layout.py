@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-3-Clause
 # tests/prom-layout.py: checks that an snmp_exporter >= 0.23 config (auths: + modules:) holds the
 # modules of a 0.21 one with version/auth moved into auths.numatopd_v2 (tests/prometheus.sh).
 #

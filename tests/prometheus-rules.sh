@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-3-Clause
 # tests/prometheus-rules.sh: contrib/prometheus/numatopd-rules.yml and numatopd-dashboard.json on
 # real data. The exporter scrapes numatopd (fixture host) as host hv1, and a dead target as hv2;
 # the samples, up and snmp_scrape_* as Prometheus would store them become the input_series of a

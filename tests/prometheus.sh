@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-3-Clause
 # tests/prometheus.sh: contrib/prometheus works with Debian's prometheus-snmp-exporter 0.21:
 # - snmp.yml and snmp-0.23.yml are what contrib/prometheus/generate.sh makes from generator.yml
 #   and the MIB now (prometheus-snmp-generator); a column of the MIB without the override its

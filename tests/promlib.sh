@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # tests/promlib.sh: starts Debian's prometheus-snmp-exporter privately for the Prometheus tests
 # and B5 of make bench; sourced after tests/lib.sh (nt_init done), POSIX sh.
 #

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-3-Clause
 # rebuild-walk.sh: the request path never waits for a rebuild. A 10,000-VM host (bench/
 # genhost.sh), numatopd under a private snmpd with agentXTimeout 1 s and no retry; SIGHUP every
 # 0.3 s with another maxFileSize forces cold rebuilds (each parses all 10,000 files again,

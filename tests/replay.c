@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* replay.c: make check's replay of the fuzz inputs: every file of tests/regress/<target>/ and
  * fuzz/seeds/<target>/, and the fixture host's files, through the fuzz targets' own functions
  * (fuzz/fuzz_*.c built by gcc without libFuzzer, so the sanitizer build checks them too).

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-3-Clause
 # runtime-unpriv.sh: the runtime reads as an unprivileged user (nobody), as numatopd.service
 # runs them, on a real process of another user (root's sleep) posing as a one-vCPU QEMU: with
 # a plain /proc every fact is read; with a /proc mounted hidepid=invisible (what the unit's

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-3-Clause
 # sandbox.sh: numatopd.service's file system sandbox, built without systemd. The mount namespace
 # its directives describe (TemporaryFileSystem=/:ro, BindReadOnlyPaths=, BindPaths=, the private
 # /proc, /dev and /tmp of ProtectProc=, PrivateDevices=, PrivateTmp=) is made with unshare -m,

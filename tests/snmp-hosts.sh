@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-3-Clause
 # snmp-hosts.sh: snmpwalk and snmpbulkwalk equal --dump=json on real sysfs trees of the corpus
 # with VM sets from tests/genvms.sh, and with vmTables/vcpuTable off (at start and by SIGHUP).
 # Also pins genvms.sh itself: same seed same bytes, every pinning form parses, bad arguments.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-3-Clause
 # snmp-master.sh: numatopd outlives its AgentX master. The master killed (SIGKILL) in the middle of
 # a walk, or stopped, then started again: numatopd re-registers within agentxPingInterval + 1 s of
 # the moment the new master is ready, the walks succeed again and equal --dump=json, and a

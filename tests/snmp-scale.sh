@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-3-Clause
 # snmp-scale.sh: 1,000 generated VMs on a real 8-node sysfs tree of the corpus (48amd64): the
 # bulk walk of the whole subtree still equals --dump=json, and how long it takes is printed
 # (measured, not asserted: the machine may be loaded).

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-3-Clause
 # snmp.sh: numatopd as the AgentX subagent of a private snmpd on the fixture host, through the
 # real clients: walks equal to --dump=json, exact GETs from fixtures/host/expected.tsv, GETNEXT at
 # table edges, snmptable, read-only SETs, SIGHUP reload (good, bad, -c file gone), SIGTERM, bad

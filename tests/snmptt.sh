@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-3-Clause
 # snmptt.sh: contrib/snmptt/numatopd.conf against the real snmptt (standalone mode). A private
 # snmptrapd hands every notification it receives to snmptt twice, through its traphandle: once
 # as snmptt's documentation recommends (numeric OIDs, no MIB: net_snmp_perl_enable = 0) and

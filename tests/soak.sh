@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-3-Clause
 # tests/soak.sh: numatopd under churn. VM files are created, rewritten and deleted at 50 events/s
 # the way libvirt writes them (NAME.xml.new, then rename) while a client loops snmpbulkwalk over
 # the whole subtree; SOAK_SECONDS long (default 60; make soak: 600).

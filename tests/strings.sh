@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-3-Clause
 # strings.sh: text a tenant chooses reaches SNMP, --dump and the log made safe by one rule
 # (str_safe, README "Hostile input"): a VM whose <name> and Nova display name hold CR, LF, TAB,
 # NEL, CSI, U+202E (RLO), U+2066 (LRI) and U+2028, in a file whose name holds a newline and an

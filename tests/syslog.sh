@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-3-Clause
 # syslog.sh: numatopd in the background (no -f) without -L logs to syslog, not to the stderr
 # daemon() pointed at /dev/null. A private mount namespace puts a listening socket at /dev/log
 # (python3), so the host's syslog is not touched. Needs root, unshare and python3: else SKIP.

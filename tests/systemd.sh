@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-3-Clause
 # systemd.sh: numatopd.service as the issue asks for it: non-root with CAP_DAC_READ_SEARCH only,
 # each required hardening directive present, `systemd-analyze verify` clean, and an offline
 # `systemd-analyze security` exposure of at most 2.0; the unit and the snmpd drop-in agree on

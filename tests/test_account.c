@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* test_account.c: the accounting rules R1-R10 and the model's lookups, on hosts and VMs built
  * by hand (no sysfs, no XML): each test states its hand-computed expectation. */
 #include <stdarg.h>

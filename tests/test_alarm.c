@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* test_alarm.c: the notification rules without Net-SNMP: raise and clear per node and per
  * hugepage row, hold-down, startup, rows that vanish, source health, the per-condition queue
  * and what a master that comes back is sent. */

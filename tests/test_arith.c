@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* test_arith.c: the saturating arithmetic of the R9 limits and percentages, table-driven at the
  * edges of the 64-bit range, and against a 128-bit oracle where the compiler has one. */
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* test_check.c: check_numa's verdict (core/check): the guidelines' threshold ranges, table-driven,
  * the state over nodes and metrics, and the exact output line with its perfdata. */
 #include <stdarg.h>

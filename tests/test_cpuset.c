@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* test_cpuset.c: the CPU/node set layer: kernel and libvirt set syntax (table-driven), the
  * canonical format, set algebra and iteration across 64-bit word boundaries. */
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* test_domxml.c: the libvirt XML layer: every struct vm field from inline domain and status
  * XML, units, exact error reasons, hostile input, secrets, and the libvirt corpus. */
 #include <limits.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* test_dump.c: the fixture host end to end through the engine (sysfs + scan + accounting)
  * against the hand-computed fixtures/host/expected.tsv, plus the JSON encoder's escaping. */
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* test_engine.c: the rebuild shortcuts. A build that changed no VM and no topology shares the
  * VM rows of the build before (account_refresh) and must serve exactly what a fresh engine
  * serves; with a watched directory, a build without an event skips the per-file stat. Runs on

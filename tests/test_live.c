@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* test_live.c: the status files a real libvirtd 9.0 wrote (corpus libvirt-live/) through the
  * whole engine on a host like the one they came from (1 node, CPUs 0-1), checked against what
  * `virsh vcpupin/emulatorpin/numatune` printed there (libvirt-live/README.md, virsh/). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* test_mib.c: NUMA-TOPOLOGY-MIB glue without snmpd: OID <-> row mapping and GETNEXT at every
  * table edge, value conversions, then the registered handlers behind an in-process agent. */
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* test_qemualloc.c: memory counted the way QEMU allocates it (issue 10), on libvirt's own test
  * domains and sysfs snapshots copied into fixtures/qemualloc: parsed, read and accounted. */
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* test_runtime.c: the runtime reader: its parsers (table-driven, malformed and truncated input),
  * the affinity and stray verdicts, and whole VMs read from the fake proc and cgroup trees of
  * fixtures/runtime (v1 and v2), plus vanished, truncated and slow files in temp copies. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* test_scan.c: the directory scan and its per-file cache: what is read, what is skipped, that
  * a bad file is logged once per change, and that a directory that cannot be read keeps its VMs. */
 #include <stdarg.h>

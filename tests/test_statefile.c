@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* test_statefile.c: the VM index map on disk (source/statefile.c): a round trip, and every
  * way the file can be missing, corrupt or hostile, each read without a crash. */
 #include <stdarg.h>

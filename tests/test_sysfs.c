@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* test_sysfs.c: the sysfs reader on synthetic trees built in a temp dir (sparse ids, missing and
  * broken files) and on the corpus's real snapshots, with libvirt's nodeinfo as an oracle. */
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* test_text.c: str_safe (core/util), the one rule for text a tenant can influence, table-driven:
  * controls, line breaks and bidi overrides become U+FFFD, invalid UTF-8 too, the rest stays. */
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* test_units.c: libvirt's scaled integers (core/units) and UUID syntax (core/uuid), table-driven:
  * the sizes of domain XML and numatopd.conf, and the numaVmUuid every VM row shows. */
 #include <stdarg.h>

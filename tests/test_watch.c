@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* test_watch.c: the inotify watch on a temp directory: which changes mark it dirty, which do
  * not, and how it follows a directory that does not exist yet, vanishes and comes back. */
 #include <stdarg.h>

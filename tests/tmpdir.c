@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* tmpdir.c: mkdtemp under $TMPDIR for the unit tests, and a depth-first removal with nftw(3)
  * that replaces the "rm -rf" each test used to run through system(3). */
 #include "tmpdir.h"

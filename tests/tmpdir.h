@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* tmpdir.h: a unit test's private temporary directory and its removal with all it holds, the
  * set-up every unit test that writes files shares. */
 #ifndef NUMATOPD_TEST_TMPDIR_H

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-3-Clause
 # vmindex.sh: numaVmIndex is a property of the VM (README, "VM index"): walk, restart the VMs
 # (new domain ids, each one another VM's old id), walk, restart numatopd, walk again: every
 # UUID keeps its index, numaVmDomainId shows the new ids. Then a corrupt map: a warning, no

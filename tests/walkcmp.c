@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* walkcmp.c: the integration tests' oracle. Reads `numatopd --dump=json` and an
  * `snmpbulkwalk -On -Oe -Ot -OQ` of the NUMA subtree, derives every instance the MIB should
  * show from the JSON, and compares field for field, both ways. Exit 0 when equal.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # tests/walklib.sh: sourced by the snmp*.sh tests after lib.sh: the one comparison of a real
 # snmpwalk / snmpbulkwalk of the NUMA subtree with `numatopd --dump=json`, through $WALKCMP.
 #

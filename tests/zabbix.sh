@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-3-Clause
 # tests/zabbix.sh: contrib/zabbix/template_numatopd_snmp.yaml on a real Zabbix 6.0 server: a
 # private PostgreSQL cluster, zabbix_server and the frontend's JSON-RPC API (php -S), the template
 # imported through the API, a host on the private snmpd (numatopd, fixture host), discovery run,

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-3-Clause
 # contrib/prometheus/generate.sh: runs prometheus-snmp-generator on generator.yml and writes the
 # snmp_exporter modules numatopd and numatopd_nodes in both config layouts (README.md
 # "Prometheus").

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-3-Clause
 # contrib/zabbix/zabbix_traphandle.sh: an snmptrapd traphandle that appends each trap to Zabbix's
 # SNMPTrapperFile in the record format Zabbix reads ("<time> ZBXTRAP <address>", then the trap),
 # for hosts without snmptrapd's embedded Perl (zabbix_trap_receiver.pl does the same in Perl).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* account.c: the accounting rules R1-R10 (README, "How the numbers are computed"): host
  * topology + parsed VMs + config -> one model snapshot. Pure: no I/O at all. The build's steps
  * live here; the VM index in account_index.c, one VM's rules in account_vm.c (R4-R6, R8, R10)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* account.h: the accounting rules (R1-R10, README "How the numbers are computed"): host +
  * parsed VMs + config -> one struct model. No I/O, no Net-SNMP: every rule is testable with
  * plain structs. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* account_dev.c: one VM's passthrough devices: each device's node (from the host's sysfs
  * lookup), the remote rule, the device rows and the per-node device counts. */
 #include "core/account_impl.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* account_impl.h: what the account*.c files share while one snapshot is built: the build and
  * per-VM contexts, saturating sums and the steps one file calls in another. Private to them. */
 #ifndef NUMATOPD_ACCOUNT_IMPL_H

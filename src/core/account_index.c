@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* account_index.c: the VM index policy (README, "VM index"): the index the map remembers for
  * the UUID, else the domain id when free, else derived from the UUID (FNV-1a, probed upward). */
 #include "core/account_impl.h"

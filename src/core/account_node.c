@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* account_node.c: the per-node rule R9: every VM's share of a node summed, the node's limits,
  * headroom and use, its hugepage and distance rows; and every table sorted by its MIB index. */
 #include "core/account_impl.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* account_refresh.c: a new snapshot without accounting again, when only the values the kernel
  * moves on its own changed: the VM rows are shared, node and hugepage rows get the new free. */
 #include "core/account.h"

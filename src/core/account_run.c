@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* account_run.c: runtime truth (core/vmrun.h) joined with the configured placement: the
  * verdicts on vCPU affinity, resident and stray memory per VM and node, and R9's rule that a
  * VM whose process is gone no longer holds its nodes. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* account_vcpu.c: the rules for one VM's vCPUs: which are online (R1), their affinity (R2),
  * bound or spanning (R3), remote from their cell's memory (R7); one vCPU row each. */
 #include "core/account_impl.h"

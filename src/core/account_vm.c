@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* account_vm.c: the rules for one VM: its guest cells (R4), their binding (R5), memory
  * attribution (R6), hugepages (R8), its rows and placement (R10). vCPUs: account_vcpu.c. */
 #include "core/account_impl.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* alarm.c: raise/clear transitions per row with hold-down, startup and master-return rules (the
  * DESCRIPTION of numaNodeCpuOversubscription states them), and the per-condition queue. Pure. */
 #include "core/alarm.h"

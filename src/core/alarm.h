@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* alarm.h: the notification rules of NUMA-TOPOLOGY-MIB, pure: each new model against the
  * conditions seen so far gives the raises and clears due now; and the queue that keeps them. */
 #ifndef NUMATOPD_ALARM_H

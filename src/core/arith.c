@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* arith.c: exact, saturating 64-bit arithmetic for the accounting rules: every intermediate
  * stays below 2^64, so the results equal those of a 128-bit computation on any target. */
 #include "core/arith.h"

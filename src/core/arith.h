@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* arith.h: exact, saturating 64-bit arithmetic for the accounting rules (R9) without a 128-bit
  * type, which 32-bit targets lack: percentages, ratios and signed differences. Pure. */
 #ifndef NUMATOPD_ARITH_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* check.c: check_numa's verdict: threshold ranges as the monitoring-plugins guidelines define
  * them, the per-node metrics against them, and the one line of output with perfdata. Pure. */
 #include <errno.h>

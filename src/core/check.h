@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* check.h: check_numa's verdict: the monitoring-plugins threshold ranges, the per-node metrics
  * they are held against, the state (0-3) and the one output line with its perfdata. Pure. */
 #ifndef NUMATOPD_CHECK_H

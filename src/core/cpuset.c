@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* cpuset.c: dynamic bitmaps for CPU and node ids; parses the kernel list format and libvirt's
  * set syntax, formats back to the canonical kernel list. */
 #include "core/cpuset.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* cpuset.h: dynamic bitmaps for host CPU ids and NUMA node ids, with the kernel list format
  * ("0-3,8") and libvirt's set syntax ("0-7,^3"). Pure: no I/O. */
 #ifndef NUMATOPD_CPUSET_H

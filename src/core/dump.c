@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* dump.c: `numatopd --dump`: the model as aligned text tables for a NOC person, or as the
  * stable JSON documented in README.md. Pure formatting. */
 #include "core/dump.h"

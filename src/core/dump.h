@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* dump.h: `numatopd --dump`: the model as aligned text tables or as the JSON documented in the
  * README ("--dump=json"). Pure formatting. */
 #ifndef NUMATOPD_DUMP_H

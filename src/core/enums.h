@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* enums.h: the enumerations the MIB shows (numaVmState, numaVmMemMode, numaVmPlacement,
  * numaVmDeviceKind, numaSourceStatus, numaVmRuntimeState, numaVcpuAffinityVerdict), in a
  * header of their own so the snapshot need not see the domain model. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* host.c: the host topology model's lookups and its one free function, for the reader
  * (sysfs.c), the accounting and tests that build a host by hand alike. Pure. */
 #include "core/host.h"

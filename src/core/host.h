@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* host.h: the host NUMA topology model (nodes, their CPUs, memory, distances and hugepage
  * pools) that sysfs.c reads and account.c counts against. Pure: plain structs and lookups. */
 #ifndef NUMATOPD_HOST_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* log.c: the logging hook; one line per event, never XML content (callers pass only the file
  * name and the parser's reason). */
 #include "core/log.h"

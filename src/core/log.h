@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* log.h: one logging entry point for the layers below the SNMP glue. The daemon routes it to
  * Net-SNMP's snmp_log() (so -L works); tests and --dump route it to stderr. */
 #ifndef NUMATOPD_LOG_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* model.c: the immutable snapshot's lifetime (reference counted, freed whole) and its lookups:
  * binary searches over rows kept sorted by their MIB index. Pure. */
 #include "core/model.h"

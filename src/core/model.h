@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* model.h: one immutable snapshot of everything numatopd serves: rows sorted by their MIB
  * index, ready for binary search. Built whole by account_build(), then only read. Pure. */
 #ifndef NUMATOPD_MODEL_H

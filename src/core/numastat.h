@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* numastat.h: a NUMA node's memory-traffic counters (sysfs nodeN/numastat), kept with a bit per
  * counter that says whether the kernel gave it: a missing key is no value, never 0. Pure. */
 #ifndef NUMATOPD_NUMASTAT_H

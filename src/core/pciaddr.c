@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* pciaddr.c: PCI addresses: libvirt's base-0 attribute numbers, sysfs device names and the one
  * canonical text the MIB and --dump show. Pure. */
 #include "core/pciaddr.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* pciaddr.h: a host PCI address (domain:bus:slot.function) as libvirt's XML gives it and as
  * sysfs names it, written the one way the MIB shows it ("0000:3b:00.1"). Pure: no I/O. */
 #ifndef NUMATOPD_PCIADDR_H

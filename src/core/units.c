@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* units.c: libvirt's scaled integers (virScaleInteger), shared by the domain XML parser and the
  * configuration tokens. Pure. */
 #include "core/units.h"

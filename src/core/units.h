@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* units.h: libvirt's scaled integers ("4", unit "GiB"), as domain XML and numatopd.conf write
  * sizes. Pure: no I/O. */
 #ifndef NUMATOPD_UNITS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* util.c: error strings, checked allocation, number parsing and bounded file reads used by
  * every layer. */
 #include "core/util.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* util.h: small helpers shared by every layer: error strings, checked allocation,
  * checked number parsing and bounded, non-blocking file reads. No Net-SNMP here. */
 #ifndef NUMATOPD_UTIL_H

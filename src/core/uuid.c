@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* uuid.c: libvirt's UUID syntax into the canonical lowercase 8-4-4-4-12 form, so that two
  * spellings of one UUID are one MIB value. Pure. */
 #include "core/uuid.h"

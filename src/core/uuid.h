@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* uuid.h: a domain UUID as libvirt reads it, written the one way the MIB shows it (lowercase
  * 8-4-4-4-12). Pure: no I/O. */
 #ifndef NUMATOPD_UUID_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* vm.c: the domain model's lifetime (vm_free) and the names of its enumerations, as the text
  * dump and the JSON dump print them. Pure. */
 #include "core/vm.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* vm.h: the domain model: one libvirt domain's NUMA-relevant facts, as the domain XML parser
  * (source/domxml) fills them and the accounting rules (core/account) read them. Pure. */
 #ifndef NUMATOPD_VM_H

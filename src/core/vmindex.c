@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* vmindex.c: the VM index map (UUID -> numaVmIndex) as data: add, find both ways, evict the
  * longest-unseen entries. No I/O: src/source/statefile.c keeps it on disk. */
 #include "core/vmindex.h"

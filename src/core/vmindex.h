@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* vmindex.h: the VM index map, UUID -> numaVmIndex, kept across restarts so that a VM keeps
  * its row (README, "VM index"). Pure data: src/source/statefile.c reads and writes it. */
 #ifndef NUMATOPD_VMINDEX_H

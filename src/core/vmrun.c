@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* vmrun.c: runtime facts of a VM (vmrun.h): lookups, sums and the affinity and stray-memory
  * verdicts, kept pure so that every rule is tested with plain sets. */
 #include "core/vmrun.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* vmrun.h: runtime truth about one VM's QEMU process (alive? where its vCPU threads may and did
  * run, where its memory sits) as source/runtime measured it; account_build() joins it with the
  * configured placement. Pure: plain structs and the verdict rules. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* yield.c: the hook a long rebuild calls between VMs and files, so that at 10,000 VMs a
  * rebuild never keeps a request waiting past snmpd's agentXTimeout. */
 #include "core/yield.h"

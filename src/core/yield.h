@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* yield.h: points inside a long rebuild where the event loop may answer what waits (the
  * daemon serves AgentX requests from the snapshot already published). Pure: a hook only. */
 #ifndef NUMATOPD_YIELD_H

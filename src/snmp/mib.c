@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* mib.c: NUMA-TOPOLOGY-MIB registration: every group's table under the root, the VM tables
  * only when asked for, and the module's compliance in sysORTable. The snapshot they answer from
  * is mib_pin.c's. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* mib.h: NUMA-TOPOLOGY-MIB over Net-SNMP, what the daemon calls: registration of the scalars
  * and tables, and (mib_pin.h) the snapshot they answer from. Reads struct model, opens no file. */
 #ifndef NUMATOPD_MIB_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* mib_assign.c: numaVmAssignTable (R.1.4), INDEX { numaVmIndex, numaNodeId }: what one VM
  * takes of one host node (rules R3 and R6). Every column is accessible, from 1. */
 #include "snmp/mib_table.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* mib_column.c: what a column descriptor means: the field it points at, read as its C type,
  * then brought into the range and onto the wire type of its SMI syntax. */
 #include "snmp/mib_column.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* mib_column.h: a column of NUMA-TOPOLOGY-MIB as data: its MIB name and number, its SMI syntax
  * and where its value is in a row struct; and the SNMP value it reads to. */
 #ifndef NUMATOPD_MIB_COLUMN_H

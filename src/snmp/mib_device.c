@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* mib_device.c: numaVmDeviceTable (R.1.8), one row per passthrough PCI device of a VM, INDEX
  * { numaVmIndex, numaVmDeviceIndex }: its host address, kind, node and whether it is remote. */
 #include "snmp/mib_table.h"

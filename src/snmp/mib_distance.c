@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* mib_distance.c: numaNodeDistanceTable (R.1.6), INDEX { numaNodeId, numaNodeDistancePeer }:
  * the kernel's node distance matrix (node<N>/distance), one row per pair. */
 #include "snmp/mib_table.h"

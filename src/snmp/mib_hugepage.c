@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* mib_hugepage.c: numaHugepageTable (R.1.7), INDEX { numaNodeId, numaHugepageSize }: each
  * node's hugepage pools against what the VMs demand of them (rule R8). */
 #include "snmp/mib_table.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* mib_node.c: numaNodeTable (R.1.2), one row per host NUMA node, INDEX { numaNodeId }: the
  * node's capacity, what the VMs take of it, headroom and oversubscription flags (rule R9). */
 #include "snmp/mib_table.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* mib_pin.c: the published snapshot and the pins on it: each request pins the snapshot current
  * when it arrives, and the AgentX PDUs of one master transaction (one GETBULK) all pin the same. */
 #include "snmp/mib_pin.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* mib_pin.h: the snapshot the MIB answers from: published by the daemon after each rebuild,
  * pinned by each request (and by every AgentX PDU of one master transaction) while it reads. */
 #ifndef NUMATOPD_MIB_PIN_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* mib_root.h: where NUMA-TOPOLOGY-MIB hangs in the OID tree, on its own so that the tables, the
  * notifications and the tests name the root without pulling in registration or the snapshot. */
 #ifndef NUMATOPD_MIB_ROOT_H

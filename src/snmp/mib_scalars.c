@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* mib_scalars.c: numaScalars (R.1.1): counts and source health of the snapshot, served as a
  * one-row "table" whose row is the model and whose index is the .0 instance sub-id, so GETNEXT
  * walks it like a table. */

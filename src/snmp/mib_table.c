@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* mib_table.c: the shared read-only handler: maps a request OID to a row position with the
  * model's binary searches (never a scan, never a copy) and reads the value a column descriptor
  * points at, for GET and GETNEXT and for the notifications alike. */

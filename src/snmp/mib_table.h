@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* mib_table.h: the one read-only handler every NUMA-TOPOLOGY-MIB group shares: OID <-> row
  * position by binary search over the snapshot's sorted rows, so GET and GETNEXT cost O(log n). */
 #ifndef NUMATOPD_MIB_TABLE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* mib_vcpu.c: numaVcpuTable (R.1.5), INDEX { numaVmIndex, numaVcpuId }: each online vCPU's
  * affinity, node and guest cell (rules R2, R3 and R7). */
 #include "snmp/mib_table.h"

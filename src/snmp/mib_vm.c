@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* mib_vm.c: numaVmTable (R.1.3), one row per VM, INDEX { numaVmIndex }: identity, size and
  * where it is placed (rules R1, R10 and the per-VM values of the README). */
 #include "snmp/mib_table.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* notify.c: alarm events -> AgentX Notify PDUs to the master, which sends them to its trap2sink
  * and informsink destinations. With no session they would go nowhere, so events wait in a queue. */
 #include "snmp/notify.h"

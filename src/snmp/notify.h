@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* notify.h: NUMA-TOPOLOGY-MIB notifications: the alarm rules' events become SNMPv2 traps sent
  * through the AgentX master, queued while it is away. SNMP glue: reads models, opens no file. */
 #ifndef NUMATOPD_NOTIFY_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* settings.c: numatopd.conf through Net-SNMP's config API. Each directive handler validates its
  * value and reports problems with netsnmp_config_error(), which names file and line; unknown
  * directives, and bad values of the directives the library parses itself, are caught from its

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* settings.h: numatopd.conf directives, read through Net-SNMP's own config machinery (so the
  * file lives on the usual SNMP config path and -c names one). Errors name file and line. */
 #ifndef NUMATOPD_SETTINGS_H

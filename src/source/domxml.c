@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* domxml.c: one libvirt domain XML file (status or config) into struct vm: elements found by
  * their path from the root, every value checked. libxml2 itself is behind source/xmlsafe. */
 #include "source/domxml.h"

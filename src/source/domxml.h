@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* domxml.h: one libvirt domain XML file (a /run/libvirt/qemu status file, <domstatus>
  * wrapping <domain>, or a plain <domain>) parsed into struct vm. Only the NUMA-relevant
  * fields are kept; nothing else from the file (passwords!) ever leaves the parser. */

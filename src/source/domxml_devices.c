@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* domxml_devices.c: the <devices> the mapper reads: memory devices (dimm, virtio-mem, nvdimm,
  * virtio-pmem, sgx-epc) with their backends, and passthrough PCI and mediated devices. */
 #include "source/domxml.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* domxml_impl.h: what the files of the domain mapper share (domxml.c the domain and its status,
  * domxml_nodes.c reading libxml2 nodes into values, domxml_devices.c the <devices> it reads). */
 #ifndef NUMATOPD_DOMXML_IMPL_H

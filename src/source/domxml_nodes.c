@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* domxml_nodes.c: reading libxml2 nodes into values for the domain mapper: attributes, text,
  * children, numbers, CPU sets and scaled sizes, each error one sentence naming where. */
 #include "source/domxml_impl.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* engine.c: rebuild = read sysfs + refresh the per-file cache + account, then stamp the
  * source scalars. Logs source transitions once, never per rebuild. */
 #include "source/engine.h"

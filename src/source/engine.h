@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* engine.h: one rebuild of the model from the sources: sysfs + the libvirt directory (through
  * the per-file cache) + accounting. Shared by --dump and the daemon. I/O layer, no Net-SNMP. */
 #ifndef NUMATOPD_ENGINE_H

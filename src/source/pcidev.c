@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* pcidev.c: the NUMA node of each passthrough device the VMs name, from the PCI sysfs tree; a
  * mediated device's through its parent. Only the devices named are read: a few files each. */
 #include "source/pcidev.h"

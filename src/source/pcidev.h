@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* pcidev.h: the passthrough devices the VMs name, looked up below a sysfs root: each PCI
  * device's numa_node, each mediated device's parent (bus/mdev/devices/UUID links to it). */
 #ifndef NUMATOPD_PCIDEV_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* read_file.c: read a small file whole into memory with a size bound, without blocking on a
  * FIFO and, for files a tenant can influence, without following a symbolic link. */
 #include "source/read_file.h"

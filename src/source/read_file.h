@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* read_file.h: the one way the sources read a small file whole: bounded, non-blocking, regular
  * files only. I/O, so it lives in the source layer; the pure core never opens a file. */
 #ifndef NUMATOPD_READ_FILE_H

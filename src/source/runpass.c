@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* runpass.c: the runtime facts of every VM of a scan, kept per file between passes (keyed on
  * the scan's stamp), so an inotify rebuild reads /proc only for the VMs whose file changed and
  * the runtimeInterval timer reads them all. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* runpass.h: one runtime pass over every VM of a scan, with the facts of the last pass kept
  * per file so that a rebuild re-reads only the VMs whose status file changed. I/O layer. */
 #ifndef NUMATOPD_RUNPASS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* runtime.c: runtime truth for one VM from /proc and the memory cgroup (runtime.h). Every read
  * is one small non-blocking open+read of a file the kernel generates without taking the task's
  * mm lock (stat, status, cgroup), so a QEMU stuck in D state answers; a VM whose reads still

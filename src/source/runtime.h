@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* runtime.h: runtime truth read from the kernel for a VM whose status file names a QEMU pid:
  * liveness from /proc/PID/stat, each vCPU thread's allowed and last CPU from
  * /proc/PID/task/TID/{status,stat}, resident memory per node from the VM's memory cgroup

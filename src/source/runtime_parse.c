@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* runtime_parse.c: the pure parsers of the runtime reader (runtime.h): /proc/PID/stat,
  * Cpus_allowed_list, /proc/stat btime, /proc/PID/cgroup and memory.numa_stat (v1 and v2). */
 #include "source/runtime.h"

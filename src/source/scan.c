@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* scan.c: the libvirt XML directory -> parsed VMs. A per-file cache keyed by (device, inode,
  * size, mtime) means an unchanged file is never parsed twice; a bad file is logged once per
  * change. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* scan.h: the libvirt XML directory -> the set of parsed VMs, with a per-file cache keyed by
  * (device, inode, size, mtime) so an unchanged file is never parsed twice. I/O layer. */
 #ifndef NUMATOPD_SCAN_H

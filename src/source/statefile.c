@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* statefile.c: the VM index map on disk. The file is hostile input like any other: bounded in
  * size, one strict line format, a bad line dropped with a reason; never a crash. */
 #include "source/statefile.h"

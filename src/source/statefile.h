@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* statefile.h: the VM index map on disk (STATEDIR/vm-index): read strictly, as hostile input,
  * and written atomically (temporary file, fsync, rename, fsync of the directory). */
 #ifndef NUMATOPD_STATEFILE_H

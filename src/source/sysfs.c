@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* sysfs.c: reads the host's NUMA nodes (CPUs, memory, distances, hugepage pools) below a sysfs
  * root. One bad node file becomes a warning on the host, never a failed read. */
 #include "source/sysfs.h"

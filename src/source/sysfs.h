@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* sysfs.h: the host NUMA topology read from a sysfs root (default /sys):
  * devices/system/node/node<N>/{cpulist,meminfo,distance,hugepages/hugepages-<S>kB/}. */
 #ifndef NUMATOPD_SYSFS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* watch.c: one inotify watch, on the libvirt directory or on the nearest ancestor that exists
  * (re-armed as the path appears or goes), with the timer as the fallback when inotify fails. */
 #include "source/watch.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* watch.h: inotify on the libvirt directory, or on its nearest existing parent until it
  * appears, telling the daemon when to rebuild. I/O layer, no Net-SNMP; events only say "dirty". */
 #ifndef NUMATOPD_WATCH_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* xmlsafe.c: libxml2 held at arm's length: size, NUL, UTF-8 checks before it sees a byte; no
  * DTD, no entities, no network; SAX pruning of unread subtrees; errors mapped by code. */
 #include "source/xmlsafe.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* xmlsafe.h: the libxml2 safety boundary. A file or buffer a tenant can influence becomes a
  * libxml2 tree only when it is small, UTF-8, NUL-free, entity- and DOCTYPE-free XML. */
 #ifndef NUMATOPD_XMLSAFE_H
