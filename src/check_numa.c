@@ -320,6 +320,10 @@ static void read_numatopd_conf(const struct opts *op, struct daemon_config *cfg)
 	override(&cfg->eng.xml_dir, op->xml_dir);
 	if (op->no_runtime)
 		cfg->eng.runtime_interval = 0;
+	/* the verdict names no numaVmIndex: no VM index map is read, and a plugin writes no file */
+	free(cfg->eng.state_dir);
+	cfg->eng.state_dir = NULL;
+	cfg->eng.state_write = false;
 }
 
 /* -H: the figures numatopd serves on HOST, over SNMP. */

@@ -26,6 +26,9 @@ run() {
 	echo "check_numa $* -> exit $rc: $out"
 	[ "$rc" = "$want" ] || nt_fail "check_numa $*: exit $rc, expected $want"
 	[ "$(wc -l <"$NT_DIR/out")" = 1 ] || nt_fail "check_numa $*: not one line: $out"
+	# a plugin writes no file: no VM index map is read or saved (numatopd's state directory)
+	! grep -q "VM index map" "$NT_DIR/err" ||
+		nt_fail "check_numa $*: touched the VM index map: $(grep "VM index map" "$NT_DIR/err")"
 }
 
 # summary WANT: the text before " | " must be WANT exactly.
