@@ -3,6 +3,8 @@
 # fuzz/run.sh: run each libFuzzer target (built by make fuzz) for SECONDS from fresh seeds plus
 # the corpus it grew before; fails on any crash, leak, timeout or out-of-memory.
 #   run.sh SECONDS SRCDIR CORPUS TARGET...    (from the build directory; outputs under fuzz/)
+# FUZZ_SEED=S (environment): libFuzzer's -seed, so the same inputs are tried again; FUZZ_RUNS=R:
+# stop each target after R executions (SECONDS still caps it). Both unset: a random seed, time only.
 # Per target: fuzz/corpus/T (grows across runs), fuzz/artifacts/T/ (what failed), and
 # fuzz/artifacts/T.log (libFuzzer's output). A failing input goes to tests/regress/T/ with its fix.
 set -u
@@ -19,6 +21,17 @@ case $secs in
 	exit 2
 	;;
 esac
+seed_args=
+for v in "${FUZZ_SEED:-}" "${FUZZ_RUNS:-}"; do
+	case $v in
+	*[!0-9]*)
+		echo "$fuzz_me: FUZZ_SEED and FUZZ_RUNS are whole numbers, not '$v'" >&2
+		exit 2
+		;;
+	esac
+done
+[ -n "${FUZZ_SEED:-}" ] && seed_args="-seed=$FUZZ_SEED"
+[ -n "${FUZZ_RUNS:-}" ] && seed_args="$seed_args -runs=$FUZZ_RUNS"
 
 sh "$src/fuzz/seeds.sh" "$src" "$corpus" fuzz/seed-inputs || exit 1
 
@@ -50,12 +63,12 @@ for t in "$@"; do
 	[ -f "$src/fuzz/$t.dict" ] && dict=-dict=$src/fuzz/$t.dict
 	# the boundary sees the same files as the domain parser: its dictionary fits
 	[ "$t" = xmlsafe ] && dict=-dict=$src/fuzz/domxml.dict
-	echo "fuzz: $t for $secs s"
+	echo "fuzz: $t for $secs s${seed_args:+ ($seed_args)}"
 	# -timeout: one input that takes 10 s is a hang; -malloc_limit_mb: one allocation of
 	# 256 MiB is a memory bomb (files are capped at 16 MiB). Both fail, like a crash or a leak.
 	# RSS itself grows to ~0.5 GiB with ASan's quarantine, hence libFuzzer's default limit.
 	"$bin" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -malloc_limit_mb=256 \
-		-max_len="$maxlen" \
+		-max_len="$maxlen" $seed_args \
 		-print_final_stats=1 -artifact_prefix="$art/" $dict \
 		"fuzz/corpus/$t" "fuzz/seed-inputs/$t" >"$log" 2>&1
 	rc=$?
