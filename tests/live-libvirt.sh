@@ -820,6 +820,20 @@ for lv__case in 'lab-nopin 0 1' 'lab-pinned 0 1' 'lab-guestnuma 1 0'; do
 		nt_fail "virsh vcpupin $1 $2 $3 --live: numaVcpuAffinity still \"$(lv_nt_value "$lv__u" "vcpu.$2.Affinity")\" after 1 s"
 	fi
 done
+# the live pin put lab-nopin's vCPU 0 where its thread is (CPU 1 configured, and libvirt set
+# the thread's affinity to it): the drift ends, and the NMS must hear that it did
+lv__u=$(lv_virsh domuuid lab-nopin)
+if nt_wait_for_trap "$(nt_re "OID: .1.3.6.1.4.1.8072.9999.9999.6862.0.12").*$(nt_re "$lv__u")" \
+	$((LV_RUNTIME_INTERVAL + 1)); then
+	nt_pass "numaVmPlacementDriftCleared for lab-nopin received by snmptrapd within $((LV_RUNTIME_INTERVAL + 1)) s of the live pin"
+	echo "# the drift-cleared trap as snmptrapd logged it:"
+	nt_traps | grep "6862\.0\.12" | tail -n 1 | sed 's/^/# /'
+else
+	nt_fail "no numaVmPlacementDriftCleared for lab-nopin at snmptrapd within $((LV_RUNTIME_INTERVAL + 1)) s: $(nt_traps | tail -n 3)"
+fi
+[ "$(lv_nt_value "$lv__u" vcpu.0.AffinityVerdict)" = same ] &&
+	nt_pass "numaVcpuAffinityVerdict of lab-nopin's vCPU 0 is same again" ||
+	nt_fail "numaVcpuAffinityVerdict of lab-nopin's vCPU 0 is \"$(lv_nt_value "$lv__u" vcpu.0.AffinityVerdict)\" after the live pin, want same"
 lv__u=$(lv_virsh domuuid lab-pinned)
 lv_virsh emulatorpin lab-pinned 1 --live >/dev/null || lv_die "virsh emulatorpin lab-pinned 1 --live failed"
 if lv__ds=$(lv_wait_value "$lv__u" EmulatorCpus 1 1); then
