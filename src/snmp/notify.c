@@ -3,6 +3,7 @@
  * and informsink destinations. With no session they would go nowhere, so events wait in a queue. */
 #include "snmp/notify.h"
 
+#include <stdint.h>
 #include <string.h>
 #include <time.h>
 
@@ -65,6 +66,13 @@ const struct mib_table *notify_object_table(enum alarm_kind kind, const char *na
  * install. */
 #define AGENTX_NOTIFY_PDU 12
 
+/* How many notifications may wait for the master's Response at once. The master answers every
+ * agentx-Notify-PDU, and answers not read yet fill the socket (a unix socket charges each small
+ * message its whole allocation: ~250 fill the default 208 KiB); a master blocked writing them
+ * stops reading ours, and both block in sendmsg() for ever (seen: 253 drift notifications at
+ * once, a 10,000-VM host whose every VM drifted). The loop reads the answers between windows. */
+#define NOTIFY_WINDOW 16
+
 static const oid sysuptime_oid[] = {1, 3, 6, 1, 2, 1, 1, 3, 0};
 static const oid snmptrapoid_oid[] = {1, 3, 6, 1, 6, 3, 1, 1, 4, 1, 0};
 
@@ -78,6 +86,8 @@ static struct {
 	netsnmp_session *sess;	/* the AgentX session while it is open */
 	bool back;		/* it (re)opened since the last flush */
 	bool lost;		/* a session was lost before that */
+	unsigned in_flight;	/* sent on this session, not answered yet (NOTIFY_WINDOW) */
+	uintptr_t generation;	/* of the session: a late answer of a closed one counts no more */
 } notifier;
 
 static uint64_t now_ms(void)
@@ -102,6 +112,8 @@ static int on_session_start(int major, int minor, void *server, void *client)
 	(void)client;
 	notifier.sess = server;
 	notifier.back = true;
+	notifier.in_flight = 0;
+	notifier.generation++;
 	return SNMPERR_SUCCESS;
 }
 
@@ -114,6 +126,8 @@ static int on_session_stop(int major, int minor, void *server, void *client)
 	(void)client;
 	notifier.sess = NULL;
 	notifier.lost = true;
+	notifier.in_flight = 0;
+	notifier.generation++;
 	alarm_queue_take_superseded(&notifier.q); /* count from here what the outage coalesces */
 	return SNMPERR_SUCCESS;
 }
@@ -215,6 +229,19 @@ static void add_drifted_vcpus(netsnmp_variable_list **vars, struct alarm_event *
 	}
 }
 
+/* The master's Response to a notification, or the library giving up on it (timeout, session
+ * closed): either way it no longer waits. */
+static int on_answer(int op, netsnmp_session *sess, int reqid, netsnmp_pdu *pdu, void *magic)
+{
+	(void)op;
+	(void)sess;
+	(void)reqid;
+	(void)pdu;
+	if ((uintptr_t)magic == notifier.generation && notifier.in_flight > 0)
+		notifier.in_flight--;
+	return 1;
+}
+
 /* Straight to the master session, not through send_v2trap(): that also builds an SNMPv1 form
  * of every notification for v1 sinks, which a subagent has none of, and logs a warning each
  * time a Counter64 object makes that impossible (numaNodeMemOversubscription); and it cannot
@@ -271,13 +298,14 @@ static bool send_event(const struct alarm_event *ev)
 	pdu->version = notifier.sess->version;
 	pdu->sessid = notifier.sess->sessid;
 	describe(&e, what, sizeof(what));
-	/* the master's Response goes to the session's own callback, which ignores it */
-	if (snmp_async_send(notifier.sess, pdu, NULL, NULL) == 0) {
+	/* the master's Response comes back to on_answer(), which opens the window again */
+	if (snmp_async_send(notifier.sess, pdu, on_answer, (void *)notifier.generation) == 0) {
 		snmp_free_pdu(pdu);
 		DEBUGMSGTL(("numatopd", "%s (%s) not sent: %s\n", alarm_event_name(&e), what,
 			    snmp_api_errstring(notifier.sess->s_snmp_errno)));
 		return false;
 	}
+	notifier.in_flight++;
 	log_info("sent %s (%s)%s", alarm_event_name(&e), what,
 		 e.replay ? ", again: the master came back" : "");
 	return true;
@@ -320,8 +348,9 @@ void notify_flush(void)
 		master_back();
 	notifier.back = false;
 	notifier.lost = false;
-	/* a failed send stays queued: the loss of the session follows, or the next turn retries */
-	while ((e = alarm_queue_peek(&notifier.q)) != NULL) {
+	/* a failed send stays queued: the loss of the session follows, or the next turn retries;
+	 * a full window waits for the answers the next turns read */
+	while (notifier.in_flight < NOTIFY_WINDOW && (e = alarm_queue_peek(&notifier.q)) != NULL) {
 		if (!send_event(e))
 			return;
 		alarm_queue_delivered(&notifier.q);

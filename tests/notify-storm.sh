@@ -1,0 +1,63 @@
+#!/bin/sh
+# SPDX-License-Identifier: BSD-3-Clause
+# notify-storm.sh: many notifications fall due at once. 600 running VMs whose QEMU processes are
+# all gone (an empty proc root) bring 600 numaVmGone at the first runtime pass. The master
+# answers each one; answers left unread fill the AgentX socket and, with the master blocked
+# writing them, both ends blocked in sendmsg for ever (numatopd hung, ignored SIGTERM; seen with
+# 253 at once). Every notification must reach snmptrapd, numatopd must go on answering, and it
+# must stop on SIGTERM.
+set -u
+TESTS_DIR=${TESTS_DIR:-$(cd "$(dirname "$0")" && pwd)}
+. "$TESTS_DIR/lib.sh"
+nt_init notify-storm
+nt_need snmpd snmptrapd snmpget numatopd
+
+FX=${FIXTURES:-$TESTS_DIR/../fixtures}/host
+ROOT=.1.3.6.1.4.1.8072.9999.9999.6862
+N=600
+VMS=$NT_DIR/vms
+PROC=$NT_DIR/proc
+sh "$TESTS_DIR/genvms.sh" "$FX/sys" "$VMS" $N 7 || nt_fail "genvms.sh failed"
+# a proc root with the boot time and no process: every VM's QEMU is gone
+mkdir -p "$PROC" "$NT_DIR/cgroup"
+printf 'cpu  1 0 0 0\nbtime 1700000000\n' >"$PROC/stat"
+printf 'refreshInterval 600\nruntimeInterval 10\n' >"$NT_DIR/storm.conf"
+
+nt_start_trapd || exit 1
+nt_start_snmpd "trap2sink 127.0.0.1:$NT_TRAP_PORT public" </dev/null || exit 1
+NT_RUNTIME_ARG="--proc-root $PROC --cgroup-root $NT_DIR/cgroup" \
+	nt_start_numatopd -c "$NT_DIR/storm.conf" --sysfs-root "$FX/sys" --libvirt-xml-dir "$VMS" ||
+	exit 1
+nt_wait_numatopd_registered || exit 1
+
+gone_re=$(nt_re "OID: $ROOT.0.13")
+got=0
+i=0
+limit=$((60 * ${NT_SLOW:-1}))
+while [ $i -lt $((limit * 10)) ]; do
+	got=$(nt_traps | grep -c -E -- "$gone_re")
+	[ "$got" -ge $N ] && break
+	sleep 0.1
+	i=$((i + 1))
+done
+[ "$got" -eq $N ] && nt_pass "all $N numaVmGone notifications reached snmptrapd in $((i / 10)).$((i % 10)) s" ||
+	nt_fail "$got of $N numaVmGone notifications reached snmptrapd within $limit s"
+sent=$(grep -c '^sent numaVmGone' "$NT_DIR/numatopd.log")
+[ "$sent" -eq $N ] && nt_pass "numatopd logged $N sent numaVmGone" ||
+	nt_fail "numatopd logged $sent sent numaVmGone, want $N"
+
+v=$(nt_snmp snmpget -Ovq -OU numaVmCount.0 2>&1)
+[ "$v" = $N ] && nt_pass "numatopd still answers: numaVmCount.0 = $N" ||
+	nt_fail "numaVmCount.0 = '$v' after the storm, want $N"
+
+# SIGTERM: gone within 5 s (nt_stop_numatopd would resort to SIGKILL and only warn)
+kill -TERM "$NT_NUMATOPD_PID"
+i=0
+while nt_alive "$NT_NUMATOPD_PID" && [ $i -lt $((50 * ${NT_SLOW:-1})) ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+nt_alive "$NT_NUMATOPD_PID" && nt_fail "numatopd still runs 5 s after SIGTERM" ||
+	nt_pass "numatopd stopped on SIGTERM after the storm"
+nt_stop_numatopd
+nt_done
