@@ -6,10 +6,16 @@
  *	runtime N [ROUNDS]
  *	runtime --self N [ROUNDS]   the kernel's own /proc and cgroups: N VMs that all name this
  *	                            process and 4 of its threads (the real cost of each read)
+ *	runtime --tree ROOT SYSROOT QEMUDIR
+ *	                            writes ROOT/proc and ROOT/cg for the QEMU processes and vCPU
+ *	                            threads QEMUDIR's status files name, running as configured
+ *	                            (make bench's B3 with runtime data: numatopd --proc-root
+ *	                            ROOT/proc --cgroup-root ROOT/cg)
  *
  * Prints "N median_ms min_ms" over ROUNDS passes (default 5) after one warm-up pass; the trees
  * sit in the page cache (tmpfs or not), as /proc and cgroupfs always do. */
 #include <errno.h>
+#include <inttypes.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,8 +25,10 @@
 #include <unistd.h>
 
 #include "core/util.h"
+#include "core/model.h"
 #include "core/vmrun.h"
 #include "source/domxml.h"
+#include "source/engine.h"
 #include "source/runtime.h"
 
 #define VCPUS 4
@@ -51,41 +59,48 @@ static char *stat_line(unsigned pid, const char *comm, unsigned cpu)
 			 pid, comm, pid, pid, cpu);
 }
 
-/* VM i: pid 100000 + 10 i, vCPU threads pid + 1 .. pid + 4, its scope in cgroup v2. */
-static struct vm *make_vm(const char *root, unsigned i)
+/* What a fake QEMU process shows: its vCPU threads, the CPUs each may run on (list format) and
+ * the one it last ran on, and its resident memory per node ("anon N0=... N1=..." or NULL for
+ * 1 GiB on node 0 and 3 GiB on node 1). */
+struct fake_proc {
+	uint64_t pid;
+	const uint64_t *tids;
+	const char *const *allowed;
+	const unsigned *last_cpu;
+	size_t ntids;
+	const char *anon;
+};
+
+static const char status_head[] =
+	"Name:\tCPU 0/KVM\nUmask:\t0022\nState:\tS (sleeping)\nTgid:\t1\nPid:\t2\n"
+	"PPid:\t1\nTracerPid:\t0\nUid:\t0\t0\t0\t0\nGid:\t0\t0\t0\t0\nFDSize:\t64\n"
+	"Groups:\t\nVmPeak:\t1 kB\nVmSize:\t1 kB\nVmRSS:\t1 kB\nThreads:\t9\n"
+	"SigQ:\t0/1\nSigPnd:\t0\nShdPnd:\t0\nSigBlk:\t0\nSigIgn:\t0\nSigCgt:\t0\n"
+	"CapInh:\t0\nCapPrm:\t0\nCapEff:\t0\nCapBnd:\t0\nCapAmb:\t0\n"
+	"NoNewPrivs:\t0\nSeccomp:\t0\nSpeculation_Store_Bypass:\tvulnerable\n"
+	"Cpus_allowed:\tffffffff\n";
+
+/* The fake proc and cgroup v2 entries of one QEMU process, VM i's scope. */
+static void write_process(const char *root, unsigned i, const struct fake_proc *f)
 {
-	unsigned pid = 100000 + 10 * i, t;
-	char *dir = xasprintf("%s/proc/%u", root, pid), *p, *s, err[ERRLEN];
+	char *dir = xasprintf("%s/proc/%" PRIu64, root, f->pid), *p, *s;
 	char *scope = xasprintf("/machine.slice/machine-qemu\\x2d%u\\x2dvm.scope", i);
-	char *xml = xasprintf("<domstatus state='running' pid='%u'><vcpus><vcpu id='0' pid='%u'/>"
-			      "<vcpu id='1' pid='%u'/><vcpu id='2' pid='%u'/><vcpu id='3' "
-			      "pid='%u'/></vcpus><domain type='kvm' id='%u'><name>vm%u</name>"
-			      "<uuid>00000000-0000-4000-8000-%012u</uuid><memory unit='GiB'>4"
-			      "</memory><vcpu>4</vcpu></domain></domstatus>",
-			      pid, pid + 1, pid + 2, pid + 3, pid + 4, i + 1, i, i);
-	struct vm *vm = NULL;
+	size_t t;
 
 	mk(dir);
 	p = xasprintf("%s/task", dir), mk(p), free(p);
-	s = stat_line(pid, "qemu-system-x86", 0);
+	s = stat_line((unsigned)f->pid, "qemu-system-x86", 0);
 	p = xasprintf("%s/stat", dir), put(p, s), free(p), free(s);
 	s = xasprintf("0::%s/libvirt/emulator\n", scope);
 	p = xasprintf("%s/cgroup", dir), put(p, s), free(p), free(s);
-	for (t = 1; t <= VCPUS; t++) {
-		p = xasprintf("%s/task/%u", dir, pid + t), mk(p), free(p);
-		s = stat_line(pid + t, "CPU 0/KVM", t);
-		p = xasprintf("%s/task/%u/stat", dir, pid + t), put(p, s), free(p), free(s);
-		p = xasprintf("%s/task/%u/status", dir, pid + t);
-		put(p, "Name:\tCPU 0/KVM\nUmask:\t0022\nState:\tS (sleeping)\nTgid:\t1\nPid:\t2\n"
-		       "PPid:\t1\nTracerPid:\t0\nUid:\t0\t0\t0\t0\nGid:\t0\t0\t0\t0\nFDSize:\t64\n"
-		       "Groups:\t\nVmPeak:\t1 kB\nVmSize:\t1 kB\nVmRSS:\t1 kB\nThreads:\t9\n"
-		       "SigQ:\t0/1\nSigPnd:\t0\nShdPnd:\t0\nSigBlk:\t0\nSigIgn:\t0\nSigCgt:\t0\n"
-		       "CapInh:\t0\nCapPrm:\t0\nCapEff:\t0\nCapBnd:\t0\nCapAmb:\t0\n"
-		       "NoNewPrivs:\t0\nSeccomp:\t0\nSpeculation_Store_Bypass:\tvulnerable\n"
-		       "Cpus_allowed:\tffffffff\nCpus_allowed_list:\t0-31\n"
-		       "Mems_allowed:\t1\nMems_allowed_list:\t0\nvoluntary_ctxt_switches:\t1\n"
-		       "nonvoluntary_ctxt_switches:\t1\n");
-		free(p);
+	for (t = 0; t < f->ntids; t++) {
+		p = xasprintf("%s/task/%" PRIu64, dir, f->tids[t]), mk(p), free(p);
+		s = stat_line((unsigned)f->tids[t], "CPU 0/KVM", f->last_cpu[t]);
+		p = xasprintf("%s/task/%" PRIu64 "/stat", dir, f->tids[t]), put(p, s), free(p), free(s);
+		s = xasprintf("%sCpus_allowed_list:\t%s\nMems_allowed:\t1\nMems_allowed_list:\t0\n"
+			      "voluntary_ctxt_switches:\t1\nnonvoluntary_ctxt_switches:\t1\n",
+			      status_head, f->allowed[t]);
+		p = xasprintf("%s/task/%" PRIu64 "/status", dir, f->tids[t]), put(p, s), free(p), free(s);
 	}
 	p = xasprintf("%s/cg%s", root, scope);
 	{
@@ -96,23 +111,114 @@ static struct vm *make_vm(const char *root, unsigned i)
 		free(q);
 	}
 	s = xasprintf("%s/memory.numa_stat", p);
-	put(s, "anon N0=1073741824 N1=3221225472\nfile N0=4096 N1=0\nkernel_stack N0=0 N1=0\n"
-	       "pagetables N0=0 N1=0\nshmem N0=0 N1=0\nfile_mapped N0=0 N1=0\n"
-	       "file_dirty N0=0 N1=0\nfile_writeback N0=0 N1=0\nswapcached N0=0 N1=0\n"
-	       "anon_thp N0=0 N1=0\nfile_thp N0=0 N1=0\nshmem_thp N0=0 N1=0\n"
-	       "inactive_anon N0=0 N1=0\nactive_anon N0=0 N1=0\ninactive_file N0=0 N1=0\n"
-	       "active_file N0=0 N1=0\nunevictable N0=0 N1=0\nslab_reclaimable N0=0 N1=0\n"
-	       "slab_unreclaimable N0=0 N1=0\n");
-	free(s);
 	free(p);
+	p = xasprintf("%s\nfile N0=4096 N1=0\nkernel_stack N0=0 N1=0\n"
+		      "pagetables N0=0 N1=0\nshmem N0=0 N1=0\nfile_mapped N0=0 N1=0\n"
+		      "file_dirty N0=0 N1=0\nfile_writeback N0=0 N1=0\nswapcached N0=0 N1=0\n"
+		      "anon_thp N0=0 N1=0\nfile_thp N0=0 N1=0\nshmem_thp N0=0 N1=0\n"
+		      "inactive_anon N0=0 N1=0\nactive_anon N0=0 N1=0\ninactive_file N0=0 N1=0\n"
+		      "active_file N0=0 N1=0\nunevictable N0=0 N1=0\nslab_reclaimable N0=0 N1=0\n"
+		      "slab_unreclaimable N0=0 N1=0\n",
+		      f->anon ? f->anon : "anon N0=1073741824 N1=3221225472");
+	put(s, p);
+	free(p);
+	free(s);
+	free(scope);
+	free(dir);
+}
+
+/* VM i: pid 100000 + 10 i, vCPU threads pid + 1 .. pid + 4, its scope in cgroup v2. */
+static struct vm *make_vm(const char *root, unsigned i)
+{
+	unsigned pid = 100000 + 10 * i;
+	uint64_t tids[VCPUS];
+	static const char *const all[VCPUS] = {"0-31", "0-31", "0-31", "0-31"};
+	static const unsigned last[VCPUS] = {1, 2, 3, 4};
+	struct fake_proc f = {.pid = pid, .tids = tids, .allowed = all, .last_cpu = last,
+			      .ntids = VCPUS};
+	char err[ERRLEN];
+	char *xml = xasprintf("<domstatus state='running' pid='%u'><vcpus><vcpu id='0' pid='%u'/>"
+			      "<vcpu id='1' pid='%u'/><vcpu id='2' pid='%u'/><vcpu id='3' "
+			      "pid='%u'/></vcpus><domain type='kvm' id='%u'><name>vm%u</name>"
+			      "<uuid>00000000-0000-4000-8000-%012u</uuid><memory unit='GiB'>4"
+			      "</memory><vcpu>4</vcpu></domain></domstatus>",
+			      pid, pid + 1, pid + 2, pid + 3, pid + 4, i + 1, i, i);
+	struct vm *vm = NULL;
+	size_t t;
+
+	for (t = 0; t < VCPUS; t++)
+		tids[t] = pid + 1 + t;
+	write_process(root, i, &f);
 	if (domxml_parse_buffer(xml, strlen(xml), &vm, err, sizeof(err)) < 0) {
 		fprintf(stderr, "runtime: VM %u: %s\n", i, err);
 		exit(1);
 	}
 	free(xml);
-	free(scope);
-	free(dir);
 	return vm;
+}
+
+/* One VM of the model as a fake process whose runtime agrees with its configuration: each vCPU
+ * thread allowed its configured CPUs (all of them when it floats) and last on the first, half
+ * its memory resident, spread over its nodes as configured. */
+static void write_vm(const char *root, unsigned i, const struct model *m, const struct vm_row *v)
+{
+	size_t a, c, n = 0, len = 0;
+	uint64_t *tids = xcalloc(m->nvcpus + 1, sizeof(*tids));
+	const char **allowed = xcalloc(m->nvcpus + 1, sizeof(*allowed));
+	unsigned *last = xcalloc(m->nvcpus + 1, sizeof(*last));
+	char anon[512] = "anon";
+
+	for (c = 0; c < m->nvcpus; c++) {
+		const struct vcpu_row *r = &m->vcpus[c];
+
+		if (r->vm != v->index || r->tid == 0)
+			continue;
+		tids[n] = r->tid;
+		allowed[n] = r->affinity[0] ? r->affinity : "0-255";
+		last[n] = (unsigned)strtoul(allowed[n], NULL, 10);
+		n++;
+	}
+	for (a = 0; a < m->nassigns && len + 40 < sizeof(anon); a++)
+		if (m->assigns[a].vm == v->index && m->assigns[a].mem > 0)
+			len = strlen(anon), snprintf(anon + len, sizeof(anon) - len, " N%u=%" PRIu64,
+						     m->assigns[a].node, m->assigns[a].mem / 2);
+	write_process(root, i, &(struct fake_proc){.pid = v->pid, .tids = tids,
+						   .allowed = allowed, .last_cpu = last,
+						   .ntids = n, .anon = strcmp(anon, "anon") ? anon : NULL});
+	free(tids);
+	free(allowed);
+	free(last);
+}
+
+/* --tree ROOT SYSROOT QEMUDIR: ROOT/proc and ROOT/cg for the QEMU processes and vCPU threads
+ * QEMUDIR's status files name, as they run when nothing drifted, so that a daemon run with
+ * --proc-root ROOT/proc --cgroup-root ROOT/cg measures every VM running and in place. */
+static int write_tree(const char *root, const char *sys_root, const char *qemu_dir)
+{
+	struct engine_config cfg;
+	struct engine *e;
+	struct model *m;
+	char *p = xasprintf("%s/proc", root), *q;
+	unsigned n = 0;
+	size_t i;
+
+	mk(root), mk(p);
+	q = xasprintf("%s/stat", p), put(q, "cpu 1\nbtime 1700000000\n"), free(q), free(p);
+	engine_config_init(&cfg);
+	free(cfg.sysfs_root);
+	free(cfg.xml_dir);
+	cfg.sysfs_root = xstrdup(sys_root);
+	cfg.xml_dir = xstrdup(qemu_dir);
+	e = engine_new(&cfg);
+	m = engine_build(e, 0);
+	for (i = 0; i < m->nvms; i++)
+		if (m->vms[i].pid != 0)
+			write_vm(root, n++, m, &m->vms[i]);
+	printf("%u processes\n", n);
+	model_unref(m);
+	engine_free(e);
+	engine_config_clear(&cfg);
+	return 0;
 }
 
 /* One pass as the daemon's timer makes it: each VM read with its last facts at hand. */
@@ -195,12 +301,15 @@ int main(int argc, char **argv)
 
 	bool self = argc > 1 && strcmp(argv[1], "--self") == 0;
 
+	if (argc == 5 && strcmp(argv[1], "--tree") == 0)
+		return write_tree(argv[2], argv[3], argv[4]);
+
 	if (self) {
 		argv++;
 		argc--;
 	}
 	if (argc < 2 || (n = strtoul(argv[1], NULL, 10)) == 0) {
-		fprintf(stderr, "usage: runtime [--self] N [ROUNDS]\n");
+		fprintf(stderr, "usage: runtime [--self] N [ROUNDS] | --tree ROOT SYSROOT QEMUDIR\n");
 		return 2;
 	}
 	rounds = argc > 2 ? strtoul(argv[2], NULL, 10) : 5;
