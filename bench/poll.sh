@@ -12,8 +12,8 @@
 #
 # B7, each table: snmpbulkwalk -Cr25 of every column in turn (what an NMS does that walks column
 #    by column), of the whole entry, snmptable (GETBULK, all columns, -Cr 25) and snmptable -CB
-#    (GETNEXT, all columns, one row a request); one request with every column against one
-#    with a single column (snmpgetnext; snmpbulkget -Cr25).
+#    (GETNEXT, all columns, one row a request); REQS requests with every column of a row
+#    against as many with a single column (snmpget, snmpgetnext, snmpbulkget -Cr25).
 # B8: the floor (FLOOR, bench/floor) serves the same rows and 10 columns at numaVcpuTable's
 #    OID at AgentX priority 1, which the master prefers to numatopd's 127 while it runs.
 #    snmpbulkwalk -Cr25 (one varbind per AgentX message) and snmptable -CB (GETNEXT, 10 per
@@ -43,8 +43,15 @@ VM=$ROOT.1.3
 OUT=$NT_DIR/poll
 : >"$OUT"
 
+case $# in
+5) ;;
+2) [ "$1" = -host ] || set -- ;;
+*) set -- ;;
+esac
+[ $# -gt 0 ] || { echo "usage: poll.sh TARGET AGENTX PID SNMPD_PID N | -host N" >&2; exit 2; }
 if [ "$1" = -host ]; then
 	n=$2
+	nt_need snmpd numatopd
 	sh "$BENCH_DIR/genhost.sh" "$NT_DIR/h" "$n" || exit 1
 	nt_start_snmpd </dev/null || exit 1
 	nt_start_numatopd --sysfs-root "$NT_DIR/h/sys" --libvirt-xml-dir "$NT_DIR/h/qemu" || exit 1
@@ -157,8 +164,10 @@ floor_gone() {
 }
 
 start_floor() {
-	snmp snmpbulkwalk -Cr25 "$VCPU.1.3" | sed -n 's/^[.0-9]*\.1\.5\.1\.3\.\([0-9]*\)\.\([0-9]*\) = .*/\1 \2/p' \
-		>"$NT_DIR/floor.rows"
+	# numatopd's rows, "vmIndex vcpuId" a line, from its numaVcpuNode column
+	snmp snmpbulkwalk -Cr25 "$VCPU.1.3" |
+		sed -n 's/^[.0-9]*\.1\.5\.1\.3\.\([0-9]*\)\.\([0-9]*\) = .*/\1 \2/p' \
+			>"$NT_DIR/floor.rows"
 	read -r fvm fvcpu <"$NT_DIR/floor.rows" || return 1
 	first_row=$fvm.$fvcpu floor_tid=$((100000 + 10 * fvm + fvcpu))
 	MIBS='' "$FLOOR" "$agentx" "$VCPU" "$NT_DIR/floor.rows" >"$NT_DIR/floor.log" 2>&1 &
@@ -173,7 +182,7 @@ stop_floor() {
 }
 
 # traced WHO PID CMD...: CMD once with strace -c on PID: "WHO|calls per message|pselect6 per
-# message|messages" in $OUT.trace
+# message|messages|calls" in $OUT.trace
 traced() {
 	tw=$1 tp=$2
 	shift 2
@@ -225,8 +234,14 @@ summary() {
 			med(3) / hz, med(4) }' "$NT_DIR/agent.$1" >>"$OUT.b8"
 }
 
+# the whole table, or a failure: the floor must serve every row numatopd does
 walk_vcpu() {
-	snmp snmpbulkwalk -Cr25 "$VCPU"
+	snmp snmpbulkwalk -Cr25 "$VCPU" >"$NT_DIR/walk" || return 1
+	cat "$NT_DIR/walk"
+	[ "$(grep -c ' = [^N]' "$NT_DIR/walk")" = "$vb" ] || {
+		echo "walked $(grep -c ' = [^N]' "$NT_DIR/walk") varbinds, not $vb" >&2
+		return 1
+	}
 }
 
 # one round: both requests against WHO (numatopd, or the floor started for the round)
@@ -279,7 +294,6 @@ fi
 if [ -s "$OUT.trace" ]; then
 	echo "B8 system calls per AgentX message (strace -c -f -p, one run each)"
 	awk -F'|' '{ printf "  %-34s %5.1f calls %4.1f pselect6 %6d messages %7d calls\n", $1, $2,
-		$3, $4, $5 }' \
-		"$OUT.trace"
+		$3, $4, $5 }' "$OUT.trace"
 fi
 exit $rc
