@@ -22,7 +22,8 @@
 #    (when installed and BENCH_STRACE is not 0), one more run each: the system calls per
 #    AgentX message (all the subagent's calls / its recvfrom calls, one per message) and
 #    the pselect6 calls per message.
-# Every figure is the median of BENCH_POLL_ROUNDS runs (default 3). Prints a table; 1 on failure.
+# Every figure is the median of BENCH_POLL_ROUNDS runs (default 3); BENCH_POLL_ONLY=b8 skips B7.
+# Prints a table; 1 on failure.
 set -u
 BENCH_DIR=$(cd "$(dirname "$0")" && pwd)
 TESTS_DIR=${TESTS_DIR:-$BENCH_DIR/../tests}
@@ -221,8 +222,8 @@ agentrun() {
 		"$(($(vcsw "$ap") - w0))" >>"$NT_DIR/agent.$key"
 }
 
-# summary KEY LABEL: "LABEL|wall s|varbinds ($vb)|subagent CPU s|snmpd CPU s|wake-ups", each
-# the median of the runs, in $OUT.b8
+# summary KEY LABEL: "LABEL|wall s|varbinds ($vb)|subagent CPU s|snmpd CPU s|wake-ups|best wall
+# s": medians of the runs, and the wall time of the fastest one, in $OUT.b8
 summary() {
 	awk -v l="$2" -v vb="$vb" -v hz="$HZ" '
 		function med(c,    i, j, t, a) { for (i = 1; i <= NR; i++) a[i] = v[i, c]
@@ -230,8 +231,9 @@ summary() {
 				if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
 			return a[int((NR + 1) / 2)] }
 		{ for (c = 1; c <= 4; c++) v[NR, c] = $c }
-		END { printf "%s|%.3f|%d|%.3f|%.3f|%d\n", l, med(1) / 1e9, vb, med(2) / hz,
-			med(3) / hz, med(4) }' "$NT_DIR/agent.$1" >>"$OUT.b8"
+		{ if (NR == 1 || $1 < best) best = $1 }
+		END { printf "%s|%.3f|%d|%.3f|%.3f|%d|%.3f\n", l, med(1) / 1e9, vb, med(2) / hz,
+			med(3) / hz, med(4), best / 1e9 }' "$NT_DIR/agent.$1" >>"$OUT.b8"
 }
 
 # the whole table, or a failure: the floor must serve every row numatopd does
@@ -268,6 +270,10 @@ b8_round() {
 b8() {
 	tname=numaVcpuTable
 	vb=$(awk -F'|' '$1 ~ /^numaVcpuTable, snmpbulkwalk -Cr25 of the entry/ { print $3 }' "$OUT")
+	if [ -z "$vb" ]; then
+		snmp snmpbulkwalk -Cr25 "$VCPU" >"$NT_DIR/walk" || return 1
+		vb=$(grep -c ' = [^N]' "$NT_DIR/walk")
+	fi
 	r=1
 	while [ $r -le "$ROUNDS" ]; do
 		b8_round numatopd $((r == ROUNDS)) && b8_round floor $((r == ROUNDS)) || return 1
@@ -280,16 +286,22 @@ b8() {
 }
 
 rc=0
-b7 "$VCPU" numaVcpuTable 2 11 && b7 "$VM" numaVmTable 2 25 && b8 || rc=1
-echo "B7 at $n VMs, how to poll fast: median of $ROUNDS runs each (2 cores shared: noisy)"
+# BENCH_POLL_ONLY=b8: the request path alone
+if [ "${BENCH_POLL_ONLY:-}" = b8 ]; then
+	b8 || rc=1
+else
+	b7 "$VCPU" numaVcpuTable 2 11 && b7 "$VM" numaVmTable 2 25 && b8 || rc=1
+fi
+[ -s "$OUT" ] && echo "B7 at $n VMs, how to poll fast: median of $ROUNDS runs each (2 cores shared: noisy)"
 awk -F'|' '{ printf "  %-56s %6.2f s %6d varbinds %6d varbinds/s\n", $1, $2, $3,
 	($2 > 0 ? $3 / $2 : 0) }' "$OUT"
 if [ -s "$OUT.b8" ]; then
 	echo "B8 the request path, numaVcpuTable: numatopd against bench/floor (median of $ROUNDS)"
 	echo "  (us/varbind: CPU time per varbind of the subagent and of snmpd; wake-ups: the"
-	echo "  subagent's voluntary context switches per varbind)"
-	awk -F'|' '{ printf "  %-34s %5.2f s %6d varbinds/s %5.1f us %5.1f us snmpd %4.2f wake-ups\n",
-		$1, $2, ($2 > 0 ? $3 / $2 : 0), $4 * 1e6 / $3, $5 * 1e6 / $3, $6 / $3 }' "$OUT.b8"
+	echo "  subagent's voluntary context switches per varbind; best: the fastest run)"
+	awk -F'|' '{ printf "  %-34s %5.2f s %6d varbinds/s %5.1f us %5.1f us snmpd %4.2f wake-ups" \
+		" (best %.2f s)\n", $1, $2, ($2 > 0 ? $3 / $2 : 0), $4 * 1e6 / $3, $5 * 1e6 / $3,
+		$6 / $3, $7 }' "$OUT.b8"
 fi
 if [ -s "$OUT.trace" ]; then
 	echo "B8 system calls per AgentX message (strace -c -f -p, one run each)"
