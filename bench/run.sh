@@ -19,12 +19,18 @@
 #	   and min over the rounds), target <= 20 ms at 1,000 VMs
 #	B4 bench/latency.sh over BENCH_LATENCY_EVENTS events (default 50, as the spec asks; median, max)
 #	B6 tests/rebuild-walk.sh: snmpbulkwalks during forced cold rebuilds of 10,000 VMs, no timeout
+#	B7 at 1,000 VMs, how to poll fast: numaVcpuTable and numaVmTable walked one column at a
+#	   time against several columns per request (GETBULK and GETNEXT; bench/poll.sh)
+#	B8 at 1,000 VMs, the request path: numatopd against bench/floor, the cheapest subagent
+#	   the agent library allows, serving the same rows: s, varbinds/s, system calls per
+#	   AgentX message (strace, when installed)
 # Exit 1 when a measurement failed; a missed target is reported, not an error.
 set -u
 BENCH_DIR=$(cd "$(dirname "$0")" && pwd)
 TESTS_DIR=${TESTS_DIR:-$BENCH_DIR/../tests}
 : "${NUMATOPD:=$BENCH_DIR/../numatopd}"
 : "${REBUILD:=$(dirname "$NUMATOPD")/bench/rebuild}"
+: "${FLOOR:=$(dirname "$NUMATOPD")/bench/floor}"
 export NUMATOPD TESTS_DIR
 . "$TESTS_DIR/lib.sh"
 . "$TESTS_DIR/walklib.sh"
@@ -40,6 +46,8 @@ IDLE=${BENCH_IDLE_SECONDS:-60}
 HZ=$(getconf CLK_TCK 2>/dev/null || echo 100)
 RES=$NT_DIR/results
 : >"$RES"
+POLL_OUT=$NT_DIR/poll.out
+: >"$POLL_OUT"
 rc=0
 
 ms() {
@@ -98,6 +106,17 @@ for n in $SIZES; do
 	*) echo "FAIL: B5 at $n VMs:" >&2; grep -v '^B5 ' "$NT_DIR/scrape.$n" | tail -n 5 >&2; rc=1 ;;
 	esac
 	grep '^B5 ' "$NT_DIR/scrape.$n" >>"$RES"
+	# B7, B8 on the 1,000-VM host: one column at a time or several per request; numatopd
+	# against the floor of the agent library (bench/poll.sh prints its own table)
+	if [ "$n" = 1000 ]; then
+		echo "   B7/B8 polling and the request path..."
+		if ! FLOOR=$FLOOR sh "$BENCH_DIR/poll.sh" "$NT_TARGET" "$NT_AGENTX" \
+			"$NT_NUMATOPD_PID" "$NT_SNMPD_PID" "$n" >"$POLL_OUT" 2>&1; then
+			echo "FAIL: B7/B8 at $n VMs:" >&2
+			grep FAIL "$POLL_OUT" | head -n 3 >&2
+			rc=1
+		fi
+	fi
 	# idle CPU on the 1,000-VM host: nothing changes, nobody asks
 	if [ "$n" = 1000 ] && [ "$IDLE" -gt 0 ]; then
 		echo "   idle CPU over $IDLE s..."
@@ -253,5 +272,7 @@ awk -v lat="$lat" '
 		for (i = 1; i <= ns; i++) printf fmt, v[size[i]]
 		print ""
 	}' "$RES"
+# B7/B8's own table (bench/poll.sh), after the main one
+[ -s "$POLL_OUT" ] && { echo; cat "$POLL_OUT"; }
 nt_stop_snmpd
 exit $rc
