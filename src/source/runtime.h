@@ -22,6 +22,8 @@
 #define RUNTIME_START_SLACK_S 2
 
 struct runtime;
+/* The descriptors one VM's reads keep open between passes (runtime_read_vm). */
+struct runtime_fds;
 
 /* proc_root: "/proc" (only then are the syscall fallbacks for a hidden /proc used);
  * cgroup_root: "/sys/fs/cgroup" (v1: one directory per controller below it; v2: the tree). */
@@ -33,9 +35,19 @@ void runtime_set_budget_ms(struct runtime *rt, unsigned ms);
 /* Measure vm, whose status file was last written at status_mtime (wall clock, seconds), into
  * *out (overwritten; free with vmrun_clear()). Never fails: what cannot be read is unknown.
  * prev, when not NULL, is the last measurement of the same file: its memory cgroup is reused
- * for the same process (pid and start time), saving the read of /proc/PID/cgroup. */
+ * for the same process (pid and start time), saving the read of /proc/PID/cgroup.
+ * fds, when not NULL, holds the files read open for the next read of the same file (*fds is
+ * created on first use; free it with runtime_fds_free()): a pass then re-reads each with one
+ * pread instead of resolving its path, opening and closing it. A held file is dropped and
+ * opened again by path when its read fails (on the kernel's /proc: the task is gone, and a
+ * reused pid is a new task) or, on other trees, when it was unlinked or renamed over; all are
+ * dropped when the pid or its start time changes or the VM is no longer measured. */
 void runtime_read_vm(struct runtime *rt, const struct vm *vm, int64_t status_mtime,
-		     const struct vm_run *prev, struct vm_run *out);
+		     const struct vm_run *prev, struct runtime_fds **fds, struct vm_run *out);
+/* Close and free; NULL is fine. */
+void runtime_fds_free(struct runtime_fds *fds);
+/* Descriptors held (tests). */
+size_t runtime_fds_count(const struct runtime_fds *fds);
 
 /* ---------------------------------------------------------------- pure parsers (fuzzed) */
 
