@@ -61,6 +61,7 @@ int runtime_parse_stat(const char *buf, size_t len, struct proc_stat *out, char 
 		if (parse_u64(tok, n, field == STAT_PROCESSOR ? CPUSET_MAX_CPUS - 1 : UINT64_MAX, &v,
 			      why, sizeof(why)) < 0) {
 			err_set(err, errlen, "field %u: %s", field, why);
+			str_ascii(err, errlen); /* why quotes the field, which may hold any byte */
 			return -1;
 		}
 		if (field == STAT_STARTTIME)
@@ -109,6 +110,7 @@ int runtime_parse_allowed(const char *buf, size_t len, struct cpuset **out, char
 	*out = cpuset_parse(v, n, CPUSET_MAX_CPUS, CPUSET_KERNEL, why, sizeof(why));
 	if (*out == NULL) {
 		err_set(err, errlen, "Cpus_allowed_list: %s", why);
+		str_ascii(err, errlen);
 		return -1;
 	}
 	if (cpuset_empty(*out)) {
@@ -133,6 +135,7 @@ int runtime_parse_btime(const char *buf, size_t len, int64_t *out, char *err, si
 	}
 	if (parse_u64(v, n, INT64_MAX, &t, why, sizeof(why)) < 0) {
 		err_set(err, errlen, "btime: %s", why);
+		str_ascii(err, errlen);
 		return -1;
 	}
 	*out = (int64_t)t;
