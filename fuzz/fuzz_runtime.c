@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* fuzz_runtime.c: the runtime reader's parsers (source/runtime_parse.c: /proc/PID/stat,
- * Cpus_allowed_list, btime, /proc/PID/cgroup, memory.numa_stat v1 and v2) on the same bytes,
- * each result written back the kernel's way and read again, refusals with a printable reason. */
+ * Cpus_allowed_list, btime, /proc/PID/cgroup, memory.numa_stat v1 and v2, numa_maps) on the
+ * same bytes, each result written back the kernel's way and read again, refusals with a
+ * printable reason. */
 #include <inttypes.h>
 #include <stdbool.h>
 #include <string.h>
@@ -103,6 +104,17 @@ static void cgroup(const char *buf, size_t len)
 	free(path);
 }
 
+/* A node list read back is the one written. */
+static void same_nodes(const struct node_bytes *a, size_t na, const struct node_bytes *b,
+		       size_t nb)
+{
+	size_t i;
+
+	FUZZ_CHECK(na == nb);
+	for (i = 0; i < na; i++)
+		FUZZ_CHECK(a[i].node == b[i].node && a[i].bytes == b[i].bytes);
+}
+
 /* Nodes strictly increasing below the node limit; v1 bytes are whole pages (or saturated);
  * the per-node bytes written back as one v2 "anon" line read back the same. */
 static void numa_stat(const char *buf, size_t len, bool v1)
@@ -126,9 +138,38 @@ static void numa_stat(const char *buf, size_t len, bool v1)
 	}
 	line[o++] = '\n';
 	FUZZ_CHECK(runtime_parse_numa_stat(line, o, false, page, &nb2, &n2, err, sizeof(err)) == 0);
-	FUZZ_CHECK(n2 == n);
-	for (i = 0; i < n; i++)
-		FUZZ_CHECK(nb[i].node == nb2[i].node && nb[i].bytes == nb2[i].bytes);
+	same_nodes(nb, n, nb2, n2);
+	free(line);
+	free(nb);
+	free(nb2);
+}
+
+/* Nodes strictly increasing, bytes whole KiB (pages are) or saturated; unsaturated, one
+ * 1 KiB-page anonymous mapping per node reads back the same. */
+static void numa_maps(const char *buf, size_t len)
+{
+	char err[ERRLEN] = "", *line;
+	struct node_bytes *nb = NULL, *nb2 = NULL;
+	size_t n = 0, n2 = 0, i, o = 0;
+	bool sat = false;
+
+	if (runtime_parse_numa_maps(buf, len, 4096, &nb, &n, err, sizeof(err)) < 0) {
+		FUZZ_CHECK(nb == NULL && n == 0);
+		fuzz_check_reason(err, sizeof(err));
+		return;
+	}
+	line = xmalloc(n * 80 + 1);
+	for (i = 0; i < n; i++) {
+		FUZZ_CHECK(nb[i].node < CPUSET_MAX_NODES && (i == 0 || nb[i].node > nb[i - 1].node));
+		FUZZ_CHECK(nb[i].bytes % 1024 == 0 || nb[i].bytes == UINT64_MAX);
+		sat |= nb[i].bytes == UINT64_MAX;
+		o += (size_t)sprintf(line + o, "1 default anon=1 N%u=%" PRIu64 " kernelpagesize_kB=1\n",
+				     nb[i].node, nb[i].bytes / 1024);
+	}
+	if (!sat) {
+		FUZZ_CHECK(runtime_parse_numa_maps(line, o, 4096, &nb2, &n2, err, sizeof(err)) == 0);
+		same_nodes(nb, n, nb2, n2);
+	}
 	free(line);
 	free(nb);
 	free(nb2);
@@ -144,6 +185,7 @@ int fuzz_runtime(const uint8_t *data, size_t size)
 	cgroup(buf, size);
 	numa_stat(buf, size, true);
 	numa_stat(buf, size, false);
+	numa_maps(buf, size);
 	return 0;
 }
 

@@ -74,7 +74,7 @@ rm -f "$tmp"
 
 # runtime: the fake proc and cgroup trees' files the runtime reader parses
 find "$src/fixtures/runtime" -type f \( -name stat -o -name status -o -name cgroup -o \
-	-name memory.numa_stat \) | each runtime
+	-name memory.numa_stat -o -name numa_maps \) | each runtime
 
 # domxml: every libvirt file of the fixture host (also the skipped and broken ones) and of the
 # corpus (status files, configs, capabilities)

@@ -735,11 +735,91 @@ static void test_gone_drops_held_files(void **state)
 	passes_end(&ps, &t);
 }
 
-static void test_budget_gives_up(void **state)
+static void test_numa_maps(void **state)
+{
+	static const struct {
+		const char *in, *want; /* want NULL: refused */
+	} cases[] = {
+	    /* anonymous, hugetlbfs and memfd mappings count, each at its own page size */
+	    {"1000 default heap anon=3 dirty=3 N0=2 N1=1 kernelpagesize_kB=4\n"
+	     "2000 bind:1 file=/dev/hugepages/x huge dirty=2 N1=2 kernelpagesize_kB=2048\n"
+	     "3000 default file=/memfd:pc.ram\\040(deleted) N2=1 kernelpagesize_kB=4\n",
+	     "N0=8192 N1=4198400 N2=4096"},
+	    /* other file mappings are page cache (binary, libraries, images): not the VM's */
+	    {"1000 default file=/usr/bin/qemu mapped=9 N0=9 kernelpagesize_kB=4\n", ""},
+	    /* no page size on the line: the base page */
+	    {"1000 default anon=1 N3=1", "N3=4096"},
+	    /* a mapping with no resident page, and an empty file */
+	    {"1000 default anon=0 kernelpagesize_kB=4\n", ""},
+	    {"", ""},
+	    {"1000 default anon=1 N0=x kernelpagesize_kB=4\n", NULL},
+	    {"1000 default anon=1 N0=1 kernelpagesize_kB=0\n", NULL},
+	    {"1000 default anon=1 N0=1 kernelpagesize_kB=4k\n", NULL},
+	    {"1000 default anon=1 N1024=1\n", NULL},
+	};
+	struct node_bytes *nb;
+	char err[ERRLEN];
+	size_t i, n;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		int rc = runtime_parse_numa_maps(cases[i].in, strlen(cases[i].in), 4096, &nb, &n,
+						 err, sizeof(err));
+
+		if (cases[i].want == NULL) {
+			assert_int_equal(rc, -1);
+			assert_null(nb);
+			assert_non_null(strstr(err, "line 1: "));
+			continue;
+		}
+		assert_int_equal(rc, 0);
+		expect_nodes(nb, n, cases[i].want);
+		free(nb);
+	}
+}
+
+/* A reader of the v2 fixture trees. */
+static struct runtime *fixture_v2(void)
 {
 	char *proc = xasprintf("%s/runtime/proc-v2", fixtures());
 	char *cg = xasprintf("%s/runtime/cgroup-v2", fixtures());
 	struct runtime *rt = runtime_new(proc, cg);
+
+	free(proc);
+	free(cg);
+	return rt;
+}
+
+static void test_numa_maps_fixture(void **state)
+{
+	struct runtime *rt = fixture_v2();
+	int64_t mtime;
+	struct vm *vm = load("rt-huge", &mtime);
+	struct vm_run r;
+
+	(void)state;
+	/* residencyMethod numa_maps measures the hugepage-backed VM numa_stat cannot: 1 GiB of
+	 * hugepages and 2 MiB + 132 KiB of anonymous memory on node 1, 8 MiB + 40 KiB on node 0 */
+	runtime_set_numa_maps(rt, true);
+	runtime_read_vm(rt, vm, mtime, NULL, NULL, &r);
+	assert_int_equal(r.state, RUN_RUNNING);
+	assert_true(r.mem_measured);
+	expect_nodes(r.mem, r.nmem, "N0=8429568 N1=1075974144");
+	vmrun_clear(&r);
+	vm_free(vm);
+	/* a VM without numa_maps (or without CAP_SYS_PTRACE to read it): not measured */
+	vm = load("rt-stray", &mtime);
+	runtime_read_vm(rt, vm, mtime, NULL, NULL, &r);
+	assert_int_equal(r.state, RUN_RUNNING);
+	assert_false(r.mem_measured);
+	vmrun_clear(&r);
+	vm_free(vm);
+	runtime_free(rt);
+}
+
+static void test_budget_gives_up(void **state)
+{
+	struct runtime *rt = fixture_v2();
 	int64_t mtime;
 	struct vm *vm = load("rt-stray", &mtime);
 	struct vm_run r;
@@ -753,8 +833,6 @@ static void test_budget_gives_up(void **state)
 	vmrun_clear(&r);
 	vm_free(vm);
 	runtime_free(rt);
-	free(proc);
-	free(cg);
 }
 
 
@@ -929,6 +1007,8 @@ int main(void)
 	    cmocka_unit_test(test_held_files_follow_rewrites),
 	    cmocka_unit_test(test_reused_pid_rereads_cgroup),
 	    cmocka_unit_test(test_gone_drops_held_files),
+	    cmocka_unit_test(test_numa_maps),
+	    cmocka_unit_test(test_numa_maps_fixture),
 	    cmocka_unit_test(test_budget_gives_up),
 	    cmocka_unit_test(test_model_vms),
 	    cmocka_unit_test(test_model_nodes),

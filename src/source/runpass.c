@@ -21,11 +21,12 @@ struct runpass {
 	double seconds;
 };
 
-struct runpass *runpass_new(const char *proc_root, const char *cgroup_root)
+struct runpass *runpass_new(const char *proc_root, const char *cgroup_root, bool numa_maps)
 {
 	struct runpass *p = xcalloc(1, sizeof(*p));
 
 	p->rt = runtime_new(proc_root, cgroup_root);
+	runtime_set_numa_maps(p->rt, numa_maps);
 	return p;
 }
 

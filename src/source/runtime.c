@@ -40,6 +40,7 @@ struct runtime {
 	long clk_tck;
 	uint64_t page_size;
 	unsigned budget_ms;
+	bool numa_maps; /* residency from /proc/PID/numa_maps, not the memory cgroup */
 	char *buf; /* the read buffer, reused; grows up to RUNTIME_FILE_MAX */
 	size_t cap;
 };
@@ -142,6 +143,11 @@ void runtime_free(struct runtime *rt)
 	free(rt->cgroup_root);
 	free(rt->buf);
 	free(rt);
+}
+
+void runtime_set_numa_maps(struct runtime *rt, bool on)
+{
+	rt->numa_maps = on;
 }
 
 void runtime_set_budget_ms(struct runtime *rt, unsigned ms)
@@ -458,6 +464,22 @@ static size_t prefix_len(const char *path, size_t depth)
 	return i;
 }
 
+/* residencyMethod numa_maps: the process's own mappings, hugepages included. Never held
+ * open (the file pins the process's mm) and read afresh each pass: its cost is the page walk. */
+static void read_maps(struct probe *p, struct vm_run *out)
+{
+	struct runtime *rt = p->rt;
+	char rel[64], err[ERRLEN];
+	size_t len;
+
+	snprintf(rel, sizeof(rel), "%snuma_maps", p->pid);
+	if (slurp(rt, rt->proc_fd, rel, NULL, false, &len) < 0 ||
+	    runtime_parse_numa_maps(rt->buf, len, rt->page_size, &out->mem, &out->nmem, err,
+				    sizeof(err)) < 0)
+		return;
+	out->mem_measured = true;
+}
+
 /* Resident memory per node from the VM's memory cgroup, found through /proc/PID/cgroup: its
  * *.scope (or *.libvirt-qemu) group, which covers every thread of the VM; without one, the
  * nearest ancestor of the process's group that has memory files, never a slice or the root
@@ -471,6 +493,10 @@ static void read_memory(struct probe *p, struct vm_run *out)
 
 	char rel[64];
 
+	if (rt->numa_maps) {
+		read_maps(p, out);
+		return;
+	}
 	if (p->vm->hugepages)
 		return; /* numa_stat leaves hugetlb pages out: not measured */
 	/* the same process stays in its cgroup (libvirt never moves QEMU): no need to look */

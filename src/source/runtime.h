@@ -29,6 +29,10 @@ struct runtime_fds;
  * cgroup_root: "/sys/fs/cgroup" (v1: one directory per controller below it; v2: the tree). */
 struct runtime *runtime_new(const char *proc_root, const char *cgroup_root);
 void runtime_free(struct runtime *rt);
+/* residencyMethod numa_maps: resident memory per node from /proc/PID/numa_maps (exact, counts
+ * hugepages, but walks the page tables under the process's mmap lock: about 10 ms per GiB
+ * resident, and needs CAP_SYS_PTRACE) instead of the memory cgroup. Off by default. */
+void runtime_set_numa_maps(struct runtime *rt, bool on);
 /* Tests: the per-VM time budget in milliseconds (0 gives every measured VM up). */
 void runtime_set_budget_ms(struct runtime *rt, unsigned ms);
 
@@ -71,6 +75,13 @@ int runtime_parse_cgroup(const char *buf, size_t len, bool *v1, char **path, cha
 /* memory.numa_stat: v1 pages ("hierarchical_anon=... N0=..", else "anon="), times page_size;
  * v2 bytes, the "anon" and "shmem" lines summed. *out sorted by node, malloc'd. */
 int runtime_parse_numa_stat(const char *buf, size_t len, bool v1, uint64_t page_size,
+			    struct node_bytes **out, size_t *n, char *err, size_t errlen);
+/* /proc/PID/numa_maps: resident bytes per node of the mappings that hold guest memory, i.e.
+ * anonymous ("anon="), hugetlbfs ("huge") or memfd ("file=/memfd:") ones, never other
+ * file-backed ones (shared libraries, disk images: the page cache is not the VM's): each
+ * "N<node>=<pages>" times the line's "kernelpagesize_kB" (page_size without one). *out sorted
+ * by node, malloc'd. */
+int runtime_parse_numa_maps(const char *buf, size_t len, uint64_t page_size,
 			    struct node_bytes **out, size_t *n, char *err, size_t errlen);
 /* The directory below the cgroup mount whose memory.numa_stat covers the whole VM, given
  * the process's cgroup path: the nearest component named *.scope (systemd) or *.libvirt-qemu
