@@ -176,7 +176,7 @@ awk -v lat="$lat" '
 	$1 == "B2" { n = $2; tall[n] = $3; nall[n] = $4; tv[n] = $5; nv[n] = $6; tst[n] = $7 }
 	$1 == "B3" { hwm[$2] = $3; rss[$2] = $4 }
 	$1 == "B3R" { hwmr[$2] = $3 / 1024; passd[$2] = $4; runn[$2] = $5 }
-	$1 == "B6" { b6[$2] = $3; b6min[$2] = $4 }
+	$1 == "B6" { b6[$2] = $3; b6min[$2] = $4; b6cpu[$2] = $5 }
 	$1 == "IDLE" { idle_n = $2; idle = $3 / $5; idle_s = $4 }
 	$1 == "B5" { n = $2; b5[n, $3] = $4; b5min[n, $3] = $5; b5s[n, $3] = $6; b5v[n, $3] = $7
 		b5w[n, $3] = $8; b5c[n, $3] = $9; b5cpu[n, $3] = $10
@@ -214,6 +214,7 @@ awk -v lat="$lat" '
 		row("B3 runtime: numatopd pass of all VMs (ms)", passd, "%14.1f")
 		row("B6 runtime pass, 4 vCPUs/VM (ms, median)", b6, "%14.2f")
 		row("B6 runtime pass (ms, min)", b6min, "%14.2f")
+		row("B6 runtime pass (CPU ms, median)", b6cpu, "%14.2f")
 		split("numatopd numatopd_nodes numatopd_vms", mods, " ")
 		for (k = 1; k <= 3; k++) {
 			for (i = 1; i <= ns; i++) { n = size[i]; t[n] = b5[n, mods[k]]

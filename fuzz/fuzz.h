@@ -17,6 +17,7 @@ int fuzz_cpuset(const uint8_t *data, size_t size);
 int fuzz_sysfs(const uint8_t *data, size_t size);
 int fuzz_domxml(const uint8_t *data, size_t size);
 int fuzz_xmlsafe(const uint8_t *data, size_t size);
+int fuzz_runtime(const uint8_t *data, size_t size);
 
 /* Not assert(): it must stay on in every build, NDEBUG or not. */
 #define FUZZ_CHECK(cond)                                                                           \

@@ -4,7 +4,7 @@
 #	. "$(dirname "$0")/lib.sh"
 
 # Every fuzz target: fuzz/fuzz_T.c, seeds in fuzz/seeds/T/, make fuzz's FUZZ_TARGETS.
-FUZZ_ALL_TARGETS="cpuset sysfs domxml xmlsafe"
+FUZZ_ALL_TARGETS="cpuset sysfs domxml xmlsafe runtime"
 
 fuzz_me=${0##*/}
 

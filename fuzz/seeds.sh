@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: BSD-3-Clause
 # fuzz/seeds.sh: assemble the seed inputs of every fuzz target into a build directory, from
 # fuzz/seeds/, fixtures/ and the shared corpus (read in place, never copied into the tree).
-#   seeds.sh SRCDIR CORPUS OUTDIR    -> OUTDIR/{cpuset,sysfs,domxml,xmlsafe}/<sha1 of the content>
+#   seeds.sh SRCDIR CORPUS OUTDIR    -> OUTDIR/{cpuset,sysfs,domxml,xmlsafe,runtime}/<sha1>
 # CORPUS may be missing (a bare clone): the seeds then come from the tree alone, unless
 # NUMATOPD_REQUIRE_ALL=1 (CI), which makes a missing corpus an error.
 set -eu
@@ -71,6 +71,10 @@ done | sed -e 's/^[a-z]*=.//' -e 's/.$//' | sort -u | while IFS= read -r v; do
 	put cpuset "$tmp"
 done
 rm -f "$tmp"
+
+# runtime: the fake proc and cgroup trees' files the runtime reader parses
+find "$src/fixtures/runtime" -type f \( -name stat -o -name status -o -name cgroup -o \
+	-name memory.numa_stat -o -name numa_maps \) | each runtime
 
 # domxml: every libvirt file of the fixture host (also the skipped and broken ones) and of the
 # corpus (status files, configs, capabilities)

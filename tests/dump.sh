@@ -132,4 +132,23 @@ else
 fi
 chmod 700 "$ddf__dir"
 
+# residencyMethod numa_maps: the hugepage-backed fixture VM, which memory.numa_stat cannot
+# measure, gets its residency from its /proc/PID/numa_maps (1 GiB of hugepages and 10 MiB + 172
+# KiB of anonymous and memfd pages: 1084403712 bytes); a method numatopd lacks is refused
+RT="$FIXTURES/runtime"
+for m in cgroup numa_maps; do
+	printf 'residencyMethod %s\n' "$m" >"$NT_DIR/$m.conf"
+	"$NUMATOPD" --dump=json -c "$NT_DIR/$m.conf" --sysfs-root "$HOST/sys" \
+		--libvirt-xml-dir "$RT/libvirt" --proc-root "$RT/proc-v2" --cgroup-root "$RT/cgroup-v2" \
+		>"$out.$m" 2>"$out.$m.err" || nt_fail "residencyMethod $m: $(cat "$out.$m.err")"
+done
+huge='"name":"rt-huge"[^}]*"memory_resident_bytes":'
+grep -q "${huge}1084403712" "$out.numa_maps" && nt_pass "numa_maps measures the hugepage VM" ||
+	nt_fail "numa_maps: rt-huge not 1084403712 bytes resident: $(grep -o "${huge}[^,]*" "$out.numa_maps")"
+grep -q "${huge}null" "$out.cgroup" && nt_pass "cgroup leaves the hugepage VM unmeasured" ||
+	nt_fail "cgroup: rt-huge measured: $(grep -o "${huge}[^,]*" "$out.cgroup")"
+printf 'residencyMethod pagemap\n' >"$NT_DIR/pm.conf"
+"$NUMATOPD" --dump -c "$NT_DIR/pm.conf" >/dev/null 2>"$out.pm" &&
+	nt_fail "residencyMethod pagemap accepted" || nt_pass "residencyMethod pagemap refused"
+
 nt_done

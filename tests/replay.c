@@ -26,6 +26,7 @@ static const struct target {
     {"sysfs", fuzz_sysfs},
     {"domxml", fuzz_domxml},
     {"xmlsafe", fuzz_xmlsafe},
+    {"runtime", fuzz_runtime},
 };
 
 #define NTARGETS (sizeof(targets) / sizeof(targets[0]))

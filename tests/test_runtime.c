@@ -348,7 +348,7 @@ static void read_in(const char *proc, const char *cg, const char *name, struct v
 	int64_t mtime;
 	struct vm *vm = load(name, &mtime);
 
-	runtime_read_vm(rt, vm, mtime, NULL, out);
+	runtime_read_vm(rt, vm, mtime, NULL, NULL, out);
 	vm_free(vm);
 	runtime_free(rt);
 }
@@ -616,11 +616,210 @@ static void test_cgroup_without_scope(void **state)
 	tmp_free(&t);
 }
 
-static void test_budget_gives_up(void **state)
+/* Two passes of rt-stray as the daemon makes them: the second with the first's facts and
+ * held files at hand. */
+/* A /proc/PID/stat text with the start time (field 22) and last CPU (field 39) given. */
+static void put_stat(const struct tmp *t, const char *rel, unsigned pid, unsigned start,
+		     unsigned cpu)
+{
+	char *text = xasprintf("%u (x) S 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 %u 20 21 22 "
+			       "23 24 25 26 27 28 29 30 31 32 33 34 35 %u 37 38\n",
+			       pid, start, cpu);
+
+	tmp_put(t, rel, text);
+	free(text);
+}
+
+struct passes {
+	struct runtime *rt;
+	struct vm *vm;
+	int64_t mtime;
+	struct runtime_fds *fds;
+	struct vm_run prev, cur;
+};
+
+static void passes_next(struct passes *ps)
+{
+	vmrun_clear(&ps->prev);
+	ps->prev = ps->cur;
+	runtime_read_vm(ps->rt, ps->vm, ps->mtime, &ps->prev, &ps->fds, &ps->cur);
+}
+
+/* A copy of the v2 trees and the first pass over it. */
+static void passes_start(struct passes *ps, struct tmp *t)
+{
+	memset(ps, 0, sizeof(*ps));
+	tmp_copy(t);
+	ps->rt = runtime_new(t->proc, t->cg);
+	ps->vm = load("rt-stray", &ps->mtime);
+	passes_next(ps);
+	assert_int_equal(ps->cur.state, RUN_RUNNING);
+}
+
+static void passes_end(struct passes *ps, struct tmp *t)
+{
+	tmp_free(t);
+	vmrun_clear(&ps->prev);
+	vmrun_clear(&ps->cur);
+	runtime_fds_free(ps->fds);
+	vm_free(ps->vm);
+	runtime_free(ps->rt);
+}
+
+static void test_held_files_follow_rewrites(void **state)
+{
+	const char *ns = "cg/machine.slice/machine-qemu\\x2d31\\x2drt\\x2dstray.scope/memory.numa_stat";
+	struct passes ps;
+	struct tmp t;
+
+	(void)state;
+	passes_start(&ps, &t);
+	/* PID/stat, each vCPU thread's stat and status, numa_stat */
+	assert_int_equal(runtime_fds_count(ps.fds), 1 + 2 * 2 + 1);
+	/* rewritten in place (as the kernel regenerates them): the held files read the new text */
+	put_stat(&t, "proc/7100/task/7101/stat", 7101, 1000, 3);
+	tmp_put(&t, ns, "anon N0=4096 N1=8192\n");
+	passes_next(&ps);
+	assert_int_equal(ps.cur.state, RUN_RUNNING);
+	assert_int_equal(vmrun_vcpu(&ps.cur, 0)->last_cpu, 3);
+	expect_nodes(ps.cur.mem, ps.cur.nmem, "N0=4096 N1=8192");
+	/* replaced (a new file under the name): the held one is dropped, the path read again */
+	tmp_rm(&t, ns);
+	tmp_put(&t, ns, "anon N0=0 N1=4096\n");
+	passes_next(&ps);
+	expect_nodes(ps.cur.mem, ps.cur.nmem, "N0=0 N1=4096");
+	assert_int_equal(runtime_fds_count(ps.fds), 1 + 2 * 2 + 1);
+	passes_end(&ps, &t);
+}
+
+static void test_reused_pid_rereads_cgroup(void **state)
+{
+	struct passes ps;
+	struct tmp t;
+
+	(void)state;
+	passes_start(&ps, &t);
+	assert_non_null(strstr(ps.cur.memcg, "rt\\x2dstray.scope"));
+	/* the QEMU died and another process took its pid and threads' ids (new task files, a
+	 * later start time) in another cgroup: the cached cgroup is not its */
+	tmp_rm(&t, "proc/7100/task/7101/stat");
+	tmp_rm(&t, "proc/7100/task/7102/stat");
+	put_stat(&t, "proc/7100/task/7101/stat", 7101, 5000, 1);
+	put_stat(&t, "proc/7100/task/7102/stat", 7102, 5000, 1);
+	put_stat(&t, "proc/7100/stat", 7100, 5000, 0);
+	tmp_put(&t, "proc/7100/cgroup", "0::/other.slice/other.scope\n");
+	tmp_put(&t, "cg/other.slice/other.scope/memory.numa_stat", "anon N0=4096 N1=0\n");
+	passes_next(&ps);
+	assert_int_equal(ps.cur.start, 5000);
+	assert_non_null(strstr(ps.cur.memcg, "/other.slice/other.scope/memory.numa_stat"));
+	expect_nodes(ps.cur.mem, ps.cur.nmem, "N0=4096 N1=0");
+	passes_end(&ps, &t);
+}
+
+static void test_gone_drops_held_files(void **state)
+{
+	struct passes ps;
+	struct tmp t;
+	char *cmd;
+
+	(void)state;
+	passes_start(&ps, &t);
+	assert_true(runtime_fds_count(ps.fds) > 0);
+	/* the process ended: its directory went with it, and so do the files held for it */
+	cmd = xasprintf("rm -r '%s/7100'", t.proc);
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+	passes_next(&ps);
+	assert_int_equal(ps.cur.state, RUN_GONE);
+	assert_int_equal(runtime_fds_count(ps.fds), 0);
+	passes_end(&ps, &t);
+}
+
+static void test_numa_maps(void **state)
+{
+	static const struct {
+		const char *in, *want; /* want NULL: refused */
+	} cases[] = {
+	    /* anonymous, hugetlbfs and memfd mappings count, each at its own page size */
+	    {"1000 default heap anon=3 dirty=3 N0=2 N1=1 kernelpagesize_kB=4\n"
+	     "2000 bind:1 file=/dev/hugepages/x huge dirty=2 N1=2 kernelpagesize_kB=2048\n"
+	     "3000 default file=/memfd:pc.ram\\040(deleted) N2=1 kernelpagesize_kB=4\n",
+	     "N0=8192 N1=4198400 N2=4096"},
+	    /* other file mappings are page cache (binary, libraries, images): not the VM's */
+	    {"1000 default file=/usr/bin/qemu mapped=9 N0=9 kernelpagesize_kB=4\n", ""},
+	    /* no page size on the line: the base page */
+	    {"1000 default anon=1 N3=1", "N3=4096"},
+	    /* a mapping with no resident page, and an empty file */
+	    {"1000 default anon=0 kernelpagesize_kB=4\n", ""},
+	    {"", ""},
+	    {"1000 default anon=1 N0=x kernelpagesize_kB=4\n", NULL},
+	    {"1000 default anon=1 N0=1 kernelpagesize_kB=0\n", NULL},
+	    {"1000 default anon=1 N0=1 kernelpagesize_kB=4k\n", NULL},
+	    {"1000 default anon=1 N1024=1\n", NULL},
+	};
+	struct node_bytes *nb;
+	char err[ERRLEN];
+	size_t i, n;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		int rc = runtime_parse_numa_maps(cases[i].in, strlen(cases[i].in), 4096, &nb, &n,
+						 err, sizeof(err));
+
+		if (cases[i].want == NULL) {
+			assert_int_equal(rc, -1);
+			assert_null(nb);
+			assert_non_null(strstr(err, "line 1: "));
+			continue;
+		}
+		assert_int_equal(rc, 0);
+		expect_nodes(nb, n, cases[i].want);
+		free(nb);
+	}
+}
+
+/* A reader of the v2 fixture trees. */
+static struct runtime *fixture_v2(void)
 {
 	char *proc = xasprintf("%s/runtime/proc-v2", fixtures());
 	char *cg = xasprintf("%s/runtime/cgroup-v2", fixtures());
 	struct runtime *rt = runtime_new(proc, cg);
+
+	free(proc);
+	free(cg);
+	return rt;
+}
+
+static void test_numa_maps_fixture(void **state)
+{
+	struct runtime *rt = fixture_v2();
+	int64_t mtime;
+	struct vm *vm = load("rt-huge", &mtime);
+	struct vm_run r;
+
+	(void)state;
+	/* residencyMethod numa_maps measures the hugepage-backed VM numa_stat cannot: 1 GiB of
+	 * hugepages and 2 MiB + 132 KiB of anonymous memory on node 1, 8 MiB + 40 KiB on node 0 */
+	runtime_set_numa_maps(rt, true);
+	runtime_read_vm(rt, vm, mtime, NULL, NULL, &r);
+	assert_int_equal(r.state, RUN_RUNNING);
+	assert_true(r.mem_measured);
+	expect_nodes(r.mem, r.nmem, "N0=8429568 N1=1075974144");
+	vmrun_clear(&r);
+	vm_free(vm);
+	/* a VM without numa_maps (or without CAP_SYS_PTRACE to read it): not measured */
+	vm = load("rt-stray", &mtime);
+	runtime_read_vm(rt, vm, mtime, NULL, NULL, &r);
+	assert_int_equal(r.state, RUN_RUNNING);
+	assert_false(r.mem_measured);
+	vmrun_clear(&r);
+	vm_free(vm);
+	runtime_free(rt);
+}
+
+static void test_budget_gives_up(void **state)
+{
+	struct runtime *rt = fixture_v2();
 	int64_t mtime;
 	struct vm *vm = load("rt-stray", &mtime);
 	struct vm_run r;
@@ -628,14 +827,12 @@ static void test_budget_gives_up(void **state)
 	(void)state;
 	/* a VM whose reads outlast the budget (a stuck QEMU) is unknown, with no facts */
 	runtime_set_budget_ms(rt, 0);
-	runtime_read_vm(rt, vm, mtime, NULL, &r);
+	runtime_read_vm(rt, vm, mtime, NULL, NULL, &r);
 	assert_int_equal(r.state, RUN_UNKNOWN);
 	assert_int_equal(r.nvcpus, 0);
 	vmrun_clear(&r);
 	vm_free(vm);
 	runtime_free(rt);
-	free(proc);
-	free(cg);
 }
 
 
@@ -807,6 +1004,11 @@ int main(void)
 	    cmocka_unit_test(test_vanished_vcpu_thread),
 	    cmocka_unit_test(test_broken_proc_files),
 	    cmocka_unit_test(test_cgroup_without_scope),
+	    cmocka_unit_test(test_held_files_follow_rewrites),
+	    cmocka_unit_test(test_reused_pid_rereads_cgroup),
+	    cmocka_unit_test(test_gone_drops_held_files),
+	    cmocka_unit_test(test_numa_maps),
+	    cmocka_unit_test(test_numa_maps_fixture),
 	    cmocka_unit_test(test_budget_gives_up),
 	    cmocka_unit_test(test_model_vms),
 	    cmocka_unit_test(test_model_nodes),

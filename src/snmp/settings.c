@@ -196,16 +196,18 @@ static void h_uint(const char *token, char *line)
 		parse_uint(token, line, 0, 86400, &loading->eng.runtime_interval);
 }
 
-/* residencyMethod: only the memory cgroup is implemented; numa_maps (exact, but ~10 ms per GiB
- * and CAP_SYS_PTRACE) is refused by name rather than silently ignored. */
+/* residencyMethod cgroup (memory.numa_stat, the default) or numa_maps (exact and counts
+ * hugepages, but ~10 ms per GiB resident under QEMU's mmap lock, and CAP_SYS_PTRACE). */
 static void h_residency(const char *token, char *line)
 {
 	if (!loading)
 		return;
 	if (!strcmp(line, "numa_maps"))
-		bad(token, "numa_maps is not implemented in this version; use cgroup");
-	else if (strcmp(line, "cgroup"))
-		bad(token, "expected cgroup");
+		loading->eng.numa_maps = true;
+	else if (!strcmp(line, "cgroup"))
+		loading->eng.numa_maps = false;
+	else
+		bad(token, "expected cgroup or numa_maps");
 }
 
 /* strayMemoryThreshold PERCENT [SIZE]: stray memory counts as drift from PERCENT of the
@@ -379,7 +381,7 @@ void settings_register(void)
 		{"procRoot", h_path, "DIR (default /proc)"},
 		{"cgroupRoot", h_path, "DIR (default /sys/fs/cgroup)"},
 		{"runtimeInterval", h_uint, "SECONDS (default 10; 0 = off)"},
-		{"residencyMethod", h_residency, "cgroup (default cgroup)"},
+		{"residencyMethod", h_residency, "cgroup|numa_maps (default cgroup)"},
 		{"strayMemoryThreshold", h_stray, "PERCENT [SIZE] (default 5 64M)"},
 		{"refreshInterval", h_uint, "SECONDS (default 30)"},
 		{"agentxPingInterval", h_uint, "SECONDS (default 5)"},

@@ -144,7 +144,7 @@ struct engine *engine_new(const struct engine_config *cfg)
 	e->dirty = true;
 	e->read_all = true;
 	if (cfg->runtime_interval)
-		e->rp = runpass_new(cfg->proc_root, cfg->cgroup_root);
+		e->rp = runpass_new(cfg->proc_root, cfg->cgroup_root, cfg->numa_maps);
 	e->rt_all = true;
 	return e;
 }
@@ -177,7 +177,9 @@ void engine_set_config(struct engine *e, const struct engine_config *cfg)
 	drop_prev(e); /* ratios and reservations change the accounting */
 	e->dirty = e->read_all = true;
 	runpass_free(e->rp); /* the roots may have changed: read everything anew */
-	e->rp = cfg->runtime_interval ? runpass_new(cfg->proc_root, cfg->cgroup_root) : NULL;
+	e->rp = cfg->runtime_interval
+		    ? runpass_new(cfg->proc_root, cfg->cgroup_root, cfg->numa_maps)
+		    : NULL;
 	e->rt_all = true;
 	if (!same_dir) {
 		/* numaParseErrors is a Counter32: it must not go back when the scan is new */

@@ -25,6 +25,7 @@ struct engine_config {
 	unsigned runtime_interval; /* seconds; 0 (the default here; the daemon's is 10) = off */
 	char *proc_root;	   /* default "/proc" */
 	char *cgroup_root;	   /* default "/sys/fs/cgroup" */
+	bool numa_maps; /* residencyMethod numa_maps: memory per node from /proc/PID/numa_maps */
 };
 
 struct engine;

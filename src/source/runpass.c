@@ -17,35 +17,39 @@ struct runpass {
 	char **files; /* sorted by name, as the scan's VMs */
 	struct scan_stamp *stamps;
 	struct vm_run *runs;
+	struct runtime_fds **fds; /* each VM's held files (runtime_read_vm) */
 	size_t n;
 	double seconds;
 };
 
-struct runpass *runpass_new(const char *proc_root, const char *cgroup_root)
+struct runpass *runpass_new(const char *proc_root, const char *cgroup_root, bool numa_maps)
 {
 	struct runpass *p = xcalloc(1, sizeof(*p));
 
 	p->rt = runtime_new(proc_root, cgroup_root);
+	runtime_set_numa_maps(p->rt, numa_maps);
 	return p;
 }
 
-static void drop(char **files, struct vm_run *runs, size_t n)
+static void drop(char **files, struct vm_run *runs, struct runtime_fds **fds, size_t n)
 {
 	size_t i;
 
 	for (i = 0; i < n; i++) {
 		free(files[i]);
 		vmrun_clear(&runs[i]);
+		runtime_fds_free(fds[i]);
 	}
 	free(files);
 	free(runs);
+	free(fds);
 }
 
 void runpass_free(struct runpass *p)
 {
 	if (p == NULL)
 		return;
-	drop(p->files, p->runs, p->n);
+	drop(p->files, p->runs, p->fds, p->n);
 	free(p->stamps);
 	runtime_free(p->rt);
 	free(p);
@@ -59,6 +63,7 @@ size_t runpass_update(struct runpass *p, struct scan *s, bool all)
 	size_t n = scan_vms(s, &vms, &files), i, j = 0, read = 0;
 	char **nf = xcalloc(n ? n : 1, sizeof(*nf));
 	struct vm_run *nr = xcalloc(n ? n : 1, sizeof(*nr));
+	struct runtime_fds **nfd = xcalloc(n ? n : 1, sizeof(*nfd));
 	struct timespec t0, t1;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -71,20 +76,23 @@ size_t runpass_update(struct runpass *p, struct scan *s, bool all)
 		nf[i] = xstrdup(files[i]);
 		if (j < p->n && strcmp(p->files[j], files[i]) == 0) {
 			prev = &p->runs[j];
+			nfd[i] = p->fds[j];
+			p->fds[j] = NULL;
 			if (!all && scan_stamp_equal(&p->stamps[j], &st[i])) {
 				nr[i] = p->runs[j];
 				memset(&p->runs[j], 0, sizeof(p->runs[j]));
 				continue;
 			}
 		}
-		runtime_read_vm(p->rt, vms[i], (int64_t)st[i].mtime.tv_sec, prev, &nr[i]);
+		runtime_read_vm(p->rt, vms[i], (int64_t)st[i].mtime.tv_sec, prev, &nfd[i], &nr[i]);
 		read++;
 		yield_point(); /* a pass of 10,000 VMs takes ~1 s: requests wait no longer than 1 ms */
 	}
-	drop(p->files, p->runs, p->n);
+	drop(p->files, p->runs, p->fds, p->n);
 	free(p->stamps);
 	p->files = nf;
 	p->runs = nr;
+	p->fds = nfd;
 	p->stamps = xmemdup(st, n, sizeof(*st));
 	p->n = n;
 	clock_gettime(CLOCK_MONOTONIC, &t1);

@@ -12,7 +12,8 @@
 
 struct runpass;
 
-struct runpass *runpass_new(const char *proc_root, const char *cgroup_root);
+/* numa_maps: residency from /proc/PID/numa_maps (runtime_set_numa_maps). */
+struct runpass *runpass_new(const char *proc_root, const char *cgroup_root, bool numa_maps);
 void runpass_free(struct runpass *p);
 
 /* Bring the facts up to date with the scan's VMs (in scan order): a VM whose file is new or

@@ -61,6 +61,7 @@ int runtime_parse_stat(const char *buf, size_t len, struct proc_stat *out, char 
 		if (parse_u64(tok, n, field == STAT_PROCESSOR ? CPUSET_MAX_CPUS - 1 : UINT64_MAX, &v,
 			      why, sizeof(why)) < 0) {
 			err_set(err, errlen, "field %u: %s", field, why);
+			str_ascii(err, errlen); /* why quotes the field, which may hold any byte */
 			return -1;
 		}
 		if (field == STAT_STARTTIME)
@@ -109,6 +110,7 @@ int runtime_parse_allowed(const char *buf, size_t len, struct cpuset **out, char
 	*out = cpuset_parse(v, n, CPUSET_MAX_CPUS, CPUSET_KERNEL, why, sizeof(why));
 	if (*out == NULL) {
 		err_set(err, errlen, "Cpus_allowed_list: %s", why);
+		str_ascii(err, errlen);
 		return -1;
 	}
 	if (cpuset_empty(*out)) {
@@ -133,6 +135,7 @@ int runtime_parse_btime(const char *buf, size_t len, int64_t *out, char *err, si
 	}
 	if (parse_u64(v, n, INT64_MAX, &t, why, sizeof(why)) < 0) {
 		err_set(err, errlen, "btime: %s", why);
+		str_ascii(err, errlen);
 		return -1;
 	}
 	*out = (int64_t)t;
@@ -312,6 +315,73 @@ int runtime_parse_numa_stat(const char *buf, size_t len, bool v1, uint64_t page_
 	}
 	return 0;
 fail:
+	free(*out);
+	*out = NULL;
+	*n = 0;
+	return -1;
+}
+
+/* Whether a numa_maps line's tokens say it holds guest memory (see runtime.h), and its page
+ * size in bytes. -1 when kernelpagesize_kB is not a number of KiB. */
+static int maps_line(const char *p, const char *end, uint64_t page_size, bool *guest,
+		     uint64_t *page, char *err, size_t errlen)
+{
+	const char *tok;
+	char why[ERRLEN];
+	uint64_t kb;
+	size_t n;
+
+	*guest = false;
+	*page = page_size;
+	while (token(&p, end, &tok, &n)) {
+		if ((n > 5 && memcmp(tok, "anon=", 5) == 0) || (n == 4 && memcmp(tok, "huge", 4) == 0) ||
+		    (n > 12 && memcmp(tok, "file=/memfd:", 12) == 0))
+			*guest = true;
+		if (n > 18 && memcmp(tok, "kernelpagesize_kB=", 18) == 0) {
+			if (parse_u64(tok + 18, n - 18, UINT64_MAX / 1024, &kb, why, sizeof(why)) < 0 ||
+			    kb == 0) {
+				err_set(err, errlen, "kernelpagesize_kB: %s", kb == 0 ? "0" : why);
+				str_ascii(err, errlen);
+				return -1;
+			}
+			*page = kb * 1024;
+		}
+	}
+	return 0;
+}
+
+int runtime_parse_numa_maps(const char *buf, size_t len, uint64_t page_size,
+			    struct node_bytes **out, size_t *n, char *err, size_t errlen)
+{
+	size_t cap = 0, i = 0, line = 0;
+	char why[ERRLEN];
+
+	*out = NULL;
+	*n = 0;
+	while (i < len) {
+		const char *nl = memchr(buf + i, '\n', len - i), *p = buf + i, *tok;
+		const char *end = nl ? nl : buf + len;
+		uint64_t page;
+		bool guest;
+		size_t tn;
+
+		line++;
+		i = (size_t)(end - buf) + 1;
+		if (maps_line(p, end, page_size, &guest, &page, why, sizeof(why)) < 0)
+			goto bad;
+		if (!guest)
+			continue;
+		/* only N<node>= items count: no address (hex) or policy word starts like one */
+		while (token(&p, end, &tok, &tn)) {
+			if (tn < 2 || tok[0] != 'N' || tok[1] < '0' || tok[1] > '9')
+				continue;
+			if (node_items(tok, tok + tn, page, out, n, &cap, why, sizeof(why)) < 0)
+				goto bad;
+		}
+	}
+	return 0;
+bad:
+	err_set(err, errlen, "line %zu: %s", line, why);
 	free(*out);
 	*out = NULL;
 	*n = 0;
