@@ -332,7 +332,7 @@ static void test_watched_build_trusts_events(void **state)
 	assert_true(engine_last_reused(e)); /* no event: the scan is skipped, by design */
 	assert_int_equal(engine_files_parsed(e), 0);
 	assert_non_null(vm_named(m2, "web-local"));
-	engine_dir_changed(e);
+	engine_dir_changed(e, NULL, 0);
 	m3 = engine_build(e, 7);
 	assert_false(engine_last_reused(e));
 	assert_int_equal(engine_files_parsed(e), 1);

@@ -16,6 +16,8 @@ struct runpass {
 	char **files; /* sorted by name, as the scan's VMs */
 	struct scan_stamp *stamps;
 	struct vm_run *runs;
+	uint64_t *ids; /* the reading each of runs came from */
+	uint64_t reads;
 	size_t n;
 	double seconds;
 };
@@ -46,6 +48,7 @@ void runpass_free(struct runpass *p)
 		return;
 	drop(p->files, p->runs, p->n);
 	free(p->stamps);
+	free(p->ids);
 	runtime_free(p->rt);
 	free(p);
 }
@@ -58,6 +61,7 @@ size_t runpass_update(struct runpass *p, struct scan *s, bool all)
 	size_t n = scan_vms(s, &vms, &files), i, j = 0, read = 0;
 	char **nf = xcalloc(n ? n : 1, sizeof(*nf));
 	struct vm_run *nr = xcalloc(n ? n : 1, sizeof(*nr));
+	uint64_t *ids = xcalloc(n ? n : 1, sizeof(*ids));
 	struct timespec t0, t1;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -72,17 +76,21 @@ size_t runpass_update(struct runpass *p, struct scan *s, bool all)
 			prev = &p->runs[j];
 			if (!all && scan_stamp_equal(&p->stamps[j], &st[i])) {
 				nr[i] = p->runs[j];
+				ids[i] = p->ids[j];
 				memset(&p->runs[j], 0, sizeof(p->runs[j]));
 				continue;
 			}
 		}
 		runtime_read_vm(p->rt, vms[i], (int64_t)st[i].mtime.tv_sec, prev, &nr[i]);
+		ids[i] = ++p->reads;
 		read++;
 	}
 	drop(p->files, p->runs, p->n);
 	free(p->stamps);
+	free(p->ids);
 	p->files = nf;
 	p->runs = nr;
+	p->ids = ids;
 	p->stamps = xmemdup(st, n, sizeof(*st));
 	p->n = n;
 	clock_gettime(CLOCK_MONOTONIC, &t1);
@@ -93,6 +101,11 @@ size_t runpass_update(struct runpass *p, struct scan *s, bool all)
 const struct vm_run *runpass_facts(const struct runpass *p)
 {
 	return p->runs;
+}
+
+const uint64_t *runpass_ids(const struct runpass *p)
+{
+	return p->ids;
 }
 
 double runpass_seconds(const struct runpass *p)
