@@ -57,6 +57,7 @@ struct account_cache {
 	const struct vmindex *map;
 	uint64_t map_edits;
 	struct account_index_out out;
+	bool learnt;   /* the assignment added to the map: recall_memo() before the next use */
 	size_t *seen;  /* the map entry (position) whose last_seen the VM moves, NO_POS: none */
 	size_t *order; /* input positions of the VMs in (index, position) order */
 	size_t norder;
@@ -227,7 +228,7 @@ static void free_memo(struct account_cache *k)
 	memset(&k->out, 0, sizeof(k->out));
 	k->seen = k->order = NULL;
 	k->norder = 0;
-	k->memo = false;
+	k->memo = k->learnt = false;
 }
 
 struct account_cache *account_cache_new(void)
@@ -393,14 +394,22 @@ static void assign_indexes(struct account_cache *k, const struct account_input *
 	k->memo = true;
 	k->map = map;
 	k->map_edits = map ? map->edits : 0;
-	if (map == NULL || map->edits == edits)
-		return; /* it taught the map nothing: the same claims give the same again */
-	/* It taught the map the new UUIDs: the same claims now find every known VM in the map
-	 * first (account_index.c, recall), with the index it got, so no known VM is then told
-	 * that its domain id was claimed before (claim_domain_ids skips a VM with an index). */
-	for (i = 0; i < in->n; i++)
+	/* it taught the map the new UUIDs: the next build finds them there (below) */
+	k->learnt = map != NULL && map->edits != edits;
+}
+
+/* The same claims give what the last assignment gave, but for what it taught the map: the
+ * next assignment finds every VM the map knows there first (account_index.c, recall), with the
+ * index it got, so no known VM is then told its domain id was claimed before
+ * (claim_domain_ids passes a VM that has an index). */
+static void recall_memo(struct account_cache *k)
+{
+	size_t i;
+
+	for (i = 0; k->learnt && i < k->nparts; i++)
 		if (k->seen[i] != NO_POS)
 			k->out.dup_of[i] = NO_POS;
+	k->learnt = false;
 }
 
 /* ---------------------------------------------------------------- one VM */
@@ -750,9 +759,10 @@ void account_cache_vms(struct account_cache *k, struct ctx *c, const struct acco
 	size_t i;
 
 	check_host_config(k, c, in->runs != NULL);
-	if (memo_holds(k, in, map))
+	if (memo_holds(k, in, map)) {
+		recall_memo(k);
 		touch_seen(k, map, now);
-	else
+	} else
 		assign_indexes(k, in, map, now);
 	k->accounted = 0;
 	for (i = 0; i < in->n; i++)
