@@ -82,7 +82,8 @@ size_t runpass_update(struct runpass *p, struct scan *s, bool all)
 			}
 		}
 		runtime_read_vm(p->rt, vms[i], (int64_t)st[i].mtime.tv_sec, prev, &nr[i]);
-		ids[i] = ++p->reads;
+		/* the same facts keep their number: the VM is not accounted again for nothing */
+		ids[i] = prev && vmrun_same(prev, &nr[i]) ? p->ids[j] : ++p->reads;
 		read++;
 	}
 	drop(p->files, p->runs, p->n);
