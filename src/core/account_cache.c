@@ -546,6 +546,19 @@ static void keep_shares(struct vm_part *p, struct nodeacc *acc, size_t nnodes)
 	free(acc);
 }
 
+/* The tables grew by doubling: kept for long, they hold only their rows. */
+static void fit_tables(struct model *m)
+{
+	if (m->nvms)
+		m->vms = xreallocarray(m->vms, m->nvms, sizeof(*m->vms));
+	if (m->nassigns)
+		m->assigns = xreallocarray(m->assigns, m->nassigns, sizeof(*m->assigns));
+	if (m->nvcpus)
+		m->vcpus = xreallocarray(m->vcpus, m->nvcpus, sizeof(*m->vcpus));
+	if (m->ndevs)
+		m->devs = xreallocarray(m->devs, m->ndevs, sizeof(*m->devs));
+}
+
 /* R1-R8, R10 for input i into a model of its own, with sums of its own. */
 static void account_part(struct ctx *c, struct vm_part *p, const struct account_input *in,
 			 size_t i)
@@ -564,6 +577,7 @@ static void account_part(struct ctx *c, struct vm_part *p, const struct account_
 	warn_index(c, file, p);
 	account_vm(c, in->vms[i], file, p->index, p->dup_file);
 	account_sort_vm_rows(c->m);
+	fit_tables(c->m);
 	c->m->vm_hash = model_vm_rows_hash(c->m);
 	p->res.rows = c->m;
 	p->res.nrows[0] = c->m->nvms;
