@@ -39,8 +39,15 @@ static double now_ms(void)
 static struct model *build(struct engine *e, struct watch *w, uint32_t now)
 {
 	if (w != NULL) {
-		if (watch_read(w))
-			engine_dir_changed(e);
+		unsigned bits = watch_read(w);
+		size_t n, i;
+		char **names = watch_take_names(w, &n);
+
+		if (bits)
+			engine_dir_changed(e, names, n);
+		for (i = 0; i < n; i++)
+			free(names[i]);
+		free(names);
 		engine_set_watched(e, watch_on_dir(w));
 	}
 	return engine_build(e, now);

@@ -138,9 +138,14 @@ static void rebuild(void);
 static unsigned take_events(void)
 {
 	unsigned bits = watch_read(agent.watch);
+	size_t n, i;
+	char **names = watch_take_names(agent.watch, &n);
 
 	if (bits)
-		engine_dir_changed(agent.eng);
+		engine_dir_changed(agent.eng, names, n);
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
 	engine_set_watched(agent.eng, watch_on_dir(agent.watch));
 	return bits;
 }

@@ -332,7 +332,7 @@ static void test_watched_build_trusts_events(void **state)
 	assert_true(engine_last_reused(e)); /* no event: the scan is skipped, by design */
 	assert_int_equal(engine_files_parsed(e), 0);
 	assert_non_null(vm_named(m2, "web-local"));
-	engine_dir_changed(e);
+	engine_dir_changed(e, NULL, 0);
 	m3 = engine_build(e, 7);
 	assert_false(engine_last_reused(e));
 	assert_int_equal(engine_files_parsed(e), 1);
@@ -352,6 +352,52 @@ static void test_watched_build_trusts_events(void **state)
 	assert_int_equal(m4->nvms, m3->nvms + 1);
 	assert_non_null(vm_named(m4, "web-copy"));
 	assert_same_as_fresh(m4, 7);
+	model_unref(m3);
+	model_unref(m4);
+	engine_free(e);
+}
+
+/* Watched, with the names the events gave: only those files are looked at (added, changed,
+ * removed), a change nothing named waits for the full read, and each build is what a fresh
+ * engine serves of the files it looked at. */
+static void test_watched_build_stats_named_files(void **state)
+{
+	struct engine *e = engine_new(&cfg);
+	struct model *m1, *m2, *m3, *m4;
+	char *changed[] = {"web-local.xml"}, *moved[] = {"idle-float.xml", "web-copy.xml"};
+
+	(void)state;
+	engine_set_watched(e, true);
+	m1 = engine_build(e, 7);
+	sleep_ms(20);
+	rename_in_place("web-named");
+	sh("sed 's|<name>hpc-big</name>|<name>hpc-unnamed</name>|' '%s/libvirt/hpc-big.xml' > "
+	   "'%s/tmp.xml' && cat '%s/tmp.xml' > '%s/libvirt/hpc-big.xml'", root, root, root, root);
+	engine_dir_changed(e, changed, 1);
+	m2 = engine_build(e, 7);
+	assert_false(engine_last_reused(e));
+	assert_int_equal(engine_files_parsed(e), 1);
+	assert_non_null(vm_named(m2, "web-named"));
+	assert_non_null(vm_named(m2, "hpc-big")); /* no event named it */
+	/* one file gone, one new, both named */
+	sh("rm '%s/libvirt/idle-float.xml'", root);
+	sh("sed 's|<name>web-local</name>|<name>web-copy</name>|; s|<uuid>[^<]*</uuid>|"
+	   "<uuid>0b0e0e0e-0000-4000-8000-00000000abce</uuid>|; /<domain /s| id=.[0-9]*.| id=\\x279998\\x27|' "
+	   "'%s/host/libvirt/web-local.xml' > '%s/libvirt/web-copy.xml'",
+	   getenv("FIXTURES"), root);
+	engine_dir_changed(e, moved, 2);
+	m3 = engine_build(e, 7);
+	assert_int_equal(engine_files_parsed(e), 1);
+	assert_int_equal(m3->nvms, m2->nvms);
+	assert_null(vm_named(m3, "idle-float"));
+	assert_non_null(vm_named(m3, "web-copy"));
+	/* the safety net: everything is read, the unnamed change too */
+	engine_read_all(e);
+	m4 = engine_build(e, 7);
+	assert_non_null(vm_named(m4, "hpc-unnamed"));
+	assert_same_as_fresh(m4, 7);
+	model_unref(m1);
+	model_unref(m2);
 	model_unref(m3);
 	model_unref(m4);
 	engine_free(e);
@@ -437,6 +483,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_parse_errors_survive_a_new_directory, setup,
 					    teardown),
 	    cmocka_unit_test_setup_teardown(test_watched_build_trusts_events, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_watched_build_stats_named_files, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_watched_sysfs_quick_read, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_unwatched_build_stats_every_file, setup,
 					    teardown),

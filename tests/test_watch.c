@@ -96,6 +96,51 @@ static unsigned nothing_more(struct watch *w)
 	return watch_read(w);
 }
 
+static void free_names(char **names, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+}
+
+/* The names the events gave, for the engine to stat only those: *.xml only, gathered until
+ * taken; too many, and none is given (every file may have changed). */
+static void events_name_their_files(void **state)
+{
+	char *dir = path("qemu"), **names, name[64];
+	struct watch *w;
+	size_t n, i;
+
+	(void)state;
+	assert_int_equal(mkdir(dir, 0755), 0);
+	w = watch_new(dir);
+	assert_true(watch_on_dir(w));
+	put("qemu/a.xml.new");
+	move("qemu/a.xml.new", "qemu/a.xml");
+	put("qemu/notes.txt");
+	assert_int_equal(settle(w), WATCH_CHANGED);
+	nothing_more(w);
+	names = watch_take_names(w, &n);
+	assert_true(n >= 1);
+	for (i = 0; i < n; i++)
+		assert_string_equal(names[i], "a.xml");
+	free_names(names, n);
+	assert_null(watch_take_names(w, &n)); /* taken */
+	assert_int_equal(n, 0);
+	for (i = 0; i <= WATCH_NAMES_MAX; i++) {
+		snprintf(name, sizeof(name), "qemu/v%zu.xml", i);
+		put(name);
+		watch_read(w); /* drain as the loop would: the kernel's queue is bounded too */
+	}
+	nothing_more(w);
+	assert_null(watch_take_names(w, &n));
+	assert_int_equal(n, 0);
+	watch_free(w);
+	free(dir);
+}
+
 static void xml_writes_renames_and_removals_mark_dirty(void **state)
 {
 	char *dir = path("qemu");
@@ -244,6 +289,7 @@ static void without_inotify_it_says_so_once_and_retries(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test_setup_teardown(events_name_their_files, setup, teardown),
 	    cmocka_unit_test_setup_teardown(xml_writes_renames_and_removals_mark_dirty, setup,
 					    teardown),
 	    cmocka_unit_test_setup_teardown(other_names_do_not_mark_dirty, setup, teardown),

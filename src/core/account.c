@@ -1,16 +1,15 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* account.c: the accounting rules R1-R10 (README, "How the numbers are computed"): host
  * topology + parsed VMs + config -> one model snapshot. Pure: no I/O at all. The build's steps
- * live here; the VM index in account_index.c, one VM's rules in account_vm.c (R4-R6, R8, R10)
- * and account_vcpu.c (R1-R3, R7), the nodes' in account_node.c (R9). */
+ * live here; the VM index in account_index.c, the per-VM results kept between builds in
+ * account_cache.c, one VM's rules in account_vm.c (R4-R6, R8, R10) and account_vcpu.c (R1-R3,
+ * R7), the nodes' in account_node.c (R9). */
 #include "core/account_impl.h"
 
 #include <stdio.h>
 #include <string.h>
 
 #include "core/util.h"
-#include "core/vmindex.h"
-#include "core/yield.h"
 
 void account_config_init(struct account_config *c)
 {
@@ -127,75 +126,6 @@ static void build_end(struct ctx *c)
 	topo_clear(&c->topo);
 }
 
-/* ---------------------------------------------------------------- the steps */
-
-/* A VM's turn: its numaVmIndex and its position in the input. */
-struct vm_turn {
-	uint32_t index;
-	size_t pos;
-};
-
-static int cmp_vm_turn(const void *a, const void *b)
-{
-	const struct vm_turn *x = a, *y = b;
-
-	return cmp_key2(x->index, x->pos, y->index, y->pos);
-}
-
-/* What the index policy said about a VM besides its index, as a warning on its file. */
-static void warn_index(struct ctx *c, const char *file, const struct account_index_out *o,
-		       const char *const *files, size_t p)
-{
-	char msg[256];
-
-	if (o->why[p] == INDEX_SHARED_UUID)
-		snprintf(msg, sizeof(msg),
-			 "UUID also used by %s; numaVmIndex %u is not remembered across restarts",
-			 file_of(files, o->other[p]), o->index[p]);
-	else if (o->why[p] == INDEX_MAP_FULL)
-		snprintf(msg, sizeof(msg),
-			 "the VM index map is full (%d VMs present); numaVmIndex %u is not "
-			 "remembered across restarts",
-			 VMINDEX_MAX_ENTRIES, o->index[p]);
-	else
-		return;
-	model_add_problem(&c->m->warnings, &c->m->nwarnings, file, msg);
-}
-
-/* Every VM, in index order so warnings come out in a stable order. */
-static void account_vms(struct ctx *c, struct vm *const *vms, const char *const *files, size_t nvms,
-			struct vmindex *map, int64_t now)
-{
-	struct account_index_out o = {
-	    .index = xcalloc(nvms, sizeof(*o.index)),
-	    .dup_of = xcalloc(nvms, sizeof(*o.dup_of)),
-	    .why = xcalloc(nvms, sizeof(*o.why)),
-	    .other = xcalloc(nvms, sizeof(*o.other)),
-	};
-	struct vm_turn *turn = xcalloc(nvms, sizeof(*turn));
-	size_t i, n = 0;
-
-	account_index_assign(vms, files, nvms, map, now, &o);
-	for (i = 0; i < nvms; i++)
-		if (vms[i])
-			turn[n++] = (struct vm_turn){o.index[i], i};
-	qsort_empty_ok(turn, n, sizeof(*turn), cmp_vm_turn);
-	for (i = 0; i < n; i++) {
-		size_t p = turn[i].pos;
-
-		yield_point();
-		warn_index(c, file_of(files, p), &o, files, p);
-		c->run = c->runs ? &c->runs[p] : NULL;
-		account_vm(c, vms[p], file_of(files, p), o.index[p],
-			   o.dup_of[p] == NO_POS ? NULL : file_of(files, o.dup_of[p]));
-	}
-	free(turn);
-	free(o.index);
-	free(o.dup_of);
-	free(o.why);
-	free(o.other);
-}
-
 struct model *account_build(const struct host *host, struct vm *const *vms,
 			    const char *const *files, size_t nvms, const struct account_config *cfg)
 {
@@ -220,21 +150,33 @@ struct model *account_build_all(const struct host *host, struct vm *const *vms,
 				const char *const *files, const struct vm_run *runs, size_t nvms,
 				const struct account_config *cfg, struct vmindex *map, int64_t now)
 {
+	struct account_input in = {.vms = vms, .files = files, .runs = runs, .n = nvms};
+	struct account_cache *k = account_cache_new();
+	struct model *m = account_build_cached(k, host, &in, cfg, map, now);
+
+	account_cache_free(k);
+	return m;
+}
+
+struct model *account_build_cached(struct account_cache *k, const struct host *host,
+				   const struct account_input *in,
+				   const struct account_config *cfg, struct vmindex *map,
+				   int64_t now)
+{
 	static const struct host no_host;
 	struct account_config defaults;
-	struct ctx c = {.cfg = cfg, .runs = runs};
+	struct ctx c = {.cfg = cfg, .runs = in->runs};
 
 	if (cfg == NULL) {
 		account_config_init(&defaults);
 		c.cfg = &defaults;
 	}
 	build_begin(&c, host ? host : &no_host);
-	c.m->runtime = runs != NULL;
-	/* R1-R8 and R10 per VM; each VM's share of the nodes goes into their sums */
-	if (nvms)
-		account_vms(&c, vms, files, nvms, map, now);
+	c.m->runtime = in->runs != NULL;
+	/* R1-R8 and R10 per VM (or its result of the build before); shares into the sums */
+	account_cache_vms(k, &c, in, map, now);
 	account_node_rows(&c); /* R9 */
-	account_sort_rows(c.m);
+	account_sort_host_rows(c.m);
 	build_end(&c);
 	return c.m;
 }

@@ -62,6 +62,41 @@ struct model *account_build_all(const struct host *host, struct vm *const *vms,
 				const char *const *files, const struct vm_run *runs, size_t nvms,
 				const struct account_config *cfg, struct vmindex *map, int64_t now);
 
+/* ---------------------------------------------------------------- incremental builds */
+
+/* What a build accounts: vms[i] (NULL: skipped) from the file files[i]; runs[i] its runtime
+ * facts (runs NULL: none). parse_ids[i] names the parse of files[i] that vms[i] is, and
+ * run_ids[i] the reading runs[i] came from: equal ids, equal input (the engine takes them from
+ * the scan and the runtime pass). NULL ids: nothing of an earlier build is reused. */
+struct account_input {
+	struct vm *const *vms;
+	const char *const *files;
+	const uint64_t *parse_ids;
+	const struct vm_run *runs;
+	const uint64_t *run_ids;
+	size_t n;
+};
+
+/* Every VM's accounting as the last build left it: its rows, warnings and share of the nodes,
+ * with what they were made from. */
+struct account_cache;
+struct account_cache *account_cache_new(void);
+void account_cache_free(struct account_cache *k);
+/* Forget everything: the next build accounts every VM. */
+void account_cache_clear(struct account_cache *k);
+/* account_build_all() that accounts again only the VMs whose parse, runtime facts, numaVmIndex
+ * or index warnings changed, reuses the rows and node shares of the others and sums the node
+ * totals (R9) anew. A host that is not account_host_same() as the last build's forgets every
+ * VM (only its passthrough devices changed: the VMs naming devices), as does another config.
+ * The result is the one account_build_all() makes, byte for byte. map: as builds through k
+ * left it (the engine owns it). */
+struct model *account_build_cached(struct account_cache *k, const struct host *host,
+				   const struct account_input *in,
+				   const struct account_config *cfg, struct vmindex *map,
+				   int64_t now);
+/* How many VMs the last account_build_cached() accounted (the others were reused). */
+size_t account_cache_accounted(const struct account_cache *k);
+
 /* True when a and b are the same host for accounting: everything account_build() reads is
  * equal (passthrough devices included) but the values the kernel moves on its own (MemFree,
  * MemUsed, free and surplus hugepages, numastat). NULL equals only NULL. */

@@ -69,6 +69,7 @@ struct demand {
 	uint64_t size_kib;
 	uint64_t pages;
 	bool matched; /* a sysfs pool of this size exists */
+	size_t users; /* account_cache.c's running sums: the VMs with a demand of this size */
 };
 
 struct nodeacc { /* R9 sums for one host node */
@@ -186,12 +187,25 @@ void account_devs(struct ctx *c, const struct vmctx *v, const struct cpuset *nod
 		  struct vm_row *r);
 
 /* account_node.c: R9. Fold one VM's share of a node (and its hugepage demand) into the node's
- * sums; then one node row per host node, its hugepage and distance rows; then every table
- * sorted by its MIB index. */
+ * sums; then one node row per host node, its hugepage and distance rows; the host's tables and
+ * the VM tables (of one VM: the build puts them in index order) sorted by their MIB index. */
 void account_node_add_share(struct nodeacc *a, const struct share *s);
 void account_node_add_demand(struct nodeacc *a, uint64_t size_kib, uint64_t pages);
 void account_node_rows(struct ctx *c);
-void account_sort_rows(struct model *m);
+void account_sort_host_rows(struct model *m);
+void account_sort_vm_rows(struct model *m);
+
+/* account_refresh.c: account_host_same() in two halves: everything but the passthrough
+ * devices (what every VM's accounting reads), and the devices (what only a VM naming one
+ * reads). */
+bool account_host_same_layout(const struct host *a, const struct host *b);
+bool account_host_same_devs(const struct host *a, const struct host *b);
+
+/* account_cache.c: every VM's rows and node shares brought up to date (accounted, or those of
+ * the build before), then put into c->m in numaVmIndex order and summed into c->acc. */
+struct account_cache;
+void account_cache_vms(struct account_cache *k, struct ctx *c, const struct account_input *in,
+		       struct vmindex *map, int64_t now);
 
 /* account_run.c: runtime truth joined in. A gone VM frees its nodes (R9). The vCPU row's
  * actual CPUs, verdict (configured: NULL or empty = floating) and last CPU; the VM row's

@@ -239,11 +239,15 @@ static int cmp_dev_row(const void *a, const void *b)
 	return cmp_key2(x->vm, x->ord, y->vm, y->ord);
 }
 
-void account_sort_rows(struct model *m)
+void account_sort_host_rows(struct model *m)
 {
 	qsort_empty_ok(m->nodes, m->nnodes, sizeof(*m->nodes), cmp_node_row);
 	qsort_empty_ok(m->dists, m->ndists, sizeof(*m->dists), cmp_dist_row);
 	qsort_empty_ok(m->huges, m->nhuges, sizeof(*m->huges), cmp_huge_row);
+}
+
+void account_sort_vm_rows(struct model *m)
+{
 	qsort_empty_ok(m->vms, m->nvms, sizeof(*m->vms), cmp_vm_row);
 	qsort_empty_ok(m->assigns, m->nassigns, sizeof(*m->assigns), cmp_assign_row);
 	qsort_empty_ok(m->vcpus, m->nvcpus, sizeof(*m->vcpus), cmp_vcpu_row);

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* account_refresh.c: a new snapshot without accounting again, when only the values the kernel
  * moves on its own changed: the VM rows are shared, node and hugepage rows get the new free. */
-#include "core/account.h"
+#include "core/account_impl.h"
 
 #include <string.h>
 
@@ -36,18 +36,16 @@ static bool same_dev(const struct host_dev *a, const struct host_dev *b)
 	       a->node == b->node && pci_addr_cmp(&a->addr, &b->addr) == 0;
 }
 
-bool account_host_same(const struct host *a, const struct host *b)
+bool account_host_same_layout(const struct host *a, const struct host *b)
 {
 	size_t i;
 
 	if (a == NULL || b == NULL)
 		return a == b;
-	if (a->nnodes != b->nnodes || a->nwarnings != b->nwarnings || a->ndevs != b->ndevs ||
-	    a->base_page_kib != b->base_page_kib)
+	/* online CPUs: the gap warnings (CPUs no node names) are made from them */
+	if (a->nnodes != b->nnodes || a->nwarnings != b->nwarnings ||
+	    a->base_page_kib != b->base_page_kib || !same_cpus(a->online_cpus, b->online_cpus))
 		return false;
-	for (i = 0; i < a->ndevs; i++)
-		if (!same_dev(&a->devs[i], &b->devs[i]))
-			return false;
 	for (i = 0; i < a->nnodes; i++)
 		if (!same_node(&a->nodes[i], &b->nodes[i]))
 			return false;
@@ -55,6 +53,25 @@ bool account_host_same(const struct host *a, const struct host *b)
 		if (strcmp(a->warnings[i], b->warnings[i]) != 0)
 			return false;
 	return true;
+}
+
+bool account_host_same_devs(const struct host *a, const struct host *b)
+{
+	size_t i;
+
+	if (a == NULL || b == NULL)
+		return a == b;
+	if (a->ndevs != b->ndevs)
+		return false;
+	for (i = 0; i < a->ndevs; i++)
+		if (!same_dev(&a->devs[i], &b->devs[i]))
+			return false;
+	return true;
+}
+
+bool account_host_same(const struct host *a, const struct host *b)
+{
+	return account_host_same_layout(a, b) && account_host_same_devs(a, b);
 }
 
 struct model *account_refresh(struct model *prev, const struct host *host)
@@ -65,6 +82,7 @@ struct model *account_refresh(struct model *prev, const struct host *host)
 
 	*m = *prev;
 	m->refs = 1;
+	m->epoch = NULL; /* the owner holds it */
 	m->errors = NULL;
 	m->nerrors = 0;
 	m->vm_owner = model_ref(owner);

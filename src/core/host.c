@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* host.c: the host topology model's lookups and its one free function, for the reader
- * (sysfs.c), the accounting and tests that build a host by hand alike. Pure. */
+/* host.c: the host topology model's lookups, its copy and its one free function, for the
+ * reader (sysfs.c), the accounting and tests that build a host by hand alike. Pure. */
 #include "core/host.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "core/util.h"
 
 void host_free(struct host *h)
 {
@@ -27,6 +29,37 @@ void host_free(struct host *h)
 	cpuset_free(h->cpus);
 	cpuset_free(h->online_cpus);
 	free(h);
+}
+
+static struct cpuset *dup_or_null(const struct cpuset *s)
+{
+	return s ? cpuset_dup(s) : NULL;
+}
+
+struct host *host_dup(const struct host *h)
+{
+	struct host *d = xcalloc(1, sizeof(*d));
+	size_t i;
+
+	*d = *h;
+	d->nodes = h->nnodes ? xcalloc(h->nnodes, sizeof(*d->nodes)) : NULL;
+	for (i = 0; i < h->nnodes; i++) {
+		const struct node *o = &h->nodes[i];
+		struct node *n = &d->nodes[i];
+
+		*n = *o;
+		n->cpus = dup_or_null(o->cpus);
+		n->dist = xmemdup(o->dist, o->ndist, sizeof(*n->dist));
+		n->huge = xmemdup(o->huge, o->nhuge, sizeof(*n->huge));
+	}
+	d->node_ids = dup_or_null(h->node_ids);
+	d->cpus = dup_or_null(h->cpus);
+	d->online_cpus = dup_or_null(h->online_cpus);
+	d->devs = xmemdup(h->devs, h->ndevs, sizeof(*d->devs));
+	d->warnings = h->nwarnings ? xcalloc(h->nwarnings, sizeof(*d->warnings)) : NULL;
+	for (i = 0; i < h->nwarnings; i++)
+		d->warnings[i] = xstrdup(h->warnings[i]);
+	return d;
 }
 
 const struct node *host_node(const struct host *h, unsigned id)

@@ -67,6 +67,8 @@ struct host {
 /* Frees h and everything it points to; NULL is fine. */
 void host_free(struct host *h);
 
+/* A deep copy of h (never NULL). */
+struct host *host_dup(const struct host *h);
 /* Lookups: binary search. NULL / -1 when absent. */
 const struct node *host_node(const struct host *h, unsigned id);
 int host_cpu_node(const struct host *h, unsigned cpu);

@@ -50,6 +50,16 @@ void model_free(struct model *m)
 		free(m);
 		return;
 	}
+	if (m->epoch != NULL) { /* the strings are the parts' */
+		model_epoch_unref(m->epoch);
+		free(m->vms);
+		free(m->assigns);
+		free(m->vcpus);
+		free(m->devs);
+		free_problems(m->warnings, m->nwarnings);
+		free(m);
+		return;
+	}
 	free_vm_rows(m->vms, m->nvms);
 	free(m->assigns);
 	for (i = 0; i < m->nvcpus; i++) {
@@ -62,6 +72,42 @@ void model_free(struct model *m)
 	free(m->devs);
 	free_problems(m->warnings, m->nwarnings);
 	free(m);
+}
+
+struct model_epoch *model_epoch_new(void)
+{
+	struct model_epoch *e = xcalloc(1, sizeof(*e));
+
+	e->refs = 1;
+	return e;
+}
+
+struct model_epoch *model_epoch_ref(struct model_epoch *e)
+{
+	if (e)
+		e->refs++;
+	return e;
+}
+
+/* A loop, not recursion: freeing the oldest of many builds frees the chain after it. */
+void model_epoch_unref(struct model_epoch *e)
+{
+	while (e != NULL && --e->refs == 0) {
+		struct model_epoch *next = e->next;
+		size_t i;
+
+		for (i = 0; i < e->nretired; i++)
+			model_unref(e->retired[i]);
+		free(e->retired);
+		free(e);
+		e = next;
+	}
+}
+
+void model_epoch_retire(struct model_epoch *e, struct model *part)
+{
+	*(struct model **)array_push(&e->retired, &e->nretired, &e->capretired,
+				     sizeof(*e->retired)) = part;
 }
 
 struct model *model_ref(struct model *m)

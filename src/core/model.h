@@ -151,12 +151,42 @@ struct model {
 	/* NULL, or the snapshot that owns vms, assigns, vcpus, devs and warnings: a rebuild in which
 	 * no VM and no topology changed shares them (account_refresh) and holds a reference. */
 	struct model *vm_owner;
+	/* A build from per-VM results (account_cache.c): the VM rows above are copies of the
+	 * rows of one-VM models, whose strings they borrow; the build's epoch keeps those alive.
+	 * NULL when the rows own their strings. */
+	struct model_epoch *epoch;
+	uint64_t vm_hash; /* with an epoch: the parts' vm_hash folded in row order; a part: its
+			   * own model_vm_rows_hash(), made once */
 };
+
+/* The one-VM models whose strings a build's rows borrow stay alive while any build that used
+ * them is: each build holds its epoch, an epoch holds the next one, and the parts a build
+ * stopped using are retired to the epoch before it, freed when that epoch is. */
+struct model_epoch {
+	unsigned refs;
+	struct model_epoch *next;
+	struct model **retired;
+	size_t nretired, capretired;
+};
+
+struct model_epoch *model_epoch_new(void); /* one reference */
+struct model_epoch *model_epoch_ref(struct model_epoch *e);
+void model_epoch_unref(struct model_epoch *e);
+/* part (its reference) is freed with e. */
+void model_epoch_retire(struct model_epoch *e, struct model *part);
 
 void model_free(struct model *m);
 /* A snapshot lives while anybody holds it: the builder holds the first reference. */
 struct model *model_ref(struct model *m);
 void model_unref(struct model *m);
+
+/* A hash of what an operator would call "the tables changed": every row but the values the
+ * kernel moves on its own (MemFree, free/surplus hugepages, numastat, last CPU, resident
+ * bytes). A model built from parts (epoch set) takes their rows' hash from vm_hash. */
+uint64_t model_content_hash(const struct model *m);
+/* The hash of the VM tables' rows alone; and one 64-bit value folded into a hash. */
+uint64_t model_vm_rows_hash(const struct model *m);
+uint64_t model_hash_fold(uint64_t h, uint64_t part);
 
 void model_add_problem(struct problem **arr, size_t *n, const char *file, const char *reason);
 

@@ -129,6 +129,7 @@ int vmindex_add(struct vmindex *m, const char *uuid, uint32_t index, int64_t las
 	e->index = index;
 	e->last_seen = last_seen;
 	m->changed = true;
+	m->edits++;
 	if (2 * m->n + 2 > m->mask + 1) {
 		reindex(m);
 	} else {
@@ -172,6 +173,7 @@ size_t vmindex_evict(struct vmindex *m, const bool *keep, size_t count)
 	m->n = w;
 	if (ndrop) {
 		m->changed = true;
+		m->edits++;
 		reindex(m);
 	}
 	return ndrop;

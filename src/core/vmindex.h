@@ -28,6 +28,7 @@ struct vmindex {
 	size_t mask;		    /* table size - 1 */
 	bool changed; /* an entry added or dropped since vmindex_saved() */
 	bool touched; /* a last_seen moved since vmindex_saved() */
+	uint64_t edits; /* bumped by every add and drop: equal counts, the same entries */
 };
 
 struct vmindex *vmindex_new(void);

@@ -25,6 +25,28 @@ void vmrun_clear(struct vm_run *r)
 	memset(r, 0, sizeof(*r));
 }
 
+static bool same_actual(const struct cpuset *a, const struct cpuset *b)
+{
+	return a == NULL || b == NULL ? a == b : cpuset_equal(a, b);
+}
+
+bool vmrun_same(const struct vm_run *a, const struct vm_run *b)
+{
+	size_t i;
+
+	if (a->state != b->state || a->nvcpus != b->nvcpus || a->mem_measured != b->mem_measured ||
+	    a->nmem != b->nmem)
+		return false;
+	for (i = 0; i < a->nvcpus; i++)
+		if (a->vcpus[i].id != b->vcpus[i].id || a->vcpus[i].last_cpu != b->vcpus[i].last_cpu ||
+		    !same_actual(a->vcpus[i].actual, b->vcpus[i].actual))
+			return false;
+	for (i = 0; i < a->nmem; i++)
+		if (a->mem[i].node != b->mem[i].node || a->mem[i].bytes != b->mem[i].bytes)
+			return false;
+	return true;
+}
+
 const struct vcpu_run *vmrun_vcpu(const struct vm_run *r, unsigned id)
 {
 	size_t lo = 0, hi = r ? r->nvcpus : 0;

@@ -42,6 +42,9 @@ bool vmrun_measurable(const struct vm *vm);
 
 /* Frees what r points to (not r itself) and zeroes it; NULL is fine. */
 void vmrun_clear(struct vm_run *r);
+/* True when a and b say the same about the VM (what the accounting reads: state, vCPUs,
+ * resident bytes), whatever the process they were read from. */
+bool vmrun_same(const struct vm_run *a, const struct vm_run *b);
 /* The vCPU's entry, NULL when absent. */
 const struct vcpu_run *vmrun_vcpu(const struct vm_run *r, unsigned id);
 /* Resident bytes summed over every node (saturating). */

@@ -13,6 +13,7 @@
 #include "source/statefile.h"
 #include "source/runpass.h"
 #include "source/sysfs.h"
+#include "source/watch.h"
 #include "core/util.h"
 
 struct engine {
@@ -31,13 +32,16 @@ struct engine {
 	uint64_t prev_gen;      /* scan generation prev was built from */
 	bool reused;            /* the last build was an account_refresh() */
 	bool watched;           /* see engine_set_watched() */
-	bool dirty;             /* an event since the last scan, or never scanned */
+	bool dirty;             /* an event naming no file since the last scan, or never scanned */
+	char **pending;         /* the files events named since the last scan */
+	size_t npending, cappending;
 	bool read_all;          /* the next build reads all of sysfs and stats every file */
 	uint32_t errors_before; /* parse failures counted by scans since replaced (SIGHUP) */
 	struct vmindex *map;    /* the VM index map */
 	bool save_bad;          /* the last save of the map failed */
 	bool reserved_told;     /* reservedMemory naming missing nodes was logged (this config) */
 	char dir_err[ERRLEN];   /* why the last build could not read the directory, "" = it could */
+	struct account_cache *cache; /* every VM's accounting, for the next build */
 	struct runpass *rp;	/* runtime facts; NULL when runtimeInterval is 0 */
 	bool rt_all;		/* the next build reads every VM's runtime facts */
 	size_t rt_read;		/* VMs the last build read */
@@ -49,6 +53,17 @@ static void drop_prev(struct engine *e)
 	e->prev = NULL;
 	host_free(e->prev_host);
 	e->prev_host = NULL;
+}
+
+static void drop_pending(struct engine *e)
+{
+	size_t i;
+
+	for (i = 0; i < e->npending; i++)
+		free(e->pending[i]);
+	free(e->pending);
+	e->pending = NULL;
+	e->npending = e->cappending = 0;
 }
 
 void engine_config_init(struct engine_config *c)
@@ -141,6 +156,7 @@ struct engine *engine_new(const struct engine_config *cfg)
 	engine_config_copy(&e->cfg, cfg);
 	load_map(e);
 	e->scan = scan_new(cfg->xml_dir, cfg->max_file_size);
+	e->cache = account_cache_new();
 	e->dirty = true;
 	e->read_all = true;
 	if (cfg->runtime_interval)
@@ -154,6 +170,8 @@ void engine_free(struct engine *e)
 	if (e == NULL)
 		return;
 	drop_prev(e);
+	drop_pending(e);
+	account_cache_free(e->cache);
 	scan_free(e->scan);
 	save_map(e, true);
 	vmindex_free(e->map);
@@ -175,6 +193,7 @@ void engine_set_config(struct engine *e, const struct engine_config *cfg)
 	engine_config_copy(&e->cfg, cfg);
 	e->reserved_told = false;
 	drop_prev(e); /* ratios and reservations change the accounting */
+	account_cache_clear(e->cache); /* so may the rest: every VM is accounted anew */
 	e->dirty = e->read_all = true;
 	runpass_free(e->rp); /* the roots may have changed: read everything anew */
 	e->rp = cfg->runtime_interval
@@ -197,9 +216,18 @@ void engine_set_watched(struct engine *e, bool watched)
 	e->watched = watched;
 }
 
-void engine_dir_changed(struct engine *e)
+void engine_dir_changed(struct engine *e, char *const *names, size_t n)
 {
-	e->dirty = true;
+	size_t i;
+
+	if (names == NULL || e->dirty || e->npending + n > WATCH_NAMES_MAX) {
+		e->dirty = true; /* every file is stat'ed anyway */
+		drop_pending(e);
+		return;
+	}
+	for (i = 0; i < n; i++)
+		*(char **)array_push(&e->pending, &e->npending, &e->cappending,
+				     sizeof(*e->pending)) = xstrdup(names[i]);
 }
 
 void engine_read_all(struct engine *e)
@@ -237,90 +265,6 @@ unsigned engine_files_parsed(const struct engine *e)
 	return e->last_parsed;
 }
 
-/* FNV-1a over the values an operator would call "the tables changed": everything except the
- * values the kernel moves on its own (MemFree, free/surplus hugepages, numastat). */
-static uint64_t fnv(uint64_t h, const void *p, size_t n)
-{
-	const unsigned char *c = p;
-
-	while (n--) {
-		h ^= *c++;
-		h *= 0x100000001b3ULL;
-	}
-	return h;
-}
-
-static uint64_t fnv_str(uint64_t h, const char *s)
-{
-	return fnv(h, s, strlen(s) + 1);
-}
-
-static uint64_t content_hash(const struct model *m)
-{
-	uint64_t h = 0xcbf29ce484222325ULL;
-	size_t i;
-
-	for (i = 0; i < m->nnodes; i++) {
-		const struct node_row *n = &m->nodes[i];
-		uint64_t v[] = {n->id, n->cpu_capacity, n->mem_total, n->vcpus_bound,
-				n->vcpus_spanning, n->mem_used, n->mem_spanning, n->vm_count,
-				n->cpu_limit, n->mem_limit, n->cpu_over, n->mem_over, n->huge_over,
-				n->pci_devices};
-
-		h = fnv(h, v, sizeof(v));
-		h = fnv_str(h, n->cpulist);
-	}
-	for (i = 0; i < m->nhuges; i++) {
-		const struct huge_row *g = &m->huges[i];
-		uint64_t v[] = {g->node, g->size_kib, g->total, g->demand, g->over};
-
-		h = fnv(h, v, sizeof(v));
-	}
-	for (i = 0; i < m->nvms; i++) {
-		const struct vm_row *vm = &m->vms[i];
-		uint64_t v[] = {vm->index, vm->state, vm->pid, vm->vcpus, vm->vcpus_max,
-				vm->memory, vm->placement, vm->mem_mode, vm->remote_vcpus,
-				vm->huge_kib, vm->remote_devices, vm->run_state, vm->stray_over,
-				vm->vcpus_drifted};
-
-		h = fnv(h, v, sizeof(v));
-		h = fnv_str(h, vm->name);
-		h = fnv_str(h, vm->uuid);
-		h = fnv_str(h, vm->display_name);
-		h = fnv_str(h, vm->emulator_cpus);
-	}
-	for (i = 0; i < m->nassigns; i++) {
-		const struct assign_row *a = &m->assigns[i];
-		uint64_t v[] = {a->vm, a->node, a->vcpus, a->vcpus_spanning, a->mem,
-				a->mem_spanning};
-
-		h = fnv(h, v, sizeof(v));
-	}
-	for (i = 0; i < m->nvcpus; i++) {
-		const struct vcpu_row *c = &m->vcpus[i];
-		uint64_t v[] = {c->vm, c->vcpu, (uint64_t)(int64_t)c->node,
-				(uint64_t)(int64_t)c->cell, c->remote, c->tid, c->verdict};
-
-		/* last CPU and resident bytes move on their own, like MemFree: left out */
-		h = fnv(h, v, sizeof(v));
-		h = fnv_str(h, c->affinity);
-		h = fnv_str(h, c->actual);
-	}
-	for (i = 0; i < m->ndevs; i++) {
-		const struct dev_row *d = &m->devs[i];
-		uint64_t v[] = {d->vm, d->ord, d->kind, (uint64_t)(int64_t)d->node, d->remote};
-
-		h = fnv(h, v, sizeof(v));
-		h = fnv_str(h, d->address);
-	}
-	for (i = 0; i < m->ndists; i++) {
-		uint64_t v[] = {m->dists[i].node, m->dists[i].peer, m->dists[i].value};
-
-		h = fnv(h, v, sizeof(v));
-	}
-	return h;
-}
-
 static struct host *read_host(struct engine *e)
 {
 	struct host *host = NULL;
@@ -348,13 +292,19 @@ static void refresh_dir(struct engine *e)
 	bool was_stale;
 	int parsed;
 
-	if (e->watched && !e->dirty && !e->dir_bad && scan_dir_unchanged(e->scan)) {
+	if (e->watched && !e->dirty && !e->dir_bad && e->npending == 0 &&
+	    scan_dir_unchanged(e->scan)) {
 		e->last_parsed = 0; /* inotify saw nothing: every file is as the last scan left it */
 		return;
 	}
-	e->dirty = false; /* an event from now on means another scan */
 	was_stale = scan_stale(e->scan);
-	parsed = scan_run(e->scan, err, sizeof(err));
+	/* inotify named the files that changed: only those are looked at */
+	if (e->watched && !e->dirty && !e->dir_bad && e->npending > 0)
+		parsed = scan_run_names(e->scan, e->pending, e->npending, err, sizeof(err));
+	else
+		parsed = scan_run(e->scan, err, sizeof(err));
+	e->dirty = false; /* an event from now on means another scan */
+	drop_pending(e);
 
 	e->last_parsed = parsed > 0 ? (unsigned)parsed : 0;
 	snprintf(e->dir_err, sizeof(e->dir_err), "%s", parsed < 0 ? err : "");
@@ -421,6 +371,22 @@ static size_t unknown_memory(const struct host *h)
 	return n;
 }
 
+/* Only the VMs whose parse or runtime reading changed are accounted again (account_cache). */
+static struct model *account(struct engine *e, const struct host *host, struct vm *const *vms,
+			     const char *const *files, size_t nvms)
+{
+	struct account_input in = {
+	    .vms = vms,
+	    .files = files,
+	    .parse_ids = scan_parse_ids(e->scan),
+	    .runs = e->rp ? runpass_facts(e->rp) : NULL,
+	    .run_ids = e->rp ? runpass_ids(e->rp) : NULL,
+	    .n = nvms,
+	};
+
+	return account_build_cached(e->cache, host, &in, &e->cfg.acct, e->map, (int64_t)time(NULL));
+}
+
 struct model *engine_build(struct engine *e, uint32_t now)
 {
 	static const struct host empty_host;
@@ -446,9 +412,7 @@ struct model *engine_build(struct engine *e, uint32_t now)
 	if (e->reused) {
 		m = account_refresh(e->prev, host);
 	} else {
-		m = account_build_all(host ? host : &empty_host, vms, files,
-				      e->rp ? runpass_facts(e->rp) : NULL, nvms, &e->cfg.acct, e->map,
-				      (int64_t)time(NULL));
+		m = account(e, host ? host : &empty_host, vms, files, nvms);
 		save_map(e, false);
 		scan_add_warnings(e->scan, m); /* a refresh shares these with the build before */
 	}
@@ -469,7 +433,7 @@ struct model *engine_build(struct engine *e, uint32_t now)
 	else
 		m->source_status = SOURCE_OK;
 	/* a refresh changes only what the hash leaves out */
-	h = e->reused ? e->last_hash : content_hash(m);
+	h = e->reused ? e->last_hash : model_content_hash(m);
 	if (!e->built || h != e->last_hash)
 		e->last_change = now;
 	e->last_hash = h;

@@ -46,15 +46,18 @@ void engine_set_config(struct engine *e, const struct engine_config *cfg);
 struct model *engine_build(struct engine *e, uint32_t now);
 
 /* The engine knows no watch: the caller (the daemon loop) watches the directory with
- * inotify, calls engine_dir_changed() on every event it reads and engine_set_watched() with
+ * inotify, calls engine_dir_changed() on every event it reads, with the file names the events
+ * named (watch_take_names()) or NULL when they are not known, and engine_set_watched() with
  * whether it watches the directory itself. A build with no such event since the last scan,
- * and the directory's own stat unchanged, then skips the per-file stat of the scan, and
- * re-reads only the sysfs values that move (sysfs_refresh_host(); the whole tree when that
- * says it must). engine_read_all(): the next build reads all of sysfs and stats every file
- * anyway (the daemon's refreshInterval timer, the safety net). Off (the default, and --dump):
- * every build reads everything. Turning it on makes the next build read everything. */
+ * and the directory's own stat unchanged, then skips the per-file stat of the scan; one with
+ * only named files stats and parses those (scan_run_names()); either re-reads only the sysfs
+ * values that move (sysfs_refresh_host(); the whole tree when that says it must).
+ * engine_read_all(): the next build reads all of sysfs and stats every file anyway (the
+ * daemon's refreshInterval timer, the safety net). Off (the default, and --dump): every build
+ * reads everything. Turning it on makes the next build read everything. More than
+ * WATCH_NAMES_MAX names pending: every file is stat'ed. */
 void engine_set_watched(struct engine *e, bool watched);
-void engine_dir_changed(struct engine *e);
+void engine_dir_changed(struct engine *e, char *const *names, size_t n);
 void engine_read_all(struct engine *e);
 
 /* The next build reads the runtime facts of every VM, not only of the VMs whose status file

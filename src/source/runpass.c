@@ -18,6 +18,8 @@ struct runpass {
 	struct scan_stamp *stamps;
 	struct vm_run *runs;
 	struct runtime_fds **fds; /* each VM's held files (runtime_read_vm) */
+	uint64_t *ids; /* the reading each of runs came from */
+	uint64_t reads;
 	size_t n;
 	double seconds;
 };
@@ -51,6 +53,7 @@ void runpass_free(struct runpass *p)
 		return;
 	drop(p->files, p->runs, p->fds, p->n);
 	free(p->stamps);
+	free(p->ids);
 	runtime_free(p->rt);
 	free(p);
 }
@@ -64,6 +67,7 @@ size_t runpass_update(struct runpass *p, struct scan *s, bool all)
 	char **nf = xcalloc(n ? n : 1, sizeof(*nf));
 	struct vm_run *nr = xcalloc(n ? n : 1, sizeof(*nr));
 	struct runtime_fds **nfd = xcalloc(n ? n : 1, sizeof(*nfd));
+	uint64_t *ids = xcalloc(n ? n : 1, sizeof(*ids));
 	struct timespec t0, t1;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -80,19 +84,24 @@ size_t runpass_update(struct runpass *p, struct scan *s, bool all)
 			p->fds[j] = NULL;
 			if (!all && scan_stamp_equal(&p->stamps[j], &st[i])) {
 				nr[i] = p->runs[j];
+				ids[i] = p->ids[j];
 				memset(&p->runs[j], 0, sizeof(p->runs[j]));
 				continue;
 			}
 		}
 		runtime_read_vm(p->rt, vms[i], (int64_t)st[i].mtime.tv_sec, prev, &nfd[i], &nr[i]);
+		/* the same facts keep their number: the VM is not accounted again for nothing */
+		ids[i] = prev && vmrun_same(prev, &nr[i]) ? p->ids[j] : ++p->reads;
 		read++;
 		yield_point(); /* a pass of 10,000 VMs takes ~1 s: requests wait no longer than 1 ms */
 	}
 	drop(p->files, p->runs, p->fds, p->n);
 	free(p->stamps);
+	free(p->ids);
 	p->files = nf;
 	p->runs = nr;
 	p->fds = nfd;
+	p->ids = ids;
 	p->stamps = xmemdup(st, n, sizeof(*st));
 	p->n = n;
 	clock_gettime(CLOCK_MONOTONIC, &t1);
@@ -103,6 +112,11 @@ size_t runpass_update(struct runpass *p, struct scan *s, bool all)
 const struct vm_run *runpass_facts(const struct runpass *p)
 {
 	return p->runs;
+}
+
+const uint64_t *runpass_ids(const struct runpass *p)
+{
+	return p->ids;
 }
 
 double runpass_seconds(const struct runpass *p)

@@ -22,6 +22,10 @@ void runpass_free(struct runpass *p);
 size_t runpass_update(struct runpass *p, struct scan *s, bool all);
 /* Parallel to scan_vms() as of the last update. */
 const struct vm_run *runpass_facts(const struct runpass *p);
+/* Parallel likewise: the reading each VM's facts came from, numbered; equal numbers, the same
+ * facts (what account_build_cached() keys a VM's result on). A reading that found what the one
+ * before found (vmrun_same) keeps its number. */
+const uint64_t *runpass_ids(const struct runpass *p);
 /* Seconds the last update spent reading. */
 double runpass_seconds(const struct runpass *p);
 

@@ -25,6 +25,8 @@ struct cached_file {
 	ino_t ino;
 	off_t size;
 	struct timespec mtime;
+	uint64_t parse_id; /* this parse's number: never given to another */
+	uint64_t uuid_hash; /* of vm->uuid, for find_duplicates() */
 	struct vm *vm;  /* parsed VM, or NULL when invalid */
 	char *reason;   /* why it is invalid, or NULL */
 	char *dup_of;   /* the file holding the same UUID that is the VM instead, or NULL */
@@ -38,6 +40,7 @@ struct scan {
 	size_t ncache;
 	uint32_t parse_errors;
 	uint64_t generation;
+	uint64_t parses; /* parse_id of the last parse */
 	bool dir_missing;
 	bool read_once; /* a scan_run() read the directory since it was last missing */
 	bool stale;	/* the last scan_run() could not read it and kept the last VMs */
@@ -47,6 +50,7 @@ struct scan {
 	struct vm **vms;
 	const char **files;
 	struct scan_stamp *stamps;
+	uint64_t *parse_ids;
 	size_t nvms;
 };
 
@@ -86,6 +90,7 @@ void scan_free(struct scan *s)
 	free(s->vms);
 	free(s->files);
 	free(s->stamps);
+	free(s->parse_ids);
 	free(s->dir);
 	free(s);
 }
@@ -158,6 +163,17 @@ static bool same_key(const struct cached_file *f, const struct stat *st)
 	       f->mtime.tv_sec == st->st_mtim.tv_sec && f->mtime.tv_nsec == st->st_mtim.tv_nsec;
 }
 
+static uint64_t hash_uuid(const char *u)
+{
+	uint64_t h = 0xcbf29ce484222325ULL; /* FNV-1a */
+
+	for (; *u; u++) {
+		h ^= (unsigned char)*u;
+		h *= 0x100000001b3ULL;
+	}
+	return h ^ (h >> 29);
+}
+
 /* Parse one file into a fresh cache slot; logs and counts a failure. */
 static void parse_into(struct scan *s, struct cached_file *f, const char *name,
 		       const struct stat *st)
@@ -170,6 +186,7 @@ static void parse_into(struct scan *s, struct cached_file *f, const char *name,
 	f->ino = st->st_ino;
 	f->size = st->st_size;
 	f->mtime = st->st_mtim;
+	f->parse_id = ++s->parses;
 	if (domxml_parse_file(path, s->max, &f->vm, err, sizeof(err)) < 0) {
 		char *shown = str_safe(path); /* the file name is the tenant's (str_safe) */
 
@@ -179,6 +196,8 @@ static void parse_into(struct scan *s, struct cached_file *f, const char *name,
 		log_warn("%s: %s; file skipped", shown, str_printable(err));
 		free(shown);
 	}
+	if (f->vm != NULL)
+		f->uuid_hash = hash_uuid(f->vm->uuid);
 	free(path);
 }
 
@@ -194,43 +213,54 @@ static const char *dup_reason(const struct cached_file *e)
 	return buf;
 }
 
-static int cmp_uuid_pos(const void *a, const void *b, void *arg)
+/* The slot of f's UUID group: the hashes first, so a lookup reads no other VM's UUID but
+ * one holding the same. */
+static size_t uuid_slot(const struct cached_file *e, const size_t *best, size_t mask,
+			const struct cached_file *f)
 {
-	const struct cached_file *e = arg;
-	size_t x = *(const size_t *)a, y = *(const size_t *)b;
-	int r = strcmp(e[x].vm->uuid, e[y].vm->uuid);
+	size_t h;
 
-	return r ? r : (x > y) - (x < y);
+	for (h = (size_t)f->uuid_hash & mask; best[h]; h = (h + 1) & mask) {
+		const struct cached_file *b = &e[best[h] - 1];
+
+		if (b == f || (b->uuid_hash == f->uuid_hash && strcmp(b->vm->uuid, f->vm->uuid) == 0))
+			break;
+	}
+	return h;
 }
 
 /* One UUID is one VM: in each group of files holding one UUID, the preferred file
- * (account_file_preferred) is the VM; each other one names it in dup_of. */
+ * (account_file_preferred, a total order) is the VM; each other one names it in dup_of. The
+ * groups are found by hashing, so a scan of many files stays linear. */
 static void find_duplicates(struct scan *s)
 {
-	size_t *ix = xcalloc(s->ncache ? s->ncache : 1, sizeof(*ix)), k = 0, i, j, best;
+	size_t cap = 16, mask, i, h;
+	size_t *best; /* per slot: position + 1 of the group's preferred file, 0 = empty */
+	struct cached_file *e = s->cache;
 
+	while (cap < 2 * s->ncache)
+		cap *= 2;
+	mask = cap - 1;
+	best = xcalloc(cap, sizeof(*best));
 	for (i = 0; i < s->ncache; i++) {
-		free(s->cache[i].dup_of);
-		s->cache[i].dup_of = NULL;
-		if (s->cache[i].vm != NULL)
-			ix[k++] = i;
+		free(e[i].dup_of);
+		e[i].dup_of = NULL;
+		if (e[i].vm == NULL)
+			continue;
+		h = uuid_slot(e, best, mask, &e[i]);
+		if (best[h] == 0 || account_file_preferred(e[i].vm, e[i].name, &e[i].mtime,
+							   e[best[h] - 1].vm, e[best[h] - 1].name,
+							   &e[best[h] - 1].mtime))
+			best[h] = i + 1;
 	}
-	if (k > 1)
-		qsort_r(ix, k, sizeof(*ix), cmp_uuid_pos, s->cache);
-	for (i = 0; i < k; i = j) {
-		const struct cached_file *e = s->cache;
-
-		best = ix[i];
-		for (j = i + 1; j < k && strcmp(e[ix[j]].vm->uuid, e[ix[i]].vm->uuid) == 0; j++)
-			if (account_file_preferred(e[ix[j]].vm, e[ix[j]].name, &e[ix[j]].mtime,
-						   e[best].vm, e[best].name, &e[best].mtime))
-				best = ix[j];
-		for (; i < j; i++)
-			if (ix[i] != best)
-				s->cache[ix[i]].dup_of = xstrdup(e[best].name);
-		j = i;
+	for (i = 0; i < s->ncache; i++) {
+		if (e[i].vm == NULL)
+			continue;
+		h = uuid_slot(e, best, mask, &e[i]);
+		if (best[h] - 1 != i)
+			e[i].dup_of = xstrdup(e[best[h] - 1].name);
 	}
-	free(ix);
+	free(best);
 }
 
 /* A duplicate is logged and counted in numaParseErrors once per change of its file. */
@@ -266,9 +296,11 @@ static void rebuild_views(struct scan *s)
 	free(s->vms);
 	free(s->files);
 	free(s->stamps);
+	free(s->parse_ids);
 	s->vms = xcalloc(s->ncache, sizeof(*s->vms));
 	s->files = xcalloc(s->ncache, sizeof(*s->files));
 	s->stamps = xcalloc(s->ncache, sizeof(*s->stamps));
+	s->parse_ids = xcalloc(s->ncache, sizeof(*s->parse_ids));
 	s->nvms = 0;
 	for (i = 0; i < s->ncache; i++) {
 		if (s->cache[i].vm == NULL || s->cache[i].dup_of != NULL)
@@ -277,6 +309,7 @@ static void rebuild_views(struct scan *s)
 		s->files[s->nvms] = s->cache[i].name;
 		s->stamps[s->nvms] = (struct scan_stamp){s->cache[i].dev, s->cache[i].ino,
 							 s->cache[i].size, s->cache[i].mtime};
+		s->parse_ids[s->nvms] = s->cache[i].parse_id;
 		s->nvms++;
 	}
 }
@@ -399,6 +432,101 @@ int scan_run(struct scan *s, char *err, size_t errlen)
 	return parsed;
 }
 
+/* The cache slot of name, or where it would go (*found false). */
+static size_t find_slot(const struct scan *s, const char *name, bool *found)
+{
+	size_t lo = 0, hi = s->ncache;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int r = strcmp(s->cache[mid].name, name);
+
+		if (r == 0) {
+			*found = true;
+			return mid;
+		}
+		if (r < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	*found = false;
+	return lo;
+}
+
+/* One named file brought up to date: 1 when it was parsed, 0 when it stayed, -1 when it is
+ * no longer a VM file (and was one). */
+static int update_name(struct scan *s, const char *name, const struct stat *st)
+{
+	bool found;
+	size_t i = find_slot(s, name, &found);
+	struct cached_file *f = &s->cache[i];
+
+	if (st->st_mode == 0 || S_ISDIR(st->st_mode)) { /* gone, or a directory */
+		if (!found)
+			return 0;
+		cached_file_clear(f);
+		memmove(f, f + 1, (s->ncache - i - 1) * sizeof(*f));
+		s->ncache--;
+		return -1;
+	}
+	if (found && same_key(f, st))
+		return 0;
+	if (found) {
+		cached_file_clear(f);
+	} else {
+		s->cache = xreallocarray(s->cache, s->ncache + 1, sizeof(*s->cache));
+		f = &s->cache[i];
+		memmove(f + 1, f, (s->ncache - i) * sizeof(*f));
+		s->ncache++;
+	}
+	memset(f, 0, sizeof(*f));
+	yield_point();
+	parse_into(s, f, name, st);
+	return 1;
+}
+
+/* The directory is the one the last full read listed, and that read left a cache to trust. */
+static bool can_trust(struct scan *s)
+{
+	struct stat st;
+
+	if (!s->read_once || s->stale || s->dir_missing || !s->have_dir_key ||
+	    stat(s->dir, &st) != 0 || st.st_dev != s->dir_key.st_dev ||
+	    st.st_ino != s->dir_key.st_ino)
+		return false;
+	s->dir_key = st; /* before the names: a change while they are read shows next time */
+	return true;
+}
+
+int scan_run_names(struct scan *s, char *const *names, size_t n, char *err, size_t errlen)
+{
+	struct stat *st;
+	int parsed = 0, errnum = 0, r;
+	bool changed = false;
+	size_t i;
+
+	if (!can_trust(s))
+		return scan_run(s, err, errlen);
+	st = xcalloc(n ? n : 1, sizeof(*st));
+	if (stat_names(s->dir, names, n, st, &errnum, err, errlen) < 0) {
+		free(st);
+		return read_failed(s, errnum);
+	}
+	for (i = 0; i < n; i++) {
+		if (!scan_wanted_name(names[i]) || strchr(names[i], '/'))
+			continue;
+		r = update_name(s, names[i], &st[i]);
+		parsed += r > 0;
+		changed |= r != 0;
+	}
+	free(st);
+	if (changed)
+		s->generation++;
+	rebuild_views(s);
+	return parsed;
+}
+
 size_t scan_vms(const struct scan *s, struct vm *const **vms, const char *const **files)
 {
 	*vms = s->vms;
@@ -409,6 +537,11 @@ size_t scan_vms(const struct scan *s, struct vm *const **vms, const char *const 
 const struct scan_stamp *scan_stamps(const struct scan *s)
 {
 	return s->stamps;
+}
+
+const uint64_t *scan_parse_ids(const struct scan *s)
+{
+	return s->parse_ids;
 }
 
 bool scan_stamp_equal(const struct scan_stamp *a, const struct scan_stamp *b)

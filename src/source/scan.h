@@ -28,6 +28,13 @@ const char *scan_dir(const struct scan *s);
  * directory was last missing, -1 as if it were not there. */
 int scan_run(struct scan *s, char *err, size_t errlen);
 
+/* scan_run() for the named files only (inotify named them; a name twice is fine): each is
+ * stat'ed, parsed when new or changed, dropped when gone; every other file is taken to be as
+ * the last scan left it. The same returns as scan_run(). It is scan_run() when there is no
+ * earlier full read to trust: none since the directory was missing or unreadable, or the
+ * directory is another one (inode) now. */
+int scan_run_names(struct scan *s, char *const *names, size_t n, char *err, size_t errlen);
+
 /* The valid VMs in file-name order, borrowed until the next scan_run()/scan_free(). */
 size_t scan_vms(const struct scan *s, struct vm *const **vms, const char *const **files);
 
@@ -41,6 +48,9 @@ struct scan_stamp {
 /* Parallel to scan_vms(), borrowed likewise. */
 const struct scan_stamp *scan_stamps(const struct scan *s);
 bool scan_stamp_equal(const struct scan_stamp *a, const struct scan_stamp *b);
+/* Parallel to scan_vms(), borrowed likewise: each VM's parse, numbered; a number is never
+ * given to another parse of this scan, so an equal number is the same struct vm, unchanged. */
+const uint64_t *scan_parse_ids(const struct scan *s);
 /* Copy the current invalid files into a model's error list. */
 void scan_add_errors(const struct scan *s, struct model *m);
 /* Add a warning per file skipped because another file holding its UUID is the VM (one UUID

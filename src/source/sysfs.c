@@ -700,28 +700,17 @@ static struct cpuset *quick_set(int dfd, const char *rel, unsigned limit)
 	return cpuset_parse(buf, len, limit, CPUSET_KERNEL, why, sizeof(why));
 }
 
-/* prev without its per-read values: nodes, CPUs, distances, pool sizes. */
+/* prev without its per-read values: nodes, CPUs, distances, pool sizes (the caller refreshes
+ * those only for a host read without warnings, and names no devices yet). */
 static struct host *copy_layout(const struct host *prev)
 {
-	struct host *h = xcalloc(1, sizeof(*h));
-	size_t i;
+	struct host *h = host_dup(prev);
 
-	h->nnodes = prev->nnodes;
-	if (prev->nnodes)
-		h->nodes = xcalloc(prev->nnodes, sizeof(*h->nodes));
-	for (i = 0; i < prev->nnodes; i++) {
-		const struct node *o = &prev->nodes[i];
-		struct node *n = &h->nodes[i];
-
-		*n = *o;
-		n->cpus = cpuset_dup(o->cpus);
-		n->dist = xmemdup(o->dist, o->ndist, sizeof(*n->dist));
-		n->huge = xmemdup(o->huge, o->nhuge, sizeof(*n->huge));
-	}
-	h->node_ids = cpuset_dup(prev->node_ids);
+	free(h->devs);
+	h->devs = NULL;
+	h->ndevs = 0;
+	cpuset_free(h->cpus);
 	h->cpus = cpuset_new(CPUSET_MAX_CPUS);
-	h->online_cpus = prev->online_cpus ? cpuset_dup(prev->online_cpus) : NULL;
-	h->base_page_kib = prev->base_page_kib;
 	return h;
 }
 

@@ -31,6 +31,9 @@ struct watch {
 	bool on_dir;   /* wd watches dir itself, not an ancestor */
 	bool failed;   /* the last attempt failed: warned once, retried on the timer */
 	char *watched; /* the path wd watches */
+	char **names;  /* what the events since watch_take_names() named */
+	size_t nnames, capnames;
+	bool names_lost; /* some event named a file that names does not hold */
 };
 
 /* "/a/b/" -> "/a/b"; "" -> "." */
@@ -179,6 +182,43 @@ static const char *next_component(const struct watch *w, char *buf, size_t len)
 	return buf;
 }
 
+static void free_names(char **names, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+}
+
+static void keep_name(struct watch *w, const char *name)
+{
+	char **slot;
+
+	if (w->names_lost || w->nnames >= WATCH_NAMES_MAX) {
+		w->names_lost = true;
+		return;
+	}
+	slot = array_push(&w->names, &w->nnames, &w->capnames, sizeof(*w->names));
+	*slot = xstrdup(name);
+}
+
+char **watch_take_names(struct watch *w, size_t *n)
+{
+	char **names = w->names;
+
+	*n = w->nnames;
+	if (w->names_lost) {
+		free_names(names, w->nnames);
+		names = NULL;
+		*n = 0;
+	}
+	w->names = NULL;
+	w->nnames = w->capnames = 0;
+	w->names_lost = false;
+	return names;
+}
+
 struct watch *watch_new(const char *dir)
 {
 	struct watch *w = xcalloc(1, sizeof(*w));
@@ -197,6 +237,7 @@ void watch_free(struct watch *w)
 	unwatch(w);
 	if (w->fd >= 0)
 		close(w->fd);
+	free_names(w->names, w->nnames);
 	free(w->dir);
 	free(w);
 }
@@ -237,8 +278,10 @@ static unsigned event_bits(struct watch *w, const struct inotify_event *ev, bool
 			*rearm = true;
 		return 0;
 	}
-	if (ev->len && scan_wanted_name(ev->name))
+	if (ev->len && scan_wanted_name(ev->name)) {
+		keep_name(w, ev->name);
 		return WATCH_CHANGED;
+	}
 	return 0;
 }
 
@@ -276,5 +319,7 @@ unsigned watch_read(struct watch *w)
 		if (w->on_dir && !was_on_dir)
 			bits |= WATCH_RESCAN;
 	}
+	if (bits & WATCH_RESCAN)
+		w->names_lost = true; /* every file may have changed */
 	return bits;
 }

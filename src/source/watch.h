@@ -5,6 +5,7 @@
 #define NUMATOPD_WATCH_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 /* What watch_read() saw (bits). */
 enum {
@@ -23,6 +24,12 @@ void watch_free(struct watch *w);
 int watch_fd(const struct watch *w);
 /* Drain the pending events; WATCH_* bits, 0 for nothing relevant. */
 unsigned watch_read(struct watch *w);
+/* The *.xml names the events drained by watch_read() since the last call named (duplicates
+ * possible): the caller frees names[i] and the array. NULL, *n 0, when there were none, and
+ * when some are not known (more than WATCH_NAMES_MAX, a queue overflow, the directory itself
+ * came or went): then every file may have changed. */
+#define WATCH_NAMES_MAX 1024
+char **watch_take_names(struct watch *w, size_t *n);
 /* From the refresh timer: try again what failed (inotify instance, watch limit). */
 void watch_retry(struct watch *w);
 /* True when the directory itself is watched (not a parent, not nothing). */
