@@ -4,8 +4,8 @@
 # all gone (an empty proc root) bring 600 numaVmGone at the first runtime pass. The master
 # answers each one; answers left unread fill the AgentX socket and, with the master blocked
 # writing them, both ends blocked in sendmsg for ever (numatopd hung, ignored SIGTERM; seen with
-# 253 at once). Every notification must reach snmptrapd, numatopd must go on answering, and it
-# must stop on SIGTERM.
+# 253 at once). numatopd must hand every notification to the master, snmptrapd must receive them
+# (at least 90 % under load: UDP), numatopd must go on answering, and it must stop on SIGTERM.
 set -u
 TESTS_DIR=${TESTS_DIR:-$(cd "$(dirname "$0")" && pwd)}
 . "$TESTS_DIR/lib.sh"
@@ -23,12 +23,19 @@ mkdir -p "$PROC" "$NT_DIR/cgroup"
 printf 'cpu  1 0 0 0\nbtime 1700000000\n' >"$PROC/stat"
 printf 'refreshInterval 600\nruntimeInterval 10\n' >"$NT_DIR/storm.conf"
 
+# UDP datagrams the kernel dropped for a full receive buffer, machine-wide (/proc/net/snmp)
+udp_rcvbuf_errors() {
+	awk '$1 == "Udp:" { if (!h) { for (i = 2; i <= NF; i++) if ($i == "RcvbufErrors") c = i; h = 1 }
+		else print $c + 0 }' /proc/net/snmp 2>/dev/null || echo 0
+}
+
 nt_start_trapd || exit 1
 nt_start_snmpd "trap2sink 127.0.0.1:$NT_TRAP_PORT public" </dev/null || exit 1
 NT_RUNTIME_ARG="--proc-root $PROC --cgroup-root $NT_DIR/cgroup" \
 	nt_start_numatopd -c "$NT_DIR/storm.conf" --sysfs-root "$FX/sys" --libvirt-xml-dir "$VMS" ||
 	exit 1
 nt_wait_numatopd_registered || exit 1
+drops0=$(udp_rcvbuf_errors)
 
 gone_re=$(nt_re "OID: $ROOT.0.13")
 got=0
@@ -40,8 +47,20 @@ while [ $i -lt $((limit * 10)) ]; do
 	sleep 0.1
 	i=$((i + 1))
 done
-[ "$got" -eq $N ] && nt_pass "all $N numaVmGone notifications reached snmptrapd in $((i / 10)).$((i % 10)) s" ||
-	nt_fail "$got of $N numaVmGone notifications reached snmptrapd within $limit s"
+# snmpd forwards them to snmptrapd over UDP, unacknowledged: on a loaded machine a few of a
+# burst can be lost on the way (seen: 12 of 600 with four busy loops on 2 cores, no receive-buffer
+# drop counted). All arrive on an idle machine; at least 90 % must arrive, where the deadlock let
+# 253 out and then nothing, and the next check counts every one numatopd handed to the master.
+sleep 1
+got=$(nt_traps | grep -c -E -- "$gone_re")
+drops=$(($(udp_rcvbuf_errors) - drops0))
+if [ "$got" -eq $N ]; then
+	nt_pass "all $N numaVmGone notifications reached snmptrapd in $((i / 10)).$((i % 10)) s"
+elif [ "$got" -ge $((N * 9 / 10)) ]; then
+	nt_pass "$got of $N numaVmGone notifications reached snmptrapd (UDP under load; $drops receive-buffer drops counted meanwhile)"
+else
+	nt_fail "$got of $N numaVmGone notifications reached snmptrapd within $limit s ($drops UDP receive-buffer drops meanwhile)"
+fi
 sent=$(grep -c '^sent numaVmGone' "$NT_DIR/numatopd.log")
 [ "$sent" -eq $N ] && nt_pass "numatopd logged $N sent numaVmGone" ||
 	nt_fail "numatopd logged $sent sent numaVmGone, want $N"
