@@ -172,7 +172,8 @@ static void test_persistent_memory_apart(void **state)
 
 	(void)state;
 	assert_int_equal(m1->vms[0].memory, 1048576 * KiB);
-	assert_int_equal(m1->vms[0].mem_persistent, 523264 * KiB);
+	/* 523264 KiB as written, 524288 once libvirt rounds it to 2 MiB at start */
+	assert_int_equal(m1->vms[0].mem_persistent, 524288 * KiB);
 	assert_int_equal(m1->vms[0].mem_devices, 0);
 	assert_int_equal(m2->vms[0].memory, 2095104 * KiB);
 	assert_int_equal(m2->vms[0].mem_persistent, 524288 * KiB);
@@ -192,6 +193,89 @@ static void test_sgx_epc_apart(void **state)
 	assert_int_equal(m->vms[0].mem_enclave, (65536 + 16384) * KiB);
 	assert_int_equal(m->vms[0].mem_devices, 0);
 	unload(m);
+}
+
+/* A domain written here, for the cases libvirt's test domains do not hold. */
+static struct vm *parse_text(const char *xml)
+{
+	char err[ERRLEN] = "";
+	struct vm *vm = NULL;
+
+	if (domxml_parse_buffer(xml, strlen(xml), &vm, err, sizeof(err)) < 0)
+		fail_msg("inline domain: %s", err);
+	return vm;
+}
+
+#define DOM_HEAD                                                                              \
+	"<domain type='kvm'><name>dev</name><uuid>5f1c2d3e-0000-4000-8000-00000000000a</uuid>" \
+	"<memory unit='KiB'>%s</memory><vcpu>2</vcpu><os><type arch='%s'>hvm</type></os>"
+
+/* Persistent and enclave devices are rounded like DIMMs in a config file (513 MiB: to 514 MiB
+ * on x86, 768 MiB on ppc64), never in a status file (libvirt rounded them when it started the VM); a
+ * ppc64 nvdimm stays as written (libvirt rounded it around its label when it was defined). */
+static void test_persistent_and_enclave_rounded_as_libvirt_will(void **state)
+{
+	static const struct {
+		const char *head, *tail, *arch, *model;
+		uint64_t want_kib;
+	} cases[] = {
+	    {"", "", "x86_64", "nvdimm", 526336},
+	    {"", "", "x86_64", "virtio-pmem", 526336},
+	    {"", "", "x86_64", "sgx-epc", 526336},
+	    {"", "", "ppc64le", "virtio-pmem", 786432},
+	    {"", "", "ppc64le", "nvdimm", 525312},
+	    {"<domstatus state='running' pid='1'>", "</domstatus>", "x86_64", "nvdimm", 525312},
+	    {"<domstatus state='running' pid='1'>", "</domstatus>", "x86_64", "sgx-epc", 525312},
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *xml = xasprintf("%s" DOM_HEAD "<devices><memory model='%s'><target>"
+				      "<size unit='KiB'>525312</size></target></memory></devices>"
+				      "</domain>%s",
+				      cases[i].head, "1572864", cases[i].arch, cases[i].model,
+				      cases[i].tail);
+		struct vm *vm = parse_text(xml);
+		struct model *m = account_one(vm, "dev.xml");
+		bool enclave = strcmp(cases[i].model, "sgx-epc") == 0;
+
+		assert_int_equal(m->nvms, 1);
+		assert_int_equal(enclave ? m->vms[0].mem_enclave : m->vms[0].mem_persistent,
+				 cases[i].want_kib * KiB);
+		assert_int_equal(enclave ? m->vms[0].mem_persistent : m->vms[0].mem_enclave, 0);
+		model_unref(m);
+		vm_free(vm);
+		free(xml);
+	}
+}
+
+/* A DIMM with its own nodemask is bound there in strict mode, but in restrictive mode libvirt
+ * hands QEMU no host nodes (only the cgroup's cpuset.mems applies): it follows its cell. */
+static void test_dimm_nodemask_ignored_when_restrictive(void **state)
+{
+	static const char *modes[] = {"strict", "restrictive"};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < 2; i++) {
+		char *xml = xasprintf(
+		    DOM_HEAD "<numatune><memory mode='%s' nodeset='0'/></numatune>"
+			     "<cpu><numa><cell id='0' cpus='0-1' memory='1048576' unit='KiB'/></numa>"
+			     "</cpu><devices><memory model='dimm'><source><nodemask>1</nodemask>"
+			     "</source><target><size unit='KiB'>524288</size><node>0</node>"
+			     "</target></memory></devices></domain>",
+		    "1572864", "x86_64", modes[i]);
+		struct vm *vm = parse_text(xml);
+		struct model *m = account_one(vm, "dev.xml");
+
+		assert_int_equal(m->vms[0].memory, 1572864 * KiB);
+		assert_int_equal(model_node(m, 0)->mem_used, (i == 0 ? 1048576 : 1572864) * KiB);
+		assert_int_equal(model_node(m, 1)->mem_used, (i == 0 ? 524288 : 0) * KiB);
+		model_unref(m);
+		vm_free(vm);
+		free(xml);
+	}
 }
 
 /* ---------------------------------------------------------------- page size, ids, cells */
@@ -410,6 +494,8 @@ int main(void)
 	    cmocka_unit_test(test_virtio_mem_requested),
 	    cmocka_unit_test(test_persistent_memory_apart),
 	    cmocka_unit_test(test_sgx_epc_apart),
+	    cmocka_unit_test(test_persistent_and_enclave_rounded_as_libvirt_will),
+	    cmocka_unit_test(test_dimm_nodemask_ignored_when_restrictive),
 	    cmocka_unit_test(test_system_page_size_is_not_huge),
 	    cmocka_unit_test(test_big_cpu_ids_accepted),
 	    cmocka_unit_test(test_no_memory_element),

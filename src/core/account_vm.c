@@ -157,6 +157,17 @@ static uint64_t device_ram(const struct vm *vm, const struct memdev *d)
 	return round_up(d->size, vm->ppc64 ? ALIGN_PPC64 : ALIGN_DIMM);
 }
 
+/* The size libvirt will give a persistent (nvdimm, virtio-pmem) or enclave (sgx-epc) device
+ * (qemuDomainAlignMemorySizes rounds every model, as for DIMMs). A ppc64 nvdimm is the
+ * exception: libvirt rounds its guest area down around the label when the domain is defined
+ * (qemuDomainNVDimmAlignSizePseries), so a config file holds that size already. */
+static uint64_t device_size(const struct vm *vm, const struct memdev *d)
+{
+	if (vm->is_status || (vm->ppc64 && d->model == MEMDEV_NVDIMM))
+		return d->size;
+	return round_up(d->size, vm->ppc64 ? ALIGN_PPC64 : ALIGN_DIMM);
+}
+
 /* libvirt's initial memory (virDomainDefGetMemoryInitial): <memory> minus every device. */
 static uint64_t initial_memory(const struct vm *vm)
 {
@@ -355,18 +366,24 @@ static void warn_lost(struct ctx *c, const struct vmctx *v, size_t i, uint64_t b
 
 /* A RAM device with its own <source><nodemask> or <pagesize> is a backend of its own
  * (qemuBuildMemoryBackendProps): bound to that nodemask, with that page size; what it does
- * not say comes from its target cell (binding, mode, page size). */
+ * not say comes from its target cell (binding, mode, page size). The mode is its cell's, else
+ * the domain's; in restrictive mode libvirt gives QEMU no host nodes at all (only the cgroup's
+ * cpuset.mems applies), so the device's own nodemask has no effect and it follows its cell. */
 static void own_backend(struct ctx *c, struct vmctx *v, const struct memdev *d,
 			const struct gcell *g, uint64_t ram)
 {
 	const struct vm *vm = v->vm;
 	struct gcell *b = &v->devs[v->ndevs++];
+	enum mem_mode mode = g && g->nodes
+				     ? g->mode
+				     : bound_mode(vm->has_numatune_memory ? vm->mem_mode
+									  : MEM_MODE_STRICT);
 
 	b->id = g ? g->id : 0;
 	b->mem = ram;
 	b->huge_kib = d->page_kib ? huge_kib(c, d->page_kib) : g ? g->huge_kib : 0;
 	b->mode = MEM_MODE_NONE;
-	if (d->nodemask == NULL) {
+	if (d->nodemask == NULL || mode == MEM_MODE_RESTRICTIVE) {
 		if (g && g->nodes) {
 			b->nodes = cpuset_dup(g->nodes);
 			b->mode = g->mode;
@@ -381,8 +398,7 @@ static void own_backend(struct ctx *c, struct vmctx *v, const struct memdev *d,
 		b->nodes = NULL;
 		return;
 	}
-	b->mode = g && g->nodes ? g->mode
-				: bound_mode(vm->has_numatune_memory ? vm->mem_mode : MEM_MODE_STRICT);
+	b->mode = mode;
 }
 
 /* Each device by its family: RAM (dimm, virtio-mem) follows its cell or is a backend of its
@@ -401,11 +417,11 @@ static uint64_t place_devices(struct ctx *c, struct vmctx *v)
 		uint64_t ram = device_ram(vm, d);
 
 		if (d->model == MEMDEV_NVDIMM || d->model == MEMDEV_VIRTIO_PMEM) {
-			add_sat(&v->mem_persistent, d->size);
+			add_sat(&v->mem_persistent, device_size(vm, d));
 			continue;
 		}
 		if (!is_ram(d)) {
-			add_sat(&v->mem_enclave, d->size);
+			add_sat(&v->mem_enclave, device_size(vm, d));
 			continue;
 		}
 		add_sat(&v->mem_devices, ram);
