@@ -9,7 +9,8 @@
 #
 # The shipped modules: numatopd, numatopd_nodes, numatopd_vms. VARIANTS=1: also numatopd with max_repetitions 25 (the
 # exporter's default) and 100 (shipped: 50), without the name/UUID lookups (the vm_index label
-# instead), and with numaVcpuTable walked too (walked, not exported: its cost alone).
+# instead), and with the whole numaVcpuTable walked (walked, not exported: the cost of its columns
+# but numaVcpuAffinityVerdict, which the module walks already).
 # Prints one line per module: "B5 N MODULE median_s min_s samples varbinds walk_median_s
 # http_code cpu_s", cpu_s the CPU time (user + system) per scrape of the exporter, snmpd and
 # numatopd together (B5_PIDS: the pids of snmpd and numatopd when TARGET is given): the work, which

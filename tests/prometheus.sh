@@ -7,7 +7,10 @@
 #   fields: Debian 12 has no 0.23 exporter to load it);
 # - the exporter scrapes numatopd (fixture host) through a private snmpd, and the metrics carry
 #   the fixture's values with node/vm/uuid/size labels, byte values as exact gauges, booleans as
-#   0/1; numatopd_nodes and numatopd_vms together give what numatopd gives.
+#   0/1; numatopd_nodes and numatopd_vms together give what numatopd gives;
+# - with runtime reads on fixtures/runtime's /proc and cgroup trees, the runtime truth comes out:
+#   runtime state and vCPU affinity verdict as info metrics (vm/uuid/vcpu labels), resident and
+#   stray bytes as gauges.
 #
 # Environment: as for every test of tests/lib.sh (FIXTURES, NUMATOPD, TESTS_DIR, MIBSRC,
 # SHARED_MIBS, ...), and
@@ -231,5 +234,56 @@ for m in numaNodeNumaHit numaNodeLocalNode numaNodeOtherNode; do
 done
 has 'numaNodeLocalNode{node="4"} 9.441844e+06'
 count numaNodeLocalNode 3
+# runtime reads off (tests/lib.sh): nothing measured, one verdict series per vCPU
+has "numaVmRuntimeState_info{numaVmRuntimeState=\"unknown\",uuid=\"$DB\",vm=\"db-multinode\"} 1"
+has "numaVcpuAffinityVerdict_info{numaVcpuAffinityVerdict=\"unknown\",uuid=\"$DB\",vcpu=\"3\",vm=\"db-multinode\"} 1"
+has "numaVmMemStray{uuid=\"$DB\",vm=\"db-multinode\"} 0"
+
+# ------------------------------------------------------------------ runtime truth
+
+# fixtures/runtime (its README.md has the facts): the fake /proc and cgroup v2 trees
+nt_stop_numatopd
+RT=$FIXTURES/runtime
+px_start_runtime_numatopd "$RT/libvirt" "$RT/proc-v2" "$RT/cgroup-v2" || exit 1
+px_scrape numatopd "$NT_DIR/runtime.out"
+if [ "$PX_CODE" = 200 ]; then
+	nt_pass "GET /snmp?module=numatopd with runtime reads on: 200"
+else
+	nt_fail "GET /snmp?module=numatopd with runtime reads on: HTTP '$PX_CODE'"
+	tail -n 20 "$NT_DIR/runtime.out" >&2
+	nt_done
+fi
+cp "$NT_DIR/runtime.out" "$NT_DIR/metrics.out"
+grep -v -e '^#' -e '^snmp_scrape_' "$NT_DIR/runtime.out" | sort >"$NT_DIR/samples"
+rt() { # rt N: the UUID of the fixture's VM with domain id N
+	echo "uuid=\"00000000-0000-4000-8000-0000000000$1\""
+}
+# numaVmRuntimeState: an info metric, the state's name in a label of the metric's name
+has "numaVmRuntimeState_info{numaVmRuntimeState=\"running\",$(rt 31),vm=\"rt-stray\"} 1"
+has "numaVmRuntimeState_info{numaVmRuntimeState=\"gone\",$(rt 34),vm=\"rt-gone\"} 1"
+has "numaVmRuntimeState_info{numaVmRuntimeState=\"gone\",$(rt 36),vm=\"rt-zombie\"} 1"
+has "numaVmRuntimeState_info{numaVmRuntimeState=\"starting\",$(rt 37),vm=\"rt-starting\"} 1"
+has "numaVmRuntimeState_info{numaVmRuntimeState=\"notRunning\",$(rt 39),vm=\"rt-defined\"} 1"
+count numaVmRuntimeState_info 9
+# bytes: 2100 MiB resident, 200 of them stray on node 4
+has "numaVmMemResident{$(rt 31),vm=\"rt-stray\"} 2.2020096e+09"
+has "numaVmMemStray{$(rt 31),vm=\"rt-stray\"} 2.097152e+08"
+has "numaVmAssignMemResident{node=\"4\",$(rt 31),vm=\"rt-stray\"} 2.097152e+08"
+has 'numaNodeMemResidentByVms{node="0"} 1.893728256e+09'
+has 'numaNodeVcpusRunning{node="0"} 4'
+# numaVcpuAffinityVerdict, the one column of numaVcpuTable walked: vm, uuid and vcpu labels
+has "numaVcpuAffinityVerdict_info{numaVcpuAffinityVerdict=\"escaped\",$(rt 32),vcpu=\"1\",vm=\"rt-escaped\"} 1"
+has "numaVcpuAffinityVerdict_info{numaVcpuAffinityVerdict=\"narrowed\",$(rt 33),vcpu=\"1\",vm=\"rt-float\"} 1"
+has "numaVcpuAffinityVerdict_info{numaVcpuAffinityVerdict=\"same\",$(rt 33),vcpu=\"0\",vm=\"rt-float\"} 1"
+has "numaVcpuAffinityVerdict_info{numaVcpuAffinityVerdict=\"unknown\",$(rt 34),vcpu=\"0\",vm=\"rt-gone\"} 1"
+count numaVcpuAffinityVerdict_info 13
+for m in numaVmMemResident numaVmMemStray numaVmAssignMemResident numaNodeMemResidentByVms \
+	numaNodeVcpusRunning numaVmRuntimeState_info numaVcpuAffinityVerdict_info; do
+	if grep -q -x -F "# TYPE $m gauge" "$NT_DIR/metrics.out"; then
+		nt_pass "$m is a gauge"
+	else
+		nt_fail "$m is not declared a gauge: $(grep "^# TYPE $m " "$NT_DIR/metrics.out")"
+	fi
+done
 
 nt_done

@@ -9,6 +9,10 @@
 #	                               timeout header (10 s; 0.21 ignores it, later versions use it);
 #	                               sets PX_CODE (HTTP code, 000: no answer in time) and
 #	                               PX_SECONDS (wall time of the GET)
+#	px_start_runtime_numatopd LIBVIRT PROC CGROUP
+#	                               numatopd (nt_start_numatopd) on the fixture host's sysfs with
+#	                               runtime reads on, from these trees (as fixtures/runtime's
+#	                               libvirt/, proc-v2/, cgroup-v2/), registered with snmpd
 #
 # Environment read: SNMP_EXPORTER (default: prometheus-snmp-exporter in PATH).
 # shellcheck disable=SC2034 # PX_* are for the script that sources this
@@ -77,4 +81,16 @@ px_scrape() {
 		-H "X-Prometheus-Scrape-Timeout-Seconds: 10" \
 		"http://127.0.0.1:$PX_PORT/snmp?module=$1&target=$NT_TARGET")
 	PX_SECONDS=$(awk -v a="$px__t0" -v b="$(date +%s%N)" 'BEGIN { printf "%.3f", (b - a) / 1e9 }')
+}
+
+# NT_RUNTIME_ARG (tests/lib.sh: --no-runtime for every other start) only for this start
+px_start_runtime_numatopd() {
+	printf 'runtimeInterval 10\n' >"$NT_DIR/runtime.conf"
+	px__rt=$NT_RUNTIME_ARG
+	NT_RUNTIME_ARG="--proc-root $2 --cgroup-root $3"
+	px__st=0
+	nt_start_numatopd -c "$NT_DIR/runtime.conf" --sysfs-root "$FIXTURES/host/sys" \
+		--libvirt-xml-dir "$1" || px__st=1
+	NT_RUNTIME_ARG=$px__rt
+	[ $px__st = 0 ] && nt_wait_numatopd_registered
 }

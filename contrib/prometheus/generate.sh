@@ -15,7 +15,7 @@
 # After the generator, one rename: its labels are the MIB's index names; this keeps the
 # module's labels of the hand-written versions, and node_exporter's `node` for the NUMA node:
 # numaNodeId -> node, numaVmName -> vm, numaVmUuid -> uuid, numaHugepageSize -> size,
-# numaNodeDistancePeer -> peer.
+# numaNodeDistancePeer -> peer, numaVcpuId -> vcpu.
 #
 # Environment: MIBDIRS (default: the source tree's mibs/ and tests/mibs/, which hold
 # NUMA-TOPOLOGY-MIB and the base modules it imports), SNMP_GENERATOR (default:
@@ -53,7 +53,8 @@ header() {
 		-e 's/^\( *labelname:\) numaVmName$/\1 vm/' \
 		-e 's/^\( *labelname:\) numaVmUuid$/\1 uuid/' \
 		-e 's/^\( *- labelname:\) numaHugepageSize$/\1 size/' \
-		-e 's/^\( *- labelname:\) numaNodeDistancePeer$/\1 peer/' "$tmp/gen.yml"
+		-e 's/^\( *- labelname:\) numaNodeDistancePeer$/\1 peer/' \
+		-e 's/^\( *- labelname:\) numaVcpuId$/\1 vcpu/' "$tmp/gen.yml"
 } >"$tmp/snmp.yml"
 
 # 0.23 layout: "version" and "auth" of each module move to auths.numatopd_v2 (the modules share
