@@ -36,6 +36,7 @@
 #	nt_wait_for_trap ERE [SECS]    nt_wait_for_line on the trap records of $NT_TRAPLOG
 #	nt_traps                       print the trap records received so far
 #	nt_re STRING                   STRING with ERE metacharacters escaped (OIDs: dots)
+#	nt_vm_xml ID NAME MEMORY XML   print a plain libvirt <domain> file (see below)
 #	nt_track PID                   stop this process too at exit
 #	nt_alive PID                   true while PID runs (a zombie counts as gone)
 #
@@ -601,6 +602,19 @@ nt_trap_re() {
 # ERE-quote: nt_re .1.3.6 -> \.1\.3\.6
 nt_re() {
 	printf '%s\n' "$1" | sed 's/[][\.*^$+?(){}|/]/\\&/g'
+}
+
+# ------------------------------------------------------------------ VM files
+
+# nt_vm_xml ID NAME MEMORY EXTRA_XML: a plain <domain> file (the /etc/libvirt/qemu form) on
+# stdout; uuid 3b0e4c1a-...-<ID as 12 digits>; MEMORY is GiB, or a number with its unit (256MiB);
+# EXTRA_XML is one line (<vcpu>, <numatune>...) before </domain>.
+nt_vm_xml() {
+	nt__mem=${3%%[!0-9]*}
+	nt__unit=${3#"$nt__mem"}
+	printf "<domain type='kvm' id='%s'>\n  <name>%s</name>\n" "$1" "$2"
+	printf "  <uuid>3b0e4c1a-0000-4000-8000-%012d</uuid>\n" "$1"
+	printf "  <memory unit='%s'>%s</memory>\n  %s\n</domain>\n" "${nt__unit:-GiB}" "$nt__mem" "$4"
 }
 
 # ------------------------------------------------------------------ numatopd

@@ -73,13 +73,6 @@ expect() {
 	fi
 }
 
-# A plain <domain> file (the /etc/libvirt/qemu form): ID NAME MEMORY_GIB EXTRA_XML
-vm_xml() {
-	printf "<domain type='kvm' id='%s'>\n  <name>%s</name>\n" "$1" "$2"
-	printf "  <uuid>3b0e4c1a-0000-4000-8000-%012d</uuid>\n" "$1"
-	printf "  <memory unit='GiB'>%s</memory>\n  %s\n</domain>\n" "$3" "$4"
-}
-
 # The way libvirt writes a status file: NAME.xml.new, then renamed over NAME.xml.
 put() {
 	cat >"$QEMU/$1.xml.new" && mv "$QEMU/$1.xml.new" "$QEMU/$1.xml"
@@ -91,7 +84,7 @@ del() {
 	rm -f "$QEMU/$1.xml"
 }
 pin() {
-	vm_xml 33 pinme 1 "<vcpu placement='static'>2</vcpu><cputune><vcpupin vcpu='0' \
+	nt_vm_xml 33 pinme 1 "<vcpu placement='static'>2</vcpu><cputune><vcpupin vcpu='0' \
 cpuset='$1'/><vcpupin vcpu='1' cpuset='$2'/></cputune>" | put pinme
 }
 
@@ -133,8 +126,8 @@ sent=0 # notifications of ours expected so far
 # ------------------------------------------------------------------ start
 
 mkdir "$NT_DIR/vms" "$NT_DIR/stage" || exit 99
-vm_xml 31 cpu-hog 1 "<vcpu placement='static' cpuset='8-9'>2</vcpu>" >"$NT_DIR/vms/cpu-hog.xml"
-vm_xml 32 mem-hog 5 "<vcpu>1</vcpu><numatune><memory mode='strict' nodeset='4'/></numatune>" \
+nt_vm_xml 31 cpu-hog 1 "<vcpu placement='static' cpuset='8-9'>2</vcpu>" >"$NT_DIR/vms/cpu-hog.xml"
+nt_vm_xml 32 mem-hog 5 "<vcpu>1</vcpu><numatune><memory mode='strict' nodeset='4'/></numatune>" \
 	>"$NT_DIR/vms/mem-hog.xml"
 cp "$FX/libvirt/huge-1g.xml" "$NT_DIR/vms/" || exit 99
 cp "$FX/libvirt/web-local.xml" "$FX/libvirt/hpc-big.xml" "$FX/libvirt/huge-1g.xml" \
@@ -211,7 +204,7 @@ sent=$((sent + 2))
 floating() {
 	i=100
 	while [ $i -lt 200 ]; do
-		vm_xml $i "quiet-$i" 1 "<vcpu>1</vcpu>" | put "quiet-$i"
+		nt_vm_xml $i "quiet-$i" 1 "<vcpu>1</vcpu>" | put "quiet-$i"
 		i=$((i + 1))
 	done
 }
@@ -365,9 +358,9 @@ nt_stop_numatopd
 #     node 0's raise (it ends raised); nothing of node 1, which the NMS never saw raised.
 #     Then the same with snmpd killed and restarted while three nodes flap: the last
 #     notification of every condition matches its state.
-vm_xml 41 node0-hog 1 "<vcpu placement='static' cpuset='0-3,12-15'>8</vcpu>" \
+nt_vm_xml 41 node0-hog 1 "<vcpu placement='static' cpuset='0-3,12-15'>8</vcpu>" \
 	>"$NT_DIR/vms/node0-hog.xml"
-vm_xml 42 node1-hog 1 "<vcpu placement='static' cpuset='4-7,16-19'>8</vcpu>" \
+nt_vm_xml 42 node1-hog 1 "<vcpu placement='static' cpuset='4-7,16-19'>8</vcpu>" \
 	>"$NT_DIR/vms/node1-hog.xml"
 # in_out NAME: rename a VM file from vms/ into the libvirt directory or back, as a migration
 # or a virsh start/destroy moves it; one notification falls due (5 s)
@@ -574,7 +567,7 @@ r0=$(rebuilds)
 t0=$(awk '{ printf "%d\n", $1 * 1000 }' /proc/uptime)
 i=0
 while [ $i -lt 20 ]; do
-	vm_xml $((300 + i)) "burst-$i" 1 "<vcpu>1</vcpu>" | put "burst-$i"
+	nt_vm_xml $((300 + i)) "burst-$i" 1 "<vcpu>1</vcpu>" | put "burst-$i"
 	i=$((i + 1))
 done
 t1=$(awk '{ printf "%d\n", $1 * 1000 }' /proc/uptime)

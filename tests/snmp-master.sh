@@ -90,14 +90,8 @@ expect_reregistered() {
 CPU1_UP="^TRAP [^$TAB]*$TAB[^$TAB]*$TAB$(nt_re ".1.3.6.1.6.3.1.1.4.1.0 = OID: $ROOT.0.1")"
 CPU1_UP="$CPU1_UP$TAB$(nt_re "$ROOT.1.2.1.3.1 = Gauge32: 8")"
 CPU1_UP="$CPU1_UP$TAB$(nt_re "$ROOT.1.2.1.6.1 = Gauge32: 9")$TAB"
-cat >"$NT_DIR/node1-hog.xml" <<'XML'
-<domain type='kvm' id='41'>
-  <name>node1-hog</name>
-  <uuid>3b0e4c1a-0000-4000-8000-000000000041</uuid>
-  <memory unit='MiB'>256</memory>
-  <vcpu placement='static' cpuset='4-5'>2</vcpu>
-</domain>
-XML
+nt_vm_xml 41 node1-hog 256MiB "<vcpu placement='static' cpuset='4-5'>2</vcpu>" \
+	>"$NT_DIR/node1-hog.xml" || exit 99
 
 nt_start_trapd || exit 1
 # sysORTable: numatopd's numaCompliance row must come back with each new master
