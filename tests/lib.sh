@@ -20,6 +20,7 @@
 #	nt_need TOOL...                skip (77) or, with NUMATOPD_REQUIRE_ALL=1, fail (1)
 #	nt_need_mibs                   the same for $MIBSRC and $SHARED_MIBS (nt_snmp needs them)
 #	nt_free_udp_port               print a UDP port that is free on 127.0.0.1 right now
+#	nt_port_busy udp|tcp PORT      true when PORT is bound (tcp: listening) on any address
 #	nt_start_snmpd [LINE...]       snmpd; extra snmpd.conf lines as arguments, or on stdin (a
 #	                               here-document) when no argument is given and stdin is not a
 #	                               terminal: give </dev/null when there are none. Never pipe
@@ -297,18 +298,23 @@ nt_need_mibs() {
 
 # ------------------------------------------------------------------ ports
 
-# Is UDP port $1 bound on any local address? ss when there is one, else
-# /proc/net/udp{,6}; neither: assume free (the daemons' starters retry on a bind failure).
-nt__udp_port_busy() {
+# nt_port_busy udp|tcp PORT: is PORT bound (tcp: listening) on any local address? ss when there
+# is one, else /proc/net/{udp,tcp}{,6}; neither: assume free (the starters retry on a bind failure).
+nt_port_busy() {
+	case $1 in
+	tcp) nt__ss=-Hnlt nt__state=0A ;;
+	*) nt__ss=-Hnlu nt__state= ;;
+	esac
 	if command -v ss >/dev/null 2>&1; then
-		ss -Hnlu 2>/dev/null | awk -v p="$1" '
+		ss "$nt__ss" 2>/dev/null | awk -v p="$2" '
 			{ n = split($4, a, ":"); if (a[n] == p) found = 1 }
 			END { exit !found }'
 		return
 	fi
-	nt__hex=$(printf '%04X' "$1")
-	cat /proc/net/udp /proc/net/udp6 2>/dev/null |
-		awk -v h="$nt__hex" '{ n = split($2, a, ":"); if (a[n] == h) found = 1 }
+	nt__hex=$(printf '%04X' "$2")
+	cat "/proc/net/$1" "/proc/net/${1}6" 2>/dev/null |
+		awk -v h="$nt__hex" -v s="$nt__state" 's == "" || $4 == s {
+				n = split($2, a, ":"); if (a[n] == h) found = 1 }
 			END { exit !found }'
 }
 
@@ -320,7 +326,7 @@ nt_free_udp_port() {
 		nt__r=$(od -An -N2 -tu2 /dev/urandom 2>/dev/null | tr -d ' ')
 		[ -n "$nt__r" ] || nt__r=$(( ($$ * 7919 + nt__i * 104729 + $(date +%s)) % 65536 ))
 		nt__port=$((20000 + nt__r % 40001))
-		nt__udp_port_busy "$nt__port" || { echo "$nt__port"; return 0; }
+		nt_port_busy udp "$nt__port" || { echo "$nt__port"; return 0; }
 	done
 	echo "nt_free_udp_port: no free UDP port found" >&2
 	return 1
