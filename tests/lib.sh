@@ -32,6 +32,8 @@
 #	                               a traphandle)
 #	nt_stop_trapd
 #	nt_start_numatopd ARGS... / nt_wait_numatopd_registered / nt_stop_numatopd
+#	nt_log_count [-F] RE           how many lines of numatopd's log match (grep -c)
+#	nt_log_at_least N RE PASS FAIL a check: N or more lines of numatopd's log match RE
 #	nt_snmp CMD ARGS...            snmpget/snmpwalk/snmptable... against $NT_TARGET
 #	nt_wait_for_line FILE ERE SECS poll every 0.1 s until a line of FILE matches
 #	nt_wait_for_trap ERE [SECS]    nt_wait_for_line on the trap records of $NT_TRAPLOG
@@ -691,6 +693,23 @@ nt_stop_numatopd() {
 	nt__terminate "${NT_NUMATOPD_PID:-}"
 	nt__valgrind_check || nt_fail "valgrind found errors or leaks in numatopd"
 	NT_NUMATOPD_PID=
+}
+
+# nt_log_count [GREP_OPTION...] RE: how many lines of numatopd's log match RE (grep -c).
+nt_log_count() {
+	grep -c "$@" "$NT_DIR/numatopd.log"
+}
+
+# nt_log_at_least N RE PASS FAIL: nt_pass PASS when N or more lines of numatopd's log match RE,
+# else nt_fail FAIL; both are printf formats, given the count found.
+nt_log_at_least() {
+	nt__n=$(nt_log_count -- "$2")
+	# shellcheck disable=SC2059 # the messages are the caller's formats
+	if [ "$nt__n" -ge "$1" ]; then
+		nt_pass "$(printf "$3" "$nt__n")"
+	else
+		nt_fail "$(printf "$4" "$nt__n")"
+	fi
 }
 
 # ------------------------------------------------------------------ clients

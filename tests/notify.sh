@@ -89,7 +89,7 @@ cpuset='$1'/><vcpupin vcpu='1' cpuset='$2'/></cputune>" | put pinme
 }
 
 reloads() {
-	grep -c 'configuration reloaded' "$NT_DIR/numatopd.log"
+	nt_log_count 'configuration reloaded'
 }
 # reload LINE...: rewrite numatopd.conf, SIGHUP, wait (5 s) for the reload to be logged
 reload() {
@@ -269,14 +269,14 @@ nt_stop_snmpd
 nt_wait_for_line "$NT_DIR/numatopd.log" "AgentX master disconnected us" 5 ||
 	nt_fail "numatopd did not notice the master leaving"
 reload "$reload_lines" || nt_fail "reload while the master is down not logged"
-due0=$(grep -c 'due: numaNodeCpuOversubscription$' "$NT_DIR/numatopd.log")
+due0=$(nt_log_count 'due: numaNodeCpuOversubscription$')
 add cpu-hog
 dl__end=$(($(now_ds) + 50))
-while [ "$(grep -c 'due: numaNodeCpuOversubscription$' "$NT_DIR/numatopd.log")" -le "$due0" ]; do
+while [ "$(nt_log_count 'due: numaNodeCpuOversubscription$')" -le "$due0" ]; do
 	[ "$(now_ds)" -ge "$dl__end" ] && break
 	sleep 0.1
 done
-[ "$(grep -c 'due: numaNodeCpuOversubscription$' "$NT_DIR/numatopd.log")" -gt "$due0" ] &&
+[ "$(nt_log_count 'due: numaNodeCpuOversubscription$')" -gt "$due0" ] &&
 	nt_pass "raise fell due while the master was down" || nt_fail "raise never fell due"
 nt_restart_snmpd || nt_done
 if wait_more "$CPU_UP" "$up0" 10; then
@@ -310,7 +310,7 @@ nt_stop_numatopd
 
 # dues: how many notifications numatopd found due so far (its -Dnumatopd "due: NAME" lines)
 dues() {
-	grep -c 'due: ' "$NT_DIR/numatopd.log"
+	nt_log_count 'due: '
 }
 # wait_dues N SECS: until more than N are due; 1 on timeout
 wait_dues() {
@@ -321,7 +321,7 @@ wait_dues() {
 	done
 }
 rebuilds() {
-	grep -c 'rebuilt: ' "$NT_DIR/numatopd.log"
+	nt_log_count 'rebuilt: '
 }
 # restart LINE...: numatopd again, with numatopd.conf made of LINEs, on $SYS (default the
 # fixture host's sysfs) and QEMU
@@ -461,7 +461,7 @@ flap() {
 	return 0
 }
 backs() {
-	grep -c 'the master is back' "$NT_DIR/numatopd.log"
+	nt_log_count 'the master is back'
 }
 b0=$(backs)
 l0=$(wc -l <"$NT_DIR/numatopd.log")

@@ -137,7 +137,7 @@ nt_alive "$pid" && nt_pass "master killed: numatopd keeps running" ||
 # a raise falls due while no master is there: it must be queued, not lost
 up0=$(nt_traps | grep -c -E -- "$CPU1_UP")
 dues() {
-	grep -c 'due: numaNodeCpuOversubscription$' "$NT_DIR/numatopd.log"
+	nt_log_count 'due: numaNodeCpuOversubscription$'
 }
 more_dues() {
 	[ "$(dues)" -gt "$due0" ]
@@ -181,9 +181,8 @@ nt_alive "$pid" && nt_pass "2.5 s without a master: numatopd keeps running" ||
 	nt_fail "numatopd exited while the master was away"
 nt_restart_snmpd || exit 1
 expect_reregistered "master back after 2.5 s"
-n=$(grep -c 'subagent connected' "$NT_DIR/numatopd.log")
-[ "$n" -ge 4 ] && nt_pass "numatopd logged its first connection and 3 reconnections" ||
-	nt_fail "$n 'subagent connected' lines in numatopd.log, want 4 or more"
+nt_log_at_least 4 'subagent connected' "numatopd logged its first connection and 3 reconnections" \
+	"%s 'subagent connected' lines in numatopd.log, want 4 or more"
 nt_stop_numatopd
 nt_stop_snmpd
 
