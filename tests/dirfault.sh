@@ -31,14 +31,8 @@ mkdir "$QEMU" || exit 99
 cp "$FX/libvirt/web-local.xml" "$FX/libvirt/hpc-big.xml" "$FX/libvirt/huge-1g.xml" "$QEMU/" ||
 	exit 99
 # node 4 oversubscribed: 2 vCPUs more on its 8 CPUs, which hpc-big takes
-cat >"$QEMU/cpu-hog.xml" <<'EOF' || exit 99
-<domain type='kvm' id='31'>
-  <name>cpu-hog</name>
-  <uuid>3b0e4c1a-0000-4000-8000-000000000031</uuid>
-  <memory unit='GiB'>1</memory>
-  <vcpu placement='static' cpuset='8-9'>2</vcpu>
-</domain>
-EOF
+nt_vm_xml 31 cpu-hog 1 "<vcpu placement='static' cpuset='8-9'>2</vcpu>" >"$QEMU/cpu-hog.xml" ||
+	exit 99
 printf '%s\n' "eventDelay 200" "refreshInterval 600" "agentxPingInterval 1" >"$CONF"
 
 # notification SUBID (an ERE: [246] is every clear), then the given varbind text (an ERE)

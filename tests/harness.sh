@@ -25,8 +25,8 @@ else
 	nt_fail "snmptrapd did not start"
 	nt_done
 fi
-nt__udp_port_busy "$NT_TRAP_PORT" && nt_pass "port check sees $NT_TRAP_PORT as busy" ||
-	nt_fail "nt__udp_port_busy does not see snmptrapd's port $NT_TRAP_PORT"
+nt_port_busy udp "$NT_TRAP_PORT" && nt_pass "port check sees $NT_TRAP_PORT as busy" ||
+	nt_fail "nt_port_busy udp does not see snmptrapd's port $NT_TRAP_PORT"
 p=$(nt_free_udp_port) && [ "$p" -ge 20000 ] && [ "$p" -le 60000 ] && [ "$p" != "$NT_TRAP_PORT" ] &&
 	nt_pass "nt_free_udp_port: $p" || nt_fail "nt_free_udp_port gave '$p'"
 

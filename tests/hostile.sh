@@ -173,7 +173,7 @@ check_bad_lines() {
 	for b in $BAD; do
 		f=${b%%:*} why=${b#*:}
 		[ "$f" = big.xml ] && [ ! -e "$LV/big.xml" ] && continue
-		n=$(grep -c -F "$LV/$f: " "$NT_DIR/numatopd.log")
+		n=$(nt_log_count -F "$LV/$f: ")
 		if [ "$n" -eq 1 ] && grep -F "$LV/$f: " "$NT_DIR/numatopd.log" | grep -Eq -- "$why"; then
 			nt_pass "$1: one log line for $f, with its reason"
 		else

@@ -20,6 +20,7 @@
 #	nt_need TOOL...                skip (77) or, with NUMATOPD_REQUIRE_ALL=1, fail (1)
 #	nt_need_mibs                   the same for $MIBSRC and $SHARED_MIBS (nt_snmp needs them)
 #	nt_free_udp_port               print a UDP port that is free on 127.0.0.1 right now
+#	nt_port_busy udp|tcp PORT      true when PORT is bound (tcp: listening) on any address
 #	nt_start_snmpd [LINE...]       snmpd; extra snmpd.conf lines as arguments, or on stdin (a
 #	                               here-document) when no argument is given and stdin is not a
 #	                               terminal: give </dev/null when there are none. Never pipe
@@ -31,11 +32,14 @@
 #	                               a traphandle)
 #	nt_stop_trapd
 #	nt_start_numatopd ARGS... / nt_wait_numatopd_registered / nt_stop_numatopd
+#	nt_log_count [-F] RE           how many lines of numatopd's log match (grep -c)
+#	nt_log_at_least N RE PASS FAIL a check: N or more lines of numatopd's log match RE
 #	nt_snmp CMD ARGS...            snmpget/snmpwalk/snmptable... against $NT_TARGET
 #	nt_wait_for_line FILE ERE SECS poll every 0.1 s until a line of FILE matches
 #	nt_wait_for_trap ERE [SECS]    nt_wait_for_line on the trap records of $NT_TRAPLOG
 #	nt_traps                       print the trap records received so far
 #	nt_re STRING                   STRING with ERE metacharacters escaped (OIDs: dots)
+#	nt_vm_xml ID NAME MEMORY XML   print a plain libvirt <domain> file (see below)
 #	nt_track PID                   stop this process too at exit
 #	nt_alive PID                   true while PID runs (a zombie counts as gone)
 #
@@ -296,18 +300,23 @@ nt_need_mibs() {
 
 # ------------------------------------------------------------------ ports
 
-# Is UDP port $1 bound on any local address? ss when there is one, else
-# /proc/net/udp{,6}; neither: assume free (the daemons' starters retry on a bind failure).
-nt__udp_port_busy() {
+# nt_port_busy udp|tcp PORT: is PORT bound (tcp: listening) on any local address? ss when there
+# is one, else /proc/net/{udp,tcp}{,6}; neither: assume free (the starters retry on a bind failure).
+nt_port_busy() {
+	case $1 in
+	tcp) nt__ss=-Hnlt nt__state=0A ;;
+	*) nt__ss=-Hnlu nt__state= ;;
+	esac
 	if command -v ss >/dev/null 2>&1; then
-		ss -Hnlu 2>/dev/null | awk -v p="$1" '
+		ss "$nt__ss" 2>/dev/null | awk -v p="$2" '
 			{ n = split($4, a, ":"); if (a[n] == p) found = 1 }
 			END { exit !found }'
 		return
 	fi
-	nt__hex=$(printf '%04X' "$1")
-	cat /proc/net/udp /proc/net/udp6 2>/dev/null |
-		awk -v h="$nt__hex" '{ n = split($2, a, ":"); if (a[n] == h) found = 1 }
+	nt__hex=$(printf '%04X' "$2")
+	cat "/proc/net/$1" "/proc/net/${1}6" 2>/dev/null |
+		awk -v h="$nt__hex" -v s="$nt__state" 's == "" || $4 == s {
+				n = split($2, a, ":"); if (a[n] == h) found = 1 }
 			END { exit !found }'
 }
 
@@ -319,7 +328,7 @@ nt_free_udp_port() {
 		nt__r=$(od -An -N2 -tu2 /dev/urandom 2>/dev/null | tr -d ' ')
 		[ -n "$nt__r" ] || nt__r=$(( ($$ * 7919 + nt__i * 104729 + $(date +%s)) % 65536 ))
 		nt__port=$((20000 + nt__r % 40001))
-		nt__udp_port_busy "$nt__port" || { echo "$nt__port"; return 0; }
+		nt_port_busy udp "$nt__port" || { echo "$nt__port"; return 0; }
 	done
 	echo "nt_free_udp_port: no free UDP port found" >&2
 	return 1
@@ -603,6 +612,19 @@ nt_re() {
 	printf '%s\n' "$1" | sed 's/[][\.*^$+?(){}|/]/\\&/g'
 }
 
+# ------------------------------------------------------------------ VM files
+
+# nt_vm_xml ID NAME MEMORY EXTRA_XML: a plain <domain> file (the /etc/libvirt/qemu form) on
+# stdout; uuid 3b0e4c1a-...-<ID as 12 digits>; MEMORY is GiB, or a number with its unit (256MiB);
+# EXTRA_XML is one line (<vcpu>, <numatune>...) before </domain>.
+nt_vm_xml() {
+	nt__mem=${3%%[!0-9]*}
+	nt__unit=${3#"$nt__mem"}
+	printf "<domain type='kvm' id='%s'>\n  <name>%s</name>\n" "$1" "$2"
+	printf "  <uuid>3b0e4c1a-0000-4000-8000-%012d</uuid>\n" "$1"
+	printf "  <memory unit='%s'>%s</memory>\n  %s\n</domain>\n" "${nt__unit:-GiB}" "$nt__mem" "$4"
+}
+
 # ------------------------------------------------------------------ numatopd
 
 nt_start_numatopd() {
@@ -671,6 +693,23 @@ nt_stop_numatopd() {
 	nt__terminate "${NT_NUMATOPD_PID:-}"
 	nt__valgrind_check || nt_fail "valgrind found errors or leaks in numatopd"
 	NT_NUMATOPD_PID=
+}
+
+# nt_log_count [GREP_OPTION...] RE: how many lines of numatopd's log match RE (grep -c).
+nt_log_count() {
+	grep -c "$@" "$NT_DIR/numatopd.log"
+}
+
+# nt_log_at_least N RE PASS FAIL: nt_pass PASS when N or more lines of numatopd's log match RE,
+# else nt_fail FAIL; both are printf formats, given the count found.
+nt_log_at_least() {
+	nt__n=$(nt_log_count -- "$2")
+	# shellcheck disable=SC2059 # the messages are the caller's formats
+	if [ "$nt__n" -ge "$1" ]; then
+		nt_pass "$(printf "$3" "$nt__n")"
+	else
+		nt_fail "$(printf "$4" "$nt__n")"
+	fi
 }
 
 # ------------------------------------------------------------------ clients

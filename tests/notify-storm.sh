@@ -62,7 +62,7 @@ drops=$(($(udp_rcvbuf_errors) - drops0))
 echo "# $got of $N numaVmGone notifications reached snmptrapd in $((i / 10)).$((i % 10)) s ($drops UDP receive-buffer drops counted meanwhile)"
 [ "$got" -gt 0 ] && nt_pass "numaVmGone notifications reached snmptrapd ($got of $N)" ||
 	nt_fail "no numaVmGone notification reached snmptrapd within $limit s"
-sent=$(grep -c '^sent numaVmGone' "$NT_DIR/numatopd.log")
+sent=$(nt_log_count '^sent numaVmGone')
 [ "$sent" -eq $N ] && nt_pass "numatopd logged $N sent numaVmGone" ||
 	nt_fail "numatopd logged $sent sent numaVmGone, want $N"
 

@@ -73,13 +73,6 @@ expect() {
 	fi
 }
 
-# A plain <domain> file (the /etc/libvirt/qemu form): ID NAME MEMORY_GIB EXTRA_XML
-vm_xml() {
-	printf "<domain type='kvm' id='%s'>\n  <name>%s</name>\n" "$1" "$2"
-	printf "  <uuid>3b0e4c1a-0000-4000-8000-%012d</uuid>\n" "$1"
-	printf "  <memory unit='GiB'>%s</memory>\n  %s\n</domain>\n" "$3" "$4"
-}
-
 # The way libvirt writes a status file: NAME.xml.new, then renamed over NAME.xml.
 put() {
 	cat >"$QEMU/$1.xml.new" && mv "$QEMU/$1.xml.new" "$QEMU/$1.xml"
@@ -91,12 +84,12 @@ del() {
 	rm -f "$QEMU/$1.xml"
 }
 pin() {
-	vm_xml 33 pinme 1 "<vcpu placement='static'>2</vcpu><cputune><vcpupin vcpu='0' \
+	nt_vm_xml 33 pinme 1 "<vcpu placement='static'>2</vcpu><cputune><vcpupin vcpu='0' \
 cpuset='$1'/><vcpupin vcpu='1' cpuset='$2'/></cputune>" | put pinme
 }
 
 reloads() {
-	grep -c 'configuration reloaded' "$NT_DIR/numatopd.log"
+	nt_log_count 'configuration reloaded'
 }
 # reload LINE...: rewrite numatopd.conf, SIGHUP, wait (5 s) for the reload to be logged
 reload() {
@@ -133,8 +126,8 @@ sent=0 # notifications of ours expected so far
 # ------------------------------------------------------------------ start
 
 mkdir "$NT_DIR/vms" "$NT_DIR/stage" || exit 99
-vm_xml 31 cpu-hog 1 "<vcpu placement='static' cpuset='8-9'>2</vcpu>" >"$NT_DIR/vms/cpu-hog.xml"
-vm_xml 32 mem-hog 5 "<vcpu>1</vcpu><numatune><memory mode='strict' nodeset='4'/></numatune>" \
+nt_vm_xml 31 cpu-hog 1 "<vcpu placement='static' cpuset='8-9'>2</vcpu>" >"$NT_DIR/vms/cpu-hog.xml"
+nt_vm_xml 32 mem-hog 5 "<vcpu>1</vcpu><numatune><memory mode='strict' nodeset='4'/></numatune>" \
 	>"$NT_DIR/vms/mem-hog.xml"
 cp "$FX/libvirt/huge-1g.xml" "$NT_DIR/vms/" || exit 99
 cp "$FX/libvirt/web-local.xml" "$FX/libvirt/hpc-big.xml" "$FX/libvirt/huge-1g.xml" \
@@ -211,7 +204,7 @@ sent=$((sent + 2))
 floating() {
 	i=100
 	while [ $i -lt 200 ]; do
-		vm_xml $i "quiet-$i" 1 "<vcpu>1</vcpu>" | put "quiet-$i"
+		nt_vm_xml $i "quiet-$i" 1 "<vcpu>1</vcpu>" | put "quiet-$i"
 		i=$((i + 1))
 	done
 }
@@ -276,14 +269,14 @@ nt_stop_snmpd
 nt_wait_for_line "$NT_DIR/numatopd.log" "AgentX master disconnected us" 5 ||
 	nt_fail "numatopd did not notice the master leaving"
 reload "$reload_lines" || nt_fail "reload while the master is down not logged"
-due0=$(grep -c 'due: numaNodeCpuOversubscription$' "$NT_DIR/numatopd.log")
+due0=$(nt_log_count 'due: numaNodeCpuOversubscription$')
 add cpu-hog
 dl__end=$(($(now_ds) + 50))
-while [ "$(grep -c 'due: numaNodeCpuOversubscription$' "$NT_DIR/numatopd.log")" -le "$due0" ]; do
+while [ "$(nt_log_count 'due: numaNodeCpuOversubscription$')" -le "$due0" ]; do
 	[ "$(now_ds)" -ge "$dl__end" ] && break
 	sleep 0.1
 done
-[ "$(grep -c 'due: numaNodeCpuOversubscription$' "$NT_DIR/numatopd.log")" -gt "$due0" ] &&
+[ "$(nt_log_count 'due: numaNodeCpuOversubscription$')" -gt "$due0" ] &&
 	nt_pass "raise fell due while the master was down" || nt_fail "raise never fell due"
 nt_restart_snmpd || nt_done
 if wait_more "$CPU_UP" "$up0" 10; then
@@ -317,7 +310,7 @@ nt_stop_numatopd
 
 # dues: how many notifications numatopd found due so far (its -Dnumatopd "due: NAME" lines)
 dues() {
-	grep -c 'due: ' "$NT_DIR/numatopd.log"
+	nt_log_count 'due: '
 }
 # wait_dues N SECS: until more than N are due; 1 on timeout
 wait_dues() {
@@ -328,7 +321,7 @@ wait_dues() {
 	done
 }
 rebuilds() {
-	grep -c 'rebuilt: ' "$NT_DIR/numatopd.log"
+	nt_log_count 'rebuilt: '
 }
 # restart LINE...: numatopd again, with numatopd.conf made of LINEs, on $SYS (default the
 # fixture host's sysfs) and QEMU
@@ -365,9 +358,9 @@ nt_stop_numatopd
 #     node 0's raise (it ends raised); nothing of node 1, which the NMS never saw raised.
 #     Then the same with snmpd killed and restarted while three nodes flap: the last
 #     notification of every condition matches its state.
-vm_xml 41 node0-hog 1 "<vcpu placement='static' cpuset='0-3,12-15'>8</vcpu>" \
+nt_vm_xml 41 node0-hog 1 "<vcpu placement='static' cpuset='0-3,12-15'>8</vcpu>" \
 	>"$NT_DIR/vms/node0-hog.xml"
-vm_xml 42 node1-hog 1 "<vcpu placement='static' cpuset='4-7,16-19'>8</vcpu>" \
+nt_vm_xml 42 node1-hog 1 "<vcpu placement='static' cpuset='4-7,16-19'>8</vcpu>" \
 	>"$NT_DIR/vms/node1-hog.xml"
 # in_out NAME: rename a VM file from vms/ into the libvirt directory or back, as a migration
 # or a virsh start/destroy moves it; one notification falls due (5 s)
@@ -468,7 +461,7 @@ flap() {
 	return 0
 }
 backs() {
-	grep -c 'the master is back' "$NT_DIR/numatopd.log"
+	nt_log_count 'the master is back'
 }
 b0=$(backs)
 l0=$(wc -l <"$NT_DIR/numatopd.log")
@@ -574,7 +567,7 @@ r0=$(rebuilds)
 t0=$(awk '{ printf "%d\n", $1 * 1000 }' /proc/uptime)
 i=0
 while [ $i -lt 20 ]; do
-	vm_xml $((300 + i)) "burst-$i" 1 "<vcpu>1</vcpu>" | put "burst-$i"
+	nt_vm_xml $((300 + i)) "burst-$i" 1 "<vcpu>1</vcpu>" | put "burst-$i"
 	i=$((i + 1))
 done
 t1=$(awk '{ printf "%d\n", $1 * 1000 }' /proc/uptime)

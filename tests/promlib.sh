@@ -19,19 +19,6 @@
 
 PX_EXPORTER=$(command -v "${SNMP_EXPORTER:-prometheus-snmp-exporter}" 2>/dev/null)
 
-px__tcp_port_busy() {
-	if command -v ss >/dev/null 2>&1; then
-		ss -Hnlt 2>/dev/null | awk -v p="$1" '
-			{ n = split($4, a, ":"); if (a[n] == p) found = 1 }
-			END { exit !found }'
-		return
-	fi
-	px__hex=$(printf '%04X' "$1")
-	cat /proc/net/tcp /proc/net/tcp6 2>/dev/null |
-		awk -v h="$px__hex" '$4 == "0A" { n = split($2, a, ":"); if (a[n] == h) found = 1 }
-			END { exit !found }'
-}
-
 px__ready_or_dead() {
 	nt_alive "$PX_PID" || return 0
 	curl -s -o /dev/null --max-time 1 "http://127.0.0.1:$PX_PORT/"
@@ -47,7 +34,7 @@ px_start_exporter() {
 	while [ $px__attempt -lt 10 ]; do
 		px__attempt=$((px__attempt + 1))
 		PX_PORT=$(nt_free_udp_port) || return 1
-		px__tcp_port_busy "$PX_PORT" && continue
+		nt_port_busy tcp "$PX_PORT" && continue
 		# shellcheck disable=SC2086 # px__args: one --config.file per word
 		"$PX_EXPORTER" $px__args --web.listen-address="127.0.0.1:$PX_PORT" \
 			</dev/null >"$NT_DIR/exporter.log" 2>&1 &

@@ -58,8 +58,7 @@ while [ $walk -lt 3 ] || [ "$(nt__now)" -lt $end ]; do
 done
 touch "$NT_DIR/stop"
 wait "$hup"
-reloads=$(grep -c "configuration reloaded" "$NT_DIR/numatopd.log")
-[ "$reloads" -ge 4 ] && nt_pass "$reloads forced rebuilds ran meanwhile" ||
-	nt_fail "only $reloads rebuilds ran: the walks were not tested under rebuilds"
+nt_log_at_least 4 "configuration reloaded" "%s forced rebuilds ran meanwhile" \
+	"only %s rebuilds ran: the walks were not tested under rebuilds"
 nt_stop_numatopd
 nt_done

@@ -90,14 +90,8 @@ expect_reregistered() {
 CPU1_UP="^TRAP [^$TAB]*$TAB[^$TAB]*$TAB$(nt_re ".1.3.6.1.6.3.1.1.4.1.0 = OID: $ROOT.0.1")"
 CPU1_UP="$CPU1_UP$TAB$(nt_re "$ROOT.1.2.1.3.1 = Gauge32: 8")"
 CPU1_UP="$CPU1_UP$TAB$(nt_re "$ROOT.1.2.1.6.1 = Gauge32: 9")$TAB"
-cat >"$NT_DIR/node1-hog.xml" <<'XML'
-<domain type='kvm' id='41'>
-  <name>node1-hog</name>
-  <uuid>3b0e4c1a-0000-4000-8000-000000000041</uuid>
-  <memory unit='MiB'>256</memory>
-  <vcpu placement='static' cpuset='4-5'>2</vcpu>
-</domain>
-XML
+nt_vm_xml 41 node1-hog 256MiB "<vcpu placement='static' cpuset='4-5'>2</vcpu>" \
+	>"$NT_DIR/node1-hog.xml" || exit 99
 
 nt_start_trapd || exit 1
 # sysORTable: numatopd's numaCompliance row must come back with each new master
@@ -143,7 +137,7 @@ nt_alive "$pid" && nt_pass "master killed: numatopd keeps running" ||
 # a raise falls due while no master is there: it must be queued, not lost
 up0=$(nt_traps | grep -c -E -- "$CPU1_UP")
 dues() {
-	grep -c 'due: numaNodeCpuOversubscription$' "$NT_DIR/numatopd.log"
+	nt_log_count 'due: numaNodeCpuOversubscription$'
 }
 more_dues() {
 	[ "$(dues)" -gt "$due0" ]
@@ -187,9 +181,8 @@ nt_alive "$pid" && nt_pass "2.5 s without a master: numatopd keeps running" ||
 	nt_fail "numatopd exited while the master was away"
 nt_restart_snmpd || exit 1
 expect_reregistered "master back after 2.5 s"
-n=$(grep -c 'subagent connected' "$NT_DIR/numatopd.log")
-[ "$n" -ge 4 ] && nt_pass "numatopd logged its first connection and 3 reconnections" ||
-	nt_fail "$n 'subagent connected' lines in numatopd.log, want 4 or more"
+nt_log_at_least 4 'subagent connected' "numatopd logged its first connection and 3 reconnections" \
+	"%s 'subagent connected' lines in numatopd.log, want 4 or more"
 nt_stop_numatopd
 nt_stop_snmpd
 

@@ -14,12 +14,12 @@
 #include <string.h>
 
 #include "core/account.h"
-#include "core/dump.h"
 #include "core/log.h"
 #include "core/util.h"
 #include "core/vmindex.h"
 #include "source/domxml.h"
 #include "source/sysfs.h"
+#include "testutil.h"
 
 #define MAXVMS 32
 
@@ -35,24 +35,6 @@ struct world {
 	uint64_t next_id;
 	bool with_runs;
 };
-
-static void quiet(int prio, const char *msg)
-{
-	(void)prio;
-	(void)msg;
-}
-
-static char *dump(const struct model *m)
-{
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-
-	assert_non_null(f);
-	dump_json(f, m);
-	assert_int_equal(fclose(f), 0);
-	return buf;
-}
 
 static struct account_input input(struct world *w)
 {
@@ -75,7 +57,7 @@ static size_t build_and_compare(struct account_cache *k, struct world *w,
 	struct model *a = account_build_cached(k, w->host, &in, NULL, map, 1000);
 	struct model *b = account_build_all(w->host, w->vms, (const char *const *)w->files,
 					    in.runs, w->n, NULL, fresh_map, 1000);
-	char *da = dump(a), *db = dump(b);
+	char *da = testutil_dump_json(a), *db = testutil_dump_json(b);
 
 	assert_string_equal(da, db);
 	assert_true(model_content_hash(a) == model_content_hash(b));
@@ -130,7 +112,7 @@ static int setup(void **state)
 	DIR *d;
 
 	assert_non_null(fx);
-	log_set_hook(quiet);
+	log_set_hook(testutil_quiet);
 	dir = xasprintf("%s/host/sys", fx);
 	assert_int_equal(sysfs_read_host(dir, &w->host, err, sizeof(err)), 0);
 	free(dir);
@@ -343,8 +325,8 @@ static void test_config_change_forgets_every_vm(void **state)
 	assert_int_equal(account_cache_accounted(k), w->n);
 	b = account_build_all(w->host, w->vms, (const char *const *)w->files, NULL, w->n, &cfg,
 			      NULL, 0);
-	da = dump(a);
-	db = dump(b);
+	da = testutil_dump_json(a);
+	db = testutil_dump_json(b);
 	assert_string_equal(da, db);
 	free(da);
 	free(db);
@@ -375,7 +357,7 @@ static void test_index_map_as_fresh(void **state)
 		 w->vms[i]->id);
 	add_vm(w, parse(xml), "zz-late.xml");
 	m = account_build(w->host, w->vms, (const char *const *)w->files, w->n, NULL);
-	d = dump(m);
+	d = testutil_dump_json(m);
 	assert_non_null(strstr(d, "is also claimed by")); /* the case this test is about */
 	free(d);
 	model_unref(m);

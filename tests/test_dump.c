@@ -16,6 +16,7 @@
 #include "source/engine.h"
 #include "core/log.h"
 #include "core/util.h"
+#include "testutil.h"
 
 struct kv {
 	char *key;
@@ -161,12 +162,6 @@ static void free_facts(void)
 	nfacts = capfacts = 0;
 }
 
-static void quiet(int prio, const char *msg)
-{
-	(void)prio;
-	(void)msg;
-}
-
 static struct model *build_fixture(void)
 {
 	const char *fx = getenv("FIXTURES");
@@ -181,7 +176,7 @@ static struct model *build_fixture(void)
 	cfg.sysfs_root = xasprintf("%s/host/sys", fx);
 	cfg.xml_dir = xasprintf("%s/host/libvirt", fx);
 	e = engine_new(&cfg);
-	log_set_hook(quiet);
+	log_set_hook(testutil_quiet);
 	m = engine_build(e, 42);
 	log_set_hook(NULL);
 	assert_int_equal(engine_node_count(e), 4);
@@ -252,18 +247,6 @@ static void test_fixture_source_scalars(void **state)
 	model_unref(m);
 }
 
-static char *dump_to_string(const struct model *m)
-{
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-
-	assert_non_null(f);
-	dump_json(f, m);
-	fclose(f);
-	return buf;
-}
-
 /* Names are escaped; bytes that are not UTF-8 become U+FFFD instead of breaking JSON. */
 static void test_json_escapes_names(void **state)
 {
@@ -286,7 +269,7 @@ static void test_json_escapes_names(void **state)
 	v.mem_mode = MEM_MODE_NONE;
 	m.vms = &v;
 	m.nvms = 1;
-	out = dump_to_string(&m);
+	out = testutil_dump_json(&m);
 	assert_non_null(strstr(out, "\"file\":\"we\\\"ird\\u000a.xml\""));
 	assert_non_null(strstr(out, "\"name\":\"caf\xc3\xa9\\\\\\u0001\""));
 	assert_non_null(strstr(out, "\"display_name\":\"bad\\ufffd\""));

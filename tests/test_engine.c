@@ -19,16 +19,11 @@
 #include "source/engine.h"
 #include "core/log.h"
 #include "core/util.h"
+#include "testutil.h"
 #include "tmpdir.h"
 
 static char root[256]; /* temp dir: sys/ and libvirt/ */
 static struct engine_config cfg;
-
-static void quiet(int prio, const char *msg)
-{
-	(void)prio;
-	(void)msg;
-}
 
 static void sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
@@ -43,16 +38,10 @@ static void sh(const char *fmt, ...)
 	assert_int_equal(system(cmd), 0);
 }
 
+/* in place: the directory's own mtime does not move */
 static void put(const char *rel, const char *content)
 {
-	char path[512];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s", root, rel);
-	f = fopen(path, "w"); /* in place: the directory's own mtime does not move */
-	assert_non_null(f);
-	fputs(content, f);
-	assert_int_equal(fclose(f), 0);
+	assert_int_equal(tmpdir_put(root, rel, content), 0);
 }
 
 #define NODE0 "sys/devices/system/node/node0"
@@ -70,7 +59,7 @@ static int setup(void **state)
 	free(cfg.xml_dir);
 	cfg.sysfs_root = xasprintf("%s/sys", root);
 	cfg.xml_dir = xasprintf("%s/libvirt", root);
-	log_set_hook(quiet);
+	log_set_hook(testutil_quiet);
 	return 0;
 }
 
@@ -83,25 +72,12 @@ static int teardown(void **state)
 	return 0;
 }
 
-/* Everything the model serves, as the JSON dump prints it. */
-static char *dump(const struct model *m)
-{
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-
-	assert_non_null(f);
-	dump_json(f, m);
-	assert_int_equal(fclose(f), 0);
-	return buf;
-}
-
 /* What a new engine (no cache, no previous build) serves from the same files. */
 static char *fresh_dump(uint32_t now)
 {
 	struct engine *e = engine_new(&cfg);
 	struct model *m = engine_build(e, now);
-	char *s = dump(m);
+	char *s = testutil_dump_json(m);
 
 	assert_false(engine_last_reused(e));
 	model_unref(m);
@@ -111,7 +87,7 @@ static char *fresh_dump(uint32_t now)
 
 static void assert_same_as_fresh(const struct model *m, uint32_t now)
 {
-	char *a = dump(m), *b = fresh_dump(now);
+	char *a = testutil_dump_json(m), *b = fresh_dump(now);
 
 	assert_string_equal(a, b);
 	free(a);
@@ -136,7 +112,7 @@ static void test_unchanged_build_shares_vm_rows(void **state)
 	m1 = engine_build(e, 7);
 	assert_false(engine_last_reused(e)); /* the first build accounts */
 	assert_true(m1->nvms > 0);
-	d1 = dump(m1);
+	d1 = testutil_dump_json(m1);
 	m2 = engine_build(e, 7);
 	assert_true(engine_last_reused(e));
 	assert_ptr_equal(m2->vms, m1->vms);
@@ -149,7 +125,7 @@ static void test_unchanged_build_shares_vm_rows(void **state)
 	assert_ptr_equal(m3->vm_owner, m2->vm_owner); /* no chain of owners */
 	model_unref(m2);
 	{
-		char *d3 = dump(m3);
+		char *d3 = testutil_dump_json(m3);
 
 		assert_string_equal(d3, d1);
 		free(d3);

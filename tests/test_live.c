@@ -17,17 +17,12 @@
 #include "core/log.h"
 #include "core/util.h"
 #include "corpus.h"
+#include "testutil.h"
 #include "tmpdir.h"
 
 static char root[256];
 static struct model *m;	 /* run-libvirt-qemu: after the runtime changes */
 static struct model *mp; /* pristine/run-libvirt-qemu: as started from domains/ */
-
-static void quiet(int prio, const char *msg)
-{
-	(void)prio;
-	(void)msg;
-}
 
 static void write_file(const char *rel, const char *text)
 {
@@ -72,7 +67,7 @@ static struct model *build_dir(char *dir)
 	cfg.sysfs_root = xstrdup(root);
 	cfg.xml_dir = dir;
 	e = engine_new(&cfg);
-	log_set_hook(quiet);
+	log_set_hook(testutil_quiet);
 	r = engine_build(e, 1);
 	log_set_hook(NULL);
 	engine_free(e);

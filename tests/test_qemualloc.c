@@ -20,14 +20,9 @@
 #include "source/domxml.h"
 #include "source/engine.h"
 #include "source/sysfs.h"
+#include "testutil.h"
 
 #define KiB 1024ull
-
-static void quiet(int prio, const char *msg)
-{
-	(void)prio;
-	(void)msg;
-}
 
 static char *fixture(const char *rel)
 {
@@ -506,6 +501,6 @@ int main(void)
 	    cmocka_unit_test(test_duplicate_uuid_one_vm),
 	};
 
-	log_set_hook(quiet);
+	log_set_hook(testutil_quiet);
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -36,14 +36,7 @@ static void count_log(int prio, const char *msg)
 
 static void put(const char *name, const char *content)
 {
-	char path[512];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	f = fopen(path, "w");
-	assert_non_null(f);
-	fputs(content, f);
-	fclose(f);
+	assert_int_equal(tmpdir_put(dir, name, content), 0);
 }
 
 static char *domain(const char *name, unsigned id)

@@ -37,13 +37,7 @@ static int teardown(void **state)
 
 static void put(const char *text)
 {
-	char *path = xasprintf("%s/" STATEFILE_NAME, dir);
-	FILE *f = fopen(path, "w");
-
-	assert_non_null(f);
-	fputs(text, f);
-	assert_int_equal(fclose(f), 0);
-	free(path);
+	assert_int_equal(tmpdir_put(dir, STATEFILE_NAME, text), 0);
 }
 
 static char *get(void)

@@ -56,13 +56,7 @@ static char *path(const char *rel)
 
 static void put(const char *rel)
 {
-	char *p = path(rel);
-	FILE *f = fopen(p, "w");
-
-	assert_non_null(f);
-	fputs("<domain/>\n", f);
-	fclose(f);
-	free(p);
+	assert_int_equal(tmpdir_put(base, rel, "<domain/>\n"), 0);
 }
 
 static void move(const char *from, const char *to)

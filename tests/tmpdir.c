@@ -24,6 +24,26 @@ int tmpdir_make(char *buf, size_t len, const char *name)
 	return mkdtemp(buf) == NULL ? -1 : 0;
 }
 
+int tmpdir_put(const char *dir, const char *rel, const char *content)
+{
+	char path[4096];
+	FILE *f;
+	int n = snprintf(path, sizeof(path), "%s/%s", dir, rel);
+
+	if (n < 0 || (size_t)n >= sizeof(path)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	f = fopen(path, "w");
+	if (f == NULL)
+		return -1;
+	if (fputs(content, f) == EOF) {
+		fclose(f);
+		return -1;
+	}
+	return fclose(f);
+}
+
 static int remove_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 {
 	(void)st;

@@ -126,16 +126,11 @@ nt_pass "PostgreSQL up with Zabbix's schema in $(($(date +%s) - t)) s"
 
 # ------------------------------------------------------------------ zabbix_server
 
-tcp_port_free() {
-	hex=$(printf '%04X' "$1")
-	! cat /proc/net/tcp /proc/net/tcp6 2>/dev/null |
-		awk -v h="$hex" '$4 == "0A" { n = split($2, a, ":"); if (a[n] == h) f = 1 } END { exit !f }'
-}
 # a free TCP port in 20000-32767 (zabbix_server's ListenPort stops at 32767)
 free_tcp_port() {
 	for _ in 1 2 3 4 5 6 7 8 9 10; do
 		p=$(($(od -An -N2 -tu2 /dev/urandom) % 12768 + 20000))
-		tcp_port_free "$p" && { echo "$p"; return 0; }
+		nt_port_busy tcp "$p" || { echo "$p"; return 0; }
 	done
 	return 1
 }
