@@ -3,7 +3,9 @@
 # tests/zabbix.sh: contrib/zabbix/template_numatopd_snmp.yaml on a real Zabbix 6.0 server: a
 # private PostgreSQL cluster, zabbix_server and the frontend's JSON-RPC API (php -S), the template
 # imported through the API, a host on the private snmpd (numatopd, fixture host), discovery run,
-# and item values, trigger states and a trap item checked against the fixture's numbers.
+# and item values, trigger states and a trap item checked against the fixture's numbers; then
+# runtime truth (fixtures/runtime, a private proc root): a VM's QEMU process gone, two VMs
+# drifting, their polled items and triggers, and the numaVmGone and drift traps.
 #
 # As root (it installs Debian's postgresql, zabbix-server-pgsql, zabbix-frontend-php, php-cli and
 # php-pgsql with apt-get when missing, and runs PostgreSQL as the postgres user). Everything runs
@@ -83,8 +85,26 @@ nt_start_trapd "traphandle default /bin/sh $here/../contrib/zabbix/zabbix_trapha
 nt_start_snmpd "trap2sink 127.0.0.1:$NT_TRAP_PORT public" || exit 1
 # a copy of the libvirt directory: the test gives a VM a new domain id (a restart) later
 cp -R "$FIXTURES/host/libvirt" "$NT_DIR/libvirt" || exit 99
-nt_start_numatopd --sysfs-root "$FIXTURES/host/sys" --libvirt-xml-dir "$NT_DIR/libvirt" || exit 1
-nt_wait_numatopd_registered || exit 1
+# Runtime truth (README, "Runtime truth"): a private proc root in which the QEMU process of
+# every status file is alive (its stat only, started long before the file was written: running,
+# its vCPU threads unknown, no memory measured, so every configured number stays), and the
+# fixture's cgroup v2 tree for the runtime VMs added at the end
+PROC=$NT_DIR/proc CGROUP=$NT_DIR/cgroup RT=$FIXTURES/runtime
+mkdir "$PROC" && cp "$RT/proc-v2/stat" "$PROC/stat" && cp -R "$RT/cgroup-v2" "$CGROUP" || exit 99
+for f in "$NT_DIR"/libvirt/*.xml; do
+	pid=$(sed -n "s/^<domstatus [^>]*pid='\([0-9]*\)'.*/\1/p" "$f")
+	[ -n "$pid" ] || continue
+	mkdir "$PROC/$pid" && sed "s/^7100 (/$pid (/" "$RT/proc-v2/7100/stat" >"$PROC/$pid/stat" || exit 99
+done
+printf 'runtimeInterval 1\n' >"$ZDIR/numatopd.conf"
+# shellcheck disable=SC2034 # read by nt_start_numatopd (tests/lib.sh)
+NT_RUNTIME_ARG="--proc-root $PROC --cgroup-root $CGROUP"
+start_numatopd() {
+	nt_start_numatopd -c "$ZDIR/numatopd.conf" --sysfs-root "$FIXTURES/host/sys" \
+		--libvirt-xml-dir "$NT_DIR/libvirt" || exit 1
+	nt_wait_numatopd_registered || exit 1
+}
+start_numatopd
 
 # ------------------------------------------------------------------ PostgreSQL
 
@@ -323,6 +343,14 @@ if zapi host.create "$hostparams" >"$ZDIR/host.out" 2>&1; then
 else
 	nt_fail "host.create: $(cat "$ZDIR/host.out")"; nt_done
 fi
+# the vCPU rule is disabled in the template (thousands of items on a big host): on here
+vid=$(zapi discoveryrule.get "{\"output\": [\"itemid\"], \"hostids\": \"$hid\",
+	\"filter\": {\"key_\": \"numa.vm.vcpu.discovery\"}}" rows:itemid)
+if [ -n "$vid" ] && zapi discoveryrule.update "{\"itemid\": \"$vid\", \"status\": 0}" >/dev/null; then
+	nt_pass "the template's vCPU discovery (disabled by default) enabled on the host"
+else
+	nt_fail "cannot enable numa.vm.vcpu.discovery on the host (itemid '$vid')"
+fi
 
 # item.get of the host's items into $ZDIR/items: key, lastvalue, lastclock, state, error
 get_items() {
@@ -338,7 +366,8 @@ discovered() {
 		$1 ~ /^numa\.vm\.vcpus\[/ && $3 > 0 { v++ }
 		$1 ~ /^numa\.vm\.node\.memory\[/ && $3 > 0 { a++ }
 		$1 ~ /^numa\.hugepages\.total\[/ && $3 > 0 { h++ }
-		END { exit !(n + 0 >= 4 && v + 0 >= want && a + 0 >= 1 && h + 0 >= 1) }' "$ZDIR/items"
+		$1 ~ /^numa\.vm\.vcpu\.affinity\.verdict\[/ && $3 > 0 { c++ }
+		END { exit !(n + 0 >= 4 && v + 0 >= want && a + 0 >= 1 && h + 0 >= 1 && c + 0 >= 1) }' "$ZDIR/items"
 }
 t=$(date +%s)
 if nt__poll 1200 discovered 14; then
@@ -359,19 +388,21 @@ nt__poll 300 all_polled || :
 sleep 1
 get_items
 # discovered items per table: rows x prototypes (4 nodes x 17, the numastat counters of the 3
-# nodes that have them x 6, 14 VMs x 9, 17 placements x 4, 8 hugepage pools x 4)
+# nodes that have them x 6, 14 VMs x 12, 17 placements x 4, 39 vCPUs x 2, 8 hugepage pools x 4)
 per_table=$(awk -F '\t' '
 	$1 ~ /^numa\.node\.numastat\./ { c++; next }
 	$1 ~ /^numa\.node\.[a-z.]*\[/ { n++ }
 	$1 ~ /^numa\.vm\.node\./ { a++; next }
+	$1 ~ /^numa\.vm\.vcpu\./ { p++; next }
 	$1 ~ /^numa\.vm\.[a-z.]*\[/ { v++ }
 	$1 ~ /^numa\.hugepages\./ { h++ }
-	END { printf "nodes %d, numastat %d, VMs %d, placements %d, hugepages %d\n", n, c, v, a, h }' \
+	END { printf "nodes %d, numastat %d, VMs %d, placements %d, vCPUs %d, hugepages %d\n", n, c, v, a, p, h }' \
 	"$ZDIR/items")
-if [ "$per_table" = "nodes 68, numastat 18, VMs 126, placements 68, hugepages 32" ]; then
+want_table="nodes 68, numastat 18, VMs 168, placements 68, vCPUs 78, hugepages 32"
+if [ "$per_table" = "$want_table" ]; then
 	nt_pass "discovered items: $per_table ($(wc -l <"$ZDIR/items") on the host)"
 else
-	nt_fail "discovered items: $per_table; want nodes 68, numastat 18, VMs 126, placements 68, hugepages 32"
+	nt_fail "discovered items: $per_table; want $want_table"
 fi
 
 # ------------------------------------------------------------------ values
@@ -385,6 +416,37 @@ value() {
 	else
 		nt_fail "$1 = '$got', want '$2' ($(awk -F '\t' -v k="$1" '$1 == k { print "state " $4 ": " $5 }' "$ZDIR/items"))"
 	fi
+}
+# wait_value KEY EXPECTED: value, once the item has it (or after 60 s)
+has_value() {
+	get_items && awk -F '\t' -v k="$1" -v w="$2" '$1 == k && $2 == w { f = 1 } END { exit !f }' "$ZDIR/items"
+}
+wait_value() {
+	nt__poll 600 has_value "$1" "$2" || :
+	value "$1" "$2"
+}
+ROOT=.1.3.6.1.4.1.8072.9999.9999.6862
+# snmpvm UUID COLUMN: numaVmEntry.COLUMN of the VM with that UUID, as snmpget prints the value
+# alone (enums as numbers, no units), at the numaVmIndex a walk of numaVmUuid finds now
+snmpvm() {
+	ix=$(nt_snmp snmpwalk -On -Oq -- "$ROOT.1.3.1.3" 2>/dev/null |
+		awk -v u="$1" 'index($0, u) { n = split($1, a, "."); print a[n]; exit }')
+	[ -n "$ix" ] || { echo "no numaVmUuid $1"; return; }
+	nt_snmp snmpget -Oqv -Oe -OU -- "$ROOT.1.3.1.$2.$ix" 2>&1
+}
+snmpvm_is() {
+	got=$(snmpvm "$1" "$2")
+	[ "$got" = "$3" ]
+}
+# agree KEY UUID COLUMN EXPECTED: snmpget of the VM's column and the item both say EXPECTED (a
+# change is awaited: 10 s for numatopd, 60 s for Zabbix)
+agree() {
+	if nt__poll 100 snmpvm_is "$2" "$3" "$4"; then
+		nt_pass "snmpget numaVmEntry.$3 of VM $2: $got"
+	else
+		nt_fail "snmpget numaVmEntry.$3 of VM $2: '$got', want '$4'"
+	fi
+	wait_value "$1" "$4"
 }
 # count PREFIX N: the host has N items whose key starts with PREFIX
 count() {
@@ -428,6 +490,18 @@ value "numa.vm.nodes[$DB_VM]" 0-1
 value "numa.vm.devices.remote[$WEB_VM]" 0
 value 'numa.node.devices[0]' 0
 count 'numa.vm.vcpus[' 14
+# runtime truth (numaVmRuntimeState): web-local's QEMU is alive, batch-span has no process; no
+# memory cgroup, so nothing resident measured
+agree "numa.vm.runtime.state[$WEB_VM]" "$WEB_VM" 23 1
+agree "numa.vm.runtime.state[$BATCH]" "$BATCH" 23 4
+value "numa.vm.mem.resident[$WEB_VM]" 0
+value "numa.vm.mem.stray[$WEB_VM]" 0
+count 'numa.vm.mem.stray[' 14
+# vCPUs (the rule enabled above), VM UUID x vCPU: the fixture's vCPU threads are not in the
+# proc root, so not measured
+value "numa.vm.vcpu.affinity.verdict[$DB_VM,3]" 4
+value "numa.vm.vcpu.affinity.actual[$DB_VM,3]" ''
+count 'numa.vm.vcpu.affinity.verdict[' 39
 # assignments: VM UUID x node
 value "numa.vm.node.memory[$DB_VM,1]" 2684354560
 value "numa.vm.node.memory[$BATCH,0]" 537395200
@@ -522,10 +596,10 @@ fi
 # numatopd sent its startup raises before the host existed in Zabbix (unmatched, dropped). A
 # numatopd started again sends them again (notifyOnStartup yes, the default): node 4 CPU and
 # memory, node 1's 1 GiB hugepages, and the source error. The cleared items get nothing, and so
-# does numaVmRemoteDevice (no VM of the fixture host has a passthrough device).
+# do numaVmRemoteDevice (no VM of the fixture host has a passthrough device), numaVmGone and
+# numaVmPlacementDrift (every QEMU process is alive, no vCPU thread or memory measured).
 nt_stop_numatopd
-nt_start_numatopd --sysfs-root "$FIXTURES/host/sys" --libvirt-xml-dir "$NT_DIR/libvirt" || exit 1
-nt_wait_numatopd_registered || exit 1
+start_numatopd
 trapitem() {
 	printf 'snmptrap["(6862\\.0\\.%s|::%s)([^0-9A-Za-z]|$)"]' "$1" "$2"
 }
@@ -537,7 +611,8 @@ for t in 1:numaNodeCpuOversubscription:1 2:numaNodeCpuOversubCleared:0 \
 	3:numaNodeMemOversubscription:1 4:numaNodeMemOversubCleared:0 \
 	5:numaHugepageOversubscription:1 6:numaHugepageOversubCleared:0 \
 	7:numaSourceError:1 8:numaSourceRecovered:0 \
-	9:numaVmRemoteDevice:0 10:numaVmRemoteDeviceCleared:0; do
+	9:numaVmRemoteDevice:0 10:numaVmRemoteDeviceCleared:0 \
+	11:numaVmPlacementDrift:0 12:numaVmPlacementDriftCleared:0 13:numaVmGone:0; do
 	n=${t%%:*} rest=${t#*:}
 	name=${rest%:*} want=${rest#*:}
 	key=$(trapitem "$n" "$name")
@@ -557,6 +632,109 @@ if echo "$trapval" | grep -q '6862\.1\.2\.1\.6\.4 15'; then
 else
 	nt_fail "numaNodeVcpusBound.4 = 15 is not in the stored trap"
 fi
+
+# ------------------------------------------------------------------ runtime truth: gone, drift
+
+# web-local's QEMU dies behind libvirt's back (its /proc entry goes, its status file stays), and
+# two VMs of fixtures/runtime start: rt-stray, 200 of its 2100 MiB resident on node 4, outside
+# its strict nodes 0 and 1, and rt-escaped, whose vCPU 1, pinned to CPU 1, may run on 1,4. The
+# polled items and triggers follow; numatopd sends numaVmGone and numaVmPlacementDrift.
+STRAY_VM=00000000-0000-4000-8000-000000000031
+ESC_VM=00000000-0000-4000-8000-000000000032
+cp -R "$RT/proc-v2/7100" "$RT/proc-v2/7200" "$PROC/" || exit 99
+for f in rt-stray rt-escaped; do
+	cp "$RT/libvirt/$f.xml" "$NT_DIR/libvirt/$f.xml.new" &&
+		mv "$NT_DIR/libvirt/$f.xml.new" "$NT_DIR/libvirt/$f.xml" || exit 99
+done
+rm -r "${PROC:?}/4101" || exit 99
+agree "numa.vm.runtime.state[$WEB_VM]" "$WEB_VM" 23 2
+agree "numa.vm.runtime.state[$STRAY_VM]" "$STRAY_VM" 23 1
+agree "numa.vm.mem.resident[$STRAY_VM]" "$STRAY_VM" 24 2202009600
+agree "numa.vm.mem.stray[$STRAY_VM]" "$STRAY_VM" 25 209715200
+wait_value "numa.vm.vcpu.affinity.verdict[$ESC_VM,1]" 3
+value "numa.vm.vcpu.affinity.actual[$ESC_VM,1]" '1,4'
+value "numa.vm.vcpu.affinity.verdict[$ESC_VM,0]" 1
+value "numa.vm.mem.stray[$ESC_VM]" 0
+# runtime_problems: the problems of the runtime triggers (gone, stray, vCPU drift, their traps)
+runtime_problems() {
+	grep -E ': QEMU process gone$|: memory strays off its nodes$|: vCPU [0-9]+ affinity drifted$|^numatopd trap: numaVm(PlacementDrift|Gone)$' \
+		"$ZDIR/problems"
+}
+want_rt=$(printf '%s\n' 'VM rt-escaped: vCPU 1 affinity drifted' 'VM rt-stray: memory strays off its nodes' \
+	'VM web-local: QEMU process gone' 'numatopd trap: numaVmGone' 'numatopd trap: numaVmPlacementDrift')
+rt_problems_match() {
+	problems && [ "$(runtime_problems)" = "$want_rt" ]
+}
+if nt__poll 600 rt_problems_match; then
+	nt_pass "runtime triggers in problem state: $(runtime_problems | tr '\n' ';')"
+else
+	nt_fail "runtime triggers in problem state: $(runtime_problems | tr '\n' ';'); want: $(echo "$want_rt" | tr '\n' ';')"
+fi
+echo "all problems now: $(tr '\n' ';' <"$ZDIR/problems")"
+
+# trapid N NAME: the item id of trap item N
+trapid() {
+	zapi item.get "{\"output\": [\"itemid\"], \"hostids\": \"$hid\",
+		\"filter\": {\"key_\": \"$(trapitem "$1" "$2" | sed 's/["\\]/\\&/g')\"}}" rows:itemid
+}
+# traplog N NAME: every value the trap item holds, one a line
+traplog() {
+	zapi history.get "{\"itemids\": \"$(trapid "$1" "$2")\", \"history\": 2, \"output\": \"extend\"}" \
+		rows:value
+}
+# trap_has N NAME ERE: a value of trap item N matches ERE
+trap_has() {
+	traplog "$1" "$2" | grep -q -E -- "$3"
+}
+if nt__poll 600 trap_has 13 numaVmGone "$WEB_VM"; then
+	nt_pass "trap item numaVmGone: web-local's, with its UUID"
+else
+	nt_fail "trap item numaVmGone holds no trap of web-local: $(traplog 13 numaVmGone | head -c 600)"
+fi
+for vm in rt-stray rt-escaped; do
+	if nt__poll 300 trap_has 11 numaVmPlacementDrift "\"$vm\""; then
+		nt_pass "trap item numaVmPlacementDrift: $vm's"
+	else
+		nt_fail "trap item numaVmPlacementDrift holds no trap of $vm: $(traplog 11 numaVmPlacementDrift | head -c 600)"
+	fi
+done
+# rt-escaped's drift ends (its vCPU 1 may run on CPU 1 only again): numaVmPlacementDriftCleared
+# for it, its verdict same(1), its trigger resolved; rt-stray's memory still strays
+st=$PROC/7200/task/7202/status
+sed 's/^Cpus_allowed_list:.*/Cpus_allowed_list:	1/' "$st" >"$st.new" && mv "$st.new" "$st" || exit 99
+wait_value "numa.vm.vcpu.affinity.verdict[$ESC_VM,1]" 1
+if nt__poll 600 trap_has 12 numaVmPlacementDriftCleared '"rt-escaped"'; then
+	nt_pass "trap item numaVmPlacementDriftCleared: rt-escaped's"
+else
+	nt_fail "trap item numaVmPlacementDriftCleared holds no trap of rt-escaped"
+fi
+want_rt=$(echo "$want_rt" | grep -v '^VM rt-escaped')
+if nt__poll 600 rt_problems_match; then
+	nt_pass "rt-escaped's vCPU trigger resolved, the rest stays: $(runtime_problems | tr '\n' ';')"
+else
+	nt_fail "runtime triggers in problem state: $(runtime_problems | tr '\n' ';'); want: $(echo "$want_rt" | tr '\n' ';')"
+fi
+
+# The keys' tail ([^0-9A-Za-z]|$) keeps notification 1's item off notifications 11-13: it holds
+# the numaNodeCpuOversubscription traps only, each of 11-13's items its own
+t1=$(traplog 1 numaNodeCpuOversubscription)
+n1=$(printf '%s\n' "$t1" | grep -c -E '6862\.0\.1([^0-9]|$)')
+if [ "$n1" -ge 1 ] && ! printf '%s\n' "$t1" | grep -q -E '6862\.0\.1[0-9]'; then
+	nt_pass "trap item 1 holds $n1 numaNodeCpuOversubscription and no trap of 10-13"
+else
+	nt_fail "trap item 1: $n1 of its own, or traps of 10-13: $(printf '%s\n' "$t1" | grep -o -E '6862\.0\.1[0-9]' | sort | uniq -c | tr '\n' ' ')"
+fi
+for t in 11:numaVmPlacementDrift 12:numaVmPlacementDriftCleared 13:numaVmGone; do
+	n=${t%%:*} name=${t#*:}
+	log=$(traplog "$n" "$name")
+	all=$(printf '%s\n' "$log" | grep -c .)
+	own=$(printf '%s\n' "$log" | grep -c -E "6862\\.0\\.$n([^0-9]|\$)")
+	if [ "$all" -ge 1 ] && [ "$own" = "$all" ]; then
+		nt_pass "trap item $n holds $all $name, nothing else"
+	else
+		nt_fail "trap item $n ($name): $own of $all values are its own"
+	fi
+done
 
 echo "zabbix.sh: $(($(date +%s) - T0)) s in all"
 nt_done
