@@ -1024,23 +1024,106 @@ static void test_hostdev_errors(void **state)
 	expect_device_errors("%s", cases, ARRAY_SIZE(cases));
 }
 
-/* Of a <hostdev> or <interface> only <source><address> is built: what else they hold (an
- * iSCSI <auth> secret, a guest <address>) never reaches the tree, and <graphics> stays out. */
+/* An SR-IOV VF from a libvirt network pool (<forward mode='hostdev'>): the config says only
+ * <interface type='network'>; the status file says which VF in <actual type='hostdev'>, as
+ * virDomainActualNetDefFormat() writes it. That is a PCI device where the <interface> sits; a
+ * config-only network interface, an actual of another type, and an <actual> under an interface
+ * of another type (libvirt reads <actual> for type='network' only) are not devices. */
+#define POOL_VF(addr)                                                                              \
+	"<interface type='network'><mac address='52:54:00:8a:11:02'/>"                             \
+	"<source network='sriov-pool' portid='6a3c3a1e-1c3b-4b4e-9d5c-2f0e4b8f7a10'/>"             \
+	"<actual type='hostdev' managed='yes'><driver name='vfio'/><source>" addr                  \
+	"<origstates><unbind/></origstates></source><vlan><tag id='42'/></vlan></actual>"          \
+	"<alias name='hostdev1'/>"                                                                 \
+	"<address type='pci' domain='0x0000' bus='0x00' slot='0x06' function='0x0'/></interface>"
+
+static void test_network_pool_vf(void **state)
+{
+	static const char not_devices[] =
+	    "<interface type='network'><source network='default'/></interface>"
+	    "<interface type='network'><source network='default'/><actual type='network'>"
+	    "<source bridge='virbr0'/></actual></interface>"
+	    "<interface type='network'><source network='macvtap-pool'/><actual type='direct'>"
+	    "<source dev='ens1f0' mode='bridge'/></actual></interface>"
+	    "<interface type='direct'><source dev='ens1f0' mode='passthrough'/>"
+	    "<actual type='hostdev'><source><address type='pci' bus='0x86'/></source></actual>"
+	    "</interface>"
+	    "<interface type='network'><source network='odd'/><actual/></interface>";
+	static const char others[] =
+	    "<interface type='hostdev' managed='yes'><source><address type='pci' domain='0' "
+	    "bus='59' slot='2' function='1'/></source></interface>"
+	    "<interface type='network'><source network='sriov-pool'/><actual type='hostdev'>"
+	    "<source><address type='pci' domain='0X0001' bus='0X5E' slot='0x1F' function='7'/>"
+	    "</source></actual></interface>";
+	char *xml = xasprintf(
+	    S("<vcpus><vcpu id='0' pid='11'/></vcpus>", "<devices>%s%s%s%s</devices>"),
+	    HOSTDEV("<address domain='0' bus='0xaf' slot='0' function='0'/>"), not_devices,
+	    POOL_VF("<address type='pci' domain='0x0000' bus='0x86' slot='0x02' function='0x1'/>"),
+	    others);
+	struct vm *vm = parse_ok(xml);
+
+	(void)state;
+	assert_int_equal(vm->ndevs, 4);
+	assert_addr(&vm->devs[0], "0000:af:00.0");
+	assert_addr(&vm->devs[1], "0000:86:02.1");
+	assert_addr(&vm->devs[2], "0000:3b:02.1");
+	assert_addr(&vm->devs[3], "0001:5e:1f.7");
+	vm_free(vm);
+	free(xml);
+}
+
+static void test_network_pool_vf_errors(void **state)
+{
+	static const char *const cases[][2] = {
+	    {"<interface type='network'><source network='p'/><actual type='hostdev'/></interface>",
+	     "devices/interface[1]/actual: missing <source><address>"},
+	    {"<interface type='bridge'/><interface type='network'><source network='p'/>"
+	     "<actual type='hostdev'><source><address type='pci' bus='0x100'/></source></actual>"
+	     "</interface>",
+	     "devices/interface[2]/actual: bus '0x100': over 255"},
+	    {"<interface type='network'><source network='p'/><actual type='hostdev'><source>"
+	     "<address type='usb' bus='1' device='2'/></source></actual></interface>",
+	     "devices/interface[1]/actual/source/address: type is not pci"},
+	    {POOL_VF("<address type='pci' slot='32'/>"),
+	     "devices/interface[1]/actual: slot '32': over 31"},
+	};
+
+	(void)state;
+	expect_device_errors("%s", cases, ARRAY_SIZE(cases));
+}
+
+/* Of a <hostdev> or <interface> only <source><address> is built, and of an interface's <actual>
+ * only its <source><address>: what else they hold (an iSCSI <auth> secret, a guest <address>, a
+ * port profile, a MAC) never reaches the tree, and <graphics> stays out. */
 static void test_hostdev_parts_not_built(void **state)
 {
-	static const char xml[] = DEVS(
+	static const char scsi[] =
 	    "<hostdev mode='subsystem' type='scsi'><source protocol='iscsi' name='iqn.x'>"
 	    "<host name='example.org'/><auth username='u'><secret type='iscsi' usage='SECRETUSAGE'/>"
-	    "</auth></source></hostdev>" HOSTDEV("<address bus='0x3b'><zpci uid='0x1'/></address>"
-						 "<origstates><unbind/></origstates>")
-	    "<graphics type='vnc' passwd='TOPSECRET'/>");
+	    "</auth></source></hostdev>";
+	static const char actuals[] =
+	    "<interface type='network'><source network='p'/><actual type='hostdev'>"
+	    "<virtualport type='802.1Qbh'><parameters profileid='PROFILESECRET'/></virtualport>"
+	    "<source><address type='pci' bus='0x87'/></source></actual></interface>"
+	    "<hostdev type='pci'><actual><source><address bus='0x88'/></source></actual>"
+	    "<source><address bus='0x89'/></source></hostdev>"
+	    "<graphics type='vnc' passwd='TOPSECRET'/>";
+	char *xml = xasprintf(DEVS("%s%s%s%s"), scsi,
+			      HOSTDEV("<address bus='0x3b'><zpci uid='0x1'/></address>"
+				      "<origstates><unbind/></origstates>"),
+			      POOL_VF("<address type='pci' bus='0x86'><zpci uid='0x2'/></address>"),
+			      actuals);
 	char err[ERRLEN];
+	struct vm *vm;
 	xmlDocPtr doc;
 	xmlChar *dump = NULL;
 	int len = 0;
 
 	(void)state;
-	vm_free(parse_ok(xml));
+	vm = parse_ok(xml);
+	assert_int_equal(vm->ndevs, 4); /* 3b, 86, 87, 89 */
+	assert_addr(&vm->devs[3], "0000:89:00.0");
+	vm_free(vm);
 	/* the same filter as domxml: parse through it and look at what was built */
 	doc = domxml_parse_tree(xml, strlen(xml), err, sizeof(err));
 	assert_non_null(doc);
@@ -1051,8 +1134,17 @@ static void test_hostdev_parts_not_built(void **state)
 	assert_null(strstr((char *)dump, "zpci"));
 	assert_null(strstr((char *)dump, "origstates"));
 	assert_null(strstr((char *)dump, "example.org"));
+	assert_non_null(strstr((char *)dump, "bus=\"0x86\""));
+	assert_non_null(strstr((char *)dump, "bus=\"0x87\""));
+	assert_null(strstr((char *)dump, "bus=\"0x88\"")); /* <actual> is an interface's only */
+	assert_null(strstr((char *)dump, "PROFILESECRET"));
+	assert_null(strstr((char *)dump, "vlan"));
+	assert_null(strstr((char *)dump, "vfio"));
+	assert_null(strstr((char *)dump, "52:54:00:8a:11:02"));
+	assert_null(strstr((char *)dump, "hostdev1"));
 	xmlFree(dump);
 	xmlFreeDoc(doc);
+	free(xml);
 }
 
 /* ---------------------------------------------------------------- reasons */
@@ -2087,6 +2179,23 @@ struct devforms {
 	char kinds[256];
 };
 
+/* Whether an <interface type='network'> was given a VF: its first <actual> is type='hostdev'. */
+static bool actual_is_hostdev(xmlNodePtr n)
+{
+	xmlChar *type = NULL;
+	bool r;
+
+	for (n = n->children; n != NULL; n = n->next)
+		if (n->type == XML_ELEMENT_NODE && n->ns == NULL &&
+		    strcmp((const char *)n->name, "actual") == 0)
+			break;
+	if (n != NULL)
+		type = xmlGetNoNsProp(n, (const xmlChar *)"type");
+	r = type != NULL && strcmp((const char *)type, "hostdev") == 0;
+	xmlFree(type);
+	return r;
+}
+
 static void count_device(xmlNodePtr n, struct devforms *f)
 {
 	xmlChar *mode = xmlGetNoNsProp(n, (const xmlChar *)"mode");
@@ -2095,7 +2204,7 @@ static void count_device(xmlNodePtr n, struct devforms *f)
 	char form[96];
 
 	if (strcmp((const char *)n->name, "interface") == 0) {
-		if (strcmp(t, "hostdev") == 0)
+		if (strcmp(t, "hostdev") == 0 || (strcmp(t, "network") == 0 && actual_is_hostdev(n)))
 			f->ifaces++, f->expect++;
 	} else {
 		f->hostdevs++;
@@ -2137,8 +2246,8 @@ static void count_forms(const char *path, struct devforms *f)
 }
 
 /* Every hostdev form of the corpus: a file with a <hostdev> or a hostdev <interface> parses
- * with exactly the PCI devices (pci, mdev, interface type='hostdev') libxml2 sees in it, or is
- * rejected with a reason. */
+ * with exactly the PCI devices (pci, mdev, interface type='hostdev', a network's VF in <actual
+ * type='hostdev'>) libxml2 sees in it, or is rejected with a reason. */
 static void test_corpus_hostdev_forms(void **state)
 {
 	const char *c = corpus_full();
@@ -2557,6 +2666,8 @@ int main(void)
 	    cmocka_unit_test(test_hostdev_address_errors),
 	    cmocka_unit_test(test_hostdev_forms),
 	    cmocka_unit_test(test_hostdev_errors),
+	    cmocka_unit_test(test_network_pool_vf),
+	    cmocka_unit_test(test_network_pool_vf_errors),
 	    cmocka_unit_test(test_hostdev_parts_not_built),
 	    cmocka_unit_test(test_rejections_exact_reasons),
 	    cmocka_unit_test(test_xxe_rejected),

@@ -621,20 +621,23 @@ static int parse_root(struct mapper *p, xmlNodePtr root)
 
 /* Only the parts parse_root() looks at become tree nodes (xmlsafe_filter): a status file is ~80%
  * <qemuCaps><flag>, and <devices> holds disks, NICs and <graphics passwd>: of a <hostdev> or an
- * <interface> only the element and its <source><address> are built. Building (and freeing)
- * those nodes was most of a rebuild's cost; and a password never reaches the tree. */
+ * <interface> only the element and its <source><address> are built, and of an interface's
+ * <actual> (a network pool's VF) its <source><address>. Building (and freeing) those nodes was
+ * most of a rebuild's cost; and a password never reaches the tree. */
 enum kept {
 	KEPT_ALL = XMLSAFE_BUILD_ALL, /* the element and everything under it */
 	KEPT_STATUS,		      /* <domstatus>: only <domain>, <vcpus>, <numad> below */
 	KEPT_DOMAIN,		      /* <domain>: only the children parse_domain() reads */
 	KEPT_DEVICES,		      /* <domain><devices>: only <memory>, <hostdev>, <interface> */
-	KEPT_PASSTHROUGH,	      /* <hostdev>, <interface>: only <source> */
+	KEPT_INTERFACE,		      /* <interface>: only <source> and <actual> */
+	KEPT_PASSTHROUGH,	      /* <hostdev>, an interface's <actual>: only <source> */
 	KEPT_SOURCE,		      /* their <source>: only <address> */
 	KEPT_NONE,		      /* that <address>: nothing below */
 };
 
-/* root, domain, devices, hostdev, source, address (a status file's <domstatus> root first) */
-_Static_assert(XMLSAFE_FILTER_LEVELS >= 6, "the filter needs six levels of kinds");
+/* root, domain, devices, interface, actual, source, address (a status file's <domstatus> root
+ * first): every level's kind is remembered, so nothing below that <address> is built */
+_Static_assert(XMLSAFE_FILTER_LEVELS >= 7, "the filter needs seven levels of kinds");
 
 static bool name_in(const char *name, const char *const *names)
 {
@@ -675,9 +678,18 @@ static bool build_filter(int parent, bool is_root, const char *name, const char 
 		}
 		return uri == NULL && name_in(name, domain);
 	case KEPT_DEVICES:
-		if (uri == NULL && (strcmp(name, "hostdev") == 0 || strcmp(name, "interface") == 0))
+		if (uri == NULL && strcmp(name, "hostdev") == 0)
 			*kind = KEPT_PASSTHROUGH;
-		return uri == NULL && (strcmp(name, "memory") == 0 || *kind == KEPT_PASSTHROUGH);
+		else if (uri == NULL && strcmp(name, "interface") == 0)
+			*kind = KEPT_INTERFACE;
+		return uri == NULL && (strcmp(name, "memory") == 0 || *kind != KEPT_ALL);
+	case KEPT_INTERFACE:
+		if (uri == NULL && strcmp(name, "actual") == 0) {
+			*kind = KEPT_PASSTHROUGH;
+			return true;
+		}
+		*kind = KEPT_SOURCE;
+		return uri == NULL && strcmp(name, "source") == 0;
 	case KEPT_PASSTHROUGH:
 		*kind = KEPT_SOURCE;
 		return uri == NULL && strcmp(name, "source") == 0;

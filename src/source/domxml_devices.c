@@ -231,18 +231,35 @@ static int parse_hostdev(struct mapper *p, xmlNodePtr n, size_t nth, size_t *cap
 	return pci_source(p, n, where, &push_dev(p, cap, DEV_KIND_PCI)->addr);
 }
 
-static int parse_interface(struct mapper *p, xmlNodePtr n, size_t nth, size_t *cap)
+static bool type_is(struct mapper *p, xmlNodePtr n, const char *want)
 {
-	const char *type = domxml_prop(p, n, "type");
-	char where[64];
+	const char *type = n != NULL ? domxml_prop(p, n, "type") : NULL;
 
-	if (type == NULL || strcmp(type, "hostdev") != 0)
-		return 0;
-	snprintf(where, sizeof(where), "devices/interface[%zu]", nth);
-	return pci_source(p, n, where, &push_dev(p, cap, DEV_KIND_PCI)->addr);
+	return type != NULL && strcmp(type, want) == 0;
 }
 
-/* <hostdev> and <interface type='hostdev'>, in document order (numaVmDeviceIndex). */
+/* An <interface type='hostdev'> names its host device itself. An <interface type='network'>
+ * handed a VF by a network pool (<forward mode='hostdev'>) names it only in the status file:
+ * <actual type='hostdev'> holds the <source><address> (libvirt's virDomainActualNetDefFormat;
+ * its parser reads the first <actual>, and for type='network' only). No <actual> (a config
+ * file) or another actual type (a bridge, macvtap) is no device. */
+static int parse_interface(struct mapper *p, xmlNodePtr n, size_t nth, size_t *cap)
+{
+	xmlNodePtr actual = domxml_child(n, "actual");
+	char where[64];
+
+	if (type_is(p, n, "hostdev")) {
+		snprintf(where, sizeof(where), "devices/interface[%zu]", nth);
+		return pci_source(p, n, where, &push_dev(p, cap, DEV_KIND_PCI)->addr);
+	}
+	if (!type_is(p, n, "network") || !type_is(p, actual, "hostdev"))
+		return 0;
+	snprintf(where, sizeof(where), "devices/interface[%zu]/actual", nth);
+	return pci_source(p, actual, where, &push_dev(p, cap, DEV_KIND_PCI)->addr);
+}
+
+/* <hostdev>, <interface type='hostdev'> and a network's VF, in document order
+ * (numaVmDeviceIndex). */
 int domxml_parse_passthrough(struct mapper *p, xmlNodePtr dom)
 {
 	xmlNodePtr devs = domxml_child(dom, "devices"), n;

@@ -11,7 +11,7 @@ struct _xmlDoc; /* libxml2's xmlDoc: includers of this header need not see libxm
 
 #define XMLSAFE_MAX_SIZE_DEFAULT (16u * 1024 * 1024)
 #define XMLSAFE_MAX_DEPTH	 256 /* libxml2's nesting limit without XML_PARSE_HUGE */
-#define XMLSAFE_FILTER_LEVELS	 6   /* levels whose filter kinds are remembered */
+#define XMLSAFE_FILTER_LEVELS	 7   /* levels whose filter kinds are remembered */
 #define XMLSAFE_BUILD_ALL	 0   /* the filter kind "build everything below" */
 
 /* Which elements become tree nodes: libxml2 still reads every byte and checks the whole file is
