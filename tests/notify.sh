@@ -504,6 +504,23 @@ done
 nt_traps | grep -E -- "$HUGE_UP|$HUGE_DOWN" | tail -n 1 | grep -q -E -- "$HUGE_UP" &&
 	nt_pass "stick: the hugepage row's last notification is its raise, as it is over" ||
 	nt_fail "stick: the hugepage row's last notification is not its raise"
+# a clear the master took and died with: snmpd is stopped (SIGSTOP) when node 4 clears, so the
+# clear sits unread in its socket, then killed: no trap went out and no answer came back. The
+# NMS still holds node 4's raise, so the clear must go again once snmpd is back.
+expect "stick: node 4's raise again before the silent death" "$(node_re 1 4)" in_out cpu-hog
+kill -STOP "$NT_SNMPD_PID"
+s0=$(nt_log_count 'sent numaNodeCpuOversubCleared')
+cd0=$(count "$(node_re 2 4)")
+in_out cpu-hog
+nt__poll 100 eval '[ "$(nt_log_count "sent numaNodeCpuOversubCleared")" -gt "$s0" ]' ||
+	nt_fail "stick: numatopd did not hand node 4's clear to the stopped master"
+nt_kill9_snmpd
+[ "$(count "$(node_re 2 4)")" = "$cd0" ] ||
+	nt_fail "stick: the stopped master sent node 4's clear on after all (the test proves nothing)"
+nt_restart_snmpd || nt_done
+wait_more "$(node_re 2 4)" "$cd0" 10 &&
+	nt_pass "stick: the clear the master took and died with is sent again when it is back" ||
+	nt_fail "stick: node 4's clear, taken by a master that died unanswered, never arrived"
 nt_stop_numatopd
 mv "$QEMU/node0-hog.xml" "$NT_DIR/vms/"
 

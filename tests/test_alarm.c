@@ -465,7 +465,7 @@ static void vm_drift_and_gone(void **state)
 	assert_int_equal(alarm_event_subid(&ev.ev[0]), 13);
 	assert_int_equal(ev.ev[0].vm.pid, 4242);
 	alarm_queue_push(&q, &ev.ev[0]);
-	alarm_queue_delivered(&q);
+	alarm_queue_delivered(&q, 0);
 	assert_false(alarm_queue_holds(&q, &ev.ev[0])); /* nothing to clear, ever */
 	/* the status file goes (libvirt cleaned up): no clear */
 	h.m.nvms = 0;
@@ -496,7 +496,7 @@ static void push_seen(struct alarm_queue *q, struct alarm_event e)
 {
 	alarm_queue_push(q, &e);
 	assert_int_equal(q->n, 1);
-	alarm_queue_delivered(q);
+	alarm_queue_delivered(q, 0);
 	assert_int_equal(q->n, 0);
 }
 
@@ -524,7 +524,7 @@ static size_t deliver_all(struct alarm_queue *q)
 	size_t k = 0;
 
 	while (alarm_queue_peek(q)) {
-		alarm_queue_delivered(q);
+		alarm_queue_delivered(q, 0);
 		k++;
 	}
 	return k;
@@ -613,7 +613,7 @@ static void queue_clear_then_raise_of_a_held_condition_leaves_the_new_raise(void
 	/* and a source that went ok, then bad with another status: that status's raise */
 	e = cond_event(ALARM_SOURCE, 0, 0, true, 400);
 	e.source_status = SOURCE_DEGRADED;
-	alarm_queue_delivered(&q);
+	alarm_queue_delivered(&q, 0);
 	push_seen(&q, e);
 	e = cond_event(ALARM_SOURCE, 0, 0, false, 500);
 	alarm_queue_push(&q, &e);
@@ -635,19 +635,19 @@ static void queue_delivery_records_what_the_nms_holds(void **state)
 
 	(void)state;
 	alarm_queue_init(&q);
-	alarm_queue_delivered(&q); /* nothing waits: nothing happens */
+	alarm_queue_delivered(&q, 0); /* nothing waits: nothing happens */
 	alarm_queue_push(&q, &up);
 	assert_false(alarm_queue_holds(&q, &up));
 	/* a send that fails leaves it in place */
 	assert_ptr_equal(alarm_queue_peek(&q), alarm_queue_peek(&q));
 	assert_int_equal(alarm_queue_peek(&q)->ticks, 1);
-	alarm_queue_delivered(&q);
+	alarm_queue_delivered(&q, 0);
 	assert_true(alarm_queue_holds(&q, &up));
 	assert_true(alarm_queue_holds(&q, &down)); /* the condition, not the event */
 	assert_false(alarm_queue_holds(&q, &other)); /* another page size, another condition */
 	alarm_queue_push(&q, &down);
 	assert_true(alarm_queue_holds(&q, &up)); /* until the clear is delivered */
-	alarm_queue_delivered(&q);
+	alarm_queue_delivered(&q, 0);
 	assert_false(alarm_queue_holds(&q, &up));
 	alarm_queue_push(&q, &down);
 	assert_int_equal(q.n, 0);
@@ -825,6 +825,141 @@ static void master_back_leaves_a_source_waiting_for_its_hold_down(void **state)
 	alarm_free(s);
 }
 
+/* Node 4's CPU raised, handed to the master with ticket 1 and answered. */
+static void raise_answered(struct alarm_state *s, struct host *h, struct alarm_queue *q,
+			   const struct alarm_config *cfg)
+{
+	host_init(h);
+	update_q(s, h, 0, cfg, q);
+	cpu_over(h, true);
+	assert_int_equal(update_q(s, h, 100, cfg, q), 1);
+	alarm_queue_delivered(q, 1);
+	alarm_queue_answered(q, 1, true);
+	assert_false(alarm_queue_in_doubt(q));
+}
+
+/* A clear the master took and died with before answering (before it sent the trap on): the
+ * NMS still holds the raise, so the clear goes again when the master is back, even with
+ * notifyOnStartup no. Answered, it does not. */
+static void master_back_sends_again_a_clear_it_never_answered(void **state)
+{
+	const struct alarm_config cfg = {0, false};
+	size_t answered;
+
+	(void)state;
+	for (answered = 0; answered < 2; answered++) {
+		struct alarm_state *s = alarm_new();
+		struct alarm_queue q;
+		struct host h;
+
+		alarm_queue_init(&q);
+		raise_answered(s, &h, &q, &cfg);
+		cpu_over(&h, false);
+		assert_int_equal(update_q(s, &h, 200, &cfg, &q), 1);
+		alarm_queue_delivered(&q, 2);
+		if (answered)
+			alarm_queue_answered(&q, 2, true);
+		alarm_queue_lost(&q);
+		assert_int_equal(alarm_queue_in_doubt(&q), !answered);
+		alarm_master_back(s, &q, &h.m, 300, &cfg);
+		if (answered) {
+			assert_int_equal(q.n, 0);
+		} else {
+			assert_int_equal(q.n, 1);
+			is_event(&q.ev[0], ALARM_CPU, false, false);
+			assert_int_equal(q.ev[0].node.id, 4);
+			assert_int_equal(q.ev[0].ticks, 300);
+		}
+		assert_false(alarm_queue_in_doubt(&q));
+		alarm_queue_free(&q);
+		alarm_free(s);
+	}
+}
+
+/* A raise never answered may not have arrived: sent again (replay) with notifyOnStartup no. */
+static void master_back_sends_again_a_raise_it_never_answered(void **state)
+{
+	const struct alarm_config cfg = {0, false};
+	struct alarm_state *s = alarm_new();
+	struct alarm_queue q;
+	struct host h;
+
+	(void)state;
+	alarm_queue_init(&q);
+	host_init(&h);
+	update_q(s, &h, 0, &cfg, &q);
+	cpu_over(&h, true);
+	assert_int_equal(update_q(s, &h, 100, &cfg, &q), 1);
+	alarm_queue_delivered(&q, 7);
+	alarm_queue_lost(&q);
+	alarm_master_back(s, &q, &h.m, 300, &cfg);
+	assert_int_equal(q.n, 1);
+	is_event(&q.ev[0], ALARM_CPU, true, true);
+	assert_int_equal(q.ev[0].node.vcpus_bound, 10);
+	/* an answer of the lost session that comes late changes nothing */
+	alarm_queue_answered(&q, 7, true);
+	assert_false(alarm_queue_in_doubt(&q));
+	alarm_queue_free(&q);
+	alarm_free(s);
+}
+
+/* An answer with an error (or a timeout) while the session stays: alarm_restate() states the
+ * truth of now: a clear when it is over, a raise when it is raised again. */
+static void restate_after_a_failed_answer(void **state)
+{
+	struct alarm_state *s = alarm_new();
+	struct alarm_queue q;
+	struct host h;
+
+	(void)state;
+	alarm_queue_init(&q);
+	raise_answered(s, &h, &q, &plain);
+	cpu_over(&h, false);
+	assert_int_equal(update_q(s, &h, 200, &plain, &q), 1);
+	alarm_queue_delivered(&q, 2);
+	alarm_queue_answered(&q, 2, false);
+	assert_true(alarm_queue_in_doubt(&q));
+	assert_int_equal(alarm_restate(s, &q, &h.m, 250), 1);
+	is_event(&q.ev[0], ALARM_CPU, false, false);
+	assert_true(alarm_queue_holds(&q, &q.ev[0]));
+	alarm_queue_delivered(&q, 3);
+	alarm_queue_answered(&q, 3, true);
+	assert_false(alarm_queue_holds(&q, &q.ev[0]));
+	/* raised again, its raise answered with an error: the raise again */
+	cpu_over(&h, true);
+	assert_int_equal(update_q(s, &h, 300, &plain, &q), 1);
+	alarm_queue_delivered(&q, 4);
+	alarm_queue_answered(&q, 4, false);
+	assert_int_equal(alarm_restate(s, &q, &h.m, 350), 1);
+	is_event(&q.ev[0], ALARM_CPU, true, true);
+	/* nothing in doubt: nothing stated */
+	assert_int_equal(alarm_restate(s, &q, &h.m, 360), 0);
+	alarm_queue_free(&q);
+	alarm_free(s);
+}
+
+/* Answers that never come are bounded: the oldest beyond ALARM_MAX_UNANSWERED is in doubt. */
+static void unanswered_notifications_are_bounded(void **state)
+{
+	struct alarm_queue q;
+	uint64_t t;
+
+	(void)state;
+	alarm_queue_init(&q);
+	for (t = 1; t <= ALARM_MAX_UNANSWERED + 10; t++) {
+		struct alarm_event e = cond_event(ALARM_HUGE, (unsigned)t, 2048, true, 1);
+
+		alarm_queue_push(&q, &e);
+		alarm_queue_delivered(&q, t);
+	}
+	assert_int_equal(q.nsent, ALARM_MAX_UNANSWERED);
+	assert_int_equal(q.ndoubt, 10);
+	alarm_queue_lost(&q);
+	assert_int_equal(q.nsent, 0);
+	assert_int_equal(q.ndoubt, ALARM_MAX_UNANSWERED + 10);
+	alarm_queue_free(&q);
+}
+
 static void event_names_follow_the_mib(void **state)
 {
 	static const struct {
@@ -881,6 +1016,10 @@ int main(void)
 	    cmocka_unit_test(master_back_without_notify_on_startup_sends_what_changed_only),
 	    cmocka_unit_test(master_back_clears_what_the_nms_holds_and_is_no_longer_true),
 	    cmocka_unit_test(master_back_leaves_a_source_waiting_for_its_hold_down),
+	    cmocka_unit_test(master_back_sends_again_a_clear_it_never_answered),
+	    cmocka_unit_test(master_back_sends_again_a_raise_it_never_answered),
+	    cmocka_unit_test(restate_after_a_failed_answer),
+	    cmocka_unit_test(unanswered_notifications_are_bounded),
 	    cmocka_unit_test(event_names_follow_the_mib),
 	};
 

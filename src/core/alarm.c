@@ -479,6 +479,8 @@ void alarm_queue_free(struct alarm_queue *q)
 {
 	free(q->ev);
 	free(q->held);
+	free(q->sent);
+	free(q->doubt);
 	memset(q, 0, sizeof(*q));
 }
 
@@ -503,7 +505,24 @@ const struct alarm_event *alarm_queue_peek(const struct alarm_queue *q)
 	return q->n ? &q->ev[0] : NULL;
 }
 
-void alarm_queue_delivered(struct alarm_queue *q)
+/* Put k among the conditions in doubt, once. */
+static void doubt(struct alarm_queue *q, const struct alarm_key *k)
+{
+	size_t i;
+
+	for (i = 0; i < q->ndoubt; i++)
+		if (same_key(&q->doubt[i], k))
+			return;
+	*(struct alarm_key *)array_push(&q->doubt, &q->ndoubt, &q->capdoubt, sizeof(*k)) = *k;
+}
+
+static void remove_sent(struct alarm_queue *q, size_t i)
+{
+	memmove(&q->sent[i], &q->sent[i + 1], (q->nsent - i - 1) * sizeof(*q->sent));
+	q->nsent--;
+}
+
+void alarm_queue_delivered(struct alarm_queue *q, uint64_t ticket)
 {
 	struct alarm_key k;
 	size_t h;
@@ -518,6 +537,41 @@ void alarm_queue_delivered(struct alarm_queue *q)
 	else if (!q->ev[0].raise && h < q->nheld)
 		q->held[h] = q->held[--q->nheld];
 	remove_waiting(q, 0);
+	if (ticket == 0)
+		return;
+	if (q->nsent == ALARM_MAX_UNANSWERED) {
+		doubt(q, &q->sent[0].key);
+		remove_sent(q, 0);
+	}
+	*(struct alarm_sent *)array_push(&q->sent, &q->nsent, &q->capsent, sizeof(struct alarm_sent)) =
+	    (struct alarm_sent){ticket, k};
+}
+
+void alarm_queue_answered(struct alarm_queue *q, uint64_t ticket, bool ok)
+{
+	size_t i;
+
+	for (i = 0; i < q->nsent && q->sent[i].ticket != ticket; i++)
+		;
+	if (i == q->nsent)
+		return; /* answered after its session was lost: in doubt already */
+	if (!ok)
+		doubt(q, &q->sent[i].key);
+	remove_sent(q, i);
+}
+
+void alarm_queue_lost(struct alarm_queue *q)
+{
+	size_t i;
+
+	for (i = 0; i < q->nsent; i++)
+		doubt(q, &q->sent[i].key);
+	q->nsent = 0;
+}
+
+bool alarm_queue_in_doubt(const struct alarm_queue *q)
+{
+	return q->ndoubt > 0;
 }
 
 bool alarm_queue_holds(const struct alarm_queue *q, const struct alarm_event *e)
@@ -560,6 +614,41 @@ static void requeue(struct alarm_queue *q, const struct pass *p, const struct co
 	alarm_queue_push(q, &e);
 }
 
+/* Raised now, as the NMS should hold it: true in the last model, its raise fell due and sent. */
+static bool raised_now(const struct cond *c)
+{
+	return c && c->sent && !c->muted;
+}
+
+size_t alarm_restate(const struct alarm_state *s, struct alarm_queue *q, const struct model *m,
+		     uint32_t ticks)
+{
+	struct pass p = {m, 0, ticks, 0, NULL};
+	size_t i, before = q->n;
+
+	if (m == NULL)
+		return 0;
+	for (i = 0; i < q->ndoubt; i++) {
+		const struct alarm_key k = q->doubt[i];
+		const struct cond *c = find_cond(s, &k);
+		struct cond gone = {.kind = k.kind, .node = k.node, .size_kib = k.size_kib};
+
+		if (waiting(q, &k) < q->n)
+			continue;
+		if (raised_now(c)) {
+			requeue(q, &p, c, true);
+		} else if (k.kind != ALARM_GONE) {
+			/* the NMS may hold its raise: a clear must go, whatever it was last told */
+			if (held(q, &k) == q->nheld)
+				*(struct alarm_key *)array_push(&q->held, &q->nheld, &q->capheld,
+								sizeof(k)) = k;
+			requeue(q, &p, &gone, false);
+		}
+	}
+	q->ndoubt = 0;
+	return q->n - before;
+}
+
 void alarm_master_back(const struct alarm_state *s, struct alarm_queue *q, const struct model *m,
 		       uint32_t ticks, const struct alarm_config *cfg)
 {
@@ -568,6 +657,7 @@ void alarm_master_back(const struct alarm_state *s, struct alarm_queue *q, const
 
 	if (m == NULL)
 		return;
+	alarm_restate(s, q, m, ticks);
 	/* clears first (queueing one leaves q->held as it is) */
 	for (i = 0; i < q->nheld; i++) {
 		const struct alarm_key k = q->held[i];
@@ -575,7 +665,7 @@ void alarm_master_back(const struct alarm_state *s, struct alarm_queue *q, const
 		struct cond gone = {.kind = k.kind, .node = k.node, .size_kib = k.size_kib};
 
 		/* still raised: a source whose new status waits for its hold-down too */
-		if ((c && c->sent && !c->muted) || waiting(q, &k) < q->n)
+		if (raised_now(c) || waiting(q, &k) < q->n)
 			continue;
 		requeue(q, &p, &gone, false);
 	}

@@ -107,13 +107,27 @@ struct alarm_key {
 	uint64_t size_kib; /* HUGE only */
 };	/* DEVICE: node is the numaVmIndex */
 
+/* A notification handed to the master whose answer has not come yet. */
+struct alarm_sent {
+	uint64_t ticket;
+	struct alarm_key key;
+};
+
 struct alarm_queue {
 	struct alarm_event *ev; /* waiting, oldest first, one per condition */
 	size_t n, cap;
 	struct alarm_key *held; /* the conditions the NMS holds, in no order */
 	size_t nheld, capheld;
+	struct alarm_sent *sent; /* handed over, not answered yet, oldest first */
+	size_t nsent, capsent;
+	struct alarm_key *doubt; /* conditions whose last notification may not have reached it */
+	size_t ndoubt, capdoubt;
 	uint64_t superseded; /* events replaced or cancelled since alarm_queue_take_superseded() */
 };
+
+/* At most this many notifications wait for the master's answer; an older one then counts as
+ * unanswered (in doubt). The daemon keeps far fewer in flight (NOTIFY_WINDOW). */
+#define ALARM_MAX_UNANSWERED 256
 
 void alarm_queue_init(struct alarm_queue *q);
 void alarm_queue_free(struct alarm_queue *q);
@@ -121,8 +135,19 @@ void alarm_queue_free(struct alarm_queue *q);
 void alarm_queue_push(struct alarm_queue *q, const struct alarm_event *e);
 /* The oldest waiting, left in place (a send that fails keeps it); NULL when none waits. */
 const struct alarm_event *alarm_queue_peek(const struct alarm_queue *q);
-/* The oldest was sent to a master session: remove it and remember what the NMS now holds. */
-void alarm_queue_delivered(struct alarm_queue *q);
+/* The oldest was sent to a master session: remove it and remember what the NMS now holds.
+ * A ticket other than 0 (the caller's number for this send) keeps it unconfirmed until
+ * alarm_queue_answered() or alarm_queue_lost(). */
+void alarm_queue_delivered(struct alarm_queue *q, uint64_t ticket);
+/* The master answered the notification of this ticket. ok: a Response without error, so it
+ * went on to the trap sinks. Not ok (an error, a timeout, the session closed): it may never
+ * have reached the NMS, so its condition is in doubt until alarm_restate(). */
+void alarm_queue_answered(struct alarm_queue *q, uint64_t ticket, bool ok);
+/* The master session is lost: every notification not answered yet is in doubt. A clear the
+ * master took and died with leaves the NMS holding the raise; a raise may not have arrived. */
+void alarm_queue_lost(struct alarm_queue *q);
+/* Whether some condition is in doubt. */
+bool alarm_queue_in_doubt(const struct alarm_queue *q);
 /* Whether the NMS holds the condition of e. */
 bool alarm_queue_holds(const struct alarm_queue *q, const struct alarm_event *e);
 /* The number of events replaced or cancelled since the last call, and reset it. */
@@ -141,6 +166,12 @@ uint64_t alarm_queue_take_superseded(struct alarm_queue *q);
  * the last alarm_update(); a row m has no more clears with 0 for its objects. */
 void alarm_master_back(const struct alarm_state *s, struct alarm_queue *q, const struct model *m,
 		       uint32_t ticks, const struct alarm_config *cfg);
+/* State the truth of now again for every condition in doubt, whatever notifyOnStartup says
+ * (alarm_master_back() does this first): a raise (marked replay) when it is raised now, else a
+ * clear (numaVmGone has none); nothing for one that has a notification waiting already, which
+ * says what is true. Returns how many were queued. */
+size_t alarm_restate(const struct alarm_state *s, struct alarm_queue *q, const struct model *m,
+		     uint32_t ticks);
 
 /* The MIB name of the notification an event is ("numaNodeCpuOversubCleared"). */
 const char *alarm_event_name(const struct alarm_event *e);

@@ -86,8 +86,10 @@ static struct {
 	netsnmp_session *sess;	/* the AgentX session while it is open */
 	bool back;		/* it (re)opened since the last flush */
 	bool lost;		/* a session was lost before that */
+	bool doubt;		/* an answer said a notification may not have gone out */
 	unsigned in_flight;	/* sent on this session, not answered yet (NOTIFY_WINDOW) */
-	uintptr_t generation;	/* of the session: a late answer of a closed one counts no more */
+	uintptr_t ticket;	/* the last notification's number (alarm_queue_delivered) */
+	uintptr_t first_ticket; /* the first of this session: a late answer of a closed one */
 } notifier;
 
 static uint64_t now_ms(void)
@@ -113,7 +115,7 @@ static int on_session_start(int major, int minor, void *server, void *client)
 	notifier.sess = server;
 	notifier.back = true;
 	notifier.in_flight = 0;
-	notifier.generation++;
+	notifier.first_ticket = notifier.ticket + 1;
 	return SNMPERR_SUCCESS;
 }
 
@@ -127,7 +129,9 @@ static int on_session_stop(int major, int minor, void *server, void *client)
 	notifier.sess = NULL;
 	notifier.lost = true;
 	notifier.in_flight = 0;
-	notifier.generation++;
+	notifier.first_ticket = notifier.ticket + 1;
+	/* what the master took and did not answer may have died with it */
+	alarm_queue_lost(&notifier.q);
 	alarm_queue_take_superseded(&notifier.q); /* count from here what the outage coalesces */
 	return SNMPERR_SUCCESS;
 }
@@ -230,15 +234,23 @@ static void add_drifted_vcpus(netsnmp_variable_list **vars, struct alarm_event *
 }
 
 /* The master's Response to a notification, or the library giving up on it (timeout, session
- * closed): either way it no longer waits. */
+ * closed): either way it no longer waits. The master answers once it has sent the trap to its
+ * sinks; anything else leaves the notification's condition in doubt, to be stated again. */
 static int on_answer(int op, netsnmp_session *sess, int reqid, netsnmp_pdu *pdu, void *magic)
 {
-	(void)op;
+	uintptr_t ticket = (uintptr_t)magic;
+	bool ok = op == NETSNMP_CALLBACK_OP_RECEIVED_MESSAGE && pdu != NULL &&
+		  pdu->errstat == SNMP_ERR_NOERROR;
+
 	(void)sess;
 	(void)reqid;
-	(void)pdu;
-	if ((uintptr_t)magic == notifier.generation && notifier.in_flight > 0)
+	if (ticket >= notifier.first_ticket && notifier.in_flight > 0)
 		notifier.in_flight--;
+	if (!notifier.enabled)
+		return 1;
+	alarm_queue_answered(&notifier.q, ticket, ok);
+	if (!ok)
+		notifier.doubt = true;
 	return 1;
 }
 
@@ -246,7 +258,7 @@ static int on_answer(int op, netsnmp_session *sess, int reqid, netsnmp_pdu *pdu,
  * of every notification for v1 sinks, which a subagent has none of, and logs a warning each
  * time a Counter64 object makes that impossible (numaNodeMemOversubscription); and it cannot
  * tell that the send failed. False when it did (the master went away unnoticed so far). */
-static bool send_event(const struct alarm_event *ev)
+static bool send_event(const struct alarm_event *ev, uintptr_t *ticket)
 {
 	struct alarm_event e = *ev;
 	oid trap[NUMA_MIB_ROOT_LEN + 2] = {NUMA_MIB_ROOT, 0, 0};
@@ -257,6 +269,7 @@ static bool send_event(const struct alarm_event *ev)
 	char what[128];
 	size_t i;
 
+	*ticket = 0;
 	/* 'vmTables no' hides VM names: their notifications are dropped as if sent */
 	if ((e.kind == ALARM_DEVICE || e.kind == ALARM_DRIFT || e.kind == ALARM_GONE) &&
 	    !notifier.vm_tables)
@@ -299,13 +312,14 @@ static bool send_event(const struct alarm_event *ev)
 	pdu->sessid = notifier.sess->sessid;
 	describe(&e, what, sizeof(what));
 	/* the master's Response comes back to on_answer(), which opens the window again */
-	if (snmp_async_send(notifier.sess, pdu, on_answer, (void *)notifier.generation) == 0) {
+	if (snmp_async_send(notifier.sess, pdu, on_answer, (void *)(notifier.ticket + 1)) == 0) {
 		snmp_free_pdu(pdu);
 		DEBUGMSGTL(("numatopd", "%s (%s) not sent: %s\n", alarm_event_name(&e), what,
 			    snmp_api_errstring(notifier.sess->s_snmp_errno)));
 		return false;
 	}
 	notifier.in_flight++;
+	*ticket = ++notifier.ticket;
 	log_info("sent %s (%s)%s", alarm_event_name(&e), what,
 		 e.replay ? ", again: the master came back" : "");
 	return true;
@@ -342,18 +356,26 @@ void notify_flush(void)
 {
 	const struct alarm_event *e;
 
-	if (!notifier.enabled || notifier.sess == NULL || (notifier.q.n == 0 && !notifier.back))
+	if (!notifier.enabled || notifier.sess == NULL ||
+	    (notifier.q.n == 0 && !notifier.back && !notifier.doubt))
 		return;
 	if (notifier.back && notifier.lost)
 		master_back();
+	else if (notifier.doubt && alarm_queue_in_doubt(&notifier.q))
+		log_info("the master did not confirm %zu notifications: their conditions are "
+			 "stated again",
+			 alarm_restate(notifier.st, &notifier.q, mib_current(), ticks()));
 	notifier.back = false;
 	notifier.lost = false;
+	notifier.doubt = false;
 	/* a failed send stays queued: the loss of the session follows, or the next turn retries;
 	 * a full window waits for the answers the next turns read */
 	while (notifier.in_flight < NOTIFY_WINDOW && (e = alarm_queue_peek(&notifier.q)) != NULL) {
-		if (!send_event(e))
+		uintptr_t ticket;
+
+		if (!send_event(e, &ticket))
 			return;
-		alarm_queue_delivered(&notifier.q);
+		alarm_queue_delivered(&notifier.q, ticket);
 	}
 }
 
