@@ -47,8 +47,7 @@ NT_RUNTIME_ARG=''
 . "$TESTS_DIR/lib.sh"
 
 if [ "$(id -u)" != 0 ]; then
-	echo "SKIP: needs root (installs libvirt, starts libvirtd and QEMU guests)"
-	exit 77
+	nt__skip_or_fail "needs root (installs libvirt, starts libvirtd and QEMU guests)"
 fi
 nt_init live-libvirt
 nt_need snmpd snmptrapd snmpget snmpwalk numatopd

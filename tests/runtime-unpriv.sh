@@ -10,8 +10,7 @@ set -u
 . "${TESTS_DIR:-$(dirname "$0")}/lib.sh"
 nt_init runtime-unpriv
 if [ "$(id -u)" != 0 ]; then
-	echo "SKIP: needs root (setpriv to nobody, a private hidepid /proc)"
-	exit 77
+	nt__skip_or_fail "needs root (setpriv to nobody, a private hidepid /proc)"
 fi
 nt_need numatopd setpriv unshare taskset
 FX=${FIXTURES:-$TESTS_DIR/../fixtures}

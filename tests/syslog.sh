@@ -9,8 +9,7 @@ TESTS_DIR=${TESTS_DIR:-$(cd "$(dirname "$0")" && pwd)}
 nt_init syslog
 nt_need numatopd unshare python3
 if [ "$(id -u)" != 0 ] || ! unshare -m true 2>/dev/null; then
-	echo "SKIP: needs root and unshare -m (a private /dev/log)"
-	exit 77
+	nt__skip_or_fail "needs root and unshare -m (a private /dev/log)"
 fi
 
 HOST=${FIXTURES:-$TESTS_DIR/../fixtures}/host
