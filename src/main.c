@@ -256,7 +256,9 @@ static int run_dump(struct daemon_config *cfg, const struct opts *op)
 	struct model *m;
 	int rc;
 
-	read_configs();
+	/* read_configs(), with what Net-SNMP logs held back and said as numatopd means it */
+	settings_read();
+	snmp_call_callbacks(SNMP_CALLBACK_LIBRARY, SNMP_CALLBACK_POST_READ_CONFIG, NULL);
 	if (settings_end() > 0)
 		return 1;
 	daemon_apply_overrides(cfg, &op->o);

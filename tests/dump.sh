@@ -60,6 +60,9 @@ grep -q "unknown.conf: line 2" "$out.err" && nt_pass "unknown directive names fi
 grep -qx ".*unknown.conf: line 2: Error: unknown directive: frobnicate." "$out.err" &&
 	nt_pass "an unknown directive is logged as an error" ||
 	nt_fail "no 'Error: unknown directive' line in: $(cat "$out.err")"
+! grep -q "Warning: Unknown token" "$out.err" && [ "$(grep -c frobnicate "$out.err")" = 1 ] &&
+	nt_pass "said once, as an error: no Net-SNMP 'Warning: Unknown token' before it" ||
+	nt_fail "the unknown directive is not said once as an error: $(cat "$out.err")"
 # reservedMemory for a node the host does not have: accepted, with a warning
 printf 'reservedMemory 9 1G\n' >"$NT_DIR/nonode.conf"
 "$NUMATOPD" --dump -c "$NT_DIR/nonode.conf" --sysfs-root "$HOST/sys" \

@@ -7,6 +7,7 @@
 
 
 #include <ctype.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,8 +21,20 @@
 static struct daemon_config *loading;
 static int errors;
 static bool reporting; /* bad() is logging: watch_log() must not count it again */
-#define UNKNOWN_KEPT 8
-static char unknown_line[UNKNOWN_KEPT][300]; /* by error number: the unknown directives */
+
+/* While settings_read() reads, Net-SNMP's other log handlers are muted and what it logs waits
+ * here, to be logged once the read is over (watch_log() cannot log: snmp_log() inside a logging
+ * callback recurses on the library's callback lock). So an unknown directive is said once, as
+ * the error it is, instead of Net-SNMP's "Warning: Unknown token" followed by our error. */
+#define HELD_KEPT 32
+#define MUTED_MAX 16
+static struct {
+	int priority;
+	char text[300];
+} held[HELD_KEPT];
+static int nheld, held_lost;
+static netsnmp_log_handler *muted[MUTED_MAX];
+static int nmuted;
 
 void settings_init(struct daemon_config *c)
 {
@@ -339,32 +352,91 @@ static void h_library(const char *token, char *line)
 	(void)line;
 }
 
+static void hold(int priority, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (nheld == HELD_KEPT) {
+		held_lost++;
+		return;
+	}
+	held[nheld].priority = priority;
+	va_start(ap, fmt);
+	vsnprintf(held[nheld].text, sizeof(held[0].text), fmt, ap);
+	va_end(ap);
+	nheld++;
+}
+
+/* Log what waited, in order. */
+static void flush_held(void)
+{
+	int i;
+
+	reporting = true;
+	for (i = 0; i < nheld; i++)
+		snmp_log(held[i].priority, "%s", held[i].text);
+	if (held_lost)
+		snmp_log(LOG_WARNING, "%d more messages about the configuration were not kept\n",
+			 held_lost);
+	nheld = held_lost = 0;
+	reporting = false;
+}
+
+/* The other handlers, while a callback handler (watch_log's way in) is there to hold what they
+ * would have said; none when there is no such handler or too many to mute. */
+static void mute_handlers(void)
+{
+	netsnmp_log_handler *h;
+	int others = 0;
+	bool callback = false;
+
+	for (h = get_logh_head(); h; h = h->next) {
+		if (!h->enabled)
+			continue;
+		if (h->type == NETSNMP_LOGHANDLER_CALLBACK)
+			callback = true;
+		else
+			others++;
+	}
+	nmuted = 0;
+	if (!callback || others > MUTED_MAX)
+		return;
+	for (h = get_logh_head(); h; h = h->next)
+		if (h->enabled && h->type != NETSNMP_LOGHANDLER_CALLBACK) {
+			netsnmp_disable_this_loghandler(h);
+			muted[nmuted++] = h;
+		}
+}
+
+static void unmute_handlers(void)
+{
+	while (nmuted > 0)
+		netsnmp_enable_this_loghandler(muted[--nmuted]);
+}
+
 /* Net-SNMP reports unknown directives ("Unknown token" warnings) and bad values of the directives
  * it parses itself ("FILE: line N: Error: ...") only through its log; count both as errors while
  * a file of ours is being read. */
 static int watch_log(int major, int minor, void *arg, void *client)
 {
 	const struct snmp_log_message *slm = arg;
+	const char *unknown;
 
 	(void)major;
 	(void)minor;
 	(void)client;
-	const char *unknown;
-
-	if (!loading || reporting || !slm || !slm->msg)
+	if (!loading || !slm || !slm->msg)
 		return 0;
-	if (strstr(slm->msg, ": Error: "))
+	unknown = strstr(slm->msg, "Warning: Unknown token");
+	if (!reporting && (unknown != NULL || strstr(slm->msg, ": Error: ") != NULL))
 		errors++;
 	/* "FILE: line N: Warning: Unknown token: NAME." is Net-SNMP's wording; for numatopd the
-	 * directive is fatal: settings_end() says so as an error (not from here: snmp_log() inside
-	 * a logging callback recurses on the library's callback lock) */
-	if ((unknown = strstr(slm->msg, "Warning: Unknown token")) != NULL) {
-		if (errors < UNKNOWN_KEPT)
-			snprintf(unknown_line[errors], sizeof(unknown_line[0]),
-				 "%.*sError: unknown directive%s", (int)(unknown - slm->msg),
-				 slm->msg, unknown + strlen("Warning: Unknown token"));
-		errors++;
-	}
+	 * directive is fatal, and said so */
+	if (unknown != NULL)
+		hold(LOG_ERR, "%.*sError: unknown directive%s", (int)(unknown - slm->msg), slm->msg,
+		     unknown + strlen("Warning: Unknown token"));
+	else if (nmuted > 0)
+		hold(slm->priority, "%s", slm->msg);
 	return 0;
 }
 
@@ -432,10 +504,13 @@ void settings_read(void)
 	const char *type = netsnmp_ds_get_string(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_APPTYPE);
 
 	snmp_call_callbacks(SNMP_CALLBACK_LIBRARY, SNMP_CALLBACK_PRE_READ_CONFIG, NULL);
+	mute_handlers();
 	if (!netsnmp_ds_get_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DONT_READ_CONFIGS))
 		read_config_files(NORMAL_CONFIG);
 	if (opt && type)
 		read_config_with_type(opt, type);
+	unmute_handlers();
+	flush_held();
 }
 
 void settings_begin(struct daemon_config *target)
@@ -448,15 +523,7 @@ void settings_begin(struct daemon_config *target)
 
 int settings_end(void)
 {
-	int i;
-
 	loading = NULL;
-	reporting = true;
-	for (i = 0; i < errors && i < UNKNOWN_KEPT; i++)
-		if (unknown_line[i][0]) {
-			snmp_log(LOG_ERR, "%s", unknown_line[i]);
-			unknown_line[i][0] = '\0';
-		}
-	reporting = false;
+	flush_held(); /* what init_snmp()'s own read said of unknown directives */
 	return errors;
 }
