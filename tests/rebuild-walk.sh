@@ -4,8 +4,8 @@
 # genhost.sh), numatopd under a private snmpd with agentXTimeout 1 s and no retry; SIGHUP every
 # 0.3 s with another maxFileSize forces cold rebuilds (each parses all 10,000 files again,
 # 1.4 s or more) while snmpbulkwalk, with Net-SNMP's default timeout, walks numaVmName for 10 s:
-# every walk gets all 10,000 rows, no error. ~30 s, so not in make check: make bench runs it
-# (bench/run.sh), or alone: make check TESTS=tests/rebuild-walk.sh.
+# every walk gets all 10,000 rows, no error. ~45 s, so not in make check: .ci/run and make bench
+# (bench/run.sh) run it, or alone: make check TESTS=tests/rebuild-walk.sh.
 set -u
 TESTS_DIR=${TESTS_DIR:-$(cd "$(dirname "$0")" && pwd)}
 . "$TESTS_DIR/lib.sh"
