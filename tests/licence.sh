@@ -3,7 +3,7 @@
 # licence.sh: the project is BSD-3-Clause and says so in LICENSE, README.md and debian/copyright
 # (DEP-5); every file of the tree copied from elsewhere (tests/mibs, fixtures/corpus) is named by
 # a debian/copyright stanza of its own that is not the project's licence, and every Files:
-# pattern there matches a file.
+# pattern there matches a file; every source file of ours carries an SPDX line.
 set -u
 . "${TESTS_DIR:-$(dirname "$0")}/lib.sh"
 nt_init licence
@@ -60,5 +60,20 @@ done <"$NT_DIR/copied"
 [ -z "$unclaimed" ] &&
 	nt_pass "each of the $(wc -l <"$NT_DIR/copied") copied files has its own debian/copyright stanza" ||
 	nt_fail "copied files that debian/copyright gives to the project:$unclaimed"
+
+# every source file of the project names its licence (SPDX) in its first five lines
+(cd "$top" && find src tests fuzz bench contrib .ci init fixtures -type f \
+	\( -name '*.c' -o -name '*.h' -o -name '*.sh' -o -name '*.py' \) \
+	! -path 'fixtures/corpus/*' ! -path 'tests/mibs/*' 2>/dev/null | sort) >"$NT_DIR/ours"
+for f in configure.ac Makefile.am autogen.sh .ci/run; do
+	[ -f "$top/$f" ] && echo "$f" >>"$NT_DIR/ours"
+done
+nospdx=
+while read -r f; do
+	head -n 5 "$top/$f" | grep -q 'SPDX-License-Identifier: BSD-3-Clause' || nospdx="$nospdx $f"
+done <"$NT_DIR/ours"
+[ "$(wc -l <"$NT_DIR/ours")" -gt 100 ] && [ -z "$nospdx" ] &&
+	nt_pass "each of the $(wc -l <"$NT_DIR/ours") source files names BSD-3-Clause (SPDX)" ||
+	nt_fail "source files without an SPDX BSD-3-Clause line:$nospdx"
 
 nt_done
