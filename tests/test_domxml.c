@@ -2210,7 +2210,8 @@ static void count_device(xmlNodePtr n, struct devforms *f)
 {
 	xmlChar *mode = xmlGetNoNsProp(n, (const xmlChar *)"mode");
 	xmlChar *type = xmlGetNoNsProp(n, (const xmlChar *)"type");
-	const char *m = mode ? (const char *)mode : "subsystem", *t = type ? (const char *)type : "-";
+	const char *m = mode ? (const char *)mode : "subsystem",
+		   *t = type ? (const char *)type : "-";
 
 	if (strcmp((const char *)n->name, "interface") == 0) {
 		if (strcmp(t, "hostdev") == 0)
@@ -2219,7 +2220,8 @@ static void count_device(xmlNodePtr n, struct devforms *f)
 			f->ifaces++, f->expect++, add_kind(f, "interface", "network+actual");
 	} else {
 		f->hostdevs++;
-		if (strcmp(m, "subsystem") == 0 && (strcmp(t, "pci") == 0 || strcmp(t, "mdev") == 0))
+		if (strcmp(m, "subsystem") == 0 &&
+		    (strcmp(t, "pci") == 0 || strcmp(t, "mdev") == 0))
 			f->expect++;
 		add_kind(f, m, t);
 	}
@@ -2343,56 +2345,47 @@ static void test_corpus_hostdev_forms(void **state)
  * a <uuid> and 1 vCPU when they are missing and writes both into every file it keeps, so the
  * files numatopd reads always have them; out is the file libvirt wrote from the same input
  * (NULL: libvirt refuses the input too, or its test keeps no output), and it must parse. */
+#define CONF	"libvirt/tests/qemuxmlconfdata/"
+#define MEMLOCK "libvirt/tests/qemumemlockdata/"
 static const struct {
 	const char *path, *why, *out;
 } hostdev_rejects[] = {
-    {"libvirt/tests/qemumemlockdata/qemumemlock-pc-hardlimit+hostdev.xml",
-     "domain: missing <uuid>", NULL},
-    {"libvirt/tests/qemumemlockdata/qemumemlock-pc-hardlimit+locked+hostdev.xml",
-     "domain: missing <uuid>", NULL},
-    {"libvirt/tests/qemumemlockdata/qemumemlock-pc-hostdev-nvme.xml",
-     "domain: missing <uuid>", NULL},
-    {"libvirt/tests/qemumemlockdata/qemumemlock-pc-hostdev.xml",
-     "domain: missing <uuid>", NULL},
-    {"libvirt/tests/qemumemlockdata/qemumemlock-pc-locked+hostdev.xml",
-     "domain: missing <uuid>", NULL},
-    {"libvirt/tests/qemumemlockdata/qemumemlock-pseries-hardlimit+hostdev.xml",
-     "domain: missing <uuid>", NULL},
-    {"libvirt/tests/qemumemlockdata/qemumemlock-pseries-hardlimit+locked+hostdev.xml",
-     "domain: missing <uuid>", NULL},
-    {"libvirt/tests/qemumemlockdata/qemumemlock-pseries-hostdev.xml",
-     "domain: missing <uuid>", NULL},
-    {"libvirt/tests/qemumemlockdata/qemumemlock-pseries-locked+hostdev.xml",
-     "domain: missing <uuid>", NULL},
-    {"libvirt/tests/qemuxmlconfdata/hostdev-mdev-src-address-invalid.xml",
+    {MEMLOCK "qemumemlock-pc-hardlimit+hostdev.xml", "domain: missing <uuid>", NULL},
+    {MEMLOCK "qemumemlock-pc-hardlimit+locked+hostdev.xml", "domain: missing <uuid>", NULL},
+    {MEMLOCK "qemumemlock-pc-hostdev-nvme.xml", "domain: missing <uuid>", NULL},
+    {MEMLOCK "qemumemlock-pc-hostdev.xml", "domain: missing <uuid>", NULL},
+    {MEMLOCK "qemumemlock-pc-locked+hostdev.xml", "domain: missing <uuid>", NULL},
+    {MEMLOCK "qemumemlock-pseries-hardlimit+hostdev.xml", "domain: missing <uuid>", NULL},
+    {MEMLOCK "qemumemlock-pseries-hardlimit+locked+hostdev.xml", "domain: missing <uuid>", NULL},
+    {MEMLOCK "qemumemlock-pseries-hostdev.xml", "domain: missing <uuid>", NULL},
+    {MEMLOCK "qemumemlock-pseries-locked+hostdev.xml", "domain: missing <uuid>", NULL},
+    {CONF "hostdev-mdev-src-address-invalid.xml",
      "devices/hostdev[1]: missing <source><address uuid>", NULL},
-    {"libvirt/tests/qemuxmlconfdata/hostdev-vfio-zpci-autogenerate-fids.xml",
-     "domain: missing <vcpu>", "libvirt/tests/qemuxmlconfdata/hostdev-vfio-zpci-autogenerate-fids.s390x-latest.xml"},
-    {"libvirt/tests/qemuxmlconfdata/hostdev-vfio-zpci-autogenerate-uids.xml",
-     "domain: missing <vcpu>", "libvirt/tests/qemuxmlconfdata/hostdev-vfio-zpci-autogenerate-uids.s390x-latest.xml"},
-    {"libvirt/tests/qemuxmlconfdata/hostdev-vfio-zpci-autogenerate.xml",
-     "domain: missing <vcpu>", "libvirt/tests/qemuxmlconfdata/hostdev-vfio-zpci-autogenerate.s390x-latest.xml"},
-    {"libvirt/tests/qemuxmlconfdata/hostdev-vfio-zpci-boundaries.xml",
-     "domain: missing <vcpu>", "libvirt/tests/qemuxmlconfdata/hostdev-vfio-zpci-boundaries.s390x-latest.xml"},
-    {"libvirt/tests/qemuxmlconfdata/hostdev-vfio-zpci-ccw-memballoon.xml",
-     "domain: missing <vcpu>", "libvirt/tests/qemuxmlconfdata/hostdev-vfio-zpci-ccw-memballoon.s390x-latest.xml"},
-    {"libvirt/tests/qemuxmlconfdata/hostdev-vfio-zpci-duplicate.xml",
-     "domain: missing <vcpu>", NULL},
-    {"libvirt/tests/qemuxmlconfdata/hostdev-vfio-zpci-invalid-uid-valid-fid.xml",
-     "domain: missing <vcpu>", NULL},
-    {"libvirt/tests/qemuxmlconfdata/hostdev-vfio-zpci-multidomain-many.xml",
-     "domain: missing <vcpu>", "libvirt/tests/qemuxmlconfdata/hostdev-vfio-zpci-multidomain-many.s390x-latest.xml"},
-    {"libvirt/tests/qemuxmlconfdata/hostdev-vfio-zpci-set-zero.xml",
-     "domain: missing <vcpu>", NULL},
-    {"libvirt/tests/qemuxmlconfdata/hostdev-vfio-zpci-uid-set-zero.xml",
-     "domain: missing <vcpu>", NULL},
-    {"libvirt/tests/qemuxmlconfdata/hostdev-vfio-zpci.xml",
-     "domain: missing <vcpu>", "libvirt/tests/qemuxmlconfdata/hostdev-vfio-zpci.s390x-latest.xml"},
-    {"libvirt/tests/qemuxmlconfdata/virtio-non-transitional.xml",
-     "domain: missing <vcpu>", "libvirt/tests/qemuxmlconfdata/virtio-non-transitional.x86_64-latest.xml"},
-    {"libvirt/tests/qemuxmlconfdata/virtio-transitional.xml",
-     "domain: missing <vcpu>", "libvirt/tests/qemuxmlconfdata/virtio-transitional.x86_64-latest.xml"},
+    {CONF "hostdev-vfio-zpci-autogenerate-fids.xml", "domain: missing <vcpu>",
+     CONF "hostdev-vfio-zpci-autogenerate-fids.s390x-latest.xml"},
+    {CONF "hostdev-vfio-zpci-autogenerate-uids.xml", "domain: missing <vcpu>",
+     CONF "hostdev-vfio-zpci-autogenerate-uids.s390x-latest.xml"},
+    {CONF "hostdev-vfio-zpci-autogenerate.xml", "domain: missing <vcpu>",
+     CONF "hostdev-vfio-zpci-autogenerate.s390x-latest.xml"},
+    {CONF "hostdev-vfio-zpci-boundaries.xml", "domain: missing <vcpu>",
+     CONF "hostdev-vfio-zpci-boundaries.s390x-latest.xml"},
+    {CONF "hostdev-vfio-zpci-ccw-memballoon.xml", "domain: missing <vcpu>",
+     CONF "hostdev-vfio-zpci-ccw-memballoon.s390x-latest.xml"},
+    {CONF "hostdev-vfio-zpci-duplicate.xml", "domain: missing <vcpu>", NULL},
+    {CONF "hostdev-vfio-zpci-invalid-uid-valid-fid.xml", "domain: missing <vcpu>", NULL},
+    {CONF "hostdev-vfio-zpci-multidomain-many.xml", "domain: missing <vcpu>",
+     CONF "hostdev-vfio-zpci-multidomain-many.s390x-latest.xml"},
+    {CONF "hostdev-vfio-zpci-set-zero.xml", "domain: missing <vcpu>", NULL},
+    {CONF "hostdev-vfio-zpci-uid-set-zero.xml", "domain: missing <vcpu>", NULL},
+    {CONF "hostdev-vfio-zpci.xml", "domain: missing <vcpu>",
+     CONF "hostdev-vfio-zpci.s390x-latest.xml"},
+    {CONF "virtio-non-transitional.xml", "domain: missing <vcpu>",
+     CONF "virtio-non-transitional.x86_64-latest.xml"},
+    {CONF "virtio-transitional.xml", "domain: missing <vcpu>",
+     CONF "virtio-transitional.x86_64-latest.xml"},
 };
+#undef CONF
+#undef MEMLOCK
 
 static bool hostdev_reject_expected(const char *rel, const char *err)
 {
@@ -2400,7 +2393,8 @@ static bool hostdev_reject_expected(const char *rel, const char *err)
 
 	for (i = 0; i < ARRAY_SIZE(hostdev_rejects); i++)
 		if (strcmp(hostdev_rejects[i].path, rel) == 0)
-			return strncmp(err, hostdev_rejects[i].why, strlen(hostdev_rejects[i].why)) == 0;
+			return strncmp(err, hostdev_rejects[i].why,
+				       strlen(hostdev_rejects[i].why)) == 0;
 	return false;
 }
 
