@@ -76,9 +76,11 @@ rm -f "$tmp"
 find "$src/fixtures/runtime" -type f \( -name stat -o -name status -o -name cgroup -o \
 	-name memory.numa_stat -o -name numa_maps \) | each runtime
 
-# domxml: every libvirt file of the fixture host (also the skipped and broken ones) and of the
-# corpus (status files, configs, capabilities)
+# domxml: every libvirt file of the fixture host (also the skipped and broken ones), libvirt's
+# passthrough test domains (fixtures/hostdev-forms) and the corpus (status files, configs,
+# capabilities)
 find "$src/fixtures/host/libvirt" -type f | each domxml
+find "$src/fixtures/hostdev-forms" -type f -name '*.xml' | each domxml
 [ -z "$corpus" ] || find -H "$corpus" -type f -name '*.xml' ! -path '*/schemas/*' | each domxml
 
 # xmlsafe: the boundary reads any XML, so every domxml seed is one of its seeds too

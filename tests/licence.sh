@@ -1,9 +1,10 @@
 #!/bin/sh
 # SPDX-License-Identifier: BSD-3-Clause
 # licence.sh: the project is BSD-3-Clause and says so in LICENSE, README.md and debian/copyright
-# (DEP-5); every file of the tree copied from elsewhere (tests/mibs, fixtures/corpus) is named by
-# a debian/copyright stanza of its own that is not the project's licence, and every Files:
-# pattern there matches a file; every source file of ours carries an SPDX line.
+# (DEP-5); every file of the tree copied from elsewhere (tests/mibs, fixtures/corpus,
+# fixtures/qemualloc, fixtures/hostdev-forms/libvirt) is named by a debian/copyright stanza of
+# its own that is not the project's licence, and every Files: pattern there matches a file;
+# every source file of ours carries an SPDX line.
 set -u
 . "${TESTS_DIR:-$(dirname "$0")}/lib.sh"
 nt_init licence
@@ -45,8 +46,9 @@ while IFS="$(printf '\t')" read -r lic pat; do
 	[ -e "$1" ] && nt_pass "Files: $pat ($lic) matches" || nt_fail "Files: $pat ($lic) matches nothing"
 done <"$NT_DIR/stanzas"
 # every copied file is claimed by a stanza other than Files: * (the last match wins, as in DEP-5)
-(cd "$top" && find tests/mibs fixtures/corpus -type f ! -name README.md | sort) >"$NT_DIR/copied"
-[ -s "$NT_DIR/copied" ] || nt_fail "no files under tests/mibs or fixtures/corpus"
+(cd "$top" && find tests/mibs fixtures/corpus fixtures/qemualloc fixtures/hostdev-forms/libvirt \
+	-type f ! -name README.md | sort) >"$NT_DIR/copied"
+[ -s "$NT_DIR/copied" ] || nt_fail "no files under tests/mibs, fixtures/corpus, fixtures/qemualloc or fixtures/hostdev-forms"
 unclaimed=
 while read -r f; do
 	lic=

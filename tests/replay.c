@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* replay.c: make check's replay of the fuzz inputs: every file of tests/regress/<target>/ and
- * fuzz/seeds/<target>/, and the fixture host's files, through the fuzz targets' own functions
+ * fuzz/seeds/<target>/, the fixture host's files and libvirt's passthrough test domains
+ * (fixtures/hostdev-forms), through the fuzz targets' own functions
  * (fuzz/fuzz_*.c built by gcc without libFuzzer, so the sanitizer build checks them too).
  *   replay                  all of the above (TESTS_DIR and FIXTURES come from make check)
  *   replay TARGET FILE...   these files only, in this process (to debug what libFuzzer found)
@@ -178,14 +179,17 @@ int main(int argc, char **argv)
 	}
 	{
 		char *sys = path_of(fixtures, "host", "sys"),
-		     *lv = path_of(fixtures, "host", "libvirt");
+		     *lv = path_of(fixtures, "host", "libvirt"),
+		     *hd = path_of(fixtures, "hostdev-forms", "libvirt/tests");
 
 		replay_tree(find_target("cpuset"), sys);
 		replay_tree(find_target("sysfs"), sys);
 		replay_tree(find_target("domxml"), lv);
 		replay_tree(find_target("xmlsafe"), lv);
+		replay_tree(find_target("domxml"), hd);
 		free(sys);
 		free(lv);
+		free(hd);
 	}
 	for (i = 0; i < NTARGETS; i++) {
 		if (counts[i] == 0) {

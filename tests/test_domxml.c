@@ -2196,24 +2196,34 @@ static bool actual_is_hostdev(xmlNodePtr n)
 	return r;
 }
 
+/* " a/b" added to f->kinds once. */
+static void add_kind(struct devforms *f, const char *a, const char *b)
+{
+	char form[96];
+
+	snprintf(form, sizeof(form), " %s/%s", a, b);
+	if (strstr(f->kinds, form) == NULL && strlen(f->kinds) + strlen(form) < sizeof(f->kinds))
+		strcat(f->kinds, form);
+}
+
 static void count_device(xmlNodePtr n, struct devforms *f)
 {
 	xmlChar *mode = xmlGetNoNsProp(n, (const xmlChar *)"mode");
 	xmlChar *type = xmlGetNoNsProp(n, (const xmlChar *)"type");
-	const char *m = mode ? (const char *)mode : "subsystem", *t = type ? (const char *)type : "-";
-	char form[96];
+	const char *m = mode ? (const char *)mode : "subsystem",
+		   *t = type ? (const char *)type : "-";
 
 	if (strcmp((const char *)n->name, "interface") == 0) {
-		if (strcmp(t, "hostdev") == 0 || (strcmp(t, "network") == 0 && actual_is_hostdev(n)))
-			f->ifaces++, f->expect++;
+		if (strcmp(t, "hostdev") == 0)
+			f->ifaces++, f->expect++, add_kind(f, "interface", "hostdev");
+		else if (strcmp(t, "network") == 0 && actual_is_hostdev(n))
+			f->ifaces++, f->expect++, add_kind(f, "interface", "network+actual");
 	} else {
 		f->hostdevs++;
-		if (strcmp(m, "subsystem") == 0 && (strcmp(t, "pci") == 0 || strcmp(t, "mdev") == 0))
+		if (strcmp(m, "subsystem") == 0 &&
+		    (strcmp(t, "pci") == 0 || strcmp(t, "mdev") == 0))
 			f->expect++;
-		snprintf(form, sizeof(form), " %s/%s", m, t);
-		if (strstr(f->kinds, form) == NULL &&
-		    strlen(f->kinds) + strlen(form) < sizeof(f->kinds))
-			strcat(f->kinds, form);
+		add_kind(f, m, t);
 	}
 	xmlFree(mode);
 	xmlFree(type);
@@ -2245,52 +2255,191 @@ static void count_forms(const char *path, struct devforms *f)
 	xmlFreeDoc(doc);
 }
 
+/* What a walk over files with hostdev forms found (test_corpus_hostdev_forms and
+ * test_libvirt_hostdev_forms). */
+struct hdwalk {
+	size_t files, parsed, hostdevs, ifaces, devs, rejected;
+	bool ok;
+};
+
+/* One file: when libxml2 sees a hostdev form in it, it parses with exactly the PCI devices
+ * count_forms() counts, or is rejected with a reason; expected(rel, err) says whether a
+ * rejection is one we mean (NULL: any rejection with a reason is). One line per file. */
+static void hostdev_file(const char *root, const char *rel,
+			 bool (*expected)(const char *rel, const char *err), struct hdwalk *w)
+{
+	char *path = xasprintf("%s/%s", root, rel), err[ERRLEN] = "";
+	struct vm *vm = NULL;
+	struct devforms f;
+
+	count_forms(path, &f);
+	if (f.hostdevs + f.ifaces == 0) {
+		free(path);
+		return;
+	}
+	w->files++;
+	w->hostdevs += f.hostdevs;
+	w->ifaces += f.ifaces;
+	if (domxml_parse_file(path, 0, &vm, err, sizeof(err)) == 0) {
+		w->parsed++;
+		w->devs += vm->ndevs;
+		print_message("hostdev: %s:%s, %zu interface(s): %zu PCI device(s)\n", rel, f.kinds,
+			      f.ifaces, vm->ndevs);
+		if (vm->ndevs != f.expect)
+			w->ok = false, print_message("  expected %zu\n", f.expect);
+		vm_free(vm);
+	} else {
+		w->rejected++;
+		print_message("hostdev: %s: rejected: %s\n", rel, err);
+		if (err[0] == '\0')
+			w->ok = false, print_message("  rejected without a reason\n");
+		else if (expected != NULL && !expected(rel, err))
+			w->ok = false, print_message("  NOT an expected rejection\n");
+	}
+	free(path);
+}
+
+/* Every *.xml under root through hostdev_file(), in name order. */
+static void hostdev_walk(const char *root, bool (*expected)(const char *rel, const char *err),
+			 struct hdwalk *w)
+{
+	char **paths = NULL;
+	size_t i, n = 0, cap = 0;
+
+	xml_walk(root, "", &paths, &n, &cap);
+	if (n > 0)
+		qsort(paths, n, sizeof(*paths), cmp_str);
+	for (i = 0; i < n; i++) {
+		hostdev_file(root, paths[i], expected, w);
+		free(paths[i]);
+	}
+	free(paths);
+}
+
+static void hostdev_summary(const char *what, const struct hdwalk *w)
+{
+	print_message("%s: %zu files, %zu <hostdev> and %zu hostdev <interface> elements: %zu "
+		      "files parsed (%zu PCI devices), %zu rejected with a reason\n",
+		      what, w->files, w->hostdevs, w->ifaces, w->parsed, w->devs, w->rejected);
+}
+
 /* Every hostdev form of the corpus: a file with a <hostdev> or a hostdev <interface> parses
  * with exactly the PCI devices (pci, mdev, interface type='hostdev', a network's VF in <actual
  * type='hostdev'>) libxml2 sees in it, or is rejected with a reason. */
 static void test_corpus_hostdev_forms(void **state)
 {
 	const char *c = corpus_full();
-	char **paths = NULL;
-	size_t i, n = 0, cap = 0, files = 0, parsed = 0, hostdevs = 0, ifaces = 0, devs = 0;
-	bool ok = true;
+	struct hdwalk w = {.ok = true};
 
 	(void)state;
-	xml_walk(c, "", &paths, &n, &cap);
-	if (n > 0)
-		qsort(paths, n, sizeof(*paths), cmp_str);
-	for (i = 0; i < n; i++) {
-		char *path = xasprintf("%s/%s", c, paths[i]), err[ERRLEN] = "";
+	hostdev_walk(c, NULL, &w);
+	hostdev_summary("corpus hostdev forms", &w);
+	assert_true(w.ok);
+	assert_true(w.files > 0);
+}
+
+/* ---------------------------------------------------------------- libvirt's hostdev forms */
+
+/* libvirt's own test domains we refuse, and the start of our reason (fixtures/hostdev-forms/
+ * README.md). They are inputs to `virsh define` or libvirt's own error cases: libvirt makes up
+ * a <uuid> and 1 vCPU when they are missing and writes both into every file it keeps, so the
+ * files numatopd reads always have them; out is the file libvirt wrote from the same input
+ * (NULL: libvirt refuses the input too, or its test keeps no output), and it must parse. */
+#define CONF	"libvirt/tests/qemuxmlconfdata/"
+#define MEMLOCK "libvirt/tests/qemumemlockdata/"
+static const struct {
+	const char *path, *why, *out;
+} hostdev_rejects[] = {
+    {MEMLOCK "qemumemlock-pc-hardlimit+hostdev.xml", "domain: missing <uuid>", NULL},
+    {MEMLOCK "qemumemlock-pc-hardlimit+locked+hostdev.xml", "domain: missing <uuid>", NULL},
+    {MEMLOCK "qemumemlock-pc-hostdev-nvme.xml", "domain: missing <uuid>", NULL},
+    {MEMLOCK "qemumemlock-pc-hostdev.xml", "domain: missing <uuid>", NULL},
+    {MEMLOCK "qemumemlock-pc-locked+hostdev.xml", "domain: missing <uuid>", NULL},
+    {MEMLOCK "qemumemlock-pseries-hardlimit+hostdev.xml", "domain: missing <uuid>", NULL},
+    {MEMLOCK "qemumemlock-pseries-hardlimit+locked+hostdev.xml", "domain: missing <uuid>", NULL},
+    {MEMLOCK "qemumemlock-pseries-hostdev.xml", "domain: missing <uuid>", NULL},
+    {MEMLOCK "qemumemlock-pseries-locked+hostdev.xml", "domain: missing <uuid>", NULL},
+    {CONF "hostdev-mdev-src-address-invalid.xml",
+     "devices/hostdev[1]: missing <source><address uuid>", NULL},
+    {CONF "hostdev-vfio-zpci-autogenerate-fids.xml", "domain: missing <vcpu>",
+     CONF "hostdev-vfio-zpci-autogenerate-fids.s390x-latest.xml"},
+    {CONF "hostdev-vfio-zpci-autogenerate-uids.xml", "domain: missing <vcpu>",
+     CONF "hostdev-vfio-zpci-autogenerate-uids.s390x-latest.xml"},
+    {CONF "hostdev-vfio-zpci-autogenerate.xml", "domain: missing <vcpu>",
+     CONF "hostdev-vfio-zpci-autogenerate.s390x-latest.xml"},
+    {CONF "hostdev-vfio-zpci-boundaries.xml", "domain: missing <vcpu>",
+     CONF "hostdev-vfio-zpci-boundaries.s390x-latest.xml"},
+    {CONF "hostdev-vfio-zpci-ccw-memballoon.xml", "domain: missing <vcpu>",
+     CONF "hostdev-vfio-zpci-ccw-memballoon.s390x-latest.xml"},
+    {CONF "hostdev-vfio-zpci-duplicate.xml", "domain: missing <vcpu>", NULL},
+    {CONF "hostdev-vfio-zpci-invalid-uid-valid-fid.xml", "domain: missing <vcpu>", NULL},
+    {CONF "hostdev-vfio-zpci-multidomain-many.xml", "domain: missing <vcpu>",
+     CONF "hostdev-vfio-zpci-multidomain-many.s390x-latest.xml"},
+    {CONF "hostdev-vfio-zpci-set-zero.xml", "domain: missing <vcpu>", NULL},
+    {CONF "hostdev-vfio-zpci-uid-set-zero.xml", "domain: missing <vcpu>", NULL},
+    {CONF "hostdev-vfio-zpci.xml", "domain: missing <vcpu>",
+     CONF "hostdev-vfio-zpci.s390x-latest.xml"},
+    {CONF "virtio-non-transitional.xml", "domain: missing <vcpu>",
+     CONF "virtio-non-transitional.x86_64-latest.xml"},
+    {CONF "virtio-transitional.xml", "domain: missing <vcpu>",
+     CONF "virtio-transitional.x86_64-latest.xml"},
+};
+#undef CONF
+#undef MEMLOCK
+
+static bool hostdev_reject_expected(const char *rel, const char *err)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(hostdev_rejects); i++)
+		if (strcmp(hostdev_rejects[i].path, rel) == 0)
+			return strncmp(err, hostdev_rejects[i].why,
+				       strlen(hostdev_rejects[i].why)) == 0;
+	return false;
+}
+
+/* The libvirt-written form of each refused input parses, with its devices. */
+static void hostdev_outputs_parse(const char *root)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(hostdev_rejects); i++) {
+		char *path, err[ERRLEN] = "";
 		struct vm *vm = NULL;
 		struct devforms f;
 
+		if (hostdev_rejects[i].out == NULL)
+			continue;
+		path = xasprintf("%s/%s", root, hostdev_rejects[i].out);
 		count_forms(path, &f);
-		if (f.hostdevs + f.ifaces > 0) {
-			files++;
-			hostdevs += f.hostdevs;
-			ifaces += f.ifaces;
-			if (domxml_parse_file(path, 0, &vm, err, sizeof(err)) == 0) {
-				parsed++;
-				devs += vm->ndevs;
-				print_message("hostdev: %s:%s, %zu interface(s): %zu PCI device(s)\n",
-					      paths[i], f.kinds, f.ifaces, vm->ndevs);
-				if (vm->ndevs != f.expect)
-					ok = false, print_message("  expected %zu\n", f.expect);
-				vm_free(vm);
-			} else {
-				print_message("hostdev: %s: rejected: %s\n", paths[i], err);
-				ok = ok && err[0] != '\0';
-			}
-		}
+		if (domxml_parse_file(path, 0, &vm, err, sizeof(err)) < 0)
+			fail_msg("%s: %s", hostdev_rejects[i].out, err);
+		assert_true(f.hostdevs + f.ifaces > 0);
+		assert_int_equal(vm->ndevs, f.expect);
+		vm_free(vm);
 		free(path);
-		free(paths[i]);
 	}
-	free(paths);
-	print_message("corpus hostdev forms: %zu files, %zu <hostdev> and %zu hostdev <interface> "
-		      "elements: %zu files parsed (%zu PCI devices), %zu rejected with a reason\n",
-		      files, hostdevs, ifaces, parsed, devs, files - parsed);
-	assert_true(ok);
-	assert_true(files > 0);
+}
+
+/* Every libvirt test domain with a hostdev form (fixtures/hostdev-forms: libvirt v10.7.0's
+ * tests/, 151 files): each parses with exactly the PCI and mdev devices count_forms() counts,
+ * or is refused with the reason hostdev_rejects names for it. */
+static void test_libvirt_hostdev_forms(void **state)
+{
+	const char *fx = getenv("FIXTURES");
+	char *root;
+	struct hdwalk w = {.ok = true};
+
+	(void)state;
+	assert_non_null(fx);
+	root = xasprintf("%s/hostdev-forms", fx);
+	hostdev_walk(root, hostdev_reject_expected, &w);
+	hostdev_summary("libvirt hostdev forms", &w);
+	hostdev_outputs_parse(root);
+	free(root);
+	assert_true(w.ok);
+	assert_int_equal(w.files, 151);
+	assert_int_equal(w.rejected, ARRAY_SIZE(hostdev_rejects));
 }
 
 static void print_set(FILE *f, const char *label, const struct cpuset *s)
@@ -2699,6 +2848,7 @@ int main(void)
 	    cmocka_unit_test(test_secret_not_in_vm),
 	    cmocka_unit_test(test_corpus_every_file),
 	    cmocka_unit_test(test_corpus_hostdev_forms),
+	    cmocka_unit_test(test_libvirt_hostdev_forms),
 	    cmocka_unit_test(test_corpus_inputs_agree_with_libvirt_outputs),
 	    cmocka_unit_test(test_live_lab_pinned),
 	    cmocka_unit_test(test_live_lab_pinned_config),
