@@ -9,12 +9,16 @@
 # defines and starts the corpus guests, runs numatopd on /run/libvirt/qemu and /sys under a
 # private snmpd, and checks each guest's numaVmTable and numaVcpuTable rows (plus the host rows
 # libvirt also shows) against virsh domid/domuuid/dominfo/vcpucount/vcpupin/vcpuinfo/emulatorpin/
-# numatune/dumpxml, the libvirt pid file, `info cpus` over HMP and /proc/PID/task/*/{comm,status}.
+# numatune/dumpxml, the libvirt pid file, `info cpus` over HMP and /proc/PID/task/*/{comm,status},
+# and numaVmIndex against numatopd's VM index map (the index is the VM's, not the domain id's).
 # Then `virsh vcpupin --live` and `emulatorpin --live` must show in a walk within 1 s (inotify),
 # and everything must still agree after libvirtd was stopped (the guests run on, numatopd keeps
-# serving them) and started again (it rewrites every status file). The teardown (every exit
-# path) stops only what the test started, by pid, and undoes the workarounds; the packages and
-# libvirt's capability cache stay. `make check-live` runs it; .ci/run does so once. NT_KEEP=1
+# serving them) and started again (it rewrites every status file), with every index unchanged.
+# Last, issue 14 section 1 on real libvirt: one guest destroyed (its defined config then has
+# domain id -1) and started again (a new domain id), numatopd restarted on the same map: every
+# guest keeps its numaVmIndex, and numaVmDomainId is the new `virsh domid`. The teardown (every
+# exit path) stops only what the test started, by pid, and undoes the workarounds; the packages
+# and libvirt's capability cache stay. `make check-live` runs it; .ci/run does so once. NT_KEEP=1
 # keeps $NT_DIR (views, numatopd's rows, daemon logs).
 #
 # How a check is written (so the runtime checks of issue 16 are a few lines each):
@@ -30,6 +34,8 @@
 #	lv_nt_value UUID KEY         one value of numatopd's rows (e.g. vcpu.0.Affinity)
 #	lv_wait_value UUID KEY VALUE SECS   until numatopd serves VALUE (prints the tenths it took)
 #	lv_stop_libvirtd / lv_start_libvirtd   the guests run on; the teardown restarts it if needed
+#	lv_ids >FILE                 per guest: NAME UUID numaVmIndex numaVmDomainId `virsh domid`
+#	lv_same_index OLD NEW WHAT   every guest of NEW has the numaVmIndex OLD had (lv_ids files)
 # A new column is a word in LV_VM_COLS/LV_VCPU_COLS/LV_ASSIGN_COLS plus one w(KEY, SOURCE,
 # VALUE) line in lv_want; a new libvirt or /proc fact is one line in lv_virsh_view. The
 # runtime checks of issue 16 would read, for example:
@@ -66,6 +72,8 @@ LV_LOCK=/run/lock/numatopd-live-libvirt.lock
 LV_DEFINED='' LV_STARTED='' LV_QEMU_PIDS='' LV_LIBVIRTD_PID='' LV_VIRTLOGD_PID=''
 LV_KVM_MODE='' LV_HUGE_MOUNTED=0 LV_HUGE_MKDIR=0 LV_NR_HUGEPAGES='' LV_LOGS_BEFORE=''
 LV_POLICY_RCD=0 LV_RUN_DIR_MADE=0
+# numatopd's VM index map, kept across the numatopd restart (lib.sh gives each start a fresh one)
+LV_STATE_DIR=
 
 lv_virsh() {
 	virsh -q -c "$LV_URI" "$@"
@@ -226,8 +234,9 @@ lv_virsh_off_uuid() {
 	sed -n 's:.*<uuid>\(.*\)</uuid>.*:\1:p' "/run/libvirt/qemu/$1.xml" 2>/dev/null | head -n 1
 }
 
+# (again after a destroy: only its new QEMU pid is added)
 lv_started() {
-	LV_STARTED="$LV_STARTED $1"
+	case " $LV_STARTED " in *" $1 "*) ;; *) LV_STARTED="$LV_STARTED $1" ;; esac
 	lv__pid=$(cat "/run/libvirt/qemu/$1.pid" 2>/dev/null) || lv__pid=
 	LV_QEMU_PIDS="$LV_QEMU_PIDS $1:$lv__pid"
 }
@@ -314,7 +323,7 @@ lv_undo_host() {
 # ------------------------------------------------------------------ numatopd's view
 
 # column names of the two tables, as lv_nt_row prints them
-LV_VM_COLS='Name Uuid DisplayName State Pid Vcpus VcpusMax Memory Placement Nodes MemMode
+LV_VM_COLS='DomainId Name Uuid DisplayName State Pid Vcpus VcpusMax Memory Placement Nodes MemMode
 RemoteVcpus HugepageSize EmulatorCpus'
 LV_VCPU_COLS='Affinity Node GuestCell Remote ThreadId'
 LV_ASSIGN_COLS='Vcpus VcpusSpanning Memory MemSpanning'
@@ -325,6 +334,36 @@ LV_NODES=$(for lv__d in /sys/devices/system/node/node[0-9]*; do echo "${lv__d##*
 lv_nt_index() {
 	nt_snmp snmpwalk -OQs numaVmUuid 2>/dev/null |
 		awk -v u="$1" '$3 == u { sub(/^numaVmUuid\./, "", $1); print $1; exit }'
+}
+
+# the index numatopd's VM index map ($LV_STATE_DIR/vm-index: "INDEX UUID LAST_SEEN" lines under
+# a header) holds for UUID (empty when none)
+lv_map_index() {
+	awk -v u="$1" 'NR > 1 && $2 == u { print $1; exit }' "$LV_STATE_DIR/vm-index" 2>/dev/null
+}
+
+# one line per started guest: NAME UUID numaVmIndex numaVmDomainId `virsh domid`
+lv_ids() {
+	for lv__g in $LV_STARTED; do
+		lv__u=$(lv_virsh domuuid "$lv__g")
+		echo "$lv__g $lv__u $(lv_nt_value "$lv__u" index) $(lv_nt_value "$lv__u" DomainId)" \
+			"$(lv_virsh domid "$lv__g")"
+	done
+}
+
+# lv_same_index BEFORE AFTER WHAT: each guest of AFTER (lv_ids lines) has the numaVmIndex BEFORE
+# gave its UUID
+lv_same_index() {
+	lv__out=$(awk 'NR == FNR { idx[$2] = $3; next }
+		{ n++; if ($3 == "" || idx[$2] != $3) { print "- " $1 " (" $2 "): numaVmIndex \"" idx[$2] "\" before, \"" $3 "\" after"; bad++ } }
+		END { print "# " n + 0 " " bad + 0 }' "$1" "$2")
+	lv__sum=$(echo "$lv__out" | sed -n 's/^# //p')
+	if [ "${lv__sum% *}" -gt 0 ] && [ "${lv__sum#* }" = 0 ]; then
+		nt_pass "$3: the same numaVmIndex for all ${lv__sum% *} guests"
+	else
+		nt_fail "$3: numaVmIndex changed for ${lv__sum#* } of ${lv__sum% *} guests:"
+		echo "$lv__out" | grep '^- ' >&2
+	fi
 }
 
 # numatopd's rows of the VM with this UUID, by snmpget: KEY<TAB>VALUE, KEY the column name
@@ -426,6 +465,8 @@ lv_virsh_view() {
 	lv__pid=$(cat "/run/libvirt/qemu/$lv__d.pid" 2>/dev/null)
 	printf 'uuid\t%s\n' "$(lv_virsh domuuid "$lv__d")"
 	printf 'id\t%s\n' "$(lv_virsh domid "$lv__d")"
+	# the index is the one numatopd's map gives the UUID (issue 14: not the domain id)
+	printf 'map.index\t%s\n' "$(lv_map_index "$(lv_virsh domuuid "$lv__d")")"
 	printf 'name\t%s\n' "$(lv_virsh domname "$(lv_virsh domuuid "$lv__d")")"
 	printf 'vcpus.max\t%s\n' "$(lv_virsh vcpucount "$lv__d" --maximum --live)"
 	printf 'vcpus.current\t%s\n' "$(lv_virsh vcpucount "$lv__d" --current --live)"
@@ -516,7 +557,8 @@ lv_want() {
 		{ V[$1] = $2 }
 		$1 ~ /^nodecpus\./ { n = substr($1, 10); split("", s); expand($2, s); for (c in s) cpunode[c] = n }
 		END {
-			w("index", "virsh domid", V["id"])
+			w("index", "numatopd vm-index map", V["map.index"])
+			w("DomainId", "virsh domid", V["id"])
 			w("Name", "virsh domname", V["name"]); w("Uuid", "virsh domuuid", V["uuid"])
 			w("DisplayName", "dumpxml <metadata>", ("xml.nova" in V) ? "?" : "")
 			w("State", "virsh dominfo", V["state"]); w("Pid", "libvirt pid file", V["pid"])
@@ -738,6 +780,56 @@ lv_host_value() {
 	fi
 }
 
+# ------------------------------------------------------------------ restarts (issue 14 section 1)
+
+# numatopd on the status files, with the VM index map in $LV_STATE_DIR (kept across restarts)
+lv_start_numatopd() {
+	nt_start_numatopd -c "$NT_DIR/numatopd.conf" --libvirt-xml-dir /run/libvirt/qemu \
+		--sysfs-root /sys --state-dir "$LV_STATE_DIR" && nt_wait_numatopd_registered
+}
+
+# lv_restart_guest DOM: virsh destroy (its row must go; shut off, it is checked by
+# lv_check_shutoff), then virsh start: a new domain id
+lv_restart_guest() {
+	lv__u=$(lv_virsh domuuid "$1")
+	lv_virsh destroy "$1" >/dev/null || lv_die "virsh destroy $1 failed"
+	# its status file is gone, so is its row (inotify); the map keeps the UUID's index
+	nt__poll 50 lv__no_row "$lv__u" && nt_pass "virsh destroy $1: its numaVmTable row is gone" ||
+		nt_fail "virsh destroy $1: numatopd still serves a row for $lv__u after 5 s"
+	lv_check_shutoff "$1" "$lv__u"
+	lv_virsh start "$1" >/dev/null || lv_die "virsh start $1 failed"
+	lv_started "$1"
+}
+
+# 0 when numatopd serves no row for UUID
+lv__no_row() {
+	[ -z "$(lv_nt_index "$1")" ]
+}
+
+# lv_check_shutoff DOM UUID: shut off, the guest is only a defined config in /etc/libvirt/qemu;
+# numatopd reading that directory serves it with numaVmDomainId -1 and the map's index (--dump:
+# one build; it reads the map and never writes it).
+lv_check_shutoff() {
+	MIBS='' "$NUMATOPD" --dump=json -c "$NT_DIR/numatopd.conf" --sysfs-root /sys \
+		--libvirt-xml-dir /etc/libvirt/qemu --state-dir "$LV_STATE_DIR" \
+		>"$NT_DIR/dump-etc.json" 2>"$NT_DIR/dump-etc.err" ||
+		nt_fail "numatopd --dump on /etc/libvirt/qemu failed: $(tail -n 1 "$NT_DIR/dump-etc.err")"
+	lv__row=$(grep -o "{\"index\":[0-9]*,\"domain_id\":-*[0-9]*,[^{}]*\"uuid\":\"$2\"" "$NT_DIR/dump-etc.json")
+	lv__i=$(echo "$lv__row" | sed -n 's/^{"index":\([0-9]*\),.*/\1/p')
+	lv__id=$(echo "$lv__row" | sed -n 's/.*"domain_id":\(-*[0-9]*\),.*/\1/p')
+	echo "# $1 shut off, its /etc/libvirt/qemu config in numatopd --dump: index $lv__i domain_id $lv__id (virsh domid: $(lv_virsh domid "$1"))"
+	if [ "$lv__id" = -1 ] && [ -n "$lv__i" ] && [ "$lv__i" = "$(lv_map_index "$2")" ]; then
+		nt_pass "$1 shut off: numaVmDomainId -1 and the map's numaVmIndex $lv__i (--dump of /etc/libvirt/qemu)"
+	else
+		nt_fail "$1 shut off: --dump of /etc/libvirt/qemu gives index \"$lv__i\" domain_id \"$lv__id\", want the map's \"$(lv_map_index "$2")\" and -1"
+	fi
+}
+
+# lv_restart_field FILE N: field N of the restarted guest's line in an lv_ids file
+lv_restart_field() {
+	awk -v g="$LV_RESTART" -v f="$2" '$1 == g { print $f }' "$1"
+}
+
 # ------------------------------------------------------------------ the test
 
 # one run at a time on a machine: a second one waits (libvirtd, the guests' names and /dev/kvm
@@ -765,16 +857,24 @@ nt_start_snmpd "trap2sink 127.0.0.1:$NT_TRAP_PORT public" || exit 1
 LV_RUNTIME_INTERVAL=2
 printf '# tests/live-libvirt.sh\nrefreshInterval 600\nruntimeInterval %s\n' "$LV_RUNTIME_INTERVAL" \
 	>"$NT_DIR/numatopd.conf"
-# before the guests: their rows must arrive by inotify
-nt_start_numatopd -c "$NT_DIR/numatopd.conf" --libvirt-xml-dir /run/libvirt/qemu --sysfs-root /sys ||
-	exit 1
-nt_wait_numatopd_registered || exit 1
+# before the guests: their rows must arrive by inotify. The VM index map outlives the numatopd
+# restart at the end.
+LV_STATE_DIR=$NT_DIR/vmstate
+mkdir "$LV_STATE_DIR" || lv_die "mkdir $LV_STATE_DIR failed"
+lv_start_numatopd || exit 1
 lv_start_guests
 lv_phase "$(echo "$LV_STARTED" | wc -w) guests defined and started"
 
 lv_check_all 10
 lv_check_host
 lv_check_nodes
+# README "VM index" rule 2: on an empty map a new UUID gets its domain id, when nobody holds it
+# (here nobody does: a fresh map, a fresh libvirtd numbering from 1)
+lv_ids >"$NT_DIR/ids.first"
+lv__bad=$(awk '$3 != $5 { printf " %s (index %s, domid %s)", $1, $3, $5 }' "$NT_DIR/ids.first")
+[ -z "$lv__bad" ] && [ -s "$NT_DIR/ids.first" ] &&
+	nt_pass "a fresh map gave each of the $(wc -l <"$NT_DIR/ids.first") guests its domain id as numaVmIndex (rule 2)" ||
+	nt_fail "a fresh map did not give these guests their domain id as numaVmIndex:$lv__bad"
 lv_phase "first comparison"
 
 # Runtime truth: an affinity changed behind libvirt's back (taskset on lab-nopin's floating
@@ -846,6 +946,7 @@ lv_check_nodes
 lv_phase "live changes"
 
 # libvirtd stopped: the status files stay and the guests run on, so numatopd serves them all
+lv_ids >"$NT_DIR/ids.libvirtd-before"
 lv_stop_libvirtd
 lv_host_value numaVmCount.0 "$(echo "$LV_STARTED" | wc -w)" "guests running with libvirtd stopped"
 # Runtime truth: a QEMU killed while libvirtd is stopped leaves its status file: numatopd must
@@ -869,7 +970,34 @@ fi
 # started again: it reconnects and rewrites every status file; all must still agree
 lv_start_libvirtd || lv_die "libvirtd did not start again"
 lv_check_all 5
+lv_ids >"$NT_DIR/ids.libvirtd-after"
+lv_same_index "$NT_DIR/ids.libvirtd-before" "$NT_DIR/ids.libvirtd-after" "libvirtd stopped and started again"
 lv_phase "libvirtd stopped and started again"
+
+# Issue 14 section 1: the index is the VM's. One guest destroyed and started again (a new domain
+# id), numatopd restarted on the same map: every UUID keeps its numaVmIndex, numaVmDomainId
+# follows virsh. lab-nopin: the quickest to start (no numad query, no hugepages).
+LV_RESTART=lab-nopin
+lv_ids >"$NT_DIR/ids.before"
+echo "# before: NAME UUID numaVmIndex numaVmDomainId virsh-domid"
+sed 's/^/#   /' "$NT_DIR/ids.before"
+lv_restart_guest "$LV_RESTART"
+nt_stop_numatopd
+lv_start_numatopd || lv_die "numatopd did not start again"
+lv_check_all 10
+lv_ids >"$NT_DIR/ids.after"
+echo "# after destroy + start of $LV_RESTART and a numatopd restart:"
+sed 's/^/#   /' "$NT_DIR/ids.after"
+lv_same_index "$NT_DIR/ids.before" "$NT_DIR/ids.after" "$LV_RESTART restarted, numatopd restarted"
+lv__old=$(lv_restart_field "$NT_DIR/ids.before" 5)
+lv__dom=$(lv_restart_field "$NT_DIR/ids.after" 4)
+lv__new=$(lv_restart_field "$NT_DIR/ids.after" 5)
+if [ -n "$lv__new" ] && [ "$lv__dom" = "$lv__new" ] && [ "$lv__new" != "$lv__old" ]; then
+	nt_pass "$LV_RESTART: numaVmDomainId $lv__dom = the new virsh domid (was $lv__old)"
+else
+	nt_fail "$LV_RESTART: numaVmDomainId \"$lv__dom\", virsh domid \"$lv__new\", before the restart \"$lv__old\": want the new domid, not the old one"
+fi
+lv_phase "issue 14: a guest and numatopd restarted"
 
 if [ "$NT_FAILED" = 0 ]; then
 	echo "# numaVcpuTable as snmptable shows it:"
