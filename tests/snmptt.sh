@@ -6,8 +6,12 @@
 # once with the Net-SNMP Perl module and NUMA-TOPOLOGY-MIB loaded (names and enum labels
 # translated). numatopd runs on the fixture host under a private snmpd whose trap2sink is that
 # snmptrapd: at start it raises what is already true (node 4's CPU and memory, node 1's 1 GiB
-# hugepages, 2 invalid XML files); VM files moved away clear each. Every line snmptt logs is
-# checked whole: severity, category, source address, message with node and values.
+# hugepages, 2 invalid XML files); VM files moved away clear each. Then numatopd restarts on
+# fixtures/pcihost (numaVmRemoteDevice for the VMs pinned away from their GPU and their pool's
+# VF; the first re-pinned clears) and on fixtures/runtime with its /proc and cgroup trees
+# (numaVmGone for the three dead QEMU processes, numaVmPlacementDrift for the three drifted VMs;
+# the escaped vCPU put back clears). Every line snmptt logs is checked whole: severity,
+# category, source address, message with node or VM and values.
 set -u
 TESTS_DIR=${TESTS_DIR:-$(cd "$(dirname "$0")" && pwd)}
 . "$TESTS_DIR/lib.sh"
@@ -18,7 +22,8 @@ asked=${SNMPTT:-}
 SNMPTT=$(nt__resolve SNMPTT snmptt) ||
 	nt__skip_or_fail "snmptt not found (SNMPTT='$asked'; apt-get install snmptt)"
 
-FX=${FIXTURES:-$TESTS_DIR/../fixtures}/host
+FIXTURES=${FIXTURES:-$TESTS_DIR/../fixtures}
+FX=$FIXTURES/host
 CONTRIB=$TESTS_DIR/../contrib/snmptt/numatopd.conf
 ROOT=.1.3.6.1.4.1.8072.9999.9999.6862
 QEMU=$NT_DIR/qemu
@@ -153,15 +158,84 @@ mv "$QEMU"/broken-*.xml "$AWAY/"
 both "$ROOT.0.8 Normal $S numaSourceRecovered: numatopd's sources are ok(1) again, 0 invalid libvirt XML files" \
 	"$ROOT.0.8 Normal $S numaSourceRecovered: numatopd's sources are ok again, 0 invalid libvirt XML files"
 
+# ------------------------------------------------------------------ passthrough devices
+
+# fixtures/pcihost (README "Passthrough devices"): gpu-remote (32) is pinned to node 0, its GPU
+# sits on node 1; nfv-pool (34) is pinned to node 1, its network pool's VF sits on node 0
+nt_stop_numatopd
+sh "$FIXTURES/pcihost/copy.sh" "$NT_DIR/pcihost" || exit 99
+PCIQEMU=$NT_DIR/pciqemu
+mkdir "$PCIQEMU" && cp "$FIXTURES"/pcihost/libvirt/*.xml "$PCIQEMU/" || exit 99
+nt_start_numatopd -c "$NT_DIR/numatopd.conf" --sysfs-root "$NT_DIR/pcihost/sys" \
+	--libvirt-xml-dir "$PCIQEMU" || nt_done
+nt_wait_numatopd_registered || nt_done
+GPU='gpu-remote (7d2f1c3a-5b6e-4f80-9a1b-2c3d4e5f6a02)'
+both "$ROOT.0.9 Major $S numaVmRemoteDevice: VM $GPU has 1 passthrough devices on a node it has nothing on, the first 0000:af:00.0 on node 1"
+both "$ROOT.0.9 Major $S numaVmRemoteDevice: VM nfv-pool (7d2f1c3a-5b6e-4f80-9a1b-2c3d4e5f6a06) has 1 passthrough devices on a node it has nothing on, the first 0000:3b:02.2 on node 0"
+# gpu-remote re-pinned onto node 1, written as libvirt writes it
+sed -e "s/cpuset='2'/cpuset='4'/; s/cpuset='3'/cpuset='5'/; s/nodeset='0'/nodeset='1'/" \
+	"$PCIQEMU/gpu-remote.xml" >"$PCIQEMU/gpu-remote.xml.new" &&
+	mv "$PCIQEMU/gpu-remote.xml.new" "$PCIQEMU/gpu-remote.xml" || exit 99
+both "$ROOT.0.10 Normal $S numaVmRemoteDeviceCleared: VM $GPU has 0 remote passthrough devices (it stopped or was re-pinned)"
+# (gpu-remote's 2 vCPUs move from node 0's 4 CPUs, which were taken by 6, to node 1's)
+both "$ROOT.0.1 Major $S numaNodeCpuOversubscription: host NUMA node 0 is CPU-oversubscribed: 6 vCPUs bound to 4 CPUs, headroom -2 vCPUs"
+both "$ROOT.0.2 Normal $S numaNodeCpuOversubCleared: host NUMA node 0 is no longer CPU-oversubscribed: 4 vCPUs bound to 4 CPUs, headroom 0 vCPUs"
+both "$ROOT.0.1 Major $S numaNodeCpuOversubscription: host NUMA node 1 is CPU-oversubscribed: 6 vCPUs bound to 4 CPUs, headroom -2 vCPUs"
+
+# ------------------------------------------------------------------ runtime truth
+
+# fixtures/runtime (README "Runtime truth"): its VMs on the fixture host, read every second from
+# a copy of its /proc tree (the test changes it) and its cgroup v2 tree
+nt_stop_numatopd
+RT=$FIXTURES/runtime PROC=$NT_DIR/proc RTQEMU=$NT_DIR/rtqemu
+cp -R "$RT/proc-v2" "$PROC" && cp -R "$RT/libvirt" "$RTQEMU" || exit 99
+printf '%s\n' "eventDelay 200" "refreshInterval 600" "runtimeInterval 1" >"$NT_DIR/runtime.conf"
+# shellcheck disable=SC2034 # read by nt_start_numatopd (tests/lib.sh)
+NT_RUNTIME_ARG="--proc-root $PROC --cgroup-root $RT/cgroup-v2"
+nt_start_numatopd -c "$NT_DIR/runtime.conf" --sysfs-root "$FX/sys" --libvirt-xml-dir "$RTQEMU" ||
+	nt_done
+nt_wait_numatopd_registered || nt_done
+# rt-huge's 2 MiB pages on node 1, which has no such pool
+both "$ROOT.0.5 Critical $S numaHugepageOversubscription: host NUMA node 1, 2048 KiB hugepages oversubscribed: the VMs need 512 pages, the pool holds 0"
+# gone ID NAME PID: VM NAME (numaVmIndex ID) lost its QEMU process PID
+gone() {
+	both "$ROOT.0.13 Critical $S numaVmGone: the QEMU process $3 of VM $2 (00000000-0000-4000-8000-0000000000$1) died behind libvirt's back"
+}
+gone 34 rt-gone 7400      # no process
+gone 35 rt-recycled 7500  # another program's
+gone 36 rt-zombie 7600    # a zombie
+# drift VM TAIL [PERL_TAIL]: numaVmPlacementDrift of VM, running, then TAIL (perl.log: PERL_TAIL)
+drift() {
+	both "$ROOT.0.11 Major $S numaVmPlacementDrift: $1 runs elsewhere than configured: runtime state running(1), $2" \
+		"$ROOT.0.11 Major $S numaVmPlacementDrift: $1 runs elsewhere than configured: runtime state running, ${3:-$2}"
+}
+# rt-stray: 200 of its 2100 MiB on node 4, outside its strict nodes 0 and 1 (no vCPU drifted)
+drift 'VM rt-stray (00000000-0000-4000-8000-000000000031)' \
+	'209715200 of its 2202009600 resident bytes stray'
+# rt-escaped: vCPU 1, pinned to CPU 1, may run on 1,4; rt-float: vCPU 1 narrowed to 0-3
+ESC='VM rt-escaped (00000000-0000-4000-8000-000000000032)'
+drift "$ESC" '0 of its 524288000 resident bytes stray; vCPU 1 escaped(3): allowed on CPUs 1,4' \
+	'0 of its 524288000 resident bytes stray; vCPU 1 escaped: allowed on CPUs 1,4'
+drift 'VM rt-float (00000000-0000-4000-8000-000000000033)' \
+	'0 of its 524288000 resident bytes stray; vCPU 1 narrowed(2): allowed on CPUs 0-3' \
+	'0 of its 524288000 resident bytes stray; vCPU 1 narrowed: allowed on CPUs 0-3'
+# rt-escaped's vCPU 1 may run on CPU 1 only again
+st=$PROC/7200/task/7202/status
+sed 's/^Cpus_allowed_list:.*/Cpus_allowed_list:	1/' "$st" >"$st.new" && mv "$st.new" "$st" || exit 99
+both "$ROOT.0.12 Normal $S numaVmPlacementDriftCleared: $ESC runs as configured again (runtime state running(1))" \
+	"$ROOT.0.12 Normal $S numaVmPlacementDriftCleared: $ESC runs as configured again (runtime state running)"
+
 # ------------------------------------------------------------------ nothing else
 
+# 8 on the fixture host, 6 on fixtures/pcihost, 8 on fixtures/runtime
+WANT=22
 sleep 0.5
 ours=$(nt_traps | grep -c -F "OID: $ROOT.0.")
 for log in plain perl; do
 	n=$(lines $log | grep -c "^$(nt_re "$ROOT.0.")")
-	[ "$ours" -eq 8 ] && [ "$n" -eq "$ours" ] &&
+	[ "$ours" -eq $WANT ] && [ "$n" -eq "$ours" ] &&
 		nt_pass "$log: one line for each of the $ours notifications snmptrapd received" ||
-		nt_fail "$log: $n lines for $ours notifications received (want 8 and 8)"
+		nt_fail "$log: $n lines for $ours notifications received (want $WANT and $WANT)"
 	# (snmpd's own coldStart is unknown to this file, and logged there)
 	if grep -q -F "Unknown trap ($ROOT." "$NT_DIR/$log-unknown.log" 2>/dev/null; then
 		nt_fail "$log: snmptt found no EVENT for a notification of ours:"
