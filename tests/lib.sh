@@ -114,8 +114,10 @@ nt_init() {
 		[ -r "${SHARED_MIBS:-}/SNMPv2-SMI.txt" ] || SHARED_MIBS=$TESTS_DIR/../../shared/mibs
 		[ -r "$SHARED_MIBS/SNMPv2-SMI.txt" ] || SHARED_MIBS=$TESTS_DIR/mibs
 	fi
+	# Net-SNMP takes a module found in two directories of -M from the later one: the tree's
+	# MIB last, or an installed numatopd package's older copy hides the columns added since
 	NT_MIBDIRS=
-	for nt__d in "${MIBSRC:-}" "${SHARED_MIBS:-}" /usr/share/snmp/mibs; do
+	for nt__d in /usr/share/snmp/mibs "${SHARED_MIBS:-}" "${MIBSRC:-}"; do
 		[ -n "$nt__d" ] && [ -d "$nt__d" ] && NT_MIBDIRS=${NT_MIBDIRS:+$NT_MIBDIRS:}$nt__d
 	done
 }

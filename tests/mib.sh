@@ -176,6 +176,21 @@ else
 	fail "numaCompliance has no GROUP clause for numaNotificationGroup"
 fi
 
+# 5c. Every byte count (CounterBasedGauge64, UNITS "bytes") has its Gauge32 companion in MiB,
+#     NAMEMiB, for pollers that read Counter64 as a counter or speak SNMPv1 (issue 14).
+awk '/^[a-zA-Z0-9]+ OBJECT-TYPE$/ { name = $1 } /^    SYNTAX / { syn[name] = $2 }
+	/^    UNITS / { units[name] = $2 }
+	END { for (n in syn) if (syn[n] == "CounterBasedGauge64" && units[n] == "\"bytes\"")
+		print n, (syn[n "MiB"] == "Gauge32" && units[n "MiB"] == "\"MiB\"") ? "ok" : "none" }' \
+	"$mibfile" | sort >"$tmp/companions"
+if [ ! -s "$tmp/companions" ]; then
+	fail "no CounterBasedGauge64 byte column found in $mibfile"
+elif grep ' none$' "$tmp/companions" >"$tmp/lonely"; then
+	fail "byte columns without a Gauge32 NAMEMiB companion: $(cut -d ' ' -f 1 "$tmp/lonely" | tr '\n' ' ')"
+else
+	pass "each of the $(wc -l <"$tmp/companions" | tr -d ' ') byte columns has its Gauge32 MiB companion"
+fi
+
 # 6. Read-only module: no writable or creatable object.
 if grep -n -E 'read-write|read-create' "$mibfile" >"$tmp/rw"; then
 	fail "writable objects in a read-only module:"

@@ -190,6 +190,16 @@ expect_get numaNodeMemSpanningMiB.0 512
 expect_get "numaVmMemoryMiB.$BATCH" "$(tsv 'vms[batch-span].memory_bytes' | floor_mib)"
 expect_get "numaVmAssignMemoryMiB.$BATCH.0" 512
 expect_get "numaVmAssignMemSpanningMiB.$BATCH.1" 512
+# the companions appended later (runtime ones: tests/prometheus.sh, where runtime reads are on)
+DB=$(tsv 'vms[db-multinode].index')
+expect_get "numaVmMemDevicesMiB.$DB" "$(tsv 'vms[db-multinode].memory_devices_bytes' | floor_mib)"
+expect_get "numaVmMemPersistentMiB.$DB" 0
+expect_get "numaVmMemEnclaveMiB.$DB" 0
+# runtime reads off here: the resident companions are 0, as their byte columns
+expect_get numaNodeMemResidentByVmsMiB.0 0
+expect_get "numaVmMemResidentMiB.$DB" 0
+expect_get "numaVmMemStrayMiB.$DB" 0
+expect_get "numaVmAssignMemResidentMiB.$DB.0" 0
 # CpuBitmaps (DISPLAY-HINT "1x:"): node 4 is CPUs 8-11,20-23; node 6 has none; web-local's
 # emulator is pinned to 12-13
 expect_get numaNodeCpuBitmap.4 '0:f0:f'
@@ -240,16 +250,19 @@ expect_next numaNodeCpuBitmap.6 numaNodeAssignedDevices.0
 expect_next numaNodeAssignedDevices.6 numaNodeNumaHit.0
 expect_next numaNodeNumaHit.4 numaNodeNumaMiss.0
 expect_next numaNodeOtherNode.4 numaNodeMemResidentByVms.0
-expect_next numaNodeVcpusRunning.6 "numaVmName.$WEB"
+expect_next numaNodeVcpusRunning.6 numaNodeMemResidentByVmsMiB.0
+expect_next numaNodeMemResidentByVmsMiB.6 "numaVmName.$WEB"
 expect_next "numaVmEmulatorCpus.$last_vm" "numaVmDomainId.$WEB"
 expect_next "numaVmDomainId.$last_vm" "numaVmMemoryMiB.$WEB"
 expect_next "numaVmEmulatorCpuBitmap.$last_vm" "numaVmMemDevices.$WEB"
 expect_next "numaVmMemEnclave.$last_vm" "numaVmRemoteDevices.$WEB"
 expect_next "numaVmRemoteDevices.$last_vm" "numaVmRuntimeState.$WEB"
-expect_next "numaVmMemStray.$last_vm" "numaVmAssignVcpus.$WEB.0"
+expect_next "numaVmMemStray.$last_vm" "numaVmMemDevicesMiB.$WEB"
+expect_next "numaVmMemStrayMiB.$last_vm" "numaVmAssignVcpus.$WEB.0"
 expect_next "$(last_of 1.4.1.4)" "numaVmAssignMemoryMiB.$WEB.0"
 expect_next "$(last_of 1.4.1.6)" "numaVmAssignMemResident.$WEB.0"
-expect_next "$(last_of 1.4.1.7)" "numaVcpuAffinity.$WEB.0"
+expect_next "$(last_of 1.4.1.7)" "numaVmAssignMemResidentMiB.$WEB.0"
+expect_next "$(last_of 1.4.1.8)" "numaVcpuAffinity.$WEB.0"
 expect_next "$(last_of 1.5.1.6)" "numaVcpuAffinityBitmap.$WEB.0"
 expect_next "$(last_of 1.5.1.7)" "numaVcpuActualAffinity.$WEB.0"
 expect_next "$(last_of 1.5.1.11)" numaNodeDistanceValue.0.0
@@ -267,21 +280,21 @@ for c in CpuList CpuCapacity MemCapacity MemFree VcpusBound VcpusSpanning MemUse
 	VmCount CpuHeadroom MemHeadroom CpuUsedPercent MemUsedPercent CpuOversubscribed \
 	MemOversubscribed HugepagesOversubscribed MemCapacityMiB MemFreeMiB MemUsedMiB \
 	MemSpanningMiB CpuBitmap AssignedDevices NumaHit NumaMiss NumaForeign InterleaveHit \
-	LocalNode OtherNode MemResidentByVms VcpusRunning; do
+	LocalNode OtherNode MemResidentByVms VcpusRunning MemResidentByVmsMiB; do
 	cols="$cols numaNode$c"
 done
 if grep -qxF "$cols" "$NT_DIR/table"; then
-	nt_pass "snmptable numaNodeTable: all 30 columns named"
+	nt_pass "snmptable numaNodeTable: all 31 columns named"
 else
 	nt_fail "snmptable numaNodeTable header, want '$cols':"
 	cat "$NT_DIR/table" >&2
 fi
 row4='4 8-11,20-23 8 17179869184 536870912 15 0 17179869184 0 4 -7 -2048 188 115 true true false'
-row4="$row4 16384 512 16384 0 0:f0:f 0 9444444 2148 1074 37113 9441844 5400 0 0"
+row4="$row4 16384 512 16384 0 0:f0:f 0 9444444 2148 1074 37113 9441844 5400 0 0 0"
 grep -qxF "$row4" "$NT_DIR/table" && nt_pass "snmptable: the row of node 4" ||
 	nt_fail "snmptable: no row '$row4' in: $(cat "$NT_DIR/table")"
 # node 6 has no numastat file: snmptable shows each hole as '?'
-grep -q '^6 .* 0 ? ? ? ? ? ? 0 0$' "$NT_DIR/table" && nt_pass "snmptable: node 6's numastat cells are holes" ||
+grep -q '^6 .* 0 ? ? ? ? ? ? 0 0 0$' "$NT_DIR/table" && nt_pass "snmptable: node 6's numastat cells are holes" ||
 	nt_fail "snmptable: node 6's numastat cells are not holes: $(grep '^6 ' "$NT_DIR/table")"
 [ "$(grep -c '^[0-9][0-9]* ' "$NT_DIR/table")" -eq 4 ] && nt_pass "snmptable: 4 rows" ||
 	nt_fail "snmptable: $(grep -c '^[0-9][0-9]* ' "$NT_DIR/table") rows, want 4"

@@ -240,9 +240,10 @@ static const struct find_case find_cases[] = {
     {"node: largest index", NEXT(mib_node_table, 1, 2, 1, 2, BIG), GOT(1, 2, 1, 3, 0)},
     {"node: largest index, longer", NEXT(mib_node_table, 1, 2, 1, 2, BIG, 5), GOT(1, 2, 1, 3, 0)},
     {"node: sub-id above 2^32-1", NEXT(mib_node_table, 1, 2, 1, 2, HUGE), GOT(1, 2, 1, 3, 0)},
-    {"node: last row of the last column", NEXT(mib_node_table, 1, 2, 1, 31, 250), END},
+    {"node: on to column 32", NEXT(mib_node_table, 1, 2, 1, 31, 250), GOT(1, 2, 1, 32, 0)},
+    {"node: last row of the last column", NEXT(mib_node_table, 1, 2, 1, 32, 250), END},
     {"node: last row with a value", NEXT(mib_node_table, 1, 2, 1, 29, 4), GOT(1, 2, 1, 30, 0)},
-    {"node: next past the last column", NEXT(mib_node_table, 1, 2, 1, 32), END},
+    {"node: next past the last column", NEXT(mib_node_table, 1, 2, 1, 33), END},
     {"node: on to column 18", NEXT(mib_node_table, 1, 2, 1, 17, 250), GOT(1, 2, 1, 18, 0)},
     {"node: on to column 23", NEXT(mib_node_table, 1, 2, 1, 22, 250), GOT(1, 2, 1, 23, 0)},
     {"node: a hole is stepped over", NEXT(mib_node_table, 1, 2, 1, 23, 250), GOT(1, 2, 1, 24, 4)},
@@ -272,19 +273,21 @@ static const struct find_case find_cases[] = {
     {"node: get too long", GET(mib_node_table, 1, 2, 1, 2, 4, 0), NOINST},
     {"node: get above 2^32-1", GET(mib_node_table, 1, 2, 1, 2, HUGE), NOINST},
     {"node: get of the index column", GET(mib_node_table, 1, 2, 1, 1, 4), NOOBJ},
-    {"node: get of column 32", GET(mib_node_table, 1, 2, 1, 32, 4), NOOBJ},
+    {"node: get of column 32", GET(mib_node_table, 1, 2, 1, 32, 4), GOT(1, 2, 1, 32, 4)},
+    {"node: get of column 33", GET(mib_node_table, 1, 2, 1, 33, 4), NOOBJ},
     {"node: get of the entry", GET(mib_node_table, 1, 2, 1), NOOBJ},
     {"node: get of the table", GET(mib_node_table, 1, 2), NOOBJ},
     {"node: get elsewhere", GET(mib_node_table, 1, 3, 1, 2, 3), NOOBJ},
 
-    /* numaVmTable: 3, 7, 1073741900; columns 2..15, 17..22 */
+    /* numaVmTable: 3, 7, 1073741900; columns 2..30 */
     {"vm: next of the table", NEXT(mib_vm_table, 1, 3), GOT(1, 3, 1, 2, 3)},
     {"vm: next between rows", NEXT(mib_vm_table, 1, 3, 1, 2, 5), GOT(1, 3, 1, 2, 7)},
     {"vm: next before the big index", NEXT(mib_vm_table, 1, 3, 1, 15, VMX - 1),
      GOT(1, 3, 1, 15, VMX)},
     {"vm: last row goes to the next column", NEXT(mib_vm_table, 1, 3, 1, 2, VMX),
      GOT(1, 3, 1, 3, 3)},
-    {"vm: the end", NEXT(mib_vm_table, 1, 3, 1, 25, VMX), END},
+    {"vm: on to column 26", NEXT(mib_vm_table, 1, 3, 1, 25, VMX), GOT(1, 3, 1, 26, 3)},
+    {"vm: the end", NEXT(mib_vm_table, 1, 3, 1, 30, VMX), END},
     {"vm: numaVmDomainId follows numaVmEmulatorCpus", NEXT(mib_vm_table, 1, 3, 1, 15, VMX),
      GOT(1, 3, 1, 16, 3)},
     {"vm: on to column 22", NEXT(mib_vm_table, 1, 3, 1, 21, VMX), GOT(1, 3, 1, 22, 3)},
@@ -295,7 +298,7 @@ static const struct find_case find_cases[] = {
     {"vm: empty table, next from before", NEXT(mib_vm_table, 1, 2, 1, 17, 250), .empty = true, END},
     {"vm: empty table, get", GET(mib_vm_table, 1, 3, 1, 2, 3), .empty = true, NOINST},
 
-    /* numaVmAssignTable: (3,0) (3,4) (7,250) (VMX,0) (VMX,4); columns 1..6 */
+    /* numaVmAssignTable: (3,0) (3,4) (7,250) (VMX,0) (VMX,4); columns 1..8 */
     {"assign: next of the table", NEXT(mib_assign_table, 1, 4), GOT(1, 4, 1, 1, 3, 0)},
     {"assign: next of the entry", NEXT(mib_assign_table, 1, 4, 1), GOT(1, 4, 1, 1, 3, 0)},
     {"assign: next of column 0", NEXT(mib_assign_table, 1, 4, 1, 0, 9, 9), GOT(1, 4, 1, 1, 3, 0)},
@@ -325,8 +328,9 @@ static const struct find_case find_cases[] = {
      GOT(1, 4, 1, 2, 3, 0)},
     {"assign: before the last cell", NEXT(mib_assign_table, 1, 4, 1, 6, VMX, 3),
      GOT(1, 4, 1, 6, VMX, 4)},
-    {"assign: the end", NEXT(mib_assign_table, 1, 4, 1, 7, VMX, 4), END},
-    {"assign: past the last column", NEXT(mib_assign_table, 1, 4, 1, 8), END},
+    {"assign: on to column 8", NEXT(mib_assign_table, 1, 4, 1, 7, VMX, 4), GOT(1, 4, 1, 8, 3, 0)},
+    {"assign: the end", NEXT(mib_assign_table, 1, 4, 1, 8, VMX, 4), END},
+    {"assign: past the last column", NEXT(mib_assign_table, 1, 4, 1, 9), END},
     {"assign: get", GET(mib_assign_table, 1, 4, 1, 1, 3, 4), GOT(1, 4, 1, 1, 3, 4)},
     {"assign: get of the last row", GET(mib_assign_table, 1, 4, 1, 6, VMX, 4),
      GOT(1, 4, 1, 6, VMX, 4)},
@@ -334,7 +338,8 @@ static const struct find_case find_cases[] = {
     {"assign: get of a missing pair", GET(mib_assign_table, 1, 4, 1, 1, 3, 250), NOINST},
     {"assign: get too long", GET(mib_assign_table, 1, 4, 1, 1, 3, 4, 0), NOINST},
     {"assign: get of column 0", GET(mib_assign_table, 1, 4, 1, 0, 3, 4), NOOBJ},
-    {"assign: get of column 8", GET(mib_assign_table, 1, 4, 1, 8, 3, 4), NOOBJ},
+    {"assign: get of column 8", GET(mib_assign_table, 1, 4, 1, 8, 3, 4), GOT(1, 4, 1, 8, 3, 4)},
+    {"assign: get of column 9", GET(mib_assign_table, 1, 4, 1, 9, 3, 4), NOOBJ},
 
     /* numaVcpuTable: (3,0) (3,1) (7,0) (VMX,0) (VMX,5); columns 2..7 */
     {"vcpu: next of the table", NEXT(mib_vcpu_table, 1, 5), GOT(1, 5, 1, 2, 3, 0)},
@@ -480,8 +485,9 @@ static void test_walk_every_table(void **state)
 	for (size_t i = 0; i < ARRAY_SIZE(every_table); i++)
 		walk_table(every_table[i]);
 	/* the node table's holes: 3 rows x 22 columns less node 0's CPU and node 250's memory
-	 * percentage, numastat 6 for node 4 and 1 for 250, and the 2 runtime columns of each row */
-	assert_int_equal(instances(&mib_node_table), 3 * 22 - 2 + 7 + 3 * 2);
+	 * percentage, numastat 6 for node 4 and 1 for 250, and the 3 runtime columns of each row
+	 * (numaNodeMemResidentByVmsMiB has no hole: a value in every row, as its byte column) */
+	assert_int_equal(instances(&mib_node_table), 3 * 22 - 2 + 7 + 3 * 3);
 	assert_int_equal(instances(&mib_device_table), 3 * 4);
 }
 
@@ -632,6 +638,13 @@ static void test_gauge_and_unsigned_clamp(void **state)
 	assert_int_equal(v.u, 512);
 }
 
+/* Every byte count of a VM row that has a Gauge32 companion, set to bytes. */
+static void set_vm_bytes(struct vm_row *v, uint64_t bytes)
+{
+	v->memory = v->mem_devices = v->mem_persistent = v->mem_enclave = bytes;
+	v->mem_resident = v->mem_stray = bytes;
+}
+
 /* The Gauge32 companions: bytes / 1048576, the remainder dropped, saturated at 2^32-1. */
 static void test_mib_companions_round_down_and_saturate(void **state)
 {
@@ -653,9 +666,11 @@ static void test_mib_companions_round_down_and_saturate(void **state)
 		const struct mib_table *t;
 		unsigned col;
 	} cols[] = {
-	    {&mib_node_table, 18}, {&mib_node_table, 19},  {&mib_node_table, 20},
-	    {&mib_node_table, 21}, {&mib_vm_table, 17},	   {&mib_assign_table, 5},
-	    {&mib_assign_table, 6},
+	    {&mib_node_table, 18},  {&mib_node_table, 19},  {&mib_node_table, 20},
+	    {&mib_node_table, 21},  {&mib_node_table, 32},  {&mib_vm_table, 17},
+	    {&mib_vm_table, 26},    {&mib_vm_table, 27},    {&mib_vm_table, 28},
+	    {&mib_vm_table, 29},    {&mib_vm_table, 30},    {&mib_assign_table, 5},
+	    {&mib_assign_table, 6}, {&mib_assign_table, 8},
 	};
 	struct node_row *n = &model->nodes[1];
 	struct node_row saved = *n;
@@ -666,8 +681,10 @@ static void test_mib_companions_round_down_and_saturate(void **state)
 	(void)state;
 	for (i = 0; i < ARRAY_SIZE(cases); i++) {
 		n->mem_total = n->mem_free = n->mem_used = n->mem_spanning = cases[i].bytes;
-		model->vms[1].memory = cases[i].bytes;
+		n->mem_resident_vms = cases[i].bytes;
+		set_vm_bytes(&model->vms[1], cases[i].bytes);
 		model->assigns[1].mem = model->assigns[1].mem_spanning = cases[i].bytes;
+		model->assigns[1].mem_resident = cases[i].bytes;
 		for (k = 0; k < ARRAY_SIZE(cols); k++) {
 			struct mib_value v = value(cols[k].t, 1, cols[k].col);
 
@@ -1212,7 +1229,7 @@ static void test_agent_getnext_moves_to_next_table(void **state)
 
 	(void)state;
 	need_agent();
-	r = ASK(SNMP_MSG_GETNEXT, 1, 2, 1, 31, 250);
+	r = ASK(SNMP_MSG_GETNEXT, 1, 2, 1, 32, 250);
 	NAME_IS(r->variables, 1, 3, 1, 2, 3);
 	assert_int_equal(r->variables->type, ASN_OCTET_STR);
 	assert_memory_equal(r->variables->val.string, "vm3", 3);
@@ -1437,7 +1454,7 @@ static void test_agent_vm_tables_left_out(void **state)
 	(void)state;
 	need_agent();
 	assert_int_equal(mib_register(false, true), 0);
-	r = ASK(SNMP_MSG_GETNEXT, 1, 2, 1, 31, 250);
+	r = ASK(SNMP_MSG_GETNEXT, 1, 2, 1, 32, 250);
 	NAME_IS(r->variables, 1, 6, 1, 2, 0, 0);
 	snmp_free_pdu(r);
 	/* the device table is a VM table: gone too */
@@ -1445,7 +1462,7 @@ static void test_agent_vm_tables_left_out(void **state)
 	assert_int_equal(r->variables->type, SNMP_ENDOFMIBVIEW);
 	snmp_free_pdu(r);
 	assert_int_equal(mib_register(true, false), 0);
-	r = ASK(SNMP_MSG_GETNEXT, 1, 4, 1, 7, VMX, 4);
+	r = ASK(SNMP_MSG_GETNEXT, 1, 4, 1, 8, VMX, 4);
 	NAME_IS(r->variables, 1, 6, 1, 2, 0, 0);
 	snmp_free_pdu(r);
 	mib_unregister();

@@ -449,6 +449,8 @@ static void expect_node(const struct jv *n)
 	expect(false, num(n, "pci_devices"), ROOT ".1.2.1.23.%s", id);
 	expect(false, num_or(n, "memory_resident_by_vms_bytes", "0"), ROOT ".1.2.1.30.%s", id);
 	expect(false, num_or(n, "vcpus_running", "0"), ROOT ".1.2.1.31.%s", id);
+	expect(false, mib_gauge(num_or(n, "memory_resident_by_vms_bytes", "0")),
+	       ROOT ".1.2.1.32.%s", id);
 	/* numastat: a counter the dump lacks must be a hole in the walk */
 	for (int k = 0; k < 6; k++)
 		if (has(st, stat_keys[k]))
@@ -506,6 +508,11 @@ static void expect_vm(const struct jv *v, bool vcpu_table)
 	expect(false, enum_of(str(v, "runtime_state"), runs), ROOT ".1.3.1.23.%s", ix);
 	expect(false, num_or(v, "memory_resident_bytes", "0"), ROOT ".1.3.1.24.%s", ix);
 	expect(false, num_or(v, "memory_stray_bytes", "0"), ROOT ".1.3.1.25.%s", ix);
+	expect(false, mib_gauge(num(v, "memory_devices_bytes")), ROOT ".1.3.1.26.%s", ix);
+	expect(false, mib_gauge(num(v, "memory_persistent_bytes")), ROOT ".1.3.1.27.%s", ix);
+	expect(false, mib_gauge(num(v, "memory_enclave_bytes")), ROOT ".1.3.1.28.%s", ix);
+	expect(false, mib_gauge(num_or(v, "memory_resident_bytes", "0")), ROOT ".1.3.1.29.%s", ix);
+	expect(false, mib_gauge(num_or(v, "memory_stray_bytes", "0")), ROOT ".1.3.1.30.%s", ix);
 	for (size_t i = 0; i < pd->n; i++) { /* numaVmDeviceIndex: the position, from 1 */
 		const struct jv *dv = pd->kid[i];
 
@@ -528,6 +535,8 @@ static void expect_vm(const struct jv *v, bool vcpu_table)
 		       ROOT ".1.4.1.6.%s.%s", ix, nd);
 		expect(false, num_or(a->kid[i], "memory_resident_bytes", "0"), ROOT ".1.4.1.7.%s.%s",
 		       ix, nd);
+		expect(false, mib_gauge(num_or(a->kid[i], "memory_resident_bytes", "0")),
+		       ROOT ".1.4.1.8.%s.%s", ix, nd);
 	}
 	for (size_t i = 0; vcpu_table && i < p->n; i++) {
 		const struct jv *c = p->kid[i], *node = get(c, "node");

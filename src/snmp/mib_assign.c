@@ -13,6 +13,7 @@ static const struct mib_column columns[] = {
     {5, "numaVmAssignMemoryMiB", SMI_GAUGE32, AT(mem, MEBI)},
     {6, "numaVmAssignMemSpanningMiB", SMI_GAUGE32, AT(mem_spanning, MEBI)},
     {7, "numaVmAssignMemResident", SMI_COUNTERBASEDGAUGE64, AT(mem_resident, U64)},
+    {8, "numaVmAssignMemResidentMiB", SMI_GAUGE32, AT(mem_resident, MEBI)},
 };
 
 static size_t lower(const struct model *m, const uint32_t idx[])

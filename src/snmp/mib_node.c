@@ -81,6 +81,8 @@ static const struct mib_column columns[] = {
     {29, "numaNodeOtherNode", SMI_COUNTER64, NUMASTAT(NUMASTAT_OTHER, has_other)},
     {30, "numaNodeMemResidentByVms", SMI_COUNTERBASEDGAUGE64, AT(mem_resident_vms, U64)},
     {31, "numaNodeVcpusRunning", SMI_GAUGE32, AT(vcpus_running, U32)},
+    /* Gauge32 companions of the byte counts added after 21, in MiB rounded down, saturated */
+    {32, "numaNodeMemResidentByVmsMiB", SMI_GAUGE32, AT(mem_resident_vms, MEBI)},
 };
 
 static size_t lower(const struct model *m, const uint32_t idx[])

@@ -30,6 +30,12 @@ static const struct mib_column columns[] = {
     {23, "numaVmRuntimeState", SMI_ENUM, AT(run_state, ENUM)},
     {24, "numaVmMemResident", SMI_COUNTERBASEDGAUGE64, AT(mem_resident, U64)},
     {25, "numaVmMemStray", SMI_COUNTERBASEDGAUGE64, AT(mem_stray, U64)},
+    /* Gauge32 companions of the byte counts added after 17, in MiB rounded down, saturated */
+    {26, "numaVmMemDevicesMiB", SMI_GAUGE32, AT(mem_devices, MEBI)},
+    {27, "numaVmMemPersistentMiB", SMI_GAUGE32, AT(mem_persistent, MEBI)},
+    {28, "numaVmMemEnclaveMiB", SMI_GAUGE32, AT(mem_enclave, MEBI)},
+    {29, "numaVmMemResidentMiB", SMI_GAUGE32, AT(mem_resident, MEBI)},
+    {30, "numaVmMemStrayMiB", SMI_GAUGE32, AT(mem_stray, MEBI)},
 };
 
 static size_t lower(const struct model *m, const uint32_t idx[])
