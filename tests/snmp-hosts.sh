@@ -165,6 +165,45 @@ fi
 nt_stop_numatopd
 wl_wait_gone || nt_fail "widecpus: the subtree is still served after numatopd stopped"
 
+# ---------------------------------------------------------------- 2d. a node without meminfo
+# fixtures/qemualloc/sys-nomeminfo (as libvirt's snapshots of real kernels): node 0's memory is
+# unknown, not 0. Its capacity, free memory, headroom, used percent and their MiB companions
+# are holes (GET: noSuchInstance, GETNEXT steps over them); the 4 GiB a VM binds there is known.
+NOMEM=${FIXTURES:-$TESTS_DIR/../fixtures}/qemualloc/sys-nomeminfo
+mkdir -p "$NT_DIR/nomem-vms" || exit 99
+cat >"$NT_DIR/nomem-vms/bound.xml" <<'EOF'
+<domain type='kvm'><name>bound</name><uuid>11111111-2222-3333-4444-555555555555</uuid>
+  <memory unit='GiB'>4</memory><vcpu>1</vcpu>
+  <numatune><memory mode='strict' nodeset='0'/></numatune></domain>
+EOF
+printf 'agentxPingInterval 1\n' >"$CONF"
+nt_start_numatopd -c "$CONF" --sysfs-root "$NOMEM" --libvirt-xml-dir "$NT_DIR/nomem-vms" || exit 1
+if nt_wait_numatopd_registered; then
+	wl_compare "no meminfo" -- -c "$CONF" --sysfs-root "$NOMEM" --libvirt-xml-dir "$NT_DIR/nomem-vms"
+	for o in numaNodeMemCapacity numaNodeMemFree numaNodeMemHeadroom numaNodeMemUsedPercent \
+		numaNodeMemCapacityMiB numaNodeMemFreeMiB; do
+		got=$(nt_snmp snmpget -Ovq "$o.0" 2>&1)
+		case $got in
+		"No Such Instance"*) nt_pass "no meminfo: $o.0 is noSuchInstance" ;;
+		*) nt_fail "no meminfo: $o.0 = '$got', want noSuchInstance" ;;
+		esac
+	done
+	got=$(nt_snmp snmpgetnext -Oq numaNodeMemCapacity 2>&1)
+	case $got in
+	*numaNodeVcpusBound.0\ *) nt_pass "no meminfo: GETNEXT steps over the memory holes" ;;
+	*) nt_fail "no meminfo: GETNEXT of numaNodeMemCapacity = '$got'" ;;
+	esac
+	got=$(nt_snmp snmpget -Ovq -OU numaNodeMemUsed.0 numaNodeMemOversubscribed.0 \
+		numaSourceStatus.0 2>&1 | tr '\n' ' ')
+	[ "$got" = "4294967296 false degraded " ] &&
+		nt_pass "no meminfo: used 4 GiB, not oversubscribed, source degraded" ||
+		nt_fail "no meminfo: used, oversubscribed, status = '$got'"
+else
+	nt_fail "numatopd on sys-nomeminfo did not register"
+fi
+nt_stop_numatopd
+wl_wait_gone || nt_fail "no meminfo: the subtree is still served after numatopd stopped"
+
 # ---------------------------------------------------------------- 3. vmTables / vcpuTable
 sys=$HWLOC/nvidiagpunumanodes/sys
 vms=$NT_DIR/vms-nvidiagpunumanodes

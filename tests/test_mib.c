@@ -50,6 +50,7 @@ static void add_nodes(struct model *m)
 		m->nodes[i].id = node_ids[i];
 		m->nodes[i].cpulist = xasprintf("%zu-%zu", i * 8, i * 8 + 7);
 		m->nodes[i].cpu_capacity = 8;
+		m->nodes[i].mem_known = true;
 	}
 	m->nodes[0].mem_total = 68719476736ULL; /* 64 GiB: high 16, low 0 */
 	m->nodes[0].mem_free = 0x100000005ULL;
@@ -507,6 +508,46 @@ static void test_absent_counter_has_no_value(void **state)
 	assert_int_equal(v.c64.low, 705032704);
 	assert_int_equal(mib_table_value(&mib_node_table, model, 2, hit->col + 1, &v), -1);
 	assert_int_equal(mib_table_value(&mib_node_table, model, 0, 23, &v), 0);
+}
+
+/* A node whose meminfo could not be read has unknown memory: its capacity, free memory,
+ * headroom, used percent and their MiB companions are holes (GET noSuchInstance, GETNEXT steps
+ * to the next node), never 0; what the VMs put there (used, spanning) is still served. */
+static void test_unknown_memory_is_a_hole(void **state)
+{
+	static const char *const holes[] = {
+	    "numaNodeMemCapacity", "numaNodeMemFree",	     "numaNodeMemHeadroom",
+	    "numaNodeMemUsedPercent", "numaNodeMemCapacityMiB", "numaNodeMemFreeMiB"};
+	static const char *const kept[] = {"numaNodeMemUsed", "numaNodeMemUsedMiB",
+					   "numaNodeMemSpanning", "numaNodeMemOversubscribed"};
+	struct node_row *n = &model->nodes[1]; /* node 4, between 0 and 250 */
+	const struct mib_column *c;
+	struct mib_value v;
+	struct mib_hit hit;
+	oid q[RLEN + 5];
+
+	(void)state;
+	n->mem_known = false;
+	memcpy(q, root, sizeof(root));
+	q[RLEN] = 1, q[RLEN + 1] = 2, q[RLEN + 2] = 1; /* numaNodeEntry */
+	for (size_t i = 0; i < ARRAY_SIZE(holes); i++) {
+		c = mib_table_column_named(&mib_node_table, holes[i]);
+		assert_non_null(c);
+		assert_int_equal(mib_table_value(&mib_node_table, model, 1, c->col, &v), -1);
+		q[RLEN + 3] = c->col, q[RLEN + 4] = n->id;
+		assert_int_equal(mib_table_find(&mib_node_table, model, q, RLEN + 5, false, &hit),
+				 MIB_NO_INSTANCE);
+		q[RLEN + 4] = 0; /* GETNEXT from node 0 skips node 4 (250 has no percentage) */
+		assert_int_equal(mib_table_find(&mib_node_table, model, q, RLEN + 5, true, &hit),
+				 MIB_FOUND);
+		assert_true(hit.col > c->col || hit.pos == 2);
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(kept); i++) {
+		c = mib_table_column_named(&mib_node_table, kept[i]);
+		assert_non_null(c);
+		assert_int_equal(mib_table_value(&mib_node_table, model, 1, c->col, &v), 0);
+	}
+	n->mem_known = true;
 }
 
 static unsigned lower_calls;
@@ -1483,6 +1524,7 @@ int main(void)
 	    cmocka_unit_test(test_next_from_outside_root),
 	    cmocka_unit_test(test_walk_every_table),
 	    cmocka_unit_test(test_absent_counter_has_no_value),
+	    cmocka_unit_test(test_unknown_memory_is_a_hole),
 	    cmocka_unit_test(test_one_binary_search_per_request),
 	    cmocka_unit_test(test_counter64_splits_high_and_low),
 	    cmocka_unit_test(test_mem_headroom_rounds_down_and_clamps),

@@ -365,6 +365,34 @@ static void test_node_without_meminfo(void **state)
 	model_unref(m);
 }
 
+/* --dump=json of the same: what sysfs would say of the node's memory is null (unknown, like
+ * every value not measured), never 0, and there is no percentage; what the VM puts there is. */
+static void test_node_without_meminfo_is_null_in_json(void **state)
+{
+	static const char xml[] =
+	    "<domain><name>bound</name><uuid>11111111-2222-3333-4444-555555555555</uuid>"
+	    "<memory unit='GiB'>4</memory><vcpu>1</vcpu>"
+	    "<numatune><memory mode='strict' nodeset='0'/></numatune></domain>";
+	static const char *const want[] = {
+	    "\"memory_total_bytes\":null,\"memory_free_bytes\":null,",
+	    "\"memory_used_bytes\":4294967296,",
+	    "\"memory_limit_bytes\":null,",
+	    "\"memory_headroom_bytes\":null,",
+	    "\"memory_used_percent\":null,",
+	    "\"memory_used_percent_defined\":false,",
+	    "\"memory_oversubscribed\":false,",
+	    "\"memory_known\":false,"};
+	struct model *m = on_sys("sys-nomeminfo", xml, "bound.xml");
+	char *json = testutil_dump_json(m);
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(want); i++)
+		if (strstr(json, want[i]) == NULL)
+			fail_msg("no %s in %s", want[i], json);
+	free(json);
+	model_unref(m);
+}
+
 /* The daemon's view of the same tree: numaSourceStatus degraded. */
 static void test_node_without_meminfo_degrades(void **state)
 {
@@ -496,6 +524,7 @@ int main(void)
 	    cmocka_unit_test(test_no_memory_element),
 	    cmocka_unit_test(test_unlisted_vcpus_in_cell0),
 	    cmocka_unit_test(test_node_without_meminfo),
+	    cmocka_unit_test(test_node_without_meminfo_is_null_in_json),
 	    cmocka_unit_test(test_node_without_meminfo_degrades),
 	    cmocka_unit_test(test_node_cpus_missing_from_sysfs),
 	    cmocka_unit_test(test_duplicate_uuid_one_vm),

@@ -107,7 +107,7 @@ static void fill_node(const struct ctx *c, size_t i, struct node_row *r)
 		r->mem_limit = 0;
 		r->mem_headroom = 0;
 		r->mem_used_pct = 0;
-		r->mem_pct_none = false; /* served as 0, as the MIB says of unknown memory */
+		r->mem_pct_none = false; /* not "over a limit of 0": no value at all (mem_known) */
 		r->mem_over = false;
 	}
 	r->pci_devices = a->pci_devices;

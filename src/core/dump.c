@@ -77,6 +77,14 @@ static void json_u64(FILE *f, const char *key, bool known, uint64_t v)
 		fprintf(f, ",\"%s\":null", key);
 }
 
+static void json_i64(FILE *f, const char *key, bool known, int64_t v)
+{
+	if (known)
+		fprintf(f, ",\"%s\":%" PRId64, key, v);
+	else
+		fprintf(f, ",\"%s\":null", key);
+}
+
 static void json_int(FILE *f, const char *key, int v)
 {
 	if (v >= 0)
@@ -120,28 +128,41 @@ static void json_devs(FILE *f, const struct model *m, const struct vm_row *v)
 	fprintf(f, "],\"remote_pci_devices\":%u", v->remote_devices);
 }
 
+/* A node's figures: what sysfs says of its memory is null when its meminfo was unreadable
+ * (unknown, not 0), like every value numatopd did not measure; what VMs put there is known. */
+static void json_node_figures(FILE *f, const struct node_row *n)
+{
+	bool known = n->mem_known;
+
+	fprintf(f, ",\"cpu_capacity\":%u", n->cpu_capacity);
+	json_u64(f, "memory_total_bytes", known, n->mem_total);
+	json_u64(f, "memory_free_bytes", known, n->mem_free);
+	fprintf(f,
+		",\"vcpus_bound\":%u,\"vcpus_spanning\":%u,\"memory_used_bytes\":%" PRIu64
+		",\"memory_spanning_bytes\":%" PRIu64 ",\"memory_hugepage_bytes\":%" PRIu64
+		",\"vm_count\":%u,\"cpu_limit\":%" PRIu64,
+		n->vcpus_bound, n->vcpus_spanning, n->mem_used, n->mem_spanning, n->mem_huge,
+		n->vm_count, n->cpu_limit);
+	json_u64(f, "memory_limit_bytes", known, n->mem_limit);
+	fprintf(f, ",\"cpu_headroom\":%" PRId64, n->cpu_headroom);
+	json_i64(f, "memory_headroom_bytes", known, n->mem_headroom);
+	fprintf(f, ",\"cpu_used_percent\":%" PRIu32, n->cpu_used_pct);
+	json_u64(f, "memory_used_percent", known, n->mem_used_pct);
+	fprintf(f,
+		",\"cpu_used_percent_defined\":%s,\"memory_used_percent_defined\":%s"
+		",\"cpu_oversubscribed\":%s,\"memory_oversubscribed\":%s"
+		",\"hugepages_oversubscribed\":%s,\"memory_known\":%s",
+		jbool(!n->cpu_pct_none), jbool(known && !n->mem_pct_none), jbool(n->cpu_over),
+		jbool(n->mem_over), jbool(n->huge_over), jbool(known));
+}
+
 static void json_node(FILE *f, const struct model *m, const struct node_row *n)
 {
 	size_t i, first;
 
 	fprintf(f, "{\"id\":%u,\"cpus\":", n->id);
 	json_str(f, n->cpulist);
-	fprintf(f,
-		",\"cpu_capacity\":%u,\"memory_total_bytes\":%" PRIu64
-		",\"memory_free_bytes\":%" PRIu64 ",\"vcpus_bound\":%u,\"vcpus_spanning\":%u"
-		",\"memory_used_bytes\":%" PRIu64 ",\"memory_spanning_bytes\":%" PRIu64
-		",\"memory_hugepage_bytes\":%" PRIu64 ",\"vm_count\":%u"
-		",\"cpu_limit\":%" PRIu64 ",\"memory_limit_bytes\":%" PRIu64
-		",\"cpu_headroom\":%" PRId64 ",\"memory_headroom_bytes\":%" PRId64
-		",\"cpu_used_percent\":%" PRIu32 ",\"memory_used_percent\":%" PRIu32
-		",\"cpu_used_percent_defined\":%s,\"memory_used_percent_defined\":%s"
-		",\"cpu_oversubscribed\":%s,\"memory_oversubscribed\":%s"
-		",\"hugepages_oversubscribed\":%s,\"memory_known\":%s",
-		n->cpu_capacity, n->mem_total, n->mem_free, n->vcpus_bound, n->vcpus_spanning,
-		n->mem_used, n->mem_spanning, n->mem_huge, n->vm_count, n->cpu_limit,
-		n->mem_limit, n->cpu_headroom, n->mem_headroom, n->cpu_used_pct,
-		n->mem_used_pct, jbool(!n->cpu_pct_none), jbool(!n->mem_pct_none),
-		jbool(n->cpu_over), jbool(n->mem_over), jbool(n->huge_over), jbool(n->mem_known));
+	json_node_figures(f, n);
 	json_u64(f, "memory_resident_by_vms_bytes", m->runtime, n->mem_resident_vms);
 	json_u64(f, "vcpus_running", m->runtime, n->vcpus_running);
 	fputs(",\"distances\":[", f);
@@ -312,22 +333,29 @@ static void text_nodes(FILE *f, const struct model *m)
 		"MEMLIMIT", "MEMUSED", "MEMHEAD", "VMS", "CPU%", "MEM%", "OVER(cpu/mem/huge)");
 	for (i = 0; i < m->nnodes; i++) {
 		const struct node_row *n = &m->nodes[i];
-		char total[32], freeb[32], limit[32], used[32];
+		char total[32], freeb[32], limit[32], used[32], head[32];
 		char cpct[16], mpct[16];
 
 		mib(total, sizeof(total), n->mem_total);
 		mib(freeb, sizeof(freeb), n->mem_free);
 		mib(limit, sizeof(limit), n->mem_limit);
 		mib(used, sizeof(used), n->mem_used);
+		snprintf(head, sizeof(head), "%.1f", (double)n->mem_headroom / 1048576.0);
 		snprintf(cpct, sizeof(cpct), n->cpu_pct_none ? "inf" : "%u", n->cpu_used_pct);
 		snprintf(mpct, sizeof(mpct), n->mem_pct_none ? "inf" : "%u", n->mem_used_pct);
+		if (!n->mem_known) { /* no meminfo: unknown, not 0 */
+			char *const unknown[] = {total, freeb, limit, head, mpct};
+
+			for (size_t k = 0; k < ARRAY_SIZE(unknown); k++)
+				strcpy(unknown[k], "?");
+		}
 		fprintf(f,
 			"%4u %-18s %4u %5" PRIu64 " %5u %4u %4" PRId64
-			" %10s %10s %10s %10s %10.1f %4u %5s %5s %s/%s/%s\n",
+			" %10s %10s %10s %10s %10s %4u %5s %5s %s/%s/%s\n",
 			n->id, n->cpulist[0] ? n->cpulist : "(memory only)", n->cpu_capacity,
 			n->cpu_limit, n->vcpus_bound, n->vcpus_spanning, n->cpu_headroom, total,
-			freeb, limit, used, (double)n->mem_headroom / 1048576.0, n->vm_count, cpct,
-			mpct, flag(n->cpu_over), flag(n->mem_over), flag(n->huge_over));
+			freeb, limit, used, head, n->vm_count, cpct, mpct, flag(n->cpu_over),
+			flag(n->mem_over), flag(n->huge_over));
 	}
 }
 

@@ -38,7 +38,9 @@ struct node_row {
 	/* runtime truth (source/runtime), VMs that are gone left out */
 	uint64_t mem_resident_vms; /* bytes of VM memory resident here */
 	unsigned vcpus_running;	   /* vCPUs whose last CPU is on this node */
-	bool mem_known; /* false: no readable meminfo; memory limit, headroom, percent are 0 */
+	/* false: no readable meminfo. mem_total, mem_free, mem_limit, mem_headroom and
+	 * mem_used_pct are then 0 here and no value outside (SNMP holes, JSON null). */
+	bool mem_known;
 	unsigned pci_devices;	  /* passthrough devices (of every VM) whose numa_node is this node */
 	struct numastat numastat; /* the kernel's counters, moving on their own like mem_free */
 };

@@ -89,6 +89,8 @@ struct mib_column {
 	MIB_FIELD_##kind, MIB_OFFSET(type, member, kind), NULL, (present)
 /* The same for a value computed by fn(row). */
 #define MIB_GETTER(fn) MIB_FIELD_GETTER, 0, (fn), NULL
+/* The same for a value only the rows for which present(row) is true have. */
+#define MIB_GETTER_IF(fn, present) MIB_FIELD_GETTER, 0, (fn), (present)
 
 /* offsetof(type, member), plus a zero that only compiles when the member has the kind's type:
  * comparing its address with a ctype pointer is a "distinct pointer types" error (-Werror),

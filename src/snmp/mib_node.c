@@ -22,9 +22,16 @@ static bool cpu_pct_defined(const void *row)
 	return !((const struct node_row *)row)->cpu_pct_none;
 }
 
+/* A node whose meminfo could not be read has unknown memory (rule R9): its capacity, free
+ * memory and what the limit makes of them are holes, never 0. What the VMs put there is known. */
+static bool mem_known(const void *row)
+{
+	return ((const struct node_row *)row)->mem_known;
+}
+
 static bool mem_pct_defined(const void *row)
 {
-	return !((const struct node_row *)row)->mem_pct_none;
+	return mem_known(row) && !((const struct node_row *)row)->mem_pct_none;
 }
 
 #define AT_IF(member, kind, present) MIB_AT_IF(struct node_row, member, kind, present)
@@ -49,8 +56,8 @@ static const struct mib_column columns[] = {
     /* what the node has and what the VMs take of it */
     {2, "numaNodeCpuList", SMI_DISPLAYSTRING, AT(cpulist, LIST)},
     {3, "numaNodeCpuCapacity", SMI_GAUGE32, AT(cpu_capacity, U32)},
-    {4, "numaNodeMemCapacity", SMI_COUNTERBASEDGAUGE64, AT(mem_total, U64)},
-    {5, "numaNodeMemFree", SMI_COUNTERBASEDGAUGE64, AT(mem_free, U64)},
+    {4, "numaNodeMemCapacity", SMI_COUNTERBASEDGAUGE64, AT_IF(mem_total, U64, mem_known)},
+    {5, "numaNodeMemFree", SMI_COUNTERBASEDGAUGE64, AT_IF(mem_free, U64, mem_known)},
     {6, "numaNodeVcpusBound", SMI_GAUGE32, AT(vcpus_bound, U32)},
     {7, "numaNodeVcpusSpanning", SMI_GAUGE32, AT(vcpus_spanning, U32)},
     {8, "numaNodeMemUsed", SMI_COUNTERBASEDGAUGE64, AT(mem_used, U64)},
@@ -58,15 +65,15 @@ static const struct mib_column columns[] = {
     {10, "numaNodeVmCount", SMI_GAUGE32, AT(vm_count, U32)},
     /* against the limits (rule R9) */
     {11, "numaNodeCpuHeadroom", SMI_INTEGER32, AT(cpu_headroom, I64)},
-    {12, "numaNodeMemHeadroom", SMI_INTEGER32, MIB_GETTER(mem_headroom_mib)},
+    {12, "numaNodeMemHeadroom", SMI_INTEGER32, MIB_GETTER_IF(mem_headroom_mib, mem_known)},
     {13, "numaNodeCpuUsedPercent", SMI_GAUGE32, AT_IF(cpu_used_pct, U32, cpu_pct_defined)},
     {14, "numaNodeMemUsedPercent", SMI_GAUGE32, AT_IF(mem_used_pct, U32, mem_pct_defined)},
     {15, "numaNodeCpuOversubscribed", SMI_TRUTHVALUE, AT(cpu_over, BOOL)},
     {16, "numaNodeMemOversubscribed", SMI_TRUTHVALUE, AT(mem_over, BOOL)},
     {17, "numaNodeHugepagesOversubscribed", SMI_TRUTHVALUE, AT(huge_over, BOOL)},
     /* Gauge32 companions of the byte counts, in MiB rounded down, saturated */
-    {18, "numaNodeMemCapacityMiB", SMI_GAUGE32, AT(mem_total, MEBI)},
-    {19, "numaNodeMemFreeMiB", SMI_GAUGE32, AT(mem_free, MEBI)},
+    {18, "numaNodeMemCapacityMiB", SMI_GAUGE32, AT_IF(mem_total, MEBI, mem_known)},
+    {19, "numaNodeMemFreeMiB", SMI_GAUGE32, AT_IF(mem_free, MEBI, mem_known)},
     {20, "numaNodeMemUsedMiB", SMI_GAUGE32, AT(mem_used, MEBI)},
     {21, "numaNodeMemSpanningMiB", SMI_GAUGE32, AT(mem_spanning, MEBI)},
     /* numaNodeCpuList whole, one bit per CPU */
