@@ -286,6 +286,70 @@ static void test_system_page_size_is_not_huge(void **state)
 	unload(m);
 }
 
+/* hugepages-default-system-size.xml with its memory bound strict to node 0, backed by pages
+ * of page_kib, on the bundled host read as one whose base page is base_kib KiB. */
+static struct model *on_base_page(uint64_t base_kib, const char *page_kib)
+{
+	static const char xml[] =
+	    "<domain type='kvm'><name>SomeDummyHugepagesGuest</name>"
+	    "<uuid>ef1bdff4-27f3-4e85-a807-5fb4d58463cc</uuid><memory unit='KiB'>1048576</memory>"
+	    "<memoryBacking><hugepages><page size='%s' unit='KiB'/></hugepages></memoryBacking>"
+	    "<vcpu placement='static'>2</vcpu>"
+	    "<numatune><memory mode='strict' nodeset='0'/></numatune></domain>";
+	const char *file = "SomeDummyHugepagesGuest.xml";
+	struct host *h = read_sys("../host/sys");
+	char *text = xasprintf(xml, page_kib);
+	struct vm *vm = parse_text(text);
+	struct model *m;
+
+	h->base_page_kib = base_kib;
+	m = account_build(h, &vm, &file, 1, NULL);
+	vm_free(vm);
+	host_free(h);
+	free(text);
+	return m;
+}
+
+/* A page of the base size is ordinary RAM, all of it used on node 0, no demand: <page size='4'/>
+ * on a 4 KiB host (x86), <page size='64'/> on a 64 KiB one (many arm64 and ppc64 hosts). */
+static void test_base_page_is_ram(void **state)
+{
+	static const struct {
+		uint64_t base_kib;
+		const char *page_kib;
+	} cases[] = {{4, "4"}, {64, "64"}};
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct model *m = on_base_page(cases[i].base_kib, cases[i].page_kib);
+
+		assert_int_equal(m->vms[0].huge_kib, 0);
+		assert_int_equal(model_node(m, 0)->mem_used, 1048576 * KiB);
+		assert_int_equal(model_node(m, 0)->mem_huge, 0);
+		assert_null(huge(m, 0, cases[i].base_kib));
+		assert_false(model_node(m, 0)->huge_over);
+		model_unref(m);
+	}
+}
+
+/* A 64 KiB base page (many arm64 and ppc64 hosts): <page size='4'/> is a real hugepage request
+ * that no pool holds, 1 GiB / 4 KiB pages of demand on node 0. */
+static void test_base_page_64k_makes_4k_huge(void **state)
+{
+	struct model *m = on_base_page(64, "4");
+	const struct huge_row *h = huge(m, 0, 4);
+
+	(void)state;
+	assert_int_equal(m->vms[0].huge_kib, 4);
+	assert_int_equal(model_node(m, 0)->mem_used, 1048576 * KiB);
+	assert_int_equal(model_node(m, 0)->mem_huge, 1048576 * KiB);
+	assert_non_null(h);
+	assert_int_equal(h->demand, 262144);
+	assert_int_equal(h->total, 0);
+	assert_true(h->over);
+	model_unref(m);
+}
+
 /* libvirt accepts CPU ids up to 16383: the VM stays, the ids the host lacks are dropped. */
 static void test_big_cpu_ids_accepted(void **state)
 {
@@ -520,6 +584,8 @@ int main(void)
 	    cmocka_unit_test(test_persistent_and_enclave_rounded_as_libvirt_will),
 	    cmocka_unit_test(test_dimm_nodemask_ignored_when_restrictive),
 	    cmocka_unit_test(test_system_page_size_is_not_huge),
+	    cmocka_unit_test(test_base_page_is_ram),
+	    cmocka_unit_test(test_base_page_64k_makes_4k_huge),
 	    cmocka_unit_test(test_big_cpu_ids_accepted),
 	    cmocka_unit_test(test_no_memory_element),
 	    cmocka_unit_test(test_unlisted_vcpus_in_cell0),
