@@ -245,6 +245,43 @@ static void test_persistent_and_enclave_rounded_as_libvirt_will(void **state)
 	}
 }
 
+/* virtio-mem in a status file: what the guest has plugged now (<current>) counts, not what
+ * was asked for (<requested>), either way round (a guest still unplugging, or still plugging). */
+static void test_virtio_mem_current_beats_requested(void **state)
+{
+	static const struct {
+		const char *requested, *current;
+		uint64_t want_kib;
+	} cases[] = {
+	    {"1048576", "524288", 524288},
+	    {"524288", "1048576", 1048576},
+	    {"1048576", "0", 0},
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		char *xml = xasprintf(
+		    "<domstatus state='running' reason='booted' pid='1'>" DOM_HEAD
+		    "<numatune><memory mode='strict' nodeset='0'/></numatune>"
+		    "<cpu><numa><cell id='0' cpus='0-1' memory='1048576' unit='KiB'/></numa></cpu>"
+		    "<devices><memory model='virtio-mem'><target><size unit='KiB'>2097152</size>"
+		    "<node>0</node><block unit='KiB'>2048</block>"
+		    "<requested unit='KiB'>%s</requested><current unit='KiB'>%s</current>"
+		    "</target></memory></devices></domain></domstatus>",
+		    "3145728", "x86_64", cases[i].requested, cases[i].current);
+		struct vm *vm = parse_text(xml);
+		struct model *m = account_one(vm, "dev.xml");
+
+		assert_int_equal(m->vms[0].mem_devices, cases[i].want_kib * KiB);
+		assert_int_equal(m->vms[0].memory, (1048576 + cases[i].want_kib) * KiB);
+		assert_int_equal(model_node(m, 0)->mem_used, (1048576 + cases[i].want_kib) * KiB);
+		model_unref(m);
+		vm_free(vm);
+		free(xml);
+	}
+}
+
 /* A DIMM with its own nodemask is bound there in strict mode, but in restrictive mode libvirt
  * hands QEMU no host nodes (only the cgroup's cpuset.mems applies): it follows its cell. */
 static void test_dimm_nodemask_ignored_when_restrictive(void **state)
@@ -579,6 +616,7 @@ int main(void)
 	    cmocka_unit_test(test_ppc64_nonuma_dimms_inside_memory),
 	    cmocka_unit_test(test_dimm_own_backend),
 	    cmocka_unit_test(test_virtio_mem_requested),
+	    cmocka_unit_test(test_virtio_mem_current_beats_requested),
 	    cmocka_unit_test(test_persistent_memory_apart),
 	    cmocka_unit_test(test_sgx_epc_apart),
 	    cmocka_unit_test(test_persistent_and_enclave_rounded_as_libvirt_will),
