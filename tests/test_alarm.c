@@ -341,31 +341,55 @@ static void unrelated_changes_send_nothing(void **state)
 	alarm_free(s);
 }
 
+struct devhost {
+	struct host h;
+	struct vm_row vms[2];
+	struct dev_row devs[2];
+};
+
+/* VM 31 with no device, VM 32 (running) with a local device and a remote one (ordinal 2). */
+static void devhost_init(struct devhost *d)
+{
+	host_init(&d->h);
+	d->vms[0] = (struct vm_row){
+	    .index = 31, .name = "nfv-local", .uuid = "u31", .state = VM_STATE_RUNNING};
+	d->vms[1] = (struct vm_row){.index = 32,
+				    .name = "gpu-remote",
+				    .uuid = "u32",
+				    .state = VM_STATE_RUNNING,
+				    .remote_devices = 1};
+	d->devs[0] = (struct dev_row){
+	    .vm = 32, .ord = 1, .address = "0000:3b:02.1", .kind = DEV_KIND_PCI, .node = 0};
+	d->devs[1] = (struct dev_row){.vm = 32,
+				      .ord = 2,
+				      .address = "0000:af:00.0",
+				      .kind = DEV_KIND_PCI,
+				      .node = 1,
+				      .remote = true};
+	d->h.m.vms = d->vms;
+	d->h.m.nvms = 2;
+	d->h.m.devs = d->devs;
+	d->h.m.ndevs = 2;
+}
+
+/* VM 32's second device remote or not (a re-pin). */
+static void devhost_remote(struct devhost *d, bool remote)
+{
+	d->vms[1].remote_devices = remote ? 1 : 0;
+	d->devs[1].remote = remote;
+}
+
 /* numaVmRemoteDevice: per VM, raised when a running VM has a remote device, with its name,
  * UUID and first remote device; cleared by a re-pin (the raise's device, its values now) and
  * when the VM stops (row gone: 0 and empty strings); a defined VM raises nothing. */
 static void vm_with_remote_device_raises_and_clears(void **state)
 {
-	struct vm_row vms[2] = {
-	    {.index = 31, .name = "nfv-local", .uuid = "u31", .state = VM_STATE_RUNNING},
-	    {.index = 32, .name = "gpu-remote", .uuid = "u32", .state = VM_STATE_RUNNING,
-	     .remote_devices = 1},
-	};
-	struct dev_row devs[2] = {
-	    {.vm = 32, .ord = 1, .address = "0000:3b:02.1", .kind = DEV_KIND_PCI, .node = 0},
-	    {.vm = 32, .ord = 2, .address = "0000:af:00.0", .kind = DEV_KIND_PCI, .node = 1,
-	     .remote = true},
-	};
 	struct alarm_state *s = alarm_new();
-	struct host h;
+	struct devhost d;
 
 	(void)state;
-	host_init(&h);
-	h.m.vms = vms;
-	h.m.nvms = 2;
-	h.m.devs = devs;
-	h.m.ndevs = 2;
-	assert_int_equal(update(s, &h, 0, &plain), 1);
+	devhost_init(&d);
+	assert_int_equal(update(s, &d.h, 0, &plain), 1);
 	assert_int_equal(ev.ev[0].kind, ALARM_DEVICE);
 	assert_true(ev.ev[0].raise);
 	assert_int_equal(alarm_event_subid(&ev.ev[0]), 9);
@@ -379,30 +403,70 @@ static void vm_with_remote_device_raises_and_clears(void **state)
 	assert_int_equal(ev.ev[0].dev.node, 1);
 	assert_string_equal(ev.ev[0].dev_address, "0000:af:00.0");
 	/* re-pinned onto node 1: cleared, the same device row with its values now */
-	vms[1].remote_devices = 0;
-	devs[1].remote = false;
-	assert_int_equal(update(s, &h, 10, &plain), 1);
+	devhost_remote(&d, false);
+	assert_int_equal(update(s, &d.h, 10, &plain), 1);
 	assert_false(ev.ev[0].raise);
 	assert_string_equal(alarm_event_name(&ev.ev[0]), "numaVmRemoteDeviceCleared");
 	assert_int_equal(ev.ev[0].dev.ord, 2);
 	assert_false(ev.ev[0].dev.remote);
 	/* remote again, then the VM stops: its row is gone */
-	vms[1].remote_devices = 1;
-	devs[1].remote = true;
-	assert_int_equal(update(s, &h, 20, &plain), 1);
-	h.m.nvms = 1;
-	h.m.ndevs = 0;
-	assert_int_equal(update(s, &h, 30, &plain), 1);
+	devhost_remote(&d, true);
+	assert_int_equal(update(s, &d.h, 20, &plain), 1);
+	d.h.m.nvms = 1;
+	d.h.m.ndevs = 0;
+	assert_int_equal(update(s, &d.h, 30, &plain), 1);
 	assert_false(ev.ev[0].raise);
 	assert_int_equal(ev.ev[0].vm.index, 32);
 	assert_string_equal(ev.ev[0].vm_name, "");
 	assert_int_equal(ev.ev[0].dev.ord, 2);
 	assert_string_equal(ev.ev[0].dev_address, "");
 	/* a defined (not running) VM with a remote device raises nothing */
-	h.m.nvms = 2;
-	h.m.ndevs = 2;
-	vms[1].state = VM_STATE_DEFINED;
-	assert_int_equal(update(s, &h, 40, &plain), 0);
+	d.h.m.nvms = 2;
+	d.h.m.ndevs = 2;
+	d.vms[1].state = VM_STATE_DEFINED;
+	assert_int_equal(update(s, &d.h, 40, &plain), 0);
+	alarm_free(s);
+}
+
+/* numaVmRemoteDevice is held down like every raise: nothing at start, the raise once the
+ * condition has held 5 s, its clear at once; a device that is remote for less than the hold
+ * (re-pinned, or its VM stopped) sends nothing, neither raise nor clear. */
+static void vm_remote_device_is_held_down(void **state)
+{
+	const struct alarm_config held = {5, true};
+	struct alarm_state *s = alarm_new();
+	struct devhost d;
+
+	(void)state;
+	devhost_init(&d);
+	assert_int_equal(update(s, &d.h, 0, &held), 0);
+	assert_int_equal(alarm_next_due(s, 0, &held), 5000);
+	assert_int_equal(update(s, &d.h, 4999, &held), 0);
+	assert_int_equal(update(s, &d.h, 5000, &held), 1);
+	assert_int_equal(ev.ev[0].kind, ALARM_DEVICE);
+	assert_true(ev.ev[0].raise);
+	assert_int_equal(ev.ev[0].vm.index, 32);
+	assert_int_equal(ev.ev[0].dev.ord, 2);
+	devhost_remote(&d, false); /* the clear is not held */
+	assert_int_equal(update(s, &d.h, 6000, &held), 1);
+	assert_int_equal(ev.ev[0].kind, ALARM_DEVICE);
+	assert_false(ev.ev[0].raise);
+	/* remote for 2 s, then re-pinned */
+	devhost_remote(&d, true);
+	assert_int_equal(update(s, &d.h, 7000, &held), 0);
+	assert_int_equal(alarm_next_due(s, 7000, &held), 5000);
+	devhost_remote(&d, false);
+	assert_int_equal(update(s, &d.h, 9000, &held), 0);
+	assert_int_equal(alarm_next_due(s, 9000, &held), UINT64_MAX);
+	assert_int_equal(update(s, &d.h, 20000, &held), 0);
+	/* remote again, and the VM stops within the hold */
+	devhost_remote(&d, true);
+	assert_int_equal(update(s, &d.h, 21000, &held), 0);
+	d.h.m.nvms = 1;
+	d.h.m.ndevs = 0;
+	assert_int_equal(update(s, &d.h, 22000, &held), 0);
+	assert_int_equal(alarm_next_due(s, 22000, &held), UINT64_MAX);
+	assert_int_equal(update(s, &d.h, 40000, &held), 0);
 	alarm_free(s);
 }
 
@@ -1006,6 +1070,7 @@ int main(void)
 	    cmocka_unit_test(source_error_per_bad_status_then_one_recovery),
 	    cmocka_unit_test(unrelated_changes_send_nothing),
 	    cmocka_unit_test(vm_with_remote_device_raises_and_clears),
+	    cmocka_unit_test(vm_remote_device_is_held_down),
 	    cmocka_unit_test(vm_drift_and_gone),
 	    cmocka_unit_test(queue_keeps_one_notification_per_condition_in_order_of_its_latest),
 	    cmocka_unit_test(queue_raise_then_clear_the_nms_never_saw_sends_nothing),
