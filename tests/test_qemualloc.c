@@ -19,8 +19,10 @@
 #include "core/util.h"
 #include "source/domxml.h"
 #include "source/engine.h"
+#include "source/read_file.h"
 #include "source/sysfs.h"
 #include "testutil.h"
+#include "tmpdir.h"
 
 #define KiB 1024ull
 
@@ -497,13 +499,13 @@ static void test_node_without_meminfo_is_null_in_json(void **state)
 /* The daemon's view of the same tree: numaSourceStatus degraded. */
 static void test_node_without_meminfo_degrades(void **state)
 {
-	char dir[] = "/tmp/numatopd-test-qemualloc.XXXXXX";
+	char dir[512];
 	struct engine_config cfg;
 	struct engine *e;
 	struct model *m;
 
 	(void)state;
-	assert_non_null(mkdtemp(dir));
+	assert_int_equal(tmpdir_make(dir, sizeof(dir), "test-qemualloc"), 0);
 	engine_config_init(&cfg);
 	free(cfg.sysfs_root);
 	free(cfg.xml_dir);
@@ -516,7 +518,7 @@ static void test_node_without_meminfo_degrades(void **state)
 	model_unref(m);
 	engine_free(e);
 	engine_config_clear(&cfg);
-	assert_int_equal(rmdir(dir), 0);
+	assert_int_equal(tmpdir_remove(dir), 0);
 }
 
 /* linux-test1: node directories without CPU entries while cpu/online lists 0-1. Say that,
@@ -537,19 +539,22 @@ static void test_node_cpus_missing_from_sysfs(void **state)
 
 /* ---------------------------------------------------------------- one UUID, one VM */
 
-static char tmp[256];
+static char tmp[512];
 
+/* The test domain from, copied into tmp as to, with mtime. */
 static void copy_in(const char *from, const char *to, time_t mtime)
 {
-	char *src = xasprintf("libvirt/%s", from), *full = fixture(src);
-	char *cmd = xasprintf("cp '%s' '%s/%s'", full, tmp, to);
-	char *dst = xasprintf("%s/%s", tmp, to);
+	char *src = xasprintf("libvirt/%s", from), *full = fixture(src), *text = NULL;
+	char *dst = xasprintf("%s/%s", tmp, to), err[ERRLEN];
 	struct timespec ts[2] = {{mtime, 0}, {mtime, 0}};
+	size_t len;
 
-	assert_int_equal(system(cmd), 0);
+	if (read_file(full, 1 << 20, false, &text, &len, NULL, err, sizeof(err)) < 0)
+		fail_msg("%s: %s", full, err);
+	assert_int_equal(tmpdir_put(tmp, to, text), 0);
 	assert_int_equal(utimensat(AT_FDCWD, dst, ts, 0), 0);
+	free(text);
 	free(dst);
-	free(cmd);
 	free(full);
 	free(src);
 }
@@ -576,11 +581,10 @@ static void test_duplicate_uuid_one_vm(void **state)
 {
 	struct engine *e;
 	struct model *m;
-	char path[512];
+	char *path;
 
 	(void)state;
-	snprintf(tmp, sizeof(tmp), "/tmp/numatopd-test-qemualloc.XXXXXX");
-	assert_non_null(mkdtemp(tmp));
+	assert_int_equal(tmpdir_make(tmp, sizeof(tmp), "test-qemualloc"), 0);
 	copy_in("cputune-cpuset-big-id.xml", "lab.old.xml", 1000);
 	copy_in("cpu-numa-no-memory-element.xml", "lab.xml", 2000);
 	m = build_dir(&e);
@@ -598,16 +602,16 @@ static void test_duplicate_uuid_one_vm(void **state)
 
 	/* the older file named after the domain wins over the newer one */
 	copy_in("cputune-cpuset-big-id.xml", "QEMUGuest1.xml", 500);
-	snprintf(path, sizeof(path), "%s/lab.old.xml", tmp);
+	path = xasprintf("%s/lab.old.xml", tmp);
 	assert_int_equal(unlink(path), 0);
+	free(path);
 	m = build_dir(&e);
 	assert_int_equal(m->nvms, 1);
 	assert_string_equal(m->vms[0].file, "QEMUGuest1.xml");
 	assert_true(has_warning(m, "as QEMUGuest1.xml does"));
 	model_unref(m);
 	engine_free(e);
-	snprintf(path, sizeof(path), "rm -rf '%s'", tmp);
-	assert_int_equal(system(path), 0);
+	assert_int_equal(tmpdir_remove(tmp), 0);
 }
 
 int main(void)

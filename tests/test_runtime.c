@@ -24,6 +24,7 @@
 #include "source/engine.h"
 #include "source/runtime.h"
 #include "source/sysfs.h"
+#include "tmpdir.h"
 
 #define MiB (1024ull * 1024)
 
@@ -488,7 +489,7 @@ static void test_missing_roots(void **state)
 /* ---------------------------------------------------------------- broken copies */
 
 struct tmp {
-	char dir[64];
+	char dir[512];
 	char *proc, *cg;
 };
 
@@ -496,8 +497,7 @@ static void tmp_copy(struct tmp *t)
 {
 	char *cmd;
 
-	strcpy(t->dir, "/tmp/test_runtime.XXXXXX");
-	assert_non_null(mkdtemp(t->dir));
+	assert_int_equal(tmpdir_make(t->dir, sizeof(t->dir), "test-runtime"), 0);
 	cmd = xasprintf("cp -R '%s/runtime/proc-v2' '%s/proc' && cp -R '%s/runtime/cgroup-v2' "
 			"'%s/cg'", fixtures(), t->dir, fixtures(), t->dir);
 	assert_int_equal(system(cmd), 0);
@@ -506,20 +506,17 @@ static void tmp_copy(struct tmp *t)
 	t->cg = xasprintf("%s/cg", t->dir);
 }
 
+/* data in t's dir/rel, the directories above it made as needed. */
 static void tmp_put(const struct tmp *t, const char *rel, const char *data)
 {
-	char *p = xasprintf("%s/%s", t->dir, rel), *cmd;
-	FILE *f;
+	char *parent = xstrdup(rel), *slash = strrchr(parent, '/');
 
-	cmd = xasprintf("mkdir -p \"$(dirname '%s')\"", p);
-	assert_int_equal(system(cmd), 0);
-	free(cmd);
-	f = fopen(p, "w");
-
-	assert_non_null(f);
-	fputs(data, f);
-	assert_int_equal(fclose(f), 0);
-	free(p);
+	if (slash != NULL) {
+		*slash = '\0';
+		assert_int_equal(tmpdir_mkdir(t->dir, parent), 0);
+	}
+	assert_int_equal(tmpdir_put(t->dir, rel, data), 0);
+	free(parent);
 }
 
 static void tmp_rm(const struct tmp *t, const char *rel)
@@ -532,10 +529,7 @@ static void tmp_rm(const struct tmp *t, const char *rel)
 
 static void tmp_free(struct tmp *t)
 {
-	char *cmd = xasprintf("rm -rf '%s'", t->dir);
-
-	assert_int_equal(system(cmd), 0);
-	free(cmd);
+	assert_int_equal(tmpdir_remove(t->dir), 0);
 	free(t->proc);
 	free(t->cg);
 }
@@ -720,15 +714,15 @@ static void test_gone_drops_held_files(void **state)
 {
 	struct passes ps;
 	struct tmp t;
-	char *cmd;
+	char *pid_dir;
 
 	(void)state;
 	passes_start(&ps, &t);
 	assert_true(runtime_fds_count(ps.fds) > 0);
 	/* the process ended: its directory went with it, and so do the files held for it */
-	cmd = xasprintf("rm -r '%s/7100'", t.proc);
-	assert_int_equal(system(cmd), 0);
-	free(cmd);
+	pid_dir = xasprintf("%s/7100", t.proc);
+	assert_int_equal(tmpdir_remove(pid_dir), 0);
+	free(pid_dir);
 	passes_next(&ps);
 	assert_int_equal(ps.cur.state, RUN_GONE);
 	assert_int_equal(runtime_fds_count(ps.fds), 0);

@@ -7,6 +7,7 @@
 #include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 
 int tmpdir_make(char *buf, size_t len, const char *name)
@@ -42,6 +43,24 @@ int tmpdir_put(const char *dir, const char *rel, const char *content)
 		return -1;
 	}
 	return fclose(f);
+}
+
+int tmpdir_mkdir(const char *dir, const char *rel)
+{
+	char path[4096];
+	int n = snprintf(path, sizeof(path), "%s/%s", dir, rel);
+
+	if (n < 0 || (size_t)n >= sizeof(path)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	/* each '/' after dir ends a parent: make it, then the whole path */
+	for (char *p = path + strlen(dir) + 1; (p = strchr(p, '/')) != NULL; *p++ = '/') {
+		*p = '\0';
+		if (mkdir(path, 0755) < 0 && errno != EEXIST)
+			return -1;
+	}
+	return mkdir(path, 0755) < 0 && errno != EEXIST ? -1 : 0;
 }
 
 static int remove_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)

@@ -14,6 +14,10 @@ int tmpdir_make(char *buf, size_t len, const char *name);
  * the directory's mtime does not move). Returns 0, or -1 with errno. */
 int tmpdir_put(const char *dir, const char *rel, const char *content);
 
+/* Create dir/rel and every missing directory above it (mkdir -p, mode 0755); one that exists
+ * already is fine. Returns 0, or -1 with errno. */
+int tmpdir_mkdir(const char *dir, const char *rel);
+
 /* Remove dir and everything below it without following links (no shell: a quote in the path
  * is harmless). Returns 0, or -1 with errno. */
 int tmpdir_remove(const char *dir);
