@@ -35,6 +35,7 @@ static struct node_row *node_of(struct rows *r, unsigned id)
 	memset(n, 0, sizeof(*n));
 	n->id = id;
 	n->mem_limit = UINT64_MAX; /* not served */
+	n->mem_known = false;	   /* until its memory headroom comes: a hole when unknown */
 	return n;
 }
 
@@ -66,7 +67,10 @@ static void node_column(struct rows *r, const netsnmp_variable_list *v, size_t b
 	switch (v->name[base]) {
 	case 6: n->vcpus_bound = (unsigned)x; break;
 	case 11: n->cpu_headroom = x; break;
-	case 12: n->mem_headroom = (int64_t)x * 1048576; break; /* MiB, rounded down */
+	case 12: /* MiB, rounded down; no value (a hole) when the node's memory is unknown */
+		n->mem_headroom = (int64_t)x * 1048576;
+		n->mem_known = true;
+		break;
 	case 13: n->cpu_used_pct = (uint32_t)x; break;
 	case 14: n->mem_used_pct = (uint32_t)x; break;
 	default: break;

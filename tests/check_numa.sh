@@ -128,6 +128,23 @@ run 2 --critical-cpu-pct @150:200 --critical-mem-pct '' --critical-huge-short ''
 summary "NUMA CRITICAL - node 4 CPU 188% (critical); 4 nodes, 14 VMs, highest CPU 188% \
 (node 4), memory 115% (node 4)"
 
+# ------------------------------------------------------------------ memory unknown
+# A node without meminfo (fixtures/qemualloc/sys-nomeminfo) has no memory figures: not judged,
+# not 0 (a headroom threshold of 1: would alert on a 0), "memory unknown", perfdata U.
+NOMEM=${FIXTURES:-$TESTS_DIR/../fixtures}/qemualloc/sys-nomeminfo
+mkdir -p "$NT_DIR/novms"
+nomem_args="--critical-mem-headroom 1: --critical-mem-pct 0:50"
+# shellcheck disable=SC2086
+"$CHECK_NUMA" --sysfs-root "$NOMEM" --libvirt-xml-dir "$NT_DIR/novms" $nomem_args \
+	>"$NT_DIR/out" 2>/dev/null
+rc=$? nomem_out=$(cat "$NT_DIR/out")
+echo "check_numa (no meminfo) -> exit $rc: $nomem_out"
+[ $rc = 0 ] && [ "${nomem_out%% | *}" = "NUMA OK - 1 nodes, 0 VMs, highest CPU 0% (node 0), \
+memory unknown" ] && case $nomem_out in *"'node0_mem_pct'=U "*"'node0_mem_headroom'=U "*) true ;;
+	*) false ;; esac &&
+	nt_pass "memory unknown: not judged, not 0; perfdata U" ||
+	nt_fail "memory unknown: exit $rc, '$nomem_out'"
+
 # ------------------------------------------------------------------ 3 UNKNOWN
 "$CHECK_NUMA" --sysfs-root "$NT_DIR/nothing" --libvirt-xml-dir "$FX/libvirt" >"$NT_DIR/out" \
 	2>/dev/null
@@ -235,6 +252,17 @@ snmp_checks() {
 	[ $rc = 3 ] && [ "$out" = "NUMA UNKNOWN - SNMP $NT_TARGET: no answer (timeout)" ] &&
 		nt_pass "-H with a wrong community: exit 3, $out" ||
 		nt_fail "-H with a wrong community: exit $rc, '$out'"
+	# memory unknown over SNMP: its columns are holes, so the same verdict as local
+	nt_stop_numatopd
+	nt_start_numatopd --sysfs-root "$NOMEM" --libvirt-xml-dir "$NT_DIR/novms" || return 1
+	nt_wait_numatopd_registered || return 1
+	# shellcheck disable=SC2086
+	"$CHECK_NUMA" -H "$NT_TARGET" -C public $nomem_args >"$NT_DIR/out" 2>"$NT_DIR/err"
+	rc=$? out=$(cat "$NT_DIR/out")
+	[ $rc = 0 ] && [ "${out%% | *}" = "${nomem_out%% | *}" ] &&
+		case $out in *"'node0_mem_headroom'=U "*) true ;; *) false ;; esac &&
+		nt_pass "-H, memory unknown: the same summary as local, perfdata U" ||
+		nt_fail "-H, memory unknown: exit $rc, '$out', local '$nomem_out'"
 }
 if command -v "${SNMPD:-snmpd}" >/dev/null 2>&1 || [ -x /usr/sbin/snmpd ]; then
 	[ -x "${NUMATOPD:-}" ] || NUMATOPD=$TESTS_DIR/../numatopd

@@ -177,9 +177,18 @@ static enum check_state judge(const struct check_range *warn, const struct check
 	return check_range_alerts(warn, v) ? CHECK_WARNING : CHECK_OK;
 }
 
+/* A node whose memory could not be read (no meminfo) has no memory figures to judge: unknown,
+ * not 0 (numatopd serves no value for them either). */
+static bool measured(const struct node_row *n, enum check_metric i)
+{
+	return n->mem_known || (i != CHECK_MEM_PCT && i != CHECK_MEM_HEADROOM);
+}
+
 static enum check_state metric_state(const struct model *m, const struct node_row *n,
 				     const struct check_thresholds *t, enum check_metric i)
 {
+	if (!measured(n, i))
+		return CHECK_OK;
 	/* thresholds are in the user's unit (MiB for memory), the value in the perfdata's */
 	return judge(&t->warn[i], &t->crit[i], check_node_value(m, n, i) / metrics[i].scale);
 }
@@ -264,13 +273,14 @@ static void print_alerts(FILE *f, const struct model *m, const struct check_thre
 	}
 }
 
-/* The node with the highest value of metric i. */
+/* The node with the highest value of metric i, NULL when no node has one. */
 static const struct node_row *busiest(const struct model *m, enum check_metric i)
 {
-	const struct node_row *best = &m->nodes[0];
+	const struct node_row *best = NULL;
 
-	for (size_t k = 1; k < m->nnodes; k++)
-		if (check_node_value(m, &m->nodes[k], i) > check_node_value(m, best, i))
+	for (size_t k = 0; k < m->nnodes; k++)
+		if (measured(&m->nodes[k], i) &&
+		    (best == NULL || check_node_value(m, &m->nodes[k], i) > check_node_value(m, best, i)))
 			best = &m->nodes[k];
 	return best;
 }
@@ -279,9 +289,12 @@ static void print_summary(FILE *f, const struct model *m, bool first)
 {
 	const struct node_row *c = busiest(m, CHECK_CPU_PCT), *mem = busiest(m, CHECK_MEM_PCT);
 
-	fprintf(f, "%s%zu nodes, %zu VMs, highest CPU %" PRIu32 "%% (node %u), memory %" PRIu32
-		"%% (node %u)", first ? "" : "; ", m->nnodes, m->nvms, c->cpu_used_pct, c->id,
-		mem->mem_used_pct, mem->id);
+	fprintf(f, "%s%zu nodes, %zu VMs, highest CPU %" PRIu32 "%% (node %u)", first ? "" : "; ",
+		m->nnodes, m->nvms, c->cpu_used_pct, c->id);
+	if (mem != NULL)
+		fprintf(f, ", memory %" PRIu32 "%% (node %u)", mem->mem_used_pct, mem->id);
+	else
+		fputs(", memory unknown", f);
 }
 
 /* 'label'=value[UOM];warn;crit;min;max, without the empty fields at the end. */
@@ -318,6 +331,10 @@ static void print_node_perf(FILE *f, const struct model *m, const struct node_ro
 			snprintf(max, sizeof(max), "%" PRIu64, n->cpu_limit);
 		else if (i == CHECK_MEM_HEADROOM && n->mem_limit != UINT64_MAX)
 			snprintf(max, sizeof(max), "%" PRIu64, n->mem_limit);
+		if (!measured(n, (enum check_metric)i)) { /* the guidelines' "U": no value */
+			fprintf(f, " '%s'=U", label);
+			continue;
+		}
 		perf(f, label, check_node_value(m, n, (enum check_metric)i), d->uom, warn, crit,
 		     (i == CHECK_CPU_HEADROOM || i == CHECK_MEM_HEADROOM) ? "" : "0", max);
 	}
