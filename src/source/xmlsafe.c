@@ -123,6 +123,15 @@ static const char *reason_of_code(int code)
 	return NULL;
 }
 
+/* XML_ERR_RESOURCE_LIMIT first appeared in libxml2 2.13's headers. Error codes are ABI, so a
+ * binary built against older headers that runs on a 2.13 libxml2.so.2 still knows it by value. */
+#if LIBXML_VERSION >= 21300
+#define ERR_RESOURCE_LIMIT XML_ERR_RESOURCE_LIMIT
+_Static_assert(XML_ERR_RESOURCE_LIMIT == 114, "libxml2 renumbered XML_ERR_RESOURCE_LIMIT");
+#else
+#define ERR_RESOURCE_LIMIT 114
+#endif
+
 /* libxml2 stops at XMLSAFE_MAX_DEPTH open elements. Up to 2.12 it reports that as
  * XML_ERR_INTERNAL_ERROR, from 2.13 on as XML_ERR_RESOURCE_LIMIT (parser.c, "Excessive depth in
  * document"); neither code means depth alone, so our own count of open elements decides. */
@@ -130,11 +139,7 @@ static bool is_depth_limit(int code, unsigned open_elements)
 {
 	if (open_elements < XMLSAFE_MAX_DEPTH)
 		return false;
-#if LIBXML_VERSION >= 21300
-	if (code == XML_ERR_RESOURCE_LIMIT)
-		return true;
-#endif
-	return code == XML_ERR_INTERNAL_ERROR;
+	return code == ERR_RESOURCE_LIMIT || code == XML_ERR_INTERNAL_ERROR;
 }
 
 const char *xmlsafe_error_reason(int code, unsigned open_elements)
