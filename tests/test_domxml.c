@@ -1518,6 +1518,9 @@ static void test_xml_errors_mapped_by_code(void **state)
 	    {XML_ERR_RESOURCE_LIMIT, XMLSAFE_MAX_DEPTH + 1, "nesting depth over 256 levels"},
 	    {XML_ERR_RESOURCE_LIMIT, 3, NULL},
 #endif
+	    /* XML_ERR_RESOURCE_LIMIT by value: built against headers older than 2.13, run on 2.13+ */
+	    {114, XMLSAFE_MAX_DEPTH + 1, "nesting depth over 256 levels"},
+	    {114, 3, NULL},
 	    {XML_ERR_TAG_NAME_MISMATCH, XMLSAFE_MAX_DEPTH + 1, "mismatched tag (start and end tag differ)"},
 	    {XML_ERR_TAG_NAME_MISMATCH, 1, "mismatched tag (start and end tag differ)"},
 	    {XML_ERR_UNDECLARED_ENTITY, 1, "undefined entity reference"},

@@ -21,10 +21,12 @@
 #define MSG_MAX 96 /* longest reason for a libxml2 error we report */
 
 /* IGNORE_ENC: libvirt writes UTF-8 only, and we check that before parsing, so libxml2 never
- * converts; its converters report errors through the global handler, i.e. to stderr. */
-#define PARSE_OPTIONS                                                                              \
-	(XML_PARSE_NONET | XML_PARSE_NOBLANKS | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |          \
-	 XML_PARSE_IGNORE_ENC)
+ * converts; its converters report errors through the global handler, i.e. to stderr.
+ * No XML_PARSE_NOERROR/NOWARNING: from libxml2 2.13 on they silence the structured callback too,
+ * and every error would read "not well-formed XML"; new_parser() clears the printing handlers,
+ * which is all those options did up to 2.12. Decided at run time, not by LIBXML_VERSION: a
+ * binary built against 2.12 headers may run on a 2.13 libxml2.so.2. */
+#define PARSE_OPTIONS (XML_PARSE_NONET | XML_PARSE_NOBLANKS | XML_PARSE_IGNORE_ENC)
 
 /* libxml2 2.12 made the structured error callback's error const (xmlStructuredErrorFunc). */
 #if LIBXML_VERSION >= 21200
@@ -121,6 +123,15 @@ static const char *reason_of_code(int code)
 	return NULL;
 }
 
+/* XML_ERR_RESOURCE_LIMIT first appeared in libxml2 2.13's headers. Error codes are ABI, so a
+ * binary built against older headers that runs on a 2.13 libxml2.so.2 still knows it by value. */
+#if LIBXML_VERSION >= 21300
+#define ERR_RESOURCE_LIMIT XML_ERR_RESOURCE_LIMIT
+_Static_assert(XML_ERR_RESOURCE_LIMIT == 114, "libxml2 renumbered XML_ERR_RESOURCE_LIMIT");
+#else
+#define ERR_RESOURCE_LIMIT 114
+#endif
+
 /* libxml2 stops at XMLSAFE_MAX_DEPTH open elements. Up to 2.12 it reports that as
  * XML_ERR_INTERNAL_ERROR, from 2.13 on as XML_ERR_RESOURCE_LIMIT (parser.c, "Excessive depth in
  * document"); neither code means depth alone, so our own count of open elements decides. */
@@ -128,11 +139,7 @@ static bool is_depth_limit(int code, unsigned open_elements)
 {
 	if (open_elements < XMLSAFE_MAX_DEPTH)
 		return false;
-#if LIBXML_VERSION >= 21300
-	if (code == XML_ERR_RESOURCE_LIMIT)
-		return true;
-#endif
-	return code == XML_ERR_INTERNAL_ERROR;
+	return code == ERR_RESOURCE_LIMIT || code == XML_ERR_INTERNAL_ERROR;
 }
 
 const char *xmlsafe_error_reason(int code, unsigned open_elements)
@@ -396,7 +403,10 @@ static xmlParserCtxtPtr new_parser(struct parse_state *ps)
 	if ((ctxt = xmlNewParserCtxt()) == NULL)
 		return NULL;
 	ctxt->_private = ps;
-	ctxt->sax->serror = on_error;
+	ctxt->sax->serror = on_error; /* takes precedence over the three below, in every version */
+	ctxt->sax->warning = NULL;    /* these print to stderr */
+	ctxt->sax->error = NULL;
+	ctxt->sax->fatalError = NULL;
 	ctxt->sax->internalSubset = on_doctype;
 	ctxt->sax->startElementNs = on_start;
 	ctxt->sax->endElementNs = on_end;
