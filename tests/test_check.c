@@ -122,10 +122,10 @@ static struct model *two_nodes(void)
 	memset(nodes, 0, sizeof(nodes));
 	nodes[0] = (struct node_row){.id = 0, .cpu_limit = 4, .cpu_headroom = 2,
 				     .cpu_used_pct = 50, .mem_limit = 8ull << 30,
-				     .mem_headroom = 6ll << 30, .mem_used_pct = 25};
+				     .mem_headroom = 6ll << 30, .mem_used_pct = 25, .mem_known = true};
 	nodes[1] = (struct node_row){.id = 1, .cpu_limit = 4, .cpu_headroom = -2,
 				     .cpu_used_pct = 150, .mem_limit = 8ull << 30,
-				     .mem_headroom = 4ll << 30, .mem_used_pct = 50};
+				     .mem_headroom = 4ll << 30, .mem_used_pct = 50, .mem_known = true};
 	huges[0] = (struct huge_row){.node = 0, .size_kib = 2048, .total = 10, .demand = 10};
 	m.nodes = nodes;
 	m.nnodes = 2;
@@ -246,6 +246,20 @@ static void test_line(void **state)
 	assert_int_equal(st, CHECK_WARNING);
 	assert_true(strncmp(line, "NUMA WARNING - node 1 CPU 80% (warning), node 1 memory "
 				  "headroom -2 MiB (warning); 2 nodes", 70) == 0);
+	free(line);
+	/* node 1's memory unknown (no meminfo): its 2 MiB over is no alert, its figures are U and
+	 * the summary's memory is node 0's; with both unknown, "memory unknown" */
+	m->nodes[1].mem_known = false;
+	line = printed(m, &t, &st);
+	assert_int_equal(st, CHECK_WARNING);
+	assert_non_null(strstr(line, "NUMA WARNING - node 1 CPU 80% (warning); 2 nodes, 3 VMs, "
+				     "highest CPU 80% (node 1), memory 25% (node 0) |"));
+	assert_non_null(strstr(line, " 'node1_mem_pct'=U 'node1_cpu_headroom'=-2;;;;4 "
+				     "'node1_mem_headroom'=U "));
+	free(line);
+	m->nodes[0].mem_known = false;
+	line = printed(m, &t, &st);
+	assert_non_null(strstr(line, "(node 1), memory unknown |"));
 	free(line);
 	m->nnodes = 0;
 	line = printed(m, &t, &st);

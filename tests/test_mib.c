@@ -195,7 +195,14 @@ struct find_case {
 #define NOOBJ	       .res = MIB_NO_OBJECT
 #define NOINST	       .res = MIB_NO_INSTANCE
 #define BIG	       4294967295UL /* the largest sub-id an Unsigned32 index can have */
+/* Sub-ids past 2^32-1 (no Unsigned32 index has them) exist only where oid is wider than 32 bits:
+ * the cases that send one are left out where it is not (i386). */
+#if ULONG_MAX > 0xffffffffUL
 #define HUGE	       4294967296UL /* one past it: no index has it */
+#define WIDE_OID(...)  __VA_ARGS__
+#else
+#define WIDE_OID(...)
+#endif
 #define VMX	       1073741900   /* the UUID-derived VM index */
 
 static const struct find_case find_cases[] = {
@@ -240,7 +247,8 @@ static const struct find_case find_cases[] = {
      GOT(1, 2, 1, 3, 0)},
     {"node: largest index", NEXT(mib_node_table, 1, 2, 1, 2, BIG), GOT(1, 2, 1, 3, 0)},
     {"node: largest index, longer", NEXT(mib_node_table, 1, 2, 1, 2, BIG, 5), GOT(1, 2, 1, 3, 0)},
-    {"node: sub-id above 2^32-1", NEXT(mib_node_table, 1, 2, 1, 2, HUGE), GOT(1, 2, 1, 3, 0)},
+    WIDE_OID({"node: sub-id above 2^32-1", NEXT(mib_node_table, 1, 2, 1, 2, HUGE),
+	      GOT(1, 2, 1, 3, 0)},)
     {"node: on to column 32", NEXT(mib_node_table, 1, 2, 1, 31, 250), GOT(1, 2, 1, 32, 0)},
     {"node: last row of the last column", NEXT(mib_node_table, 1, 2, 1, 32, 250), END},
     {"node: last row with a value", NEXT(mib_node_table, 1, 2, 1, 29, 4), GOT(1, 2, 1, 30, 0)},
@@ -272,7 +280,7 @@ static const struct find_case find_cases[] = {
     {"node: get of a missing row", GET(mib_node_table, 1, 2, 1, 2, 5), NOINST},
     {"node: get without index", GET(mib_node_table, 1, 2, 1, 2), NOINST},
     {"node: get too long", GET(mib_node_table, 1, 2, 1, 2, 4, 0), NOINST},
-    {"node: get above 2^32-1", GET(mib_node_table, 1, 2, 1, 2, HUGE), NOINST},
+    WIDE_OID({"node: get above 2^32-1", GET(mib_node_table, 1, 2, 1, 2, HUGE), NOINST},)
     {"node: get of the index column", GET(mib_node_table, 1, 2, 1, 1, 4), NOOBJ},
     {"node: get of column 32", GET(mib_node_table, 1, 2, 1, 32, 4), GOT(1, 2, 1, 32, 4)},
     {"node: get of column 33", GET(mib_node_table, 1, 2, 1, 33, 4), NOOBJ},
@@ -309,8 +317,8 @@ static const struct find_case find_cases[] = {
      GOT(1, 4, 1, 1, 7, 250)},
     {"assign: partial index at the largest", NEXT(mib_assign_table, 1, 4, 1, 1, BIG),
      GOT(1, 4, 1, 2, 3, 0)},
-    {"assign: partial index above 2^32-1", NEXT(mib_assign_table, 1, 4, 1, 1, HUGE),
-     GOT(1, 4, 1, 2, 3, 0)},
+    WIDE_OID({"assign: partial index above 2^32-1", NEXT(mib_assign_table, 1, 4, 1, 1, HUGE),
+	      GOT(1, 4, 1, 2, 3, 0)},)
     {"assign: next of the first row", NEXT(mib_assign_table, 1, 4, 1, 1, 3, 0),
      GOT(1, 4, 1, 1, 3, 4)},
     {"assign: second index between rows", NEXT(mib_assign_table, 1, 4, 1, 1, 3, 1),
@@ -319,8 +327,8 @@ static const struct find_case find_cases[] = {
      GOT(1, 4, 1, 1, 7, 250)},
     {"assign: second index at the largest", NEXT(mib_assign_table, 1, 4, 1, 1, 3, BIG),
      GOT(1, 4, 1, 1, 7, 250)},
-    {"assign: second index above 2^32-1", NEXT(mib_assign_table, 1, 4, 1, 1, 3, HUGE),
-     GOT(1, 4, 1, 1, 7, 250)},
+    WIDE_OID({"assign: second index above 2^32-1", NEXT(mib_assign_table, 1, 4, 1, 1, 3, HUGE),
+	      GOT(1, 4, 1, 1, 7, 250)},)
     {"assign: longer than the index", NEXT(mib_assign_table, 1, 4, 1, 1, 3, 4, 9),
      GOT(1, 4, 1, 1, 7, 250)},
     {"assign: both indexes at the largest", NEXT(mib_assign_table, 1, 4, 1, 1, BIG, BIG),

@@ -140,6 +140,13 @@ static size_t after_prefix(const struct model *m, const struct mib_table *t, uin
 	return lower_padded(m, t, key, j);
 }
 
+/* Whether a sub-id is beyond any Unsigned32 index. A function, not an inline comparison: where
+ * oid is 32 bits wide (i386) the test is always false, which -Wtype-limits would call an error. */
+static bool beyond_u32(uint64_t subid)
+{
+	return subid > UINT32_MAX;
+}
+
 /* The first row whose index, as OID sub-ids, comes after rest[0..r-1] in OID order. rest may be
  * shorter than the index (a partial index), longer (then an equal index is a prefix of it, so
  * before it) or hold sub-ids no Unsigned32 index can have. */
@@ -150,7 +157,7 @@ static size_t first_after(const struct model *m, const struct mib_table *t, cons
 	size_t j;
 
 	for (j = 0; j < r && j < t->arity; j++) {
-		if ((uint64_t)rest[j] > UINT32_MAX)
+		if (beyond_u32(rest[j]))
 			return after_prefix(m, t, key, j);
 		key[j] = (uint32_t)rest[j];
 	}
@@ -172,7 +179,7 @@ static enum mib_result find_exact(const struct mib_table *t, const struct model 
 	if (qlen != e + 1 + t->arity)
 		return MIB_NO_INSTANCE;
 	for (j = 0; j < t->arity; j++) {
-		if ((uint64_t)q[e + 1 + j] > UINT32_MAX)
+		if (beyond_u32(q[e + 1 + j]))
 			return MIB_NO_INSTANCE;
 		key[j] = (uint32_t)q[e + 1 + j];
 	}
