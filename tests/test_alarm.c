@@ -269,6 +269,7 @@ static void row_that_disappears_clears_with_zero_values(void **state)
 	assert_int_equal(ev.ev[0].node.cpu_capacity, 0);
 	assert_int_equal(ev.ev[0].node.vcpus_bound, 0);
 	assert_int_equal(ev.ev[0].node.cpu_headroom, 0);
+	assert_true(ev.ev[0].node.mem_known); /* every object of the clear is sent, as 0 */
 	assert_int_equal(ev.ev[1].kind, ALARM_HUGE);
 	assert_false(ev.ev[1].raise);
 	assert_int_equal(ev.ev[1].huge.node, 4);
@@ -280,6 +281,30 @@ static void row_that_disappears_clears_with_zero_values(void **state)
 	h.m.nhuges = 3;
 	assert_int_equal(update(s, &h, 300, &plain), 2);
 	assert_true(ev.ev[0].raise && ev.ev[1].raise);
+	alarm_free(s);
+}
+
+/* Node 0 memory-oversubscribed, then its meminfo cannot be read: no verdict, so the condition
+ * ends; its clear carries every object (capacity and headroom 0), not a hole. */
+static void mem_clear_when_memory_turns_unknown_carries_every_object(void **state)
+{
+	struct alarm_state *s = alarm_new();
+	struct host h;
+
+	(void)state;
+	host_init(&h);
+	h.nodes[0].mem_over = true;
+	assert_int_equal(update(s, &h, 0, &plain), 1);
+	assert_true(ev.ev[0].raise && ev.ev[0].node.mem_known);
+	h.nodes[0] = (struct node_row){.id = 0, .cpu_capacity = 8, .cpu_limit = 8,
+				       .mem_used = 4 * GIB, .mem_known = false};
+	assert_int_equal(update(s, &h, 100, &plain), 1);
+	assert_int_equal(ev.ev[0].kind, ALARM_MEM);
+	assert_false(ev.ev[0].raise);
+	assert_true(ev.ev[0].node.mem_known);
+	assert_int_equal(ev.ev[0].node.mem_total, 0);
+	assert_int_equal(ev.ev[0].node.mem_used, 4 * GIB);
+	assert_int_equal(ev.ev[0].node.mem_headroom, 0);
 	alarm_free(s);
 }
 
@@ -1067,6 +1092,7 @@ int main(void)
 	    cmocka_unit_test(startup_raises_what_is_already_true),
 	    cmocka_unit_test(startup_without_notify_on_startup_is_silent_until_a_new_condition),
 	    cmocka_unit_test(row_that_disappears_clears_with_zero_values),
+	    cmocka_unit_test(mem_clear_when_memory_turns_unknown_carries_every_object),
 	    cmocka_unit_test(source_error_per_bad_status_then_one_recovery),
 	    cmocka_unit_test(unrelated_changes_send_nothing),
 	    cmocka_unit_test(vm_with_remote_device_raises_and_clears),

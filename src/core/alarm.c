@@ -247,6 +247,9 @@ static void fill(struct alarm_event *e, const struct pass *p, const struct cond 
 			e->node = *o->nrow;
 		e->node.id = c->node;
 		e->node.cpulist = NULL; /* owned by the model; no column sent needs it */
+		/* a notification carries every one of its objects: a node whose memory cannot be
+		 * read (a hole in the table) or that is gone clears with 0 for those it lacks */
+		e->node.mem_known = true;
 		break;
 	case ALARM_HUGE:
 		if (o)
