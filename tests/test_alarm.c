@@ -914,15 +914,23 @@ static void master_back_leaves_a_source_waiting_for_its_hold_down(void **state)
 	alarm_free(s);
 }
 
-/* Node 4's CPU raised, handed to the master with ticket 1 and answered. */
-static void raise_answered(struct alarm_state *s, struct host *h, struct alarm_queue *q,
-			   const struct alarm_config *cfg)
+/* Node 4's CPU raised and handed to the master with this ticket, no answer yet. */
+static void raise_delivered(struct alarm_state *s, struct host *h, struct alarm_queue *q,
+			    const struct alarm_config *cfg, uint64_t ticket)
 {
+	alarm_queue_init(q);
 	host_init(h);
 	update_q(s, h, 0, cfg, q);
 	cpu_over(h, true);
 	assert_int_equal(update_q(s, h, 100, cfg, q), 1);
-	alarm_queue_delivered(q, 1);
+	alarm_queue_delivered(q, ticket);
+}
+
+/* The same, answered. */
+static void raise_answered(struct alarm_state *s, struct host *h, struct alarm_queue *q,
+			   const struct alarm_config *cfg)
+{
+	raise_delivered(s, h, q, cfg, 1);
 	alarm_queue_answered(q, 1, true);
 	assert_false(alarm_queue_in_doubt(q));
 }
@@ -941,7 +949,6 @@ static void master_back_sends_again_a_clear_it_never_answered(void **state)
 		struct alarm_queue q;
 		struct host h;
 
-		alarm_queue_init(&q);
 		raise_answered(s, &h, &q, &cfg);
 		cpu_over(&h, false);
 		assert_int_equal(update_q(s, &h, 200, &cfg, &q), 1);
@@ -974,12 +981,7 @@ static void master_back_sends_again_a_raise_it_never_answered(void **state)
 	struct host h;
 
 	(void)state;
-	alarm_queue_init(&q);
-	host_init(&h);
-	update_q(s, &h, 0, &cfg, &q);
-	cpu_over(&h, true);
-	assert_int_equal(update_q(s, &h, 100, &cfg, &q), 1);
-	alarm_queue_delivered(&q, 7);
+	raise_delivered(s, &h, &q, &cfg, 7);
 	alarm_queue_lost(&q);
 	alarm_master_back(s, &q, &h.m, 300, &cfg);
 	assert_int_equal(q.n, 1);
@@ -1001,7 +1003,6 @@ static void restate_after_a_failed_answer(void **state)
 	struct host h;
 
 	(void)state;
-	alarm_queue_init(&q);
 	raise_answered(s, &h, &q, &plain);
 	cpu_over(&h, false);
 	assert_int_equal(update_q(s, &h, 200, &plain, &q), 1);
