@@ -733,7 +733,7 @@ static void assemble(struct account_cache *k, struct ctx *c, struct vm_part *par
 
 	memset(&cp, 0, sizeof(cp));
 	alloc_tables(m, parts, k->order, k->norder);
-	m->vm_hash = 0xcbf29ce484222325ULL;
+	m->vm_hash = FNV1A64_BASIS;
 	for (i = 0; i < k->norder; i++) {
 		struct result *r = &parts[k->order[i]].res;
 

@@ -13,14 +13,7 @@
 
 uint32_t account_uuid_index(const char *uuid)
 {
-	uint32_t h = 2166136261u; /* FNV-1a, 32 bits */
-	const unsigned char *p;
-
-	for (p = (const unsigned char *)(uuid ? uuid : ""); *p; p++) {
-		h ^= *p;
-		h *= 16777619u;
-	}
-	return (h & (UUID_INDEX_BIT - 1)) | UUID_INDEX_BIT;
+	return (fnv1a32_str(uuid ? uuid : "") & (UUID_INDEX_BIT - 1)) | UUID_INDEX_BIT;
 }
 
 /* Open addressing, numaVmIndex -> input position; 0 is never an index, so it marks empty. */

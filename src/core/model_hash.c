@@ -5,24 +5,15 @@
 
 #include <string.h>
 
-/* Everything except the values the kernel moves on its own (MemFree, free/surplus hugepages,
- * numastat, a vCPU's last CPU, resident bytes). */
-static uint64_t fnv(uint64_t h, const void *p, size_t n)
-{
-	const unsigned char *c = p;
-
-	while (n--) {
-		h ^= *c++;
-		h *= 0x100000001b3ULL;
-	}
-	return h;
-}
+#include "core/util.h"
 
 static uint64_t fnv_str(uint64_t h, const char *s)
 {
-	return fnv(h, s, strlen(s) + 1);
+	return fnv1a64(h, s, strlen(s) + 1);
 }
 
+/* Everything except the values the kernel moves on its own (MemFree, free/surplus hugepages,
+ * numastat, a vCPU's last CPU, resident bytes). */
 static uint64_t hash_host_rows(uint64_t h, const struct model *m)
 {
 	size_t i;
@@ -34,19 +25,19 @@ static uint64_t hash_host_rows(uint64_t h, const struct model *m)
 				n->cpu_limit, n->mem_limit, n->cpu_over, n->mem_over, n->huge_over,
 				n->pci_devices};
 
-		h = fnv(h, v, sizeof(v));
+		h = fnv1a64(h, v, sizeof(v));
 		h = fnv_str(h, n->cpulist);
 	}
 	for (i = 0; i < m->nhuges; i++) {
 		const struct huge_row *g = &m->huges[i];
 		uint64_t v[] = {g->node, g->size_kib, g->total, g->demand, g->over};
 
-		h = fnv(h, v, sizeof(v));
+		h = fnv1a64(h, v, sizeof(v));
 	}
 	for (i = 0; i < m->ndists; i++) {
 		uint64_t v[] = {m->dists[i].node, m->dists[i].peer, m->dists[i].value};
 
-		h = fnv(h, v, sizeof(v));
+		h = fnv1a64(h, v, sizeof(v));
 	}
 	return h;
 }
@@ -62,7 +53,7 @@ static uint64_t hash_vms(uint64_t h, const struct model *m)
 				vm->huge_kib, vm->remote_devices, vm->run_state, vm->stray_over,
 				vm->vcpus_drifted};
 
-		h = fnv(h, v, sizeof(v));
+		h = fnv1a64(h, v, sizeof(v));
 		h = fnv_str(h, vm->name);
 		h = fnv_str(h, vm->uuid);
 		h = fnv_str(h, vm->display_name);
@@ -73,7 +64,7 @@ static uint64_t hash_vms(uint64_t h, const struct model *m)
 		uint64_t v[] = {a->vm, a->node, a->vcpus, a->vcpus_spanning, a->mem,
 				a->mem_spanning};
 
-		h = fnv(h, v, sizeof(v));
+		h = fnv1a64(h, v, sizeof(v));
 	}
 	return h;
 }
@@ -87,7 +78,7 @@ static uint64_t hash_vcpus_devs(uint64_t h, const struct model *m)
 		uint64_t v[] = {c->vm, c->vcpu, (uint64_t)(int64_t)c->node,
 				(uint64_t)(int64_t)c->cell, c->remote, c->tid, c->verdict};
 
-		h = fnv(h, v, sizeof(v));
+		h = fnv1a64(h, v, sizeof(v));
 		h = fnv_str(h, c->affinity);
 		h = fnv_str(h, c->actual);
 	}
@@ -95,7 +86,7 @@ static uint64_t hash_vcpus_devs(uint64_t h, const struct model *m)
 		const struct dev_row *d = &m->devs[i];
 		uint64_t v[] = {d->vm, d->ord, d->kind, (uint64_t)(int64_t)d->node, d->remote};
 
-		h = fnv(h, v, sizeof(v));
+		h = fnv1a64(h, v, sizeof(v));
 		h = fnv_str(h, d->address);
 	}
 	return h;
@@ -103,17 +94,17 @@ static uint64_t hash_vcpus_devs(uint64_t h, const struct model *m)
 
 uint64_t model_vm_rows_hash(const struct model *m)
 {
-	return hash_vcpus_devs(hash_vms(0xcbf29ce484222325ULL, m), m);
+	return hash_vcpus_devs(hash_vms(FNV1A64_BASIS, m), m);
 }
 
 uint64_t model_hash_fold(uint64_t h, uint64_t part)
 {
-	return fnv(h, &part, sizeof(part));
+	return fnv1a64(h, &part, sizeof(part));
 }
 
 uint64_t model_content_hash(const struct model *m)
 {
-	uint64_t h = hash_host_rows(0xcbf29ce484222325ULL, m);
+	uint64_t h = hash_host_rows(FNV1A64_BASIS, m);
 
 	return model_hash_fold(h, m->epoch ? m->vm_hash : model_vm_rows_hash(m));
 }

@@ -114,6 +114,28 @@ void *array_push(void *arr_p, size_t *n, size_t *cap, size_t elem)
 	return *arr + (*n)++ * elem;
 }
 
+uint64_t fnv1a64(uint64_t h, const void *p, size_t n)
+{
+	const unsigned char *c = p;
+
+	while (n--) {
+		h ^= *c++;
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}
+
+uint32_t fnv1a32_str(const char *s)
+{
+	uint32_t h = 2166136261u;
+
+	for (; *s; s++) {
+		h ^= (unsigned char)*s;
+		h *= 16777619u;
+	}
+	return h;
+}
+
 int parse_u64(const char *s, size_t len, uint64_t max, uint64_t *out, char *err, size_t errlen)
 {
 	uint64_t v = 0;

@@ -32,6 +32,12 @@ char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Append one element to a growable array: *arr has *n used of *cap slots. Returns the slot. */
 void *array_push(void *arr_p, size_t *n, size_t *cap, size_t elem);
 
+/* FNV-1a: the 64-bit hash of n bytes, continuing from h (FNV1A64_BASIS to start), and the 32-bit
+ * hash of a string. Stable values: numaVmIndex derives from the 32-bit one. */
+#define FNV1A64_BASIS 0xcbf29ce484222325ULL
+uint64_t fnv1a64(uint64_t h, const void *p, size_t n);
+uint32_t fnv1a32_str(const char *s);
+
 /* Parse an unsigned decimal number filling the whole of [s, s+len) (no sign, no spaces).
  * Returns 0 and *out, or -1 with a reason in err ("not a number", "too large"). */
 int parse_u64(const char *s, size_t len, uint64_t max, uint64_t *out, char *err, size_t errlen);

@@ -38,13 +38,7 @@ bool vmindex_uuid_ok(const char *uuid)
 
 static size_t hash_uuid(const char *s)
 {
-	uint32_t h = 2166136261u; /* FNV-1a */
-
-	for (; *s; s++) {
-		h ^= (unsigned char)*s;
-		h *= 16777619u;
-	}
-	return h;
+	return fnv1a32_str(s);
 }
 
 static size_t hash_index(uint32_t i)

@@ -165,12 +165,8 @@ static bool same_key(const struct cached_file *f, const struct stat *st)
 
 static uint64_t hash_uuid(const char *u)
 {
-	uint64_t h = 0xcbf29ce484222325ULL; /* FNV-1a */
+	uint64_t h = fnv1a64(FNV1A64_BASIS, u, strlen(u));
 
-	for (; *u; u++) {
-		h ^= (unsigned char)*u;
-		h *= 0x100000001b3ULL;
-	}
 	return h ^ (h >> 29);
 }
 
