@@ -457,14 +457,27 @@ static size_t waiting(const struct alarm_queue *q, const struct alarm_key *k)
 	return i;
 }
 
-/* The index of k among the conditions the NMS holds, q->nheld when it holds no such one. */
-static size_t held(const struct alarm_queue *q, const struct alarm_key *k)
+/* The index of k in a set of conditions, n when it is not there. */
+static size_t key_find(const struct alarm_key *set, size_t n, const struct alarm_key *k)
 {
 	size_t i;
 
-	for (i = 0; i < q->nheld && !same_key(&q->held[i], k); i++)
+	for (i = 0; i < n && !same_key(&set[i], k); i++)
 		;
 	return i;
+}
+
+/* Put k in a set of conditions (held, doubt), once. */
+static void key_add(struct alarm_key **set, size_t *n, size_t *cap, const struct alarm_key *k)
+{
+	if (key_find(*set, *n, k) == *n)
+		*(struct alarm_key *)array_push(set, n, cap, sizeof(*k)) = *k;
+}
+
+/* The index of k among the conditions the NMS holds, q->nheld when it holds no such one. */
+static size_t held(const struct alarm_queue *q, const struct alarm_key *k)
+{
+	return key_find(q->held, q->nheld, k);
 }
 
 static void remove_waiting(struct alarm_queue *q, size_t i)
@@ -508,15 +521,9 @@ const struct alarm_event *alarm_queue_peek(const struct alarm_queue *q)
 	return q->n ? &q->ev[0] : NULL;
 }
 
-/* Put k among the conditions in doubt, once. */
 static void doubt(struct alarm_queue *q, const struct alarm_key *k)
 {
-	size_t i;
-
-	for (i = 0; i < q->ndoubt; i++)
-		if (same_key(&q->doubt[i], k))
-			return;
-	*(struct alarm_key *)array_push(&q->doubt, &q->ndoubt, &q->capdoubt, sizeof(*k)) = *k;
+	key_add(&q->doubt, &q->ndoubt, &q->capdoubt, k);
 }
 
 static void remove_sent(struct alarm_queue *q, size_t i)
@@ -535,8 +542,8 @@ void alarm_queue_delivered(struct alarm_queue *q, uint64_t ticket)
 	k = key_of(&q->ev[0]);
 	h = held(q, &k);
 	/* numaVmGone has no clear: the NMS holds nothing it could be told is over */
-	if (q->ev[0].raise && h == q->nheld && k.kind != ALARM_GONE)
-		*(struct alarm_key *)array_push(&q->held, &q->nheld, &q->capheld, sizeof(k)) = k;
+	if (q->ev[0].raise && k.kind != ALARM_GONE)
+		key_add(&q->held, &q->nheld, &q->capheld, &k);
 	else if (!q->ev[0].raise && h < q->nheld)
 		q->held[h] = q->held[--q->nheld];
 	remove_waiting(q, 0);
@@ -642,9 +649,7 @@ size_t alarm_restate(const struct alarm_state *s, struct alarm_queue *q, const s
 			requeue(q, &p, c, true);
 		} else if (k.kind != ALARM_GONE) {
 			/* the NMS may hold its raise: a clear must go, whatever it was last told */
-			if (held(q, &k) == q->nheld)
-				*(struct alarm_key *)array_push(&q->held, &q->nheld, &q->capheld,
-								sizeof(k)) = k;
+			key_add(&q->held, &q->nheld, &q->capheld, &k);
 			requeue(q, &p, &gone, false);
 		}
 	}
