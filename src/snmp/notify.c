@@ -86,7 +86,6 @@ static struct {
 	netsnmp_session *sess;	/* the AgentX session while it is open */
 	bool back;		/* it (re)opened since the last flush */
 	bool lost;		/* a session was lost before that */
-	bool doubt;		/* an answer said a notification may not have gone out */
 	unsigned in_flight;	/* sent on this session, not answered yet (NOTIFY_WINDOW) */
 	uintptr_t ticket;	/* the last notification's number (alarm_queue_delivered) */
 	uintptr_t first_ticket; /* the first of this session: a late answer of a closed one */
@@ -249,8 +248,6 @@ static int on_answer(int op, netsnmp_session *sess, int reqid, netsnmp_pdu *pdu,
 	if (!notifier.enabled)
 		return 1;
 	alarm_queue_answered(&notifier.q, ticket, ok);
-	if (!ok)
-		notifier.doubt = true;
 	return 1;
 }
 
@@ -357,17 +354,16 @@ void notify_flush(void)
 	const struct alarm_event *e;
 
 	if (!notifier.enabled || notifier.sess == NULL ||
-	    (notifier.q.n == 0 && !notifier.back && !notifier.doubt))
+	    (notifier.q.n == 0 && !notifier.back && !alarm_queue_in_doubt(&notifier.q)))
 		return;
 	if (notifier.back && notifier.lost)
 		master_back();
-	else if (notifier.doubt && alarm_queue_in_doubt(&notifier.q))
+	else if (alarm_queue_in_doubt(&notifier.q))
 		log_info("the master did not confirm %zu notifications: their conditions are "
 			 "stated again",
 			 alarm_restate(notifier.st, &notifier.q, mib_current(), ticks()));
 	notifier.back = false;
 	notifier.lost = false;
-	notifier.doubt = false;
 	/* a failed send stays queued: the loss of the session follows, or the next turn retries;
 	 * a full window waits for the answers the next turns read */
 	while (notifier.in_flight < NOTIFY_WINDOW && (e = alarm_queue_peek(&notifier.q)) != NULL) {
