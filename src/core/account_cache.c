@@ -101,18 +101,10 @@ static bool plus_uns(unsigned *a, unsigned b)
 
 static bool add_demand(struct nodeacc *g, const struct demand *d)
 {
-	struct demand *e;
-	size_t i;
+	struct demand *e = account_node_demand(g, d->size_kib);
 
-	for (i = 0; i < g->ndemand; i++)
-		if (g->demand[i].size_kib == d->size_kib)
-			break;
-	if (i == g->ndemand) {
-		e = array_push(&g->demand, &g->ndemand, &g->capdemand, sizeof(*e));
-		e->size_kib = d->size_kib;
-	}
-	g->demand[i].users++;
-	return plus(&g->demand[i].pages, d->pages);
+	e->users++;
+	return plus(&e->pages, d->pages);
 }
 
 static void sums_add(struct account_cache *k, const struct result *r)

@@ -190,6 +190,8 @@ void account_devs(struct ctx *c, const struct vmctx *v, const struct cpuset *nod
  * sums; then one node row per host node, its hugepage and distance rows; the host's tables and
  * the VM tables (of one VM: the build puts them in index order) sorted by their MIB index. */
 void account_node_add_share(struct nodeacc *a, const struct share *s);
+/* The node's demand for size_kib pages, added with none when it has no such row yet. */
+struct demand *account_node_demand(struct nodeacc *a, uint64_t size_kib);
 void account_node_add_demand(struct nodeacc *a, uint64_t size_kib, uint64_t pages);
 void account_node_rows(struct ctx *c);
 void account_sort_host_rows(struct model *m);

@@ -18,21 +18,23 @@ void account_node_add_share(struct nodeacc *a, const struct share *s)
 	add_uns(&a->vm_count, 1);
 }
 
-/* R8's demand, summed per page size over the VMs on the node. */
-void account_node_add_demand(struct nodeacc *a, uint64_t size_kib, uint64_t pages)
+struct demand *account_node_demand(struct nodeacc *a, uint64_t size_kib)
 {
 	struct demand *d;
 	size_t i;
 
-	for (i = 0; i < a->ndemand; i++) {
-		if (a->demand[i].size_kib == size_kib) {
-			add_sat(&a->demand[i].pages, pages);
-			return;
-		}
-	}
+	for (i = 0; i < a->ndemand; i++)
+		if (a->demand[i].size_kib == size_kib)
+			return &a->demand[i];
 	d = array_push(&a->demand, &a->ndemand, &a->capdemand, sizeof(*d));
 	d->size_kib = size_kib;
-	d->pages = pages;
+	return d;
+}
+
+/* R8's demand, summed per page size over the VMs on the node. */
+void account_node_add_demand(struct nodeacc *a, uint64_t size_kib, uint64_t pages)
+{
+	add_sat(&account_node_demand(a, size_kib)->pages, pages);
 }
 
 /* ---------------------------------------------------------------- R9: limits and rows */
