@@ -29,12 +29,17 @@ static bool odd_pruner(int parent, bool is_root, const char *name, const char *n
 
 /* Whether a built element's name may be the one the filter saw. libxml2 recovers from namespace
  * errors in two ways: a prefix no xmlns binds is built as "prefix:local" while the filter saw
- * "local"; a QName it cannot split (":local", "a:b:c") is both seen and built whole. */
+ * "local"; a QName it cannot split (":local", "a:b:c") is both seen and built whole. The local
+ * part may hold a colon itself ("by:by:ssa": prefix "by", local "by:ssa"), so the prefix is what
+ * comes before the first colon, and the rule before the last is kept too. */
 static bool name_as_seen(xmlNodePtr n)
 {
-	const char *name = (const char *)n->name, *colon = strrchr(name, ':');
+	const char *name = (const char *)n->name, *first = strchr(name, ':'),
+		   *last = strrchr(name, ':');
 
-	return strlen(name) % 2 == 0 || (n->ns == NULL && colon != NULL && strlen(colon + 1) % 2 == 0);
+	return strlen(name) % 2 == 0 ||
+	       (n->ns == NULL && first != NULL &&
+		(strlen(first + 1) % 2 == 0 || strlen(last + 1) % 2 == 0));
 }
 
 /* What the boundary promises of a tree: no DTD, no entity of any kind, and with the pruner no
